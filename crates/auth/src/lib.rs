@@ -1,0 +1,13 @@
+//! Credentials: argon2id password hashes, TOTP second factor, recovery codes
+//! and the opaque random tokens used for sessions, API access and set-up links.
+//!
+//! Architecture invariant: no I/O and no storage. Callers store only what this
+//! crate returns as hashes; plaintext secrets are returned once and never kept.
+
+pub mod password;
+pub mod token;
+pub mod totp;
+
+pub use password::{PasswordError, hash_password, verify_password};
+pub use password::dummy_hash;
+pub use token::{NewToken, hash_recovery_code, hash_token, new_recovery_codes, new_token};

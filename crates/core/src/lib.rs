@@ -1,0 +1,17 @@
+//! Domain core of etterlev: the types and rules every other crate shares.
+//!
+//! Architecture invariant: this crate does no I/O, knows no SQL, HTTP or async.
+//! Clocks and identifiers are passed in, so every rule is a pure function that
+//! can be table- and property-tested.
+
+pub mod audit;
+pub mod orgnr;
+pub mod password;
+pub mod role;
+pub mod tenant;
+pub mod text;
+
+pub use audit::{AuditRecord, ChainError, ChainHead, GENESIS_HASH, SYSTEM_CHAIN, verify_chain};
+pub use orgnr::{OrgNumber, OrgNumberError};
+pub use role::{Permission, Role};
+pub use tenant::{SizeClass, TenantKind};

@@ -1,0 +1,67 @@
+//! Checks for short free-text fields (names, labels) shared by every layer.
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    #[error("{field} must not be empty")]
+    Empty { field: &'static str },
+    #[error("{field} must be at most {max} characters")]
+    TooLong { field: &'static str, max: usize },
+    #[error("{field} must not contain control characters")]
+    ControlChars { field: &'static str },
+    #[error("{field} is not valid")]
+    Invalid { field: &'static str },
+}
+
+/// Trims and checks a one-line text field. Returns the trimmed value.
+pub fn one_line(field: &'static str, value: &str, max: usize) -> Result<String, TextError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(TextError::Empty { field });
+    }
+    if v.chars().count() > max {
+        return Err(TextError::TooLong { field, max });
+    }
+    if v.chars().any(char::is_control) {
+        return Err(TextError::ControlChars { field });
+    }
+    Ok(v.to_string())
+}
+
+/// A lower-cased e-mail address with one `@`, a non-empty local part and a
+/// dotted domain. Deliverability is not our business; typos mostly are.
+pub fn email(value: &str) -> Result<String, TextError> {
+    let v = one_line("e-mail", value, 254)?.to_lowercase();
+    let ok = match v.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !v.contains(char::is_whitespace)
+        }
+        None => false,
+    };
+    if ok {
+        Ok(v)
+    } else {
+        Err(TextError::Invalid { field: "e-mail" })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields() {
+        assert_eq!(one_line("name", "  Ola  ", 10), Ok("Ola".into()));
+        assert!(one_line("name", "   ", 10).is_err());
+        assert!(one_line("name", "a\u{0}b", 10).is_err());
+        assert!(one_line("name", "abcdefghijk", 10).is_err());
+        assert_eq!(email(" Kari@Example.NO "), Ok("kari@example.no".into()));
+        for bad in ["kari", "@x.no", "kari@x", "kari@@x.no", "ka ri@x.no", "kari@x.no."] {
+            assert!(email(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+use etterlev_core::ChainError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The object does not exist, or exists in a tenant the caller may not see.
+    /// The two are deliberately the same error so ids cannot be probed.
+    #[error("not found")]
+    NotFound,
+    #[error("not allowed")]
+    Forbidden,
+    /// A named unique constraint was violated.
+    #[error("already exists ({0})")]
+    Conflict(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("could not connect to the database: {0}")]
+    Connect(String),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("audit log verification failed: {0}")]
+    Chain(#[from] ChainError),
+    #[error("database error: {0}")]
+    Db(sqlx::Error),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(db.constraint().unwrap_or("unique").to_string())
+            }
+            _ => StoreError::Db(e),
+        }
+    }
+}

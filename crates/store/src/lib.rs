@@ -1,0 +1,36 @@
+//! Storage for etterlev: one API over SQLite (the default, embedded) and
+//! PostgreSQL (production).
+//!
+//! Architecture invariants:
+//! - Only this crate knows SQL. Both backends run the *same* query text
+//!   (`queries.rs` is compiled once per backend), so they cannot drift.
+//! - Tenant-owned data is reachable only through [`TenantStore`], which needs a
+//!   [`TenantScope`]; a scope can only be made by [`Store::scope`], which
+//!   checks membership. No tenant-scoped query runs without a tenant id.
+//! - Every change writes its audit entry in the same transaction, so a change
+//!   without its entry (or the reverse) cannot be committed.
+
+mod error;
+mod model;
+mod store;
+mod tenant;
+
+pub use error::{StoreError, StoreResult};
+pub use model::*;
+pub use store::{Backend, Store, now_ms};
+pub use tenant::{TenantScope, TenantStore};
+
+/// The queries, compiled once for each backend. See the module docs.
+mod sqlite_q {
+    #![allow(dead_code)]
+    type Conn = sqlx::SqliteConnection;
+    const IS_SQLITE: bool = true;
+    include!("queries.rs");
+}
+
+mod pg_q {
+    #![allow(dead_code)]
+    type Conn = sqlx::PgConnection;
+    const IS_SQLITE: bool = false;
+    include!("queries.rs");
+}
