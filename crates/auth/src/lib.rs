@@ -8,6 +8,6 @@ pub mod password;
 pub mod token;
 pub mod totp;
 
-pub use password::{PasswordError, hash_password, verify_password};
 pub use password::dummy_hash;
+pub use password::{PasswordError, hash_password, verify_password};
 pub use token::{NewToken, hash_recovery_code, hash_token, new_recovery_codes, new_token};

@@ -14,7 +14,9 @@ pub struct NewToken {
 
 impl std::fmt::Debug for NewToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NewToken").field("hash", &self.hash).finish_non_exhaustive()
+        f.debug_struct("NewToken")
+            .field("hash", &self.hash)
+            .finish_non_exhaustive()
     }
 }
 
@@ -46,7 +48,11 @@ pub fn new_recovery_codes() -> Vec<String> {
                     char::from(RECOVERY_ALPHABET[i])
                 })
                 .collect();
-            chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+            chars
+                .chunks(4)
+                .map(|c| c.iter().collect::<String>())
+                .collect::<Vec<_>>()
+                .join("-")
         })
         .collect()
 }
@@ -83,7 +89,10 @@ mod tests {
         assert_eq!(codes.len(), 10);
         for c in &codes {
             assert_eq!(c.len(), 14);
-            assert_eq!(hash_recovery_code(c), hash_recovery_code(&c.to_uppercase().replace('-', " ")));
+            assert_eq!(
+                hash_recovery_code(c),
+                hash_recovery_code(&c.to_uppercase().replace('-', " "))
+            );
         }
     }
 }

@@ -36,7 +36,9 @@ fn totp(secret_b32: &str, account: &str) -> Result<Totp, TotpError> {
 pub fn enrolment(secret_b32: &str, account: &str) -> Result<(String, String), TotpError> {
     let t = totp(secret_b32, account)?;
     let url = t.to_url().map_err(|e| TotpError::Build(e.to_string()))?;
-    let qr = t.to_qr_base64().map_err(|e| TotpError::Build(e.to_string()))?;
+    let qr = t
+        .to_qr_base64()
+        .map_err(|e| TotpError::Build(e.to_string()))?;
     Ok((url, qr))
 }
 
@@ -70,7 +72,12 @@ mod tests {
 
     #[test]
     fn rfc6238_vectors() {
-        for (t, code) in [(59u64, "287082"), (1111111109, "081804"), (1234567890, "005924"), (2000000000, "279037")] {
+        for (t, code) in [
+            (59u64, "287082"),
+            (1111111109, "081804"),
+            (1234567890, "005924"),
+            (2000000000, "279037"),
+        ] {
             assert_eq!(code_at(RFC_SECRET, t).expect("code"), code, "t={t}");
         }
     }
@@ -81,8 +88,16 @@ mod tests {
         let code = code_at(RFC_SECRET, now).expect("code");
         let step = check(RFC_SECRET, &code, now, None).expect("valid");
         assert_eq!(step, (now / 30) as i64);
-        assert_eq!(check(RFC_SECRET, &code, now + 30, None), Some(step), "one step late is fine");
-        assert_eq!(check(RFC_SECRET, &code, now + 90, None), None, "three steps late is not");
+        assert_eq!(
+            check(RFC_SECRET, &code, now + 30, None),
+            Some(step),
+            "one step late is fine"
+        );
+        assert_eq!(
+            check(RFC_SECRET, &code, now + 90, None),
+            None,
+            "three steps late is not"
+        );
         assert_eq!(check(RFC_SECRET, &code, now, Some(step)), None, "replay");
         assert_eq!(check(RFC_SECRET, "12345", now, None), None);
         assert_eq!(check(RFC_SECRET, "abcdef", now, None), None);

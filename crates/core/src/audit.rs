@@ -86,11 +86,23 @@ pub enum ChainError {
     #[error("chain {chain}: entry {seq} has been altered (its hash does not match its content)")]
     Altered { chain: String, seq: i64 },
     #[error("chain {chain}: entry {expected} is missing or out of order (found {found})")]
-    Gap { chain: String, expected: i64, found: i64 },
-    #[error("chain {chain}: entry {seq} does not follow the entry before it (deleted or re-ordered entries)")]
+    Gap {
+        chain: String,
+        expected: i64,
+        found: i64,
+    },
+    #[error(
+        "chain {chain}: entry {seq} does not follow the entry before it (deleted or re-ordered entries)"
+    )]
     Broken { chain: String, seq: i64 },
-    #[error("chain {chain}: the head records {head_seq} entries but the log ends at {last_seq} (entries deleted at the end)")]
-    Truncated { chain: String, head_seq: i64, last_seq: i64 },
+    #[error(
+        "chain {chain}: the head records {head_seq} entries but the log ends at {last_seq} (entries deleted at the end)"
+    )]
+    Truncated {
+        chain: String,
+        head_seq: i64,
+        last_seq: i64,
+    },
     #[error("chain {chain}: the head hash does not match the last entry")]
     HeadMismatch { chain: String },
 }
@@ -113,13 +125,23 @@ pub fn verify_chain(
     let mut count = 0;
     for e in entries {
         if e.seq != expected_seq {
-            return Err(ChainError::Gap { chain: chain.into(), expected: expected_seq, found: e.seq });
+            return Err(ChainError::Gap {
+                chain: chain.into(),
+                expected: expected_seq,
+                found: e.seq,
+            });
         }
         if e.compute_hash() != e.hash {
-            return Err(ChainError::Altered { chain: chain.into(), seq: e.seq });
+            return Err(ChainError::Altered {
+                chain: chain.into(),
+                seq: e.seq,
+            });
         }
         if e.prev_hash != prev {
-            return Err(ChainError::Broken { chain: chain.into(), seq: e.seq });
+            return Err(ChainError::Broken {
+                chain: chain.into(),
+                seq: e.seq,
+            });
         }
         prev = e.hash;
         expected_seq += 1;
@@ -128,10 +150,16 @@ pub fn verify_chain(
     let last_seq = expected_seq - 1;
     if let Some(head) = head {
         if head.seq != last_seq {
-            return Err(ChainError::Truncated { chain: chain.into(), head_seq: head.seq, last_seq });
+            return Err(ChainError::Truncated {
+                chain: chain.into(),
+                head_seq: head.seq,
+                last_seq,
+            });
         }
         if last_seq > 0 && head.hash != prev {
-            return Err(ChainError::HeadMismatch { chain: chain.into() });
+            return Err(ChainError::HeadMismatch {
+                chain: chain.into(),
+            });
         }
     }
     Ok(count)
@@ -172,10 +200,16 @@ mod tests {
     }
 
     fn head(v: &[AuditRecord]) -> ChainHead {
-        v.last().map_or(ChainHead { seq: 0, hash: GENESIS_HASH.into() }, |e| ChainHead {
-            seq: e.seq,
-            hash: e.hash.clone(),
-        })
+        v.last().map_or(
+            ChainHead {
+                seq: 0,
+                hash: GENESIS_HASH.into(),
+            },
+            |e| ChainHead {
+                seq: e.seq,
+                hash: e.hash.clone(),
+            },
+        )
     }
 
     #[test]
@@ -190,7 +224,13 @@ mod tests {
         let mut c = chain(5);
         let h = head(&c);
         c[2].after = Some("{\"n\":999}".into());
-        assert_eq!(verify_chain("t1", c, Some(&h)), Err(ChainError::Altered { chain: "t1".into(), seq: 3 }));
+        assert_eq!(
+            verify_chain("t1", c, Some(&h)),
+            Err(ChainError::Altered {
+                chain: "t1".into(),
+                seq: 3
+            })
+        );
     }
 
     #[test]
@@ -201,7 +241,13 @@ mod tests {
         let h = head(&c);
         c[2].action = "delete".into();
         c[2].hash = c[2].compute_hash();
-        assert_eq!(verify_chain("t1", c, Some(&h)), Err(ChainError::Broken { chain: "t1".into(), seq: 4 }));
+        assert_eq!(
+            verify_chain("t1", c, Some(&h)),
+            Err(ChainError::Broken {
+                chain: "t1".into(),
+                seq: 4
+            })
+        );
     }
 
     #[test]
@@ -209,10 +255,20 @@ mod tests {
         let mut c = chain(5);
         let h = head(&c);
         c.remove(1);
-        assert!(matches!(verify_chain("t1", c.clone(), Some(&h)), Err(ChainError::Gap { expected: 2, found: 3, .. })));
+        assert!(matches!(
+            verify_chain("t1", c.clone(), Some(&h)),
+            Err(ChainError::Gap {
+                expected: 2,
+                found: 3,
+                ..
+            })
+        ));
         let mut tail_cut = chain(5);
         tail_cut.pop();
-        assert!(matches!(verify_chain("t1", tail_cut, Some(&h)), Err(ChainError::Truncated { .. })));
+        assert!(matches!(
+            verify_chain("t1", tail_cut, Some(&h)),
+            Err(ChainError::Truncated { .. })
+        ));
     }
 
     #[test]

@@ -20,8 +20,21 @@ pub const MAX_LEN: usize = 256;
 /// A short list of the most used passwords and patterns (lower-cased), checked
 /// as a floor; a full breached-password list belongs to the password tool (M9).
 const COMMON: &[&str] = &[
-    "passord", "password", "123456", "qwerty", "sommer", "vinter", "høst", "vår",
-    "letmein", "welcome", "velkommen", "admin", "etterlev", "helse", "sykehus",
+    "passord",
+    "password",
+    "123456",
+    "qwerty",
+    "sommer",
+    "vinter",
+    "høst",
+    "vår",
+    "letmein",
+    "welcome",
+    "velkommen",
+    "admin",
+    "etterlev",
+    "helse",
+    "sykehus",
 ];
 
 pub fn check(password: &str, identity: &str) -> Result<(), PasswordPolicyError> {
@@ -40,7 +53,11 @@ pub fn check(password: &str, identity: &str) -> Result<(), PasswordPolicyError> 
     }
     let distinct: std::collections::HashSet<char> = lower.chars().collect();
     let stripped: String = lower.chars().filter(|c| c.is_alphabetic()).collect();
-    if distinct.len() < 4 || COMMON.iter().any(|c| stripped == *c || lower.starts_with(c) && lower.len() < c.len() + 5) {
+    if distinct.len() < 4
+        || COMMON
+            .iter()
+            .any(|c| stripped == *c || lower.starts_with(c) && lower.len() < c.len() + 5)
+    {
         return Err(PasswordPolicyError::TooCommon);
     }
     Ok(())
@@ -53,9 +70,18 @@ mod tests {
     #[test]
     fn policy() {
         assert_eq!(check("kort", "a@b.no"), Err(PasswordPolicyError::TooShort));
-        assert_eq!(check(&"x".repeat(300), "a@b.no"), Err(PasswordPolicyError::TooLong));
-        assert_eq!(check("aaaaaaaaaaaaaa", "a@b.no"), Err(PasswordPolicyError::TooCommon));
-        assert_eq!(check("Passord2024!!", "a@b.no"), Err(PasswordPolicyError::TooCommon));
+        assert_eq!(
+            check(&"x".repeat(300), "a@b.no"),
+            Err(PasswordPolicyError::TooLong)
+        );
+        assert_eq!(
+            check("aaaaaaaaaaaaaa", "a@b.no"),
+            Err(PasswordPolicyError::TooCommon)
+        );
+        assert_eq!(
+            check("Passord2024!!", "a@b.no"),
+            Err(PasswordPolicyError::TooCommon)
+        );
         assert_eq!(
             check("kari.nordmann-er-best", "kari.nordmann@x.no"),
             Err(PasswordPolicyError::ContainsIdentity)

@@ -1,7 +1,5 @@
 //! Tenants are enterprises: the legal unit that answers for its own compliance.
 
-
-
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*

@@ -87,13 +87,22 @@ pub struct Actor {
 
 impl Actor {
     pub fn user(user: &User) -> Self {
-        Actor { user_id: Some(user.id.clone()), label: user.email.clone() }
+        Actor {
+            user_id: Some(user.id.clone()),
+            label: user.email.clone(),
+        }
     }
     pub fn cli() -> Self {
-        Actor { user_id: None, label: "cli".into() }
+        Actor {
+            user_id: None,
+            label: "cli".into(),
+        }
     }
     pub fn system() -> Self {
-        Actor { user_id: None, label: "system".into() }
+        Actor {
+            user_id: None,
+            label: "system".into(),
+        }
     }
 }
 

@@ -538,8 +538,17 @@ pub async fn member(c: &mut Conn, tenant_id: &str, user_id: &str) -> StoreResult
     row.into_model()
 }
 
+/// The tenant's admins, for the last-admin rule. On PostgreSQL the admin rows
+/// stay locked until the transaction ends, so two admins demoting each other
+/// at once cannot both see two admins. (SQLite has no FOR UPDATE; its
+/// `BEGIN IMMEDIATE` already serialises writers.)
 async fn admin_count(c: &mut Conn, tenant_id: &str) -> StoreResult<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE tenant_id = $1 AND role = 'admin'")
+    let sql = if IS_SQLITE {
+        "SELECT COUNT(*) FROM memberships WHERE tenant_id = $1 AND role = 'admin'"
+    } else {
+        "SELECT COUNT(*) FROM (SELECT 1 FROM memberships WHERE tenant_id = $1 AND role = 'admin' FOR UPDATE) AS admins"
+    };
+    Ok(sqlx::query_scalar(sql)
         .bind(tenant_id)
         .fetch_one(&mut *c)
         .await?)

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use etterlev_core::Role;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 use crate::error::{StoreError, StoreResult};
 use crate::model::*;
@@ -97,11 +99,15 @@ impl Store {
     /// Connects to `sqlite:PATH` (created if missing) or `postgres://…`.
     pub async fn connect(url: &str) -> StoreResult<Store> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgConnectOptions::from_str(url).map_err(|e| StoreError::Connect(format!("malformed PostgreSQL URL: {e}")))?;
-            Self::connect_pg(opts).await
-        } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            Self::connect_pg(pg_options(url)?).await
+        } else if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             if path.is_empty() {
-                return Err(StoreError::Connect("the SQLite URL has no file path (use sqlite:PATH)".into()));
+                return Err(StoreError::Connect(
+                    "the SQLite URL has no file path (use sqlite:PATH)".into(),
+                ));
             }
             Self::open_sqlite(Path::new(path.split('?').next().unwrap_or(path))).await
         } else {
@@ -126,8 +132,15 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(opts)
             .await
-            .map_err(|e| StoreError::Connect(format!("cannot open SQLite database {}: {e}", path.display())))?;
-        Ok(Store { backend: Backend::Sqlite(pool) })
+            .map_err(|e| {
+                StoreError::Connect(format!(
+                    "cannot open SQLite database {}: {e}",
+                    path.display()
+                ))
+            })?;
+        Ok(Store {
+            backend: Backend::Sqlite(pool),
+        })
     }
 
     pub async fn connect_pg(opts: PgConnectOptions) -> StoreResult<Store> {
@@ -137,22 +150,32 @@ impl Store {
             .connect_with(opts)
             .await
             .map_err(|e| StoreError::Connect(format!("cannot connect to PostgreSQL: {e}")))?;
-        Ok(Store { backend: Backend::Postgres(pool) })
+        Ok(Store {
+            backend: Backend::Postgres(pool),
+        })
     }
 
     /// Connects to PostgreSQL with every connection's `search_path` set to
     /// `schema`, creating the schema if needed. Lets test runs (and several
     /// installations) share one database without colliding.
     pub async fn connect_pg_schema(url: &str, schema: &str) -> StoreResult<Store> {
-        if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || schema.is_empty() {
-            return Err(StoreError::Invalid("schema names may use only letters, digits and _".into()));
+        if !schema
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            || schema.is_empty()
+        {
+            return Err(StoreError::Invalid(
+                "schema names may use only letters, digits and _".into(),
+            ));
         }
-        let base = PgConnectOptions::from_str(url).map_err(|e| StoreError::Connect(format!("malformed PostgreSQL URL: {e}")))?;
+        let base = pg_options(url)?;
         let admin = Self::connect_pg(base.clone()).await?;
         if let Backend::Postgres(pool) = &admin.backend {
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS {schema}")))
-                .execute(pool)
-                .await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "CREATE SCHEMA IF NOT EXISTS {schema}"
+            )))
+            .execute(pool)
+            .await?;
             pool.close().await;
         }
         Self::connect_pg(base.options([("search_path", schema)])).await
@@ -202,7 +225,10 @@ impl Store {
         in_tx!(self, q, c => q::insert_tenant(c, actor, &id, new).await)
     }
 
-    pub async fn tenant_by_org(&self, org: &etterlev_core::OrgNumber) -> StoreResult<Option<Tenant>> {
+    pub async fn tenant_by_org(
+        &self,
+        org: &etterlev_core::OrgNumber,
+    ) -> StoreResult<Option<Tenant>> {
         with_conn!(self, q, c => q::tenant_by_org(c, org.as_str()).await)
     }
 
@@ -213,7 +239,12 @@ impl Store {
 
     /// Creates a tenant, its first administrator and the membership in one
     /// transaction: either all three exist afterwards or none does.
-    pub async fn create_tenant_with_admin(&self, actor: &Actor, tenant: &NewTenant, admin: &NewUser) -> StoreResult<(Tenant, User)> {
+    pub async fn create_tenant_with_admin(
+        &self,
+        actor: &Actor,
+        tenant: &NewTenant,
+        admin: &NewUser,
+    ) -> StoreResult<(Tenant, User)> {
         let (tid, uid) = (new_id(), new_id());
         in_tx!(self, q, c => {
             async {
@@ -227,7 +258,13 @@ impl Store {
 
     /// Adds a membership outside any tenant scope: for the command line and
     /// set-up, where no signed-in admin exists yet.
-    pub async fn add_membership(&self, actor: &Actor, tenant_id: &str, user_id: &str, role: Role) -> StoreResult<()> {
+    pub async fn add_membership(
+        &self,
+        actor: &Actor,
+        tenant_id: &str,
+        user_id: &str,
+        role: Role,
+    ) -> StoreResult<()> {
         in_tx!(self, q, c => q::insert_membership(c, actor, tenant_id, user_id, role).await)
     }
 
@@ -239,11 +276,24 @@ impl Store {
         with_conn!(self, q, c => q::user_by_email(c, email).await)
     }
 
-    pub async fn set_password(&self, actor: &Actor, user_id: &str, hash: &str, keep_session: Option<&str>) -> StoreResult<()> {
+    pub async fn set_password(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        hash: &str,
+        keep_session: Option<&str>,
+    ) -> StoreResult<()> {
         in_tx!(self, q, c => q::set_password(c, actor, user_id, hash, keep_session).await)
     }
 
-    pub async fn enable_totp(&self, actor: &Actor, user_id: &str, secret: &str, step: i64, recovery_hashes: &[String]) -> StoreResult<()> {
+    pub async fn enable_totp(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        secret: &str,
+        step: i64,
+        recovery_hashes: &[String],
+    ) -> StoreResult<()> {
         in_tx!(self, q, c => q::set_totp(c, actor, user_id, Some(secret), Some(step), recovery_hashes).await)
     }
 
@@ -259,7 +309,12 @@ impl Store {
         with_conn!(self, q, c => q::totp_last_step(c, user_id).await)
     }
 
-    pub async fn use_recovery_code(&self, actor: &Actor, user_id: &str, code_hash: &str) -> StoreResult<bool> {
+    pub async fn use_recovery_code(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        code_hash: &str,
+    ) -> StoreResult<bool> {
         in_tx!(self, q, c => q::use_recovery_code(c, actor, user_id, code_hash).await)
     }
 
@@ -272,7 +327,13 @@ impl Store {
     }
 
     /// Records a security event (login, logout, failed login…) in the system chain.
-    pub async fn record_event(&self, actor: &Actor, action: &str, user_id: &str, detail: Option<String>) -> StoreResult<()> {
+    pub async fn record_event(
+        &self,
+        actor: &Actor,
+        action: &str,
+        user_id: &str,
+        detail: Option<String>,
+    ) -> StoreResult<()> {
         in_tx!(self, q, c => q::record_event(c, actor, action, user_id, detail).await)
     }
 
@@ -286,7 +347,12 @@ impl Store {
         with_conn!(self, q, c => q::session(c, token_hash, now).await)
     }
 
-    pub async fn touch_session(&self, token_hash: &str, now: i64, expires_at: i64) -> StoreResult<()> {
+    pub async fn touch_session(
+        &self,
+        token_hash: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> StoreResult<()> {
         in_tx!(self, q, c => q::touch_session(c, token_hash, now, expires_at).await)
     }
 
@@ -320,7 +386,12 @@ impl Store {
         in_tx!(self, q, c => q::record_login_failure(c, email, ip, now).await)
     }
 
-    pub async fn login_failures(&self, email: &str, ip: &str, since: i64) -> StoreResult<(i64, i64)> {
+    pub async fn login_failures(
+        &self,
+        email: &str,
+        ip: &str,
+        since: i64,
+    ) -> StoreResult<(i64, i64)> {
         with_conn!(self, q, c => q::login_failures(c, email, ip, since).await)
     }
 
@@ -330,7 +401,14 @@ impl Store {
 
     // ------------------------------------------------------------ API tokens
 
-    pub async fn create_api_token(&self, actor: &Actor, user_id: &str, name: &str, hash: &str, expires_at: Option<i64>) -> StoreResult<ApiToken> {
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        name: &str,
+        hash: &str,
+        expires_at: Option<i64>,
+    ) -> StoreResult<ApiToken> {
         let id = new_id();
         in_tx!(self, q, c => q::insert_api_token(c, actor, &id, user_id, name, hash, expires_at).await)
     }
@@ -340,7 +418,12 @@ impl Store {
     }
 
     /// Revokes one of the user's own tokens; another user's token is NotFound.
-    pub async fn revoke_api_token(&self, actor: &Actor, user_id: &str, token_id: &str) -> StoreResult<()> {
+    pub async fn revoke_api_token(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        token_id: &str,
+    ) -> StoreResult<()> {
         in_tx!(self, q, c => q::revoke_api_token(c, actor, user_id, token_id).await)
     }
 
@@ -350,7 +433,13 @@ impl Store {
 
     // ------------------------------------------------------------ set-up links
 
-    pub async fn create_setup_link(&self, hash: &str, purpose: SetupPurpose, user_id: Option<&str>, expires_at: i64) -> StoreResult<()> {
+    pub async fn create_setup_link(
+        &self,
+        hash: &str,
+        purpose: SetupPurpose,
+        user_id: Option<&str>,
+        expires_at: i64,
+    ) -> StoreResult<()> {
         in_tx!(self, q, c => q::insert_setup_link(c, hash, purpose, user_id, expires_at).await)
     }
 
@@ -360,9 +449,17 @@ impl Store {
 
     /// Uses a first-admin link: creates tenant, admin and membership, all in
     /// the transaction that marks the link used, so a link works exactly once.
-    pub async fn complete_first_admin(&self, link_hash: &str, tenant: &NewTenant, admin: &NewUser) -> StoreResult<(Tenant, User)> {
+    pub async fn complete_first_admin(
+        &self,
+        link_hash: &str,
+        tenant: &NewTenant,
+        admin: &NewUser,
+    ) -> StoreResult<(Tenant, User)> {
         let (tid, uid) = (new_id(), new_id());
-        let actor = Actor { user_id: Some(uid.clone()), label: admin.email.clone() };
+        let actor = Actor {
+            user_id: Some(uid.clone()),
+            label: admin.email.clone(),
+        };
         in_tx!(self, q, c => {
             async {
                 if !q::use_setup_link(c, link_hash, now_ms()).await? {
@@ -377,8 +474,16 @@ impl Store {
     }
 
     /// Uses a set-password link for the user it was made for.
-    pub async fn complete_set_password(&self, link_hash: &str, user_id: &str, password_hash: &str) -> StoreResult<()> {
-        let actor = Actor { user_id: Some(user_id.to_string()), label: "setup-link".into() };
+    pub async fn complete_set_password(
+        &self,
+        link_hash: &str,
+        user_id: &str,
+        password_hash: &str,
+    ) -> StoreResult<()> {
+        let actor = Actor {
+            user_id: Some(user_id.to_string()),
+            label: "setup-link".into(),
+        };
         in_tx!(self, q, c => {
             async {
                 if !q::use_setup_link(c, link_hash, now_ms()).await? {
@@ -404,19 +509,48 @@ impl Store {
         with_conn!(self, q, c => q::oidc_user(c, issuer, subject).await)
     }
 
-    pub async fn link_oidc(&self, actor: &Actor, issuer: &str, subject: &str, user_id: &str) -> StoreResult<()> {
+    pub async fn link_oidc(
+        &self,
+        actor: &Actor,
+        issuer: &str,
+        subject: &str,
+        user_id: &str,
+    ) -> StoreResult<()> {
         in_tx!(self, q, c => q::link_oidc(c, actor, issuer, subject, user_id).await)
     }
 
     // ------------------------------------------------------------ audit
 
-    /// Verifies every hash chain in the audit log.
+    /// Verifies every hash chain in the audit log. The log and the chain heads
+    /// are read from one snapshot, so entries appended meanwhile (on a running
+    /// server) are not mistaken for tampering.
     pub async fn audit_verify(&self) -> StoreResult<AuditReport> {
-        with_conn!(self, q, c => q::audit_verify(c).await)
+        match &self.backend {
+            Backend::Sqlite(pool) => {
+                // Deferred: in WAL mode the first read fixes the snapshot, and
+                // no write lock is taken, so writers are not held up.
+                let mut tx = pool.begin_with("BEGIN DEFERRED").await?;
+                let report = sqlite_q::audit_verify(&mut tx).await?;
+                tx.commit().await?;
+                Ok(report)
+            }
+            Backend::Postgres(pool) => {
+                let mut tx = pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .await?;
+                let report = pg_q::audit_verify(&mut tx).await?;
+                tx.commit().await?;
+                Ok(report)
+            }
+        }
     }
 
     /// System-chain entries (no tenant), newest first.
-    pub async fn system_audit(&self, before_seq: i64, limit: i64) -> StoreResult<Vec<etterlev_core::AuditRecord>> {
+    pub async fn system_audit(
+        &self,
+        before_seq: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<etterlev_core::AuditRecord>> {
         with_conn!(self, q, c => q::audit_page(c, etterlev_core::SYSTEM_CHAIN, before_seq, limit).await)
     }
 
@@ -426,15 +560,69 @@ impl Store {
     /// while the server runs. Refuses to overwrite an existing file.
     pub async fn backup_sqlite(&self, out: &Path) -> StoreResult<()> {
         let Backend::Sqlite(pool) = &self.backend else {
-            return Err(StoreError::Invalid("backup is for SQLite; for PostgreSQL use pg_dump (see README)".into()));
+            return Err(StoreError::Invalid(
+                "backup is for SQLite; for PostgreSQL use pg_dump (see README)".into(),
+            ));
         };
         if out.exists() {
-            return Err(StoreError::Invalid(format!("{} already exists; choose a new file", out.display())));
+            return Err(StoreError::Invalid(format!(
+                "{} already exists; choose a new file",
+                out.display()
+            )));
         }
-        let path = out.to_str().ok_or_else(|| StoreError::Invalid("backup path must be valid UTF-8".into()))?;
-        sqlx::query("VACUUM INTO $1").bind(path).execute(pool).await?;
+        let path = out
+            .to_str()
+            .ok_or_else(|| StoreError::Invalid("backup path must be valid UTF-8".into()))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(pool)
+            .await?;
         Ok(())
     }
+}
+
+/// Parses a PostgreSQL URL. A URL without a user name means the operating
+/// system user, as with libpq and psql: sqlx would otherwise log in as
+/// "anonymous" (its `whoami` dependency is built without OS support).
+fn pg_options(url: &str) -> StoreResult<PgConnectOptions> {
+    let opts = PgConnectOptions::from_str(url)
+        .map_err(|e| StoreError::Connect(format!("malformed PostgreSQL URL: {e}")))?;
+    if url_names_user(url) || std::env::var_os("PGUSER").is_some() {
+        return Ok(opts);
+    }
+    Ok(match os_user() {
+        Some(user) => opts.username(&user),
+        None => opts,
+    })
+}
+
+fn url_names_user(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    let query = rest.split_once('?').map_or("", |(_, q)| q);
+    authority.contains('@') || query.split('&').any(|p| p.starts_with("user="))
+}
+
+fn os_user() -> Option<String> {
+    if let Some(user) = ["USER", "LOGNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
+    {
+        return Some(user);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let uid = std::fs::metadata("/proc/self").ok()?.uid().to_string();
+        let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+        passwd.lines().find_map(|line| {
+            let mut f = line.split(':');
+            let name = f.next()?;
+            (f.nth(1)? == uid).then(|| name.to_string())
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
 }
 
 fn redact(url: &str) -> String {
@@ -453,6 +641,16 @@ mod tests {
     fn redacts_passwords() {
         assert_eq!(super::redact("mysql://u:secret@h/db"), "mysql://***@h/db");
         assert_eq!(super::redact("foo"), "foo");
+    }
+
+    #[test]
+    fn finds_user_names_in_urls() {
+        use super::url_names_user as named;
+        assert!(named("postgres://kari@db:5432/etterlev"));
+        assert!(named("postgres://kari:pw@db/etterlev"));
+        assert!(named("postgres://db/etterlev?user=kari&sslmode=require"));
+        assert!(!named("postgres://127.0.0.1:5432/test"));
+        assert!(!named("postgres://db/etterlev?sslmode=require"));
     }
 }
 

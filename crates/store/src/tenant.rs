@@ -31,7 +31,11 @@ impl TenantScope {
         self.role.allows(p)
     }
     fn require(&self, p: Permission) -> StoreResult<()> {
-        if self.allows(p) { Ok(()) } else { Err(StoreError::Forbidden) }
+        if self.allows(p) {
+            Ok(())
+        } else {
+            Err(StoreError::Forbidden)
+        }
     }
 }
 
@@ -44,7 +48,12 @@ impl Store {
         }
         let role = with_conn!(self, q, c => q::role_in(c, &user.id, tenant_id).await)?;
         let role = role.ok_or(StoreError::NotFound)?;
-        Ok(TenantScope { tenant_id: tenant_id.to_string(), user_id: user.id.clone(), role, actor: Actor::user(user) })
+        Ok(TenantScope {
+            tenant_id: tenant_id.to_string(),
+            user_id: user.id.clone(),
+            role,
+            actor: Actor::user(user),
+        })
     }
 
     pub fn tenant<'a>(&'a self, scope: &'a TenantScope) -> TenantStore<'a> {
@@ -84,7 +93,12 @@ impl TenantStore<'_> {
     /// Adds a user by e-mail, creating the account (without a password) if it
     /// does not exist. Returns the member and whether the account is new, in
     /// which case the caller should hand out a set-password link.
-    pub async fn add_member(&self, email: &str, display_name: &str, role: Role) -> StoreResult<(Member, Option<User>)> {
+    pub async fn add_member(
+        &self,
+        email: &str,
+        display_name: &str,
+        role: Role,
+    ) -> StoreResult<(Member, Option<User>)> {
         self.scope.require(Permission::ManageMembers)?;
         let tid = &self.scope.tenant_id;
         let actor = &self.scope.actor;

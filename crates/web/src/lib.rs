@@ -1,1 +1,154 @@
+//! The HTTP layer of etterlev: HTML pages (askama + htmx), the REST API under
+//! `/api/v1`, sessions, CSRF protection, security headers, i18n and metrics.
+//!
+//! Architecture invariant: this is the only crate that knows HTTP and HTML.
+//! Handlers gather input, call the store (which enforces tenant scope and
+//! roles) and render; they hold no business rules of their own.
 
+pub mod api;
+pub mod demo;
+pub mod error;
+pub mod i18n;
+pub mod oidc;
+pub mod pages;
+pub mod session;
+
+mod csrf;
+mod metrics;
+mod security;
+mod statics;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use etterlev_store::Store;
+
+pub use metrics::Metrics;
+
+/// Largest request body accepted anywhere (forms, JSON). Uploads, when they
+/// come, get their own route-level limit.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The address users reach the app on, e.g. `https://etterlev.example.no`.
+    /// Used for links, the OIDC redirect URL, cookie security and the CSRF
+    /// origin check.
+    pub public_url: url::Url,
+    pub oidc: Option<oidc::OidcConfig>,
+}
+
+impl Config {
+    pub fn new(public_url: url::Url) -> Self {
+        Config {
+            public_url,
+            oidc: None,
+        }
+    }
+
+    /// Cookies get `Secure` and the `__Host-` prefix when served over TLS.
+    pub fn secure(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+    pub metrics: Arc<Metrics>,
+    pub oidc: Option<Arc<oidc::Oidc>>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config) -> Self {
+        AppState {
+            store,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::new()),
+            oidc: None,
+        }
+    }
+}
+
+/// The whole application as one router.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::router())
+        .nest("/api/v1", api::router())
+        .merge(statics::router())
+        .route("/healthz", axum::routing::get(healthz))
+        .route("/metrics", axum::routing::get(metrics::render))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::guard,
+        ))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .with_state(state)
+}
+
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match state.store.ping().await {
+        Ok(()) => axum::Json(
+            serde_json::json!({ "status": "ok", "database": state.store.backend_name() }),
+        )
+        .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({ "status": "unavailable" })),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Serves until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state.clone());
+    spawn_housekeeping(state.store.clone());
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Deletes expired sessions and old throttling rows every ten minutes.
+fn spawn_housekeeping(store: Store) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.delete_expired(etterlev_store::now_ms()).await {
+                tracing::warn!(error = %e, "housekeeping failed");
+            }
+        }
+    });
+}

@@ -1,0 +1,17 @@
+//! Storage contract tests for `etterlev-store`.
+//!
+//! Every test runs against both backends: SQLite in a temporary file and
+//! PostgreSQL in a fresh schema of `$ETTERLEV_TEST_PG` (default
+//! `postgres://127.0.0.1:5432/test`). When PostgreSQL cannot be reached the
+//! PostgreSQL half is skipped with a message on stderr, unless `CI=true`, in
+//! which case the test fails.
+
+#[macro_use]
+mod support;
+
+mod accounts;
+mod audit;
+mod concurrency;
+mod credentials;
+mod migrations;
+mod tenancy;

@@ -1,0 +1,95 @@
+//! Errors of HTML handlers. A handler returns [`AppError`]; its response
+//! carries an [`ErrorPage`] marker that the `error_pages` middleware renders in
+//! the request's language. Internal details are logged, never shown.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use etterlev_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    /// Input was wrong; the string is a message key (or a plain detail).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("login required")]
+    LoginRequired { next: String },
+    #[error("second factor required")]
+    MfaRequired,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Marker left on an error response for the error-page renderer.
+#[derive(Debug, Clone)]
+pub struct ErrorPage {
+    pub status: StatusCode,
+    /// Message key of the explanation.
+    pub key: &'static str,
+    /// Extra detail (already safe to show), e.g. a validation message.
+    pub detail: Option<String>,
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::LoginRequired { .. } | AppError::MfaRequired => StatusCode::SEE_OTHER,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (key, detail) = match &self {
+            AppError::LoginRequired { next } => {
+                let target = format!("/login?next={}", url_encode(next));
+                return Redirect::to(&target).into_response();
+            }
+            AppError::MfaRequired => return Redirect::to("/login/totp").into_response(),
+            AppError::NotFound => ("error-not-found", None),
+            AppError::Forbidden => ("error-forbidden", None),
+            AppError::BadRequest(d) => ("error-bad-request", Some(d.clone())),
+            AppError::Conflict(d) => ("error-conflict", Some(d.clone())),
+            AppError::Internal(d) => {
+                tracing::error!(error = %d, "internal error");
+                ("error-internal", None)
+            }
+        };
+        let status = self.status();
+        let mut resp = status.into_response();
+        resp.extensions_mut().insert(ErrorPage {
+            status,
+            key,
+            detail,
+        });
+        resp
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Forbidden => AppError::Forbidden,
+            StoreError::Conflict(c) => AppError::Conflict(c),
+            StoreError::Invalid(m) => AppError::BadRequest(m),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+pub fn url_encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

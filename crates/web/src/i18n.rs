@@ -1,0 +1,174 @@
+//! All user-facing text goes through [`Tr`], backed by Fluent files in
+//! `locales/{nb,en}/main.ftl`. Norwegian bokmål is the default.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid};
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "nb",
+        // Isolation marks around arguments would end up inside HTML
+        // attributes and e-mail addresses.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+pub const LANG_COOKIE: &str = "etterlev_lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Nb,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "nb" | "no" | "nb-NO" => Some(Lang::Nb),
+            "en" | "en-GB" | "en-US" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nb => "nb",
+            Lang::En => "en",
+        }
+    }
+
+    fn id(self) -> LanguageIdentifier {
+        match self {
+            Lang::Nb => langid!("nb"),
+            Lang::En => langid!("en"),
+        }
+    }
+
+    /// The other language, for the switch in the header.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Nb => Lang::En,
+            Lang::En => Lang::Nb,
+        }
+    }
+}
+
+/// A translator for one request's language.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn new(lang: Lang) -> Self {
+        Tr { lang }
+    }
+
+    /// The message `key`. A missing key shows as the key itself (and a unit
+    /// test makes sure none is missing).
+    pub fn msg(&self, key: &str) -> String {
+        LOCALES.try_lookup(&self.lang.id(), key).unwrap_or_else(|| {
+            tracing::warn!(key, "missing translation");
+            key.to_string()
+        })
+    }
+
+    /// The message `key` with named arguments.
+    pub fn msg_with(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+            .collect();
+        LOCALES
+            .try_lookup_with_args(&self.lang.id(), key, &map)
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// Formats epoch milliseconds as Norwegian local time, `dd.mm.yyyy hh:mm`
+    /// in Europe/Oslo (the sector's convention in both languages).
+    pub fn datetime(&self, ms: &i64) -> String {
+        match jiff::Timestamp::from_millisecond(*ms) {
+            Ok(ts) => ts.to_zoned(oslo()).strftime("%d.%m.%Y %H:%M").to_string(),
+            Err(_) => "–".into(),
+        }
+    }
+
+    pub fn datetime_opt(&self, ms: &Option<i64>) -> String {
+        ms.as_ref().map_or_else(|| "–".into(), |m| self.datetime(m))
+    }
+}
+
+fn oslo() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Europe/Oslo").unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
+/// The keys of a locale file, for the completeness test.
+#[cfg(test)]
+fn keys_of(ftl: &str) -> std::collections::BTreeSet<String> {
+    ftl.lines()
+        .filter(|l| !l.starts_with(char::is_whitespace) && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_string()))
+        .filter(|k| !k.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NB: &str = include_str!("../locales/nb/main.ftl");
+    const EN: &str = include_str!("../locales/en/main.ftl");
+
+    #[test]
+    fn both_languages_have_the_same_keys() {
+        let (nb, en) = (keys_of(NB), keys_of(EN));
+        let only_nb: Vec<_> = nb.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&nb).collect();
+        assert!(
+            only_nb.is_empty() && only_en.is_empty(),
+            "only in nb: {only_nb:?}; only in en: {only_en:?}"
+        );
+        assert!(nb.len() > 50, "expected a real catalogue of messages");
+    }
+
+    /// Every `msg("key")` in templates and Rust sources exists in both files.
+    #[test]
+    fn every_used_key_exists() {
+        let nb = keys_of(NB);
+        let mut missing = Vec::new();
+        for dir in ["templates", "src", "src/pages", "src/api"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            let Ok(entries) = std::fs::read_dir(&path) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                    continue;
+                };
+                for pattern in ["msg(\"", "msg_with(\"", "tr_key: \"", "key!(\""] {
+                    for part in text.split(pattern).skip(1) {
+                        if let Some(key) = part.split('"').next() {
+                            if !nb.contains(key) {
+                                missing.push(format!("{}: {key}", entry.path().display()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "missing translations: {missing:#?}");
+    }
+
+    #[test]
+    fn lookups_differ_by_language() {
+        assert_eq!(Tr::new(Lang::Nb).msg("nav-dashboard"), "Oversikt");
+        assert_eq!(Tr::new(Lang::En).msg("nav-dashboard"), "Dashboard");
+        assert_eq!(Tr::new(Lang::En).msg("no-such-key"), "no-such-key");
+        assert_eq!(Tr::new(Lang::Nb).datetime(&0), "01.01.1970 01:00");
+    }
+}

@@ -1,0 +1,138 @@
+//! The dashboard skeleton, module placeholders, language and tenant switch.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::{Form, Layout, render, safe_next};
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{LANG_COOKIE, Lang};
+use crate::session::Auth;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard))
+        .route("/modules/{module}", get(module))
+        .route("/lang", post(switch_lang))
+        .route("/tenant", post(switch_tenant))
+}
+
+/// The product's modules (see domain.md §3), shown as tiles until built.
+pub const MODULES: &[(&str, &str)] = &[
+    ("catalogue", "M1"),
+    ("assessment", "M2"),
+    ("small-enterprise", "M3"),
+    ("actions", "M4"),
+    ("risk", "M5"),
+    ("incidents", "M6"),
+    ("suppliers", "M7"),
+    ("continuity", "M8"),
+    ("tools", "M9"),
+    ("reports", "M10"),
+];
+
+pub struct Tile {
+    pub slug: &'static str,
+    pub code: &'static str,
+    pub title: String,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    l: Layout,
+    tiles: Vec<Tile>,
+    has_tenant: bool,
+    member_count: usize,
+    has_totp: bool,
+}
+
+async fn dashboard(State(_state): State<AppState>, auth: Auth) -> AppResult<Response> {
+    let l = Layout::for_user(&auth);
+    let tr = l.tr;
+    let tiles = MODULES
+        .iter()
+        .map(|(slug, code)| Tile {
+            slug,
+            code,
+            title: tr.msg(&format!("module-{slug}")),
+            text: tr.msg(&format!("module-{slug}-text")),
+        })
+        .collect();
+    Ok(render(&Dashboard {
+        l,
+        tiles,
+        has_tenant: auth.scope.is_some(),
+        member_count: auth.memberships.len(),
+        has_totp: auth.user.has_totp(),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "module.html")]
+struct ModulePage {
+    l: Layout,
+    title: String,
+    text: String,
+    code: &'static str,
+}
+
+async fn module(auth: Auth, Path(slug): Path<String>) -> AppResult<Response> {
+    let (slug, code) = MODULES
+        .iter()
+        .find(|(s, _)| *s == slug)
+        .ok_or(AppError::NotFound)?;
+    let l = Layout::for_user(&auth);
+    let tr = l.tr;
+    Ok(render(&ModulePage {
+        title: tr.msg(&format!("module-{slug}")),
+        text: tr.msg(&format!("module-{slug}-text")),
+        code,
+        l,
+    }))
+}
+
+#[derive(Deserialize)]
+struct LangForm {
+    lang: String,
+    next: Option<String>,
+}
+
+/// Stores the language choice in a cookie (a year) and goes back.
+async fn switch_lang(Form(f): Form<LangForm>) -> AppResult<Response> {
+    let lang =
+        Lang::parse(&f.lang).ok_or_else(|| AppError::BadRequest("unknown language".into()))?;
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
+    let mut resp = Redirect::to(&safe_next(f.next.as_deref())).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}
+
+#[derive(Deserialize)]
+struct TenantForm {
+    tenant_id: String,
+    next: Option<String>,
+}
+
+async fn switch_tenant(
+    State(state): State<AppState>,
+    auth: Auth,
+    Form(f): Form<TenantForm>,
+) -> AppResult<Response> {
+    state
+        .store
+        .switch_tenant(&auth.session, &f.tenant_id)
+        .await?;
+    Ok(Redirect::to(&safe_next(f.next.as_deref())).into_response())
+}

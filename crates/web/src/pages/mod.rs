@@ -1,0 +1,205 @@
+//! Server-rendered pages. One module per area; each exports `router()`.
+
+mod account;
+mod admin;
+mod audit;
+mod auth;
+mod home;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use etterlev_core::Permission;
+use serde::de::DeserializeOwned;
+
+use crate::AppState;
+use crate::error::{AppError, ErrorPage};
+use crate::i18n::{Lang, Tr};
+use crate::session::{Auth, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(home::router())
+        .merge(auth::router())
+        .merge(account::router())
+        .merge(admin::router())
+        .merge(audit::router())
+}
+
+/// A tenant in the header's tenant switcher.
+#[derive(Debug, Clone)]
+pub struct TenantOption {
+    pub id: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+/// Everything the base layout shows: language, CSRF token, who is signed in,
+/// the tenant switcher and which menu entries the role allows.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub tr: Tr,
+    pub csrf: String,
+    pub path: String,
+    pub user_name: Option<String>,
+    pub tenants: Vec<TenantOption>,
+    pub tenant_name: Option<String>,
+    pub role_key: Option<String>,
+    pub can_manage: bool,
+    pub can_audit: bool,
+    pub notice: Option<String>,
+}
+
+impl Layout {
+    pub fn anonymous(ctx: &Ctx) -> Self {
+        Layout {
+            tr: ctx.tr,
+            csrf: ctx.csrf.clone(),
+            path: ctx.path.clone(),
+            user_name: None,
+            tenants: Vec::new(),
+            tenant_name: None,
+            role_key: None,
+            can_manage: false,
+            can_audit: false,
+            notice: None,
+        }
+    }
+
+    pub fn for_user(auth: &Auth) -> Self {
+        let selected = auth.scope.as_ref().map(|s| s.tenant_id().to_string());
+        let tenants = auth
+            .memberships
+            .iter()
+            .map(|m| TenantOption {
+                id: m.tenant.id.clone(),
+                name: m.tenant.name.clone(),
+                selected: Some(&m.tenant.id) == selected.as_ref(),
+            })
+            .collect::<Vec<_>>();
+        let scope = auth.scope.as_ref();
+        Layout {
+            tenant_name: tenants.iter().find(|t| t.selected).map(|t| t.name.clone()),
+            tenants,
+            user_name: Some(auth.user.display_name.clone()),
+            role_key: scope.map(|s| format!("role-{}", s.role().as_str())),
+            can_manage: scope.is_some_and(|s| s.allows(Permission::ManageMembers)),
+            can_audit: scope.is_some_and(|s| s.allows(Permission::ReadAuditLog)),
+            ..Self::anonymous(&auth.ctx)
+        }
+    }
+
+    pub fn with_notice(mut self, key: &str) -> Self {
+        self.notice = Some(self.tr.msg(key));
+        self
+    }
+
+    /// The language switch offers the other language.
+    pub fn other_lang(&self) -> Lang {
+        self.tr.lang.other()
+    }
+}
+
+/// Renders a template into a response, or a 500 if rendering fails.
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => AppError::Internal(format!("template: {e}")).into_response(),
+    }
+}
+
+pub fn render_status<T: Template>(status: StatusCode, t: &T) -> Response {
+    let mut r = render(t);
+    if r.status() == StatusCode::OK {
+        *r.status_mut() = status;
+    }
+    r
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    l: Layout,
+    status: u16,
+    title: String,
+    detail: Option<String>,
+}
+
+/// The page for an [`ErrorPage`] marker, in the request's language.
+pub fn error_page(page: ErrorPage, lang: Lang) -> Response {
+    let tr = Tr::new(lang);
+    let t = ErrorTemplate {
+        l: Layout::anonymous(&Ctx {
+            tr,
+            csrf: String::new(),
+            path: String::new(),
+        }),
+        status: page.status.as_u16(),
+        title: tr.msg(page.key),
+        detail: page.detail,
+    };
+    let mut r = render(&t);
+    *r.status_mut() = page.status;
+    r
+}
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// `axum::Form`, but a malformed body, a wrong content type or a missing field
+/// becomes a clear 400 page instead of a plain-text rejection.
+pub struct Form<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(Form(v)),
+            Err(rejection) => Err(AppError::BadRequest(rejection.body_text())),
+        }
+    }
+}
+
+/// Checks a one-line field and turns the error into a translated message.
+pub fn field(tr: &Tr, key: &'static str, value: &str, max: usize) -> Result<String, String> {
+    etterlev_core::text::one_line(key, value, max).map_err(|e| match e {
+        etterlev_core::text::TextError::Empty { .. } => {
+            tr.msg_with("field-empty", &[("field", tr.msg(key))])
+        }
+        etterlev_core::text::TextError::TooLong { max, .. } => tr.msg_with(
+            "field-too-long",
+            &[("field", tr.msg(key)), ("max", max.to_string())],
+        ),
+        _ => tr.msg_with("field-invalid", &[("field", tr.msg(key))]),
+    })
+}
+
+/// A safe local redirect target: a path on this site, never another host.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 500 =>
+        {
+            n.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_site() {
+        assert_eq!(safe_next(Some("/audit?before=3")), "/audit?before=3");
+        for bad in ["//evil.example", "https://evil.example", "/\\evil", "evil"] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+}
