@@ -635,6 +635,10 @@ fn redact(url: &str) -> String {
     }
 }
 
+// Keep the unused-import lint honest when only one backend is referenced.
+#[allow(unused_imports)]
+use {pg_q as _, sqlite_q as _};
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -653,7 +657,3 @@ mod tests {
         assert!(!named("postgres://db/etterlev?sslmode=require"));
     }
 }
-
-// Keep the unused-import lint honest when only one backend is referenced.
-#[allow(unused_imports)]
-use {pg_q as _, sqlite_q as _};

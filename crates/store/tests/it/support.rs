@@ -19,7 +19,7 @@ pub struct TestBackend {
 
 enum Guard {
     /// Keeps the directory of the SQLite file alive until cleanup.
-    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Sqlite(tempfile::TempDir),
     Postgres {
         schema: String,
     },
@@ -169,7 +169,13 @@ where
         match outcome {
             Ok(()) => {}
             Err(e) if e.is_panic() => {
-                failures.push(format!("[{name}] {}", panic_message(&*e.into_panic())))
+                let msg = panic_message(&*e.into_panic());
+                let tag = format!("[{name}]");
+                failures.push(if msg.starts_with(&tag) {
+                    msg
+                } else {
+                    format!("{tag} {msg}")
+                });
             }
             Err(e) => failures.push(format!("[{name}] test task did not finish: {e}")),
         }
