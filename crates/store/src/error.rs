@@ -32,6 +32,10 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 StoreError::Conflict(db.constraint().unwrap_or("unique").to_string())
             }
+            // PostgreSQL refuses NUL bytes and invalid encodings in text.
+            sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("22021") | Some("22P05")) => {
+                StoreError::Invalid("text contains a character the database cannot store".into())
+            }
             _ => StoreError::Db(e),
         }
     }

@@ -59,6 +59,8 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("already exists: {0}")]
     Conflict(String),
+    #[error("the request body is too large")]
+    TooLarge,
     #[error("internal error")]
     Internal(String),
 }
@@ -85,6 +87,7 @@ impl IntoResponse for ApiError {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ApiError::Internal(e) => {
                 tracing::error!(error = %e, "API internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
@@ -165,13 +168,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 "expected Content-Type: application/json".into(),
             )),
             Err(JsonRejection::JsonDataError(e)) => Err(ApiError::Unprocessable(e.body_text())),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::TooLarge),
             Err(e) => Err(ApiError::BadRequest(e.body_text())),
         }
     }
 }
 
 async fn scope_of(state: &AppState, user: &User, tenant_id: &str) -> ApiResult<TenantScope> {
-    Ok(state.store.scope(user, tenant_id).await?)
+    Ok(state.store.scope(user, id(tenant_id)?).await?)
+}
+
+/// Ids are UUIDs; anything else names no object.
+fn id(raw: &str) -> ApiResult<&str> {
+    if raw.len() == 36 && uuid::Uuid::parse_str(raw).is_ok() { Ok(raw) } else { Err(ApiError::NotFound) }
 }
 
 // ------------------------------------------------------------------ DTOs
@@ -394,7 +403,7 @@ async fn member(
 ) -> ApiResult<Json<MemberDto>> {
     let scope = scope_of(&state, &user, &tenant_id).await?;
     Ok(Json(
-        (&state.store.tenant(&scope).member(&user_id).await?).into(),
+        (&state.store.tenant(&scope).member(id(&user_id)?).await?).into(),
     ))
 }
 
@@ -491,7 +500,7 @@ async fn remove_member(
     Path((tenant_id, user_id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let scope = scope_of(&state, &user, &tenant_id).await?;
-    state.store.tenant(&scope).remove_member(&user_id).await?;
+    state.store.tenant(&scope).remove_member(id(&user_id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -10,7 +10,7 @@ use etterlev_core::password::PasswordPolicyError;
 use etterlev_store::{Actor, ApiToken, now_ms};
 use serde::Deserialize;
 
-use super::{Form, Layout, field, render, render_status};
+use super::{Form, Layout, field, object_id, render, render_status};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;

@@ -10,7 +10,7 @@ use etterlev_core::{Permission, Role};
 use etterlev_store::{Member, SetupPurpose, now_ms};
 use serde::Deserialize;
 
-use super::{Form, Layout, field, render, render_status};
+use super::{Form, Layout, field, object_id, render, render_status};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::session::Auth;
@@ -184,7 +184,7 @@ async fn edit(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     require_admin(&auth)?;
-    let member = state.store.tenant(auth.scope()?).member(&id).await?;
+    let member = state.store.tenant(auth.scope()?).member(object_id(&id)?).await?;
     let l = Layout::for_user(&auth);
     Ok(render(&EditPage {
         roles: role_options(&l),
@@ -221,6 +221,6 @@ async fn remove(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     require_admin(&auth)?;
-    state.store.tenant(auth.scope()?).remove_member(&id).await?;
+    state.store.tenant(auth.scope()?).remove_member(object_id(&id)?).await?;
     Ok(Redirect::to("/admin/users?notice=member-removed").into_response())
 }

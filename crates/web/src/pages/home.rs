@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::{Form, Layout, render, safe_next};
+use super::{Form, Layout, object_id, render, safe_next};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{LANG_COOKIE, Lang};

@@ -157,6 +157,16 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::to_bytes(body, crate::MAX_BODY_BYTES)
+            .await
+            .map_err(|_| AppError::BadRequest("the form is too large".into()))?;
+        // serde_urlencoded decodes invalid UTF-8 lossily; refuse instead of
+        // silently storing replacement characters.
+        if form_urlencoded::parse(&bytes).any(|(k, v)| k.contains('\u{FFFD}') || v.contains('\u{FFFD}')) {
+            return Err(AppError::BadRequest("the form data is not valid UTF-8".into()));
+        }
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         match axum::Form::<T>::from_request(req, state).await {
             Ok(axum::Form(v)) => Ok(Form(v)),
             Err(rejection) => Err(AppError::BadRequest(rejection.body_text())),
@@ -176,6 +186,12 @@ pub fn field(tr: &Tr, key: &'static str, value: &str, max: usize) -> Result<Stri
         ),
         _ => tr.msg_with("field-invalid", &[("field", tr.msg(key))]),
     })
+}
+
+/// An object id from a URL or form. Ids are UUIDs; anything else cannot name
+/// an object, so it is a 404 before any query runs.
+pub fn object_id(raw: &str) -> Result<&str, AppError> {
+    if raw.len() == 36 && uuid::Uuid::parse_str(raw).is_ok() { Ok(raw) } else { Err(AppError::NotFound) }
 }
 
 /// A safe local redirect target: a path on this site, never another host.

@@ -1,6 +1,12 @@
-//! End-to-end tests of the web layer over real HTTP against real databases.
+//! End-to-end tests of the web layer over real HTTP against real databases
+//! (SQLite always; PostgreSQL when reachable, required under CI=true).
 
 #[path = "../common/mod.rs"]
 mod common;
 
+mod accounts;
+mod api;
+mod bad_input;
+mod isolation;
+mod security;
 mod smoke;
