@@ -2,9 +2,7 @@
 //! (m = 19 MiB, t = 2, p = 1), stored as PHC strings so parameters can be
 //! raised later without breaking existing hashes.
 
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 #[derive(Debug, thiserror::Error)]
@@ -42,9 +40,7 @@ pub fn hash_password(password: &str) -> Result<String, PasswordError> {
 /// never matches.
 pub fn verify_password(password: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(parsed) => hasher()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
+        Ok(parsed) => hasher().verify_password(password.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
     }
 }
@@ -53,9 +49,7 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
 /// exist so that a failed login takes the same time either way.
 pub fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| {
-        hash_password(&crate::token::new_token("dummy").plaintext).unwrap_or_default()
-    })
+    DUMMY.get_or_init(|| hash_password(&crate::token::new_token("dummy").plaintext).unwrap_or_default())
 }
 
 #[cfg(test)]

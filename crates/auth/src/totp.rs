@@ -36,9 +36,7 @@ fn totp(secret_b32: &str, account: &str) -> Result<Totp, TotpError> {
 pub fn enrolment(secret_b32: &str, account: &str) -> Result<(String, String), TotpError> {
     let t = totp(secret_b32, account)?;
     let url = t.to_url().map_err(|e| TotpError::Build(e.to_string()))?;
-    let qr = t
-        .to_qr_base64()
-        .map_err(|e| TotpError::Build(e.to_string()))?;
+    let qr = t.to_qr_base64().map_err(|e| TotpError::Build(e.to_string()))?;
     Ok((url, qr))
 }
 

@@ -139,11 +139,7 @@ enum UserCmd {
         #[arg(long)]
         password_stdin: bool,
         /// Base URL for the printed set-up link.
-        #[arg(
-            long,
-            env = "ETTERLEV_PUBLIC_URL",
-            default_value = "http://127.0.0.1:8080/"
-        )]
+        #[arg(long, env = "ETTERLEV_PUBLIC_URL", default_value = "http://127.0.0.1:8080/")]
         public_url: String,
         #[command(flatten)]
         db: DbArgs,
@@ -167,17 +163,14 @@ enum AuditCmd {
 }
 
 fn main() -> ExitCode {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("ETTERLEV_LOG")
-        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("ETTERLEV_LOG").unwrap_or_else(|_| "info,sqlx=warn".into());
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -212,10 +205,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 name: etterlev_core::text::one_line("name", &name, 200)?,
                 org_number: OrgNumber::parse(&org_number)
                     .with_context(|| format!("organisation number {org_number:?}"))?,
-                kind: TenantKind::parse(&kind)
-                    .with_context(|| format!("unknown kind {kind:?}; see --help"))?,
-                size_class: SizeClass::parse(&size)
-                    .with_context(|| format!("unknown size {size:?}; see --help"))?,
+                kind: TenantKind::parse(&kind).with_context(|| format!("unknown kind {kind:?}; see --help"))?,
+                size_class: SizeClass::parse(&size).with_context(|| format!("unknown size {size:?}; see --help"))?,
             };
             let store = open(&db).await?;
             let t = store.create_tenant(&Actor::cli(), &new).await?;
@@ -237,9 +228,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let membership = match (tenant, role) {
                 (Some(t), Some(r)) => Some((
                     OrgNumber::parse(&t).with_context(|| format!("organisation number {t:?}"))?,
-                    Role::parse(&r).with_context(|| {
-                        format!("unknown role {r:?}; use admin, editor, reader or auditor")
-                    })?,
+                    Role::parse(&r)
+                        .with_context(|| format!("unknown role {r:?}; use admin, editor, reader or auditor"))?,
                 )),
                 _ => None,
             };
@@ -272,21 +262,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 )
                 .await?;
             if let (Some(t), Some((_, role))) = (tenant, membership) {
-                store
-                    .add_membership(&Actor::cli(), &t.id, &user.id, role)
-                    .await?;
+                store.add_membership(&Actor::cli(), &t.id, &user.id, role).await?;
                 println!("user {} added to {} as {}", user.email, t.name, role);
             } else {
                 println!("user {} created", user.email);
             }
             if !has_password {
-                let link = setup_link(
-                    &store,
-                    SetupPurpose::SetPassword,
-                    Some(&user.id),
-                    &public_url,
-                )
-                .await?;
+                let link = setup_link(&store, SetupPurpose::SetPassword, Some(&user.id), &public_url).await?;
                 println!("one-time link to choose a password (valid 7 days): {link}");
             }
             Ok(ExitCode::SUCCESS)
@@ -299,13 +281,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .with_context(|| format!("no user {email}"))?;
             let pw = read_password(&user.email)?;
             let hash = etterlev_auth::hash_password(&pw)?;
-            store
-                .set_password(&Actor::cli(), &user.id, &hash, None)
-                .await?;
-            println!(
-                "password changed for {}; their sessions were ended",
-                user.email
-            );
+            store.set_password(&Actor::cli(), &user.id, &hash, None).await?;
+            println!("password changed for {}; their sessions were ended", user.email);
             Ok(ExitCode::SUCCESS)
         }
         Command::Backup { out, db } => {
@@ -322,10 +299,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let store = open(&db).await?;
             let report = store.audit_verify().await?;
             if report.errors.is_empty() {
-                println!(
-                    "audit log intact: {} chains, {} entries",
-                    report.chains, report.entries
-                );
+                println!("audit log intact: {} chains, {} entries", report.chains, report.entries);
                 Ok(ExitCode::SUCCESS)
             } else {
                 for e in &report.errors {
@@ -359,11 +333,9 @@ fn database_url(db: &DbArgs) -> Result<String> {
         return Ok(url.clone());
     }
     let dir = &db.data_dir;
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create the data directory {}", dir.display()))?;
     let probe = dir.join(".write-test");
-    std::fs::write(&probe, b"ok")
-        .with_context(|| format!("the data directory {} is not writable", dir.display()))?;
+    std::fs::write(&probe, b"ok").with_context(|| format!("the data directory {} is not writable", dir.display()))?;
     let _ = std::fs::remove_file(&probe);
     let file = dir.join("etterlev.sqlite");
     Ok(format!("sqlite:{}", file.display()))
@@ -372,10 +344,7 @@ fn database_url(db: &DbArgs) -> Result<String> {
 async fn open(db: &DbArgs) -> Result<Store> {
     let url = database_url(db)?;
     let store = Store::connect(&url).await?;
-    store
-        .migrate()
-        .await
-        .context("applying database migrations")?;
+    store.migrate().await.context("applying database migrations")?;
     Ok(store)
 }
 
@@ -389,21 +358,12 @@ fn read_password(email: &str) -> Result<String> {
     Ok(pw)
 }
 
-async fn setup_link(
-    store: &Store,
-    purpose: SetupPurpose,
-    user_id: Option<&str>,
-    base: &str,
-) -> Result<String> {
+async fn setup_link(store: &Store, purpose: SetupPurpose, user_id: Option<&str>, base: &str) -> Result<String> {
     let token = etterlev_auth::new_token("setup");
     let expires = etterlev_store::now_ms() + 7 * 24 * 3600 * 1000;
-    store
-        .create_setup_link(&token.hash, purpose, user_id, expires)
-        .await?;
+    store.create_setup_link(&token.hash, purpose, user_id, expires).await?;
     let base = url::Url::parse(base).context("public URL")?;
-    Ok(base
-        .join(&format!("setup/{}", token.plaintext))?
-        .to_string())
+    Ok(base.join(&format!("setup/{}", token.plaintext))?.to_string())
 }
 
 async fn serve(args: ServeArgs) -> Result<ExitCode> {
@@ -482,10 +442,7 @@ async fn restore(from: &Path, force: bool, db: &DbArgs) -> Result<()> {
         bail!("backup file {} does not exist", from.display());
     }
     let url = database_url(db)?;
-    let target = PathBuf::from(
-        url.trim_start_matches("sqlite://")
-            .trim_start_matches("sqlite:"),
-    );
+    let target = PathBuf::from(url.trim_start_matches("sqlite://").trim_start_matches("sqlite:"));
     if target.exists() && !force {
         bail!(
             "{} exists; stop the server and add --force to replace it",

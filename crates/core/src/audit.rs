@@ -86,14 +86,8 @@ pub enum ChainError {
     #[error("chain {chain}: entry {seq} has been altered (its hash does not match its content)")]
     Altered { chain: String, seq: i64 },
     #[error("chain {chain}: entry {expected} is missing or out of order (found {found})")]
-    Gap {
-        chain: String,
-        expected: i64,
-        found: i64,
-    },
-    #[error(
-        "chain {chain}: entry {seq} does not follow the entry before it (deleted or re-ordered entries)"
-    )]
+    Gap { chain: String, expected: i64, found: i64 },
+    #[error("chain {chain}: entry {seq} does not follow the entry before it (deleted or re-ordered entries)")]
     Broken { chain: String, seq: i64 },
     #[error(
         "chain {chain}: the head records {head_seq} entries but the log ends at {last_seq} (entries deleted at the end)"
@@ -157,9 +151,7 @@ pub fn verify_chain(
             });
         }
         if last_seq > 0 && head.hash != prev {
-            return Err(ChainError::HeadMismatch {
-                chain: chain.into(),
-            });
+            return Err(ChainError::HeadMismatch { chain: chain.into() });
         }
     }
     Ok(count)

@@ -83,26 +83,12 @@ mod tests {
     #[test]
     fn known_numbers() {
         // Published organisation numbers of public bodies.
-        for ok in [
-            "974760673",
-            "983544622",
-            "NO 974 760 673 MVA",
-            " 974 760 673 ",
-        ] {
+        for ok in ["974760673", "983544622", "NO 974 760 673 MVA", " 974 760 673 "] {
             assert!(OrgNumber::parse(ok).is_ok(), "{ok}");
         }
-        assert_eq!(
-            OrgNumber::parse("974760674"),
-            Err(OrgNumberError::CheckDigit)
-        );
-        assert_eq!(
-            OrgNumber::parse("97476067"),
-            Err(OrgNumberError::WrongLength(8))
-        );
-        assert_eq!(
-            OrgNumber::parse("97476067x"),
-            Err(OrgNumberError::NotDigits)
-        );
+        assert_eq!(OrgNumber::parse("974760674"), Err(OrgNumberError::CheckDigit));
+        assert_eq!(OrgNumber::parse("97476067"), Err(OrgNumberError::WrongLength(8)));
+        assert_eq!(OrgNumber::parse("97476067x"), Err(OrgNumberError::NotDigits));
         assert_eq!(OrgNumber::parse(""), Err(OrgNumberError::WrongLength(0)));
         let n = OrgNumber::parse("974760673").expect("valid");
         assert_eq!(n.to_string(), "974 760 673");

@@ -70,18 +70,9 @@ mod tests {
     #[test]
     fn policy() {
         assert_eq!(check("kort", "a@b.no"), Err(PasswordPolicyError::TooShort));
-        assert_eq!(
-            check(&"x".repeat(300), "a@b.no"),
-            Err(PasswordPolicyError::TooLong)
-        );
-        assert_eq!(
-            check("aaaaaaaaaaaaaa", "a@b.no"),
-            Err(PasswordPolicyError::TooCommon)
-        );
-        assert_eq!(
-            check("Passord2024!!", "a@b.no"),
-            Err(PasswordPolicyError::TooCommon)
-        );
+        assert_eq!(check(&"x".repeat(300), "a@b.no"), Err(PasswordPolicyError::TooLong));
+        assert_eq!(check("aaaaaaaaaaaaaa", "a@b.no"), Err(PasswordPolicyError::TooCommon));
+        assert_eq!(check("Passord2024!!", "a@b.no"), Err(PasswordPolicyError::TooCommon));
         assert_eq!(
             check("kari.nordmann-er-best", "kari.nordmann@x.no"),
             Err(PasswordPolicyError::ContainsIdentity)

@@ -6,9 +6,7 @@ use std::time::Duration;
 
 use etterlev_core::Role;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::error::{StoreError, StoreResult};
 use crate::model::*;
@@ -100,10 +98,7 @@ impl Store {
     pub async fn connect(url: &str) -> StoreResult<Store> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Self::connect_pg(pg_options(url)?).await
-        } else if let Some(path) = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-        {
+        } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
             if path.is_empty() {
                 return Err(StoreError::Connect(
                     "the SQLite URL has no file path (use sqlite:PATH)".into(),
@@ -132,12 +127,7 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(opts)
             .await
-            .map_err(|e| {
-                StoreError::Connect(format!(
-                    "cannot open SQLite database {}: {e}",
-                    path.display()
-                ))
-            })?;
+            .map_err(|e| StoreError::Connect(format!("cannot open SQLite database {}: {e}", path.display())))?;
         Ok(Store {
             backend: Backend::Sqlite(pool),
         })
@@ -159,11 +149,7 @@ impl Store {
     /// `schema`, creating the schema if needed. Lets test runs (and several
     /// installations) share one database without colliding.
     pub async fn connect_pg_schema(url: &str, schema: &str) -> StoreResult<Store> {
-        if !schema
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
-            || schema.is_empty()
-        {
+        if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || schema.is_empty() {
             return Err(StoreError::Invalid(
                 "schema names may use only letters, digits and _".into(),
             ));
@@ -171,11 +157,9 @@ impl Store {
         let base = pg_options(url)?;
         let admin = Self::connect_pg(base.clone()).await?;
         if let Backend::Postgres(pool) = &admin.backend {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "CREATE SCHEMA IF NOT EXISTS {schema}"
-            )))
-            .execute(pool)
-            .await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS {schema}")))
+                .execute(pool)
+                .await?;
             pool.close().await;
         }
         Self::connect_pg(base.options([("search_path", schema)])).await
@@ -225,10 +209,7 @@ impl Store {
         in_tx!(self, q, c => q::insert_tenant(c, actor, &id, new).await)
     }
 
-    pub async fn tenant_by_org(
-        &self,
-        org: &etterlev_core::OrgNumber,
-    ) -> StoreResult<Option<Tenant>> {
+    pub async fn tenant_by_org(&self, org: &etterlev_core::OrgNumber) -> StoreResult<Option<Tenant>> {
         with_conn!(self, q, c => q::tenant_by_org(c, org.as_str()).await)
     }
 
@@ -258,13 +239,7 @@ impl Store {
 
     /// Adds a membership outside any tenant scope: for the command line and
     /// set-up, where no signed-in admin exists yet.
-    pub async fn add_membership(
-        &self,
-        actor: &Actor,
-        tenant_id: &str,
-        user_id: &str,
-        role: Role,
-    ) -> StoreResult<()> {
+    pub async fn add_membership(&self, actor: &Actor, tenant_id: &str, user_id: &str, role: Role) -> StoreResult<()> {
         in_tx!(self, q, c => q::insert_membership(c, actor, tenant_id, user_id, role).await)
     }
 
@@ -309,12 +284,7 @@ impl Store {
         with_conn!(self, q, c => q::totp_last_step(c, user_id).await)
     }
 
-    pub async fn use_recovery_code(
-        &self,
-        actor: &Actor,
-        user_id: &str,
-        code_hash: &str,
-    ) -> StoreResult<bool> {
+    pub async fn use_recovery_code(&self, actor: &Actor, user_id: &str, code_hash: &str) -> StoreResult<bool> {
         in_tx!(self, q, c => q::use_recovery_code(c, actor, user_id, code_hash).await)
     }
 
@@ -347,12 +317,7 @@ impl Store {
         with_conn!(self, q, c => q::session(c, token_hash, now).await)
     }
 
-    pub async fn touch_session(
-        &self,
-        token_hash: &str,
-        now: i64,
-        expires_at: i64,
-    ) -> StoreResult<()> {
+    pub async fn touch_session(&self, token_hash: &str, now: i64, expires_at: i64) -> StoreResult<()> {
         in_tx!(self, q, c => q::touch_session(c, token_hash, now, expires_at).await)
     }
 
@@ -386,12 +351,7 @@ impl Store {
         in_tx!(self, q, c => q::record_login_failure(c, email, ip, now).await)
     }
 
-    pub async fn login_failures(
-        &self,
-        email: &str,
-        ip: &str,
-        since: i64,
-    ) -> StoreResult<(i64, i64)> {
+    pub async fn login_failures(&self, email: &str, ip: &str, since: i64) -> StoreResult<(i64, i64)> {
         with_conn!(self, q, c => q::login_failures(c, email, ip, since).await)
     }
 
@@ -418,12 +378,7 @@ impl Store {
     }
 
     /// Revokes one of the user's own tokens; another user's token is NotFound.
-    pub async fn revoke_api_token(
-        &self,
-        actor: &Actor,
-        user_id: &str,
-        token_id: &str,
-    ) -> StoreResult<()> {
+    pub async fn revoke_api_token(&self, actor: &Actor, user_id: &str, token_id: &str) -> StoreResult<()> {
         in_tx!(self, q, c => q::revoke_api_token(c, actor, user_id, token_id).await)
     }
 
@@ -474,12 +429,7 @@ impl Store {
     }
 
     /// Uses a set-password link for the user it was made for.
-    pub async fn complete_set_password(
-        &self,
-        link_hash: &str,
-        user_id: &str,
-        password_hash: &str,
-    ) -> StoreResult<()> {
+    pub async fn complete_set_password(&self, link_hash: &str, user_id: &str, password_hash: &str) -> StoreResult<()> {
         let actor = Actor {
             user_id: Some(user_id.to_string()),
             label: "setup-link".into(),
@@ -509,13 +459,7 @@ impl Store {
         with_conn!(self, q, c => q::oidc_user(c, issuer, subject).await)
     }
 
-    pub async fn link_oidc(
-        &self,
-        actor: &Actor,
-        issuer: &str,
-        subject: &str,
-        user_id: &str,
-    ) -> StoreResult<()> {
+    pub async fn link_oidc(&self, actor: &Actor, issuer: &str, subject: &str, user_id: &str) -> StoreResult<()> {
         in_tx!(self, q, c => q::link_oidc(c, actor, issuer, subject, user_id).await)
     }
 
@@ -546,11 +490,7 @@ impl Store {
     }
 
     /// System-chain entries (no tenant), newest first.
-    pub async fn system_audit(
-        &self,
-        before_seq: i64,
-        limit: i64,
-    ) -> StoreResult<Vec<etterlev_core::AuditRecord>> {
+    pub async fn system_audit(&self, before_seq: i64, limit: i64) -> StoreResult<Vec<etterlev_core::AuditRecord>> {
         with_conn!(self, q, c => q::audit_page(c, etterlev_core::SYSTEM_CHAIN, before_seq, limit).await)
     }
 
@@ -573,10 +513,7 @@ impl Store {
         let path = out
             .to_str()
             .ok_or_else(|| StoreError::Invalid("backup path must be valid UTF-8".into()))?;
-        sqlx::query("VACUUM INTO $1")
-            .bind(path)
-            .execute(pool)
-            .await?;
+        sqlx::query("VACUUM INTO $1").bind(path).execute(pool).await?;
         Ok(())
     }
 }
@@ -585,8 +522,8 @@ impl Store {
 /// system user, as with libpq and psql: sqlx would otherwise log in as
 /// "anonymous" (its `whoami` dependency is built without OS support).
 fn pg_options(url: &str) -> StoreResult<PgConnectOptions> {
-    let opts = PgConnectOptions::from_str(url)
-        .map_err(|e| StoreError::Connect(format!("malformed PostgreSQL URL: {e}")))?;
+    let opts =
+        PgConnectOptions::from_str(url).map_err(|e| StoreError::Connect(format!("malformed PostgreSQL URL: {e}")))?;
     if url_names_user(url) || std::env::var_os("PGUSER").is_some() {
         return Ok(opts);
     }

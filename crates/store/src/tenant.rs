@@ -93,12 +93,7 @@ impl TenantStore<'_> {
     /// Adds a user by e-mail, creating the account (without a password) if it
     /// does not exist. Returns the member and whether the account is new, in
     /// which case the caller should hand out a set-password link.
-    pub async fn add_member(
-        &self,
-        email: &str,
-        display_name: &str,
-        role: Role,
-    ) -> StoreResult<(Member, Option<User>)> {
+    pub async fn add_member(&self, email: &str, display_name: &str, role: Role) -> StoreResult<(Member, Option<User>)> {
         self.scope.require(Permission::ManageMembers)?;
         let tid = &self.scope.tenant_id;
         let actor = &self.scope.actor;

@@ -36,11 +36,8 @@ pub fn cookie_name(secure: bool) -> &'static str {
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let secure = state.config.secure();
     let name = cookie_name(secure);
-    let existing = read_cookie(req.headers(), name).filter(|t| {
-        t.len() == 43
-            && t.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    });
+    let existing = read_cookie(req.headers(), name)
+        .filter(|t| t.len() == 43 && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
     let fresh = existing.is_none();
     let token = existing.unwrap_or_else(|| new_token());
 
@@ -72,10 +69,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
 }
 
 fn is_state_changing(m: &Method) -> bool {
-    !matches!(
-        *m,
-        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
-    )
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
 }
 
 fn new_token() -> String {
@@ -111,10 +105,7 @@ fn same_origin(headers: &HeaderMap, public: &url::Url) -> bool {
     if origin.origin().ascii_serialization() == public_origin {
         return true;
     }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
     let origin_host = match origin.port() {
         Some(p) => format!("{}:{p}", origin.host_str().unwrap_or("")),
         None => origin.host_str().unwrap_or("").to_string(),
@@ -148,13 +139,7 @@ async fn check_token(req: Request, token: &str, fresh: bool) -> Result<Request, 
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, crate::MAX_BODY_BYTES)
         .await
-        .map_err(|_| {
-            (
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "request body too large",
-            )
-                .into_response()
-        })?;
+        .map_err(|_| (axum::http::StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response())?;
     let sent = form_urlencoded::parse(&bytes)
         .find(|(k, _)| k == "_csrf")
         .map(|(_, v)| v.into_owned());

@@ -60,8 +60,7 @@ pub async fn seed(store: &Store) -> Result<bool, StoreError> {
         user_id: None,
         label: "demo".into(),
     };
-    let hash =
-        etterlev_auth::hash_password(PASSWORD).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let hash = etterlev_auth::hash_password(PASSWORD).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let gp = store
         .create_tenant(
             &actor,
@@ -78,8 +77,7 @@ pub async fn seed(store: &Store) -> Result<bool, StoreError> {
             &actor,
             &NewTenant {
                 name: "Fjordheim helseforetak".into(),
-                org_number: OrgNumber::parse(HOSPITAL_ORG)
-                    .map_err(|e| StoreError::Invalid(e.to_string()))?,
+                org_number: OrgNumber::parse(HOSPITAL_ORG).map_err(|e| StoreError::Invalid(e.to_string()))?,
                 kind: TenantKind::HospitalTrust,
                 size_class: SizeClass::Large,
             },
@@ -97,9 +95,7 @@ pub async fn seed(store: &Store) -> Result<bool, StoreError> {
                 },
             )
             .await?;
-        store
-            .add_membership(&actor, &gp.id, &user.id, u.role)
-            .await?;
+        store.add_membership(&actor, &gp.id, &user.id, u.role).await?;
         if u.role == Role::Admin {
             store
                 .add_membership(&actor, &hospital.id, &user.id, Role::Admin)
@@ -110,9 +106,7 @@ pub async fn seed(store: &Store) -> Result<bool, StoreError> {
                 .iter()
                 .map(|c| etterlev_auth::token::hash_recovery_code(c))
                 .collect();
-            store
-                .enable_totp(&actor, &user.id, TOTP_SECRET, 0, &codes)
-                .await?;
+            store.enable_totp(&actor, &user.id, TOTP_SECRET, 0, &codes).await?;
         }
     }
     Ok(true)
@@ -120,9 +114,7 @@ pub async fn seed(store: &Store) -> Result<bool, StoreError> {
 
 /// The lines printed at start-up so a person can sign in.
 pub fn banner(base: &url::Url) -> String {
-    let mut s = format!(
-        "\nDemo mode: sign in at {base}login\n  password for every demo user: {PASSWORD}\n"
-    );
+    let mut s = format!("\nDemo mode: sign in at {base}login\n  password for every demo user: {PASSWORD}\n");
     for u in USERS {
         s.push_str(&format!(
             "  {:<28} {:<10}{}\n",

@@ -69,11 +69,7 @@ impl IntoResponse for AppError {
         };
         let status = self.status();
         let mut resp = status.into_response();
-        resp.extensions_mut().insert(ErrorPage {
-            status,
-            key,
-            detail,
-        });
+        resp.extensions_mut().insert(ErrorPage { status, key, detail });
         resp
     }
 }

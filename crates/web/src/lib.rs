@@ -43,10 +43,7 @@ pub struct Config {
 
 impl Config {
     pub fn new(public_url: url::Url) -> Self {
-        Config {
-            public_url,
-            oidc: None,
-        }
+        Config { public_url, oidc: None }
     }
 
     /// Cookies get `Secure` and the `__Host-` prefix when served over TLS.
@@ -84,35 +81,23 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", axum::routing::get(healthz))
         .route("/metrics", axum::routing::get(metrics::render))
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            csrf::guard,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            security::headers,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            metrics::track,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .with_state(state)
 }
 
-async fn healthz(
-    axum::extract::State(state): axum::extract::State<AppState>,
-) -> axum::response::Response {
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
     use axum::response::IntoResponse;
     match state.store.ping().await {
-        Ok(()) => axum::Json(
-            serde_json::json!({ "status": "ok", "database": state.store.backend_name() }),
-        )
-        .into_response(),
+        Ok(()) => {
+            axum::Json(serde_json::json!({ "status": "ok", "database": state.store.backend_name() })).into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
             (
@@ -132,12 +117,9 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let app = router(state.clone());
     spawn_housekeeping(state.store.clone());
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Deletes expired sessions and old throttling rows every ten minutes.

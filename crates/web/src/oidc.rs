@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use etterlev_store::{Actor, OidcLogin, now_ms};
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier,
+    RedirectUrl, Scope, TokenResponse,
 };
 use serde::Deserialize;
 
@@ -56,8 +56,7 @@ impl Oidc {
             .timeout(std::time::Duration::from_secs(10))
             .build()
             .map_err(|e| OidcError::Config(e.to_string()))?;
-        let issuer =
-            IssuerUrl::new(config.issuer.clone()).map_err(|e| OidcError::Config(e.to_string()))?;
+        let issuer = IssuerUrl::new(config.issuer.clone()).map_err(|e| OidcError::Config(e.to_string()))?;
         let metadata = CoreProviderMetadata::discover_async(issuer, &http)
             .await
             .map_err(|e| OidcError::Discovery {
@@ -67,9 +66,7 @@ impl Oidc {
         let redirect = public_url
             .join("auth/oidc/callback")
             .map_err(|e| OidcError::Config(e.to_string()))
-            .and_then(|u| {
-                RedirectUrl::new(u.to_string()).map_err(|e| OidcError::Config(e.to_string()))
-            })?;
+            .and_then(|u| RedirectUrl::new(u.to_string()).map_err(|e| OidcError::Config(e.to_string())))?;
         Ok(Oidc {
             metadata,
             config,
@@ -138,10 +135,7 @@ pub struct Callback {
 /// Completes the flow: checks state, swaps the code (with the PKCE verifier),
 /// verifies the ID token (signature, issuer, audience, expiry, nonce) and
 /// signs the linked user in.
-pub async fn callback(
-    State(state): State<AppState>,
-    Query(cb): Query<Callback>,
-) -> AppResult<Response> {
+pub async fn callback(State(state): State<AppState>, Query(cb): Query<Callback>) -> AppResult<Response> {
     let oidc = state.oidc.as_ref().ok_or(AppError::NotFound)?;
     let failed = |why: &str| {
         tracing::warn!(reason = why, "OIDC sign-in failed");
@@ -182,10 +176,7 @@ pub async fn callback(
         Some(u) => u,
         None => {
             let verified = claims.email_verified().unwrap_or(false);
-            let email = claims
-                .email()
-                .map(|e| e.as_str().to_lowercase())
-                .filter(|_| verified);
+            let email = claims.email().map(|e| e.as_str().to_lowercase()).filter(|_| verified);
             let user = match email {
                 Some(e) => state.store.user_by_email(&e).await?,
                 None => None,

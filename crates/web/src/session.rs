@@ -52,10 +52,7 @@ pub struct Ctx {
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        _state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, Self::Rejection> {
         let csrf = parts
             .extensions
             .get::<CsrfToken>()
@@ -74,10 +71,7 @@ impl FromRequestParts<AppState> for Ctx {
 }
 
 /// The session row behind the cookie, if any (MFA may still be pending).
-pub async fn current_session(
-    headers: &HeaderMap,
-    state: &AppState,
-) -> Result<Option<Session>, AppError> {
+pub async fn current_session(headers: &HeaderMap, state: &AppState) -> Result<Option<Session>, AppError> {
     let Some(token) = read_cookie(headers, cookie_name(state.config.secure())) else {
         return Ok(None);
     };
@@ -109,35 +103,21 @@ impl Auth {
 impl FromRequestParts<AppState> for Auth {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let ctx = Ctx::from_request_parts(parts, state).await?;
-        let login = || AppError::LoginRequired {
-            next: ctx.path.clone(),
-        };
-        let session = current_session(&parts.headers, state)
-            .await?
-            .ok_or_else(login)?;
+        let login = || AppError::LoginRequired { next: ctx.path.clone() };
+        let session = current_session(&parts.headers, state).await?.ok_or_else(login)?;
         if session.mfa_pending {
             return Err(AppError::MfaRequired);
         }
-        let user = state
-            .store
-            .user_by_id(&session.user_id)
-            .await?
-            .ok_or_else(login)?;
+        let user = state.store.user_by_id(&session.user_id).await?.ok_or_else(login)?;
         if user.disabled {
             return Err(login());
         }
         let now = now_ms();
         if now - session.last_seen_at > TOUCH_EVERY_MS {
             let expires = (now + IDLE_MS).min(session.created_at + ABSOLUTE_MS);
-            state
-                .store
-                .touch_session(&session.token_hash, now, expires)
-                .await?;
+            state.store.touch_session(&session.token_hash, now, expires).await?;
         }
         let memberships = state.store.memberships_of(&user.id).await?;
         // The selected tenant, else the first one the user belongs to.
@@ -161,11 +141,7 @@ impl FromRequestParts<AppState> for Auth {
 }
 
 /// Starts a session for `user` and returns the Set-Cookie header value.
-pub async fn start(
-    state: &AppState,
-    user: &User,
-    mfa_pending: bool,
-) -> Result<HeaderValue, AppError> {
+pub async fn start(state: &AppState, user: &User, mfa_pending: bool) -> Result<HeaderValue, AppError> {
     let token = etterlev_auth::new_token("s");
     let csrf = etterlev_auth::new_token("c").plaintext;
     let now = now_ms();

@@ -12,10 +12,7 @@ const ORG_C: &str = "971524960";
 #[test]
 fn test_org_numbers_are_valid() {
     for s in [ORG_A, ORG_B, ORG_C] {
-        assert!(
-            OrgNumber::parse(s).is_ok(),
-            "{s} must be a valid organisation number"
-        );
+        assert!(OrgNumber::parse(s).is_ok(), "{s} must be a valid organisation number");
     }
     for n in 0..40 {
         assert!(OrgNumber::parse(nth_org(n).as_str()).is_ok());
@@ -33,10 +30,7 @@ async fn create_tenant_and_duplicate_org_number_conflicts() {
             kind: TenantKind::GpOffice,
             size_class: SizeClass::Micro,
         };
-        let t = store
-            .create_tenant(&Actor::cli(), &new)
-            .await
-            .must(b, "create_tenant");
+        let t = store.create_tenant(&Actor::cli(), &new).await.must(b, "create_tenant");
         assert_eq!(t.name, "Legekontoret AS", "[{b}]");
         assert_eq!(t.org_number, ORG_A, "[{b}]");
         assert_eq!(
@@ -46,10 +40,7 @@ async fn create_tenant_and_duplicate_org_number_conflicts() {
         );
         assert!(!t.id.is_empty() && t.created_at > 0, "[{b}] {t:?}");
 
-        let found = store
-            .tenant_by_org(&org(ORG_A))
-            .await
-            .must(b, "tenant_by_org");
+        let found = store.tenant_by_org(&org(ORG_A)).await.must(b, "tenant_by_org");
         assert_eq!(
             found.as_ref(),
             Some(&t),
@@ -80,11 +71,7 @@ async fn create_tenant_and_duplicate_org_number_conflicts() {
             .tenant_by_org(&org(ORG_A))
             .await
             .must(b, "tenant_by_org after conflict");
-        assert_eq!(
-            still.map(|t| t.name),
-            Some("Legekontoret AS".to_string()),
-            "[{b}]"
-        );
+        assert_eq!(still.map(|t| t.name), Some("Legekontoret AS".to_string()), "[{b}]");
         let report = store.audit_verify().await.must(b, "audit_verify");
         assert!(report.errors.is_empty(), "[{b}] {:?}", report.errors);
         assert_eq!(
@@ -124,11 +111,7 @@ async fn create_users_and_duplicate_email_conflicts() {
             !kari.disabled && !kari.is_secretariat && !kari.has_totp(),
             "[{b}] {kari:?}"
         );
-        assert_eq!(
-            kari.password_hash.as_deref(),
-            Some("$argon2id$test"),
-            "[{b}]"
-        );
+        assert_eq!(kari.password_hash.as_deref(), Some("$argon2id$test"), "[{b}]");
 
         assert_eq!(
             store.user_by_id(&kari.id).await.must(b, "user_by_id"),
@@ -136,18 +119,12 @@ async fn create_users_and_duplicate_email_conflicts() {
             "[{b}]"
         );
         assert_eq!(
-            store
-                .user_by_email("ola@example.no")
-                .await
-                .must(b, "user_by_email"),
+            store.user_by_email("ola@example.no").await.must(b, "user_by_email"),
             Some(ola.clone()),
             "[{b}]"
         );
         assert_eq!(
-            store
-                .user_by_email("nobody@example.no")
-                .await
-                .must(b, "user_by_email"),
+            store.user_by_email("nobody@example.no").await.must(b, "user_by_email"),
             None,
             "[{b}]"
         );
@@ -169,33 +146,23 @@ async fn create_users_and_duplicate_email_conflicts() {
             .user_by_email("kari@example.no")
             .await
             .must(b, "user_by_email after conflict");
-        assert_eq!(
-            kept,
-            Some(kari),
-            "[{b}] the conflict must not change the existing user"
-        );
+        assert_eq!(kept, Some(kari), "[{b}] the conflict must not change the existing user");
 
         // User changes go to the system chain: two user.create entries.
-        let sys = store
-            .system_audit(i64::MAX, 50)
-            .await
-            .must(b, "system_audit");
+        let sys = store.system_audit(i64::MAX, 50).await.must(b, "system_audit");
         let actions: Vec<_> = sys.iter().map(|e| e.action.as_str()).collect();
         assert_eq!(actions, ["user.create", "user.create"], "[{b}]");
         assert!(
-            sys.iter()
-                .all(|e| e.chain == SYSTEM_CHAIN && e.tenant_id.is_none()),
+            sys.iter().all(|e| e.chain == SYSTEM_CHAIN && e.tenant_id.is_none()),
             "[{b}] {sys:?}"
         );
         assert!(
-            sys.iter()
-                .all(|e| e.actor_label == "cli" && e.actor_id.is_none()),
+            sys.iter().all(|e| e.actor_label == "cli" && e.actor_id.is_none()),
             "[{b}] {sys:?}"
         );
         // The audit copy of a user never holds credentials.
         assert!(
-            sys.iter()
-                .all(|e| !e.after.as_deref().unwrap_or("").contains("argon2")),
+            sys.iter().all(|e| !e.after.as_deref().unwrap_or("").contains("argon2")),
             "[{b}] {sys:?}"
         );
     })
@@ -206,10 +173,7 @@ async fn create_users_and_duplicate_email_conflicts() {
 async fn create_tenant_with_admin_is_all_or_nothing() {
     each_backend(|b, store| async move {
         let (t, admin) = tenant_with_admin(b, &store, "Tannlegen", ORG_A, "admin@example.no").await;
-        let ms = store
-            .memberships_of(&admin.id)
-            .await
-            .must(b, "memberships_of");
+        let ms = store.memberships_of(&admin.id).await.must(b, "memberships_of");
         assert_eq!(ms.len(), 1, "[{b}] {ms:?}");
         assert_eq!(
             (ms[0].tenant.id.as_str(), ms[0].role),
@@ -220,11 +184,7 @@ async fn create_tenant_with_admin_is_all_or_nothing() {
 
         // Same org number, new e-mail: the tenant insert fails, so no user.
         let res = store
-            .create_tenant_with_admin(
-                &Actor::cli(),
-                &new_tenant("Copy", ORG_A),
-                &new_user("new@example.no"),
-            )
+            .create_tenant_with_admin(&Actor::cli(), &new_tenant("Copy", ORG_A), &new_user("new@example.no"))
             .await;
         assert_err!(
             b,
@@ -233,10 +193,7 @@ async fn create_tenant_with_admin_is_all_or_nothing() {
             "second tenant with the same org number"
         );
         assert_eq!(
-            store
-                .user_by_email("new@example.no")
-                .await
-                .must(b, "user_by_email"),
+            store.user_by_email("new@example.no").await.must(b, "user_by_email"),
             None,
             "[{b}] no user left behind"
         );
@@ -250,26 +207,14 @@ async fn create_tenant_with_admin_is_all_or_nothing() {
                 &new_user("admin@example.no"),
             )
             .await;
-        assert_err!(
-            b,
-            res,
-            StoreError::Conflict(_),
-            "second admin with the same e-mail"
-        );
+        assert_err!(b, res, StoreError::Conflict(_), "second admin with the same e-mail");
         assert_eq!(
-            store
-                .tenant_by_org(&org(ORG_B))
-                .await
-                .must(b, "tenant_by_org"),
+            store.tenant_by_org(&org(ORG_B)).await.must(b, "tenant_by_org"),
             None,
             "[{b}] no tenant left behind"
         );
         assert_eq!(
-            store
-                .memberships_of(&admin.id)
-                .await
-                .must(b, "memberships_of")
-                .len(),
+            store.memberships_of(&admin.id).await.must(b, "memberships_of").len(),
             1,
             "[{b}]"
         );

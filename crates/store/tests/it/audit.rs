@@ -23,11 +23,7 @@ async fn tenant_with_five_entries(b: &str, store: &Store) -> String {
         .await
         .must(b, "set_member_role");
     let page = ts.audit_page(i64::MAX, 100).await.must(b, "audit_page");
-    assert_eq!(
-        page.len(),
-        5,
-        "[{b}] set-up should give five entries: {page:?}"
-    );
+    assert_eq!(page.len(), 5, "[{b}] set-up should give five entries: {page:?}");
     t.id
 }
 
@@ -46,8 +42,7 @@ async fn entry(b: &str, store: &Store, chain: &str, seq: i64) -> Option<String> 
 /// an attacker with database access would.
 async fn drop_append_only_triggers(b: &str, store: &Store, chain: &str) {
     let before = entry(b, store, chain, 2).await;
-    let update =
-        format!("UPDATE audit_log SET after_json = '{{}}' WHERE chain = '{chain}' AND seq = 2");
+    let update = format!("UPDATE audit_log SET after_json = '{{}}' WHERE chain = '{chain}' AND seq = 2");
     let res = exec(store, &update).await;
     assert!(
         res.is_err(),
@@ -60,10 +55,7 @@ async fn drop_append_only_triggers(b: &str, store: &Store, chain: &str) {
     );
 
     let drops: &[&str] = match store.backend() {
-        Backend::Sqlite(_) => &[
-            "DROP TRIGGER audit_log_no_update",
-            "DROP TRIGGER audit_log_no_delete",
-        ],
+        Backend::Sqlite(_) => &["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"],
         Backend::Postgres(_) => &["DROP TRIGGER audit_log_no_update ON audit_log"],
     };
     for sql in drops {
@@ -81,10 +73,7 @@ async fn tamper(b: &str, store: &Store, statements: &[String]) {
 
 /// Verifies and returns the single error, which must name `chain`.
 async fn single_error(b: &str, store: &Store, chain: &str) -> ChainError {
-    let report = store
-        .audit_verify()
-        .await
-        .must(b, "audit_verify after tampering");
+    let report = store.audit_verify().await.must(b, "audit_verify after tampering");
     assert_eq!(
         report.errors.len(),
         1,
@@ -99,10 +88,7 @@ async fn single_error(b: &str, store: &Store, chain: &str) -> ChainError {
         | ChainError::Truncated { chain, .. }
         | ChainError::HeadMismatch { chain } => chain.clone(),
     };
-    assert_eq!(
-        named, chain,
-        "[{b}] the error must name the tampered chain: {err}"
-    );
+    assert_eq!(named, chain, "[{b}] the error must name the tampered chain: {err}");
     err
 }
 
@@ -140,15 +126,9 @@ async fn audit_log_is_append_only() {
     each_backend(|b, store| async move {
         let t = tenant_with_five_entries(b, &store).await;
         let upd = format!("UPDATE audit_log SET action = 'x' WHERE chain = '{t}' AND seq = 3");
-        assert!(
-            exec(&store, &upd).await.is_err(),
-            "[{b}] UPDATE must be refused"
-        );
+        assert!(exec(&store, &upd).await.is_err(), "[{b}] UPDATE must be refused");
         let del = format!("DELETE FROM audit_log WHERE chain = '{t}' AND seq = 3");
-        assert!(
-            exec(&store, &del).await.is_err(),
-            "[{b}] DELETE must be refused"
-        );
+        assert!(exec(&store, &del).await.is_err(), "[{b}] DELETE must be refused");
         let del_all = "DELETE FROM audit_log";
         assert!(
             exec(&store, del_all).await.is_err(),
@@ -190,7 +170,21 @@ async fn edited_and_rehashed_entry_is_detected() {
                 "SELECT chain, seq, at_ms, actor_id, actor_label, tenant_id, action, object_type, object_id, \
                  before_json, after_json, prev_hash, hash FROM audit_log WHERE chain = '{t}' AND seq = 3"
             ));
-            type Row = (String, i64, i64, Option<String>, String, Option<String>, String, String, String, Option<String>, Option<String>, String, String);
+            type Row = (
+                String,
+                i64,
+                i64,
+                Option<String>,
+                String,
+                Option<String>,
+                String,
+                String,
+                String,
+                Option<String>,
+                Option<String>,
+                String,
+                String,
+            );
             let r: Row = match store.backend() {
                 Backend::Sqlite(pool) => sqlx::query_as(sql).fetch_one(pool).await,
                 Backend::Postgres(pool) => sqlx::query_as(sql).fetch_one(pool).await,
@@ -212,15 +206,33 @@ async fn edited_and_rehashed_entry_is_detected() {
                 hash: r.12,
             }
         };
-        assert_eq!(original.compute_hash(), original.hash, "[{b}] stored entries hash to their stored hash");
-        let forged = AuditRecord { action: "membership.delete".into(), ..original };
+        assert_eq!(
+            original.compute_hash(),
+            original.hash,
+            "[{b}] stored entries hash to their stored hash"
+        );
+        let forged = AuditRecord {
+            action: "membership.delete".into(),
+            ..original
+        };
         let hash = forged.compute_hash();
-        tamper(b, &store, &[format!(
-            "UPDATE audit_log SET action = 'membership.delete', hash = '{hash}' WHERE chain = '{t}' AND seq = 3"
-        )])
+        tamper(
+            b,
+            &store,
+            &[format!(
+                "UPDATE audit_log SET action = 'membership.delete', hash = '{hash}' WHERE chain = '{t}' AND seq = 3"
+            )],
+        )
         .await;
         let err = single_error(b, &store, &t).await;
-        assert_eq!(err, ChainError::Broken { chain: t.clone(), seq: 4 }, "[{b}]");
+        assert_eq!(
+            err,
+            ChainError::Broken {
+                chain: t.clone(),
+                seq: 4
+            },
+            "[{b}]"
+        );
     })
     .await;
 }
@@ -233,9 +245,7 @@ async fn deleted_middle_entry_is_detected() {
         tamper(
             b,
             &store,
-            &[format!(
-                "DELETE FROM audit_log WHERE chain = '{t}' AND seq = 3"
-            )],
+            &[format!("DELETE FROM audit_log WHERE chain = '{t}' AND seq = 3")],
         )
         .await;
         let err = single_error(b, &store, &t).await;
@@ -260,9 +270,7 @@ async fn deleted_last_entry_is_detected() {
         tamper(
             b,
             &store,
-            &[format!(
-                "DELETE FROM audit_log WHERE chain = '{t}' AND seq = 5"
-            )],
+            &[format!("DELETE FROM audit_log WHERE chain = '{t}' AND seq = 5")],
         )
         .await;
         let err = single_error(b, &store, &t).await;
@@ -300,10 +308,7 @@ async fn swapped_entries_are_detected() {
             &err,
             ChainError::Altered { seq: 2, .. } | ChainError::Broken { seq: 2, .. }
         );
-        assert!(
-            at_two,
-            "[{b}] the swap must be reported at entry 2, got {err}"
-        );
+        assert!(at_two, "[{b}] the swap must be reported at entry 2, got {err}");
     })
     .await;
 }

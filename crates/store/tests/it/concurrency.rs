@@ -54,18 +54,12 @@ async fn concurrent_writes_to_one_chain() {
             tasks.spawn(async move {
                 store
                     .tenant(&scope)
-                    .add_member(
-                        &format!("m{i}@example.no"),
-                        &format!("Member {i}"),
-                        Role::Reader,
-                    )
+                    .add_member(&format!("m{i}@example.no"), &format!("Member {i}"), Role::Reader)
                     .await
             });
         }
         while let Some(joined) = tasks.join_next().await {
-            joined
-                .must(b, "join add_member task")
-                .must(b, "concurrent add_member");
+            joined.must(b, "join add_member task").must(b, "concurrent add_member");
         }
         let members = store.tenant(&scope).members().await.must(b, "members");
         assert_eq!(members.len(), N as usize + 1, "[{b}]");
@@ -79,10 +73,7 @@ async fn concurrent_writes_to_one_chain() {
         assert_eq!(seqs, expected, "[{b}] gap-free sequence numbers");
         let report = store.audit_verify().await.must(b, "audit_verify");
         assert!(report.errors.is_empty(), "[{b}] {:?}", report.errors);
-        assert_eq!(
-            report.chains, 2,
-            "[{b}] the tenant chain and the system chain"
-        );
+        assert_eq!(report.chains, 2, "[{b}] the tenant chain and the system chain");
         assert_eq!(report.entries, u64::from(2 * N + 3), "[{b}] {report:?}");
     })
     .await;
@@ -158,10 +149,7 @@ async fn verify_during_writes_reports_no_false_errors() {
         };
         let mut checks = 0;
         while !writer.is_finished() || checks == 0 {
-            let report = store
-                .audit_verify()
-                .await
-                .must(b, "audit_verify during writes");
+            let report = store.audit_verify().await.must(b, "audit_verify during writes");
             assert!(
                 report.errors.is_empty(),
                 "[{b}] verification during writes reported {:?}",

@@ -62,11 +62,7 @@ async fn sessions_lifecycle() {
             "[{b}]"
         );
         assert!(
-            store
-                .session("nope", now)
-                .await
-                .must(b, "session")
-                .is_none(),
+            store.session("nope", now).await.must(b, "session").is_none(),
             "[{b}] unknown token"
         );
 
@@ -80,11 +76,7 @@ async fn sessions_lifecycle() {
             "[{b}] just before expiry"
         );
         assert!(
-            store
-                .session("tok1", s.expires_at)
-                .await
-                .must(b, "session")
-                .is_none(),
+            store.session("tok1", s.expires_at).await.must(b, "session").is_none(),
             "[{b}] at expiry"
         );
         assert!(
@@ -114,15 +106,8 @@ async fn sessions_lifecycle() {
         );
 
         // Tenant switching checks membership.
-        store
-            .switch_tenant(&got, &t.id)
-            .await
-            .must(b, "switch to own tenant");
-        let got = store
-            .session("tok1", now)
-            .await
-            .must(b, "session")
-            .expect("session");
+        store.switch_tenant(&got, &t.id).await.must(b, "switch to own tenant");
+        let got = store.session("tok1", now).await.must(b, "session").expect("session");
         assert_eq!(got.tenant_id.as_deref(), Some(t.id.as_str()), "[{b}]");
         assert_err!(
             b,
@@ -136,11 +121,7 @@ async fn sessions_lifecycle() {
             StoreError::NotFound,
             "switch to an unknown tenant"
         );
-        let got = store
-            .session("tok1", now)
-            .await
-            .must(b, "session")
-            .expect("session");
+        let got = store.session("tok1", now).await.must(b, "session").expect("session");
         assert_eq!(
             got.tenant_id.as_deref(),
             Some(t.id.as_str()),
@@ -149,17 +130,10 @@ async fn sessions_lifecycle() {
 
         store.delete_session("tok1").await.must(b, "delete_session");
         assert!(
-            store
-                .session("tok1", now)
-                .await
-                .must(b, "session")
-                .is_none(),
+            store.session("tok1", now).await.must(b, "session").is_none(),
             "[{b}] deleted"
         );
-        store
-            .delete_session("tok1")
-            .await
-            .must(b, "deleting twice is harmless");
+        store.delete_session("tok1").await.must(b, "deleting twice is harmless");
 
         // delete_expired removes only expired sessions.
         store
@@ -196,40 +170,22 @@ async fn password_change_ends_other_sessions() {
             .await
             .must(b, "set_password");
         assert!(
-            store
-                .session("keep", now)
-                .await
-                .must(b, "session")
-                .is_some(),
+            store.session("keep", now).await.must(b, "session").is_some(),
             "[{b}] the current session stays"
         );
         assert!(
-            store
-                .session("other1", now)
-                .await
-                .must(b, "session")
-                .is_none(),
+            store.session("other1", now).await.must(b, "session").is_none(),
             "[{b}] other sessions end"
         );
         assert!(
-            store
-                .session("other2", now)
-                .await
-                .must(b, "session")
-                .is_none(),
+            store.session("other2", now).await.must(b, "session").is_none(),
             "[{b}] other sessions end"
         );
-        let u = store
-            .user_by_id(&kari.id)
-            .await
-            .must(b, "user_by_id")
-            .expect("user");
+        let u = store.user_by_id(&kari.id).await.must(b, "user_by_id").expect("user");
         assert_eq!(u.password_hash.as_deref(), Some("$argon2id$new"), "[{b}]");
         assert_err!(
             b,
-            store
-                .set_password(&Actor::cli(), "no-such-user", "h", None)
-                .await,
+            store.set_password(&Actor::cli(), "no-such-user", "h", None).await,
             StoreError::NotFound,
             "unknown user"
         );
@@ -242,46 +198,28 @@ async fn totp_step_cannot_be_replayed() {
     each_backend(|b, store| async move {
         let kari = user(b, &store, "kari@example.no").await;
         assert_eq!(
-            store
-                .totp_last_step(&kari.id)
-                .await
-                .must(b, "totp_last_step"),
+            store.totp_last_step(&kari.id).await.must(b, "totp_last_step"),
             None,
             "[{b}]"
         );
         assert!(
-            store
-                .claim_totp_step(&kari.id, 100)
-                .await
-                .must(b, "claim 100"),
+            store.claim_totp_step(&kari.id, 100).await.must(b, "claim 100"),
             "[{b}] first use of step 100"
         );
         assert!(
-            !store
-                .claim_totp_step(&kari.id, 100)
-                .await
-                .must(b, "claim 100 again"),
+            !store.claim_totp_step(&kari.id, 100).await.must(b, "claim 100 again"),
             "[{b}] replay of step 100"
         );
         assert!(
-            !store
-                .claim_totp_step(&kari.id, 99)
-                .await
-                .must(b, "claim 99"),
+            !store.claim_totp_step(&kari.id, 99).await.must(b, "claim 99"),
             "[{b}] an older step"
         );
         assert!(
-            store
-                .claim_totp_step(&kari.id, 101)
-                .await
-                .must(b, "claim 101"),
+            store.claim_totp_step(&kari.id, 101).await.must(b, "claim 101"),
             "[{b}] the next step"
         );
         assert_eq!(
-            store
-                .totp_last_step(&kari.id)
-                .await
-                .must(b, "totp_last_step"),
+            store.totp_last_step(&kari.id).await.must(b, "totp_last_step"),
             Some(101),
             "[{b}]"
         );
@@ -306,32 +244,19 @@ async fn totp_and_recovery_codes() {
             .enable_totp(&actor, &kari.id, "SECRET", 500, &codes)
             .await
             .must(b, "enable_totp");
-        let u = store
-            .user_by_id(&kari.id)
-            .await
-            .must(b, "user_by_id")
-            .expect("user");
+        let u = store.user_by_id(&kari.id).await.must(b, "user_by_id").expect("user");
         assert!(u.has_totp(), "[{b}]");
         assert_eq!(
-            store
-                .totp_last_step(&kari.id)
-                .await
-                .must(b, "totp_last_step"),
+            store.totp_last_step(&kari.id).await.must(b, "totp_last_step"),
             Some(500),
             "[{b}] enabling claims its step"
         );
         assert!(
-            !store
-                .claim_totp_step(&kari.id, 500)
-                .await
-                .must(b, "claim 500"),
+            !store.claim_totp_step(&kari.id, 500).await.must(b, "claim 500"),
             "[{b}] the enrolment code cannot be replayed"
         );
         assert_eq!(
-            store
-                .recovery_codes_left(&kari.id)
-                .await
-                .must(b, "recovery_codes_left"),
+            store.recovery_codes_left(&kari.id).await.must(b, "recovery_codes_left"),
             3,
             "[{b}]"
         );
@@ -358,10 +283,7 @@ async fn totp_and_recovery_codes() {
             "[{b}]"
         );
         assert_eq!(
-            store
-                .recovery_codes_left(&kari.id)
-                .await
-                .must(b, "recovery_codes_left"),
+            store.recovery_codes_left(&kari.id).await.must(b, "recovery_codes_left"),
             2,
             "[{b}]"
         );
@@ -373,10 +295,7 @@ async fn totp_and_recovery_codes() {
             "[{b}]"
         );
         assert_eq!(
-            store
-                .recovery_codes_left(&kari.id)
-                .await
-                .must(b, "recovery_codes_left"),
+            store.recovery_codes_left(&kari.id).await.must(b, "recovery_codes_left"),
             1,
             "[{b}]"
         );
@@ -391,10 +310,7 @@ async fn totp_and_recovery_codes() {
             "[{b}]"
         );
         assert_eq!(
-            store
-                .recovery_codes_left(&kari.id)
-                .await
-                .must(b, "recovery_codes_left"),
+            store.recovery_codes_left(&kari.id).await.must(b, "recovery_codes_left"),
             1,
             "[{b}]"
         );
@@ -405,22 +321,13 @@ async fn totp_and_recovery_codes() {
             .await
             .must(b, "re-enable_totp");
         assert_eq!(
-            store
-                .recovery_codes_left(&kari.id)
-                .await
-                .must(b, "recovery_codes_left"),
+            store.recovery_codes_left(&kari.id).await.must(b, "recovery_codes_left"),
             3,
             "[{b}]"
         );
-        store
-            .disable_totp(&actor, &kari.id)
-            .await
-            .must(b, "disable_totp");
+        store.disable_totp(&actor, &kari.id).await.must(b, "disable_totp");
         assert_eq!(
-            store
-                .recovery_codes_left(&kari.id)
-                .await
-                .must(b, "recovery_codes_left"),
+            store.recovery_codes_left(&kari.id).await.must(b, "recovery_codes_left"),
             0,
             "[{b}]"
         );
@@ -441,20 +348,10 @@ async fn totp_and_recovery_codes() {
             .into_iter()
             .map(|e| e.action)
             .collect();
-        for a in [
-            "user.totp_enable",
-            "user.recovery_code_used",
-            "user.totp_disable",
-        ] {
-            assert!(
-                actions.iter().any(|x| x == a),
-                "[{b}] {a} is audited: {actions:?}"
-            );
+        for a in ["user.totp_enable", "user.recovery_code_used", "user.totp_disable"] {
+            assert!(actions.iter().any(|x| x == a), "[{b}] {a} is audited: {actions:?}");
         }
-        let used = actions
-            .iter()
-            .filter(|a| *a == "user.recovery_code_used")
-            .count();
+        let used = actions.iter().filter(|a| *a == "user.recovery_code_used").count();
         assert_eq!(used, 2, "[{b}] only successful uses are audited");
     })
     .await;
@@ -484,20 +381,10 @@ async fn api_tokens() {
             "same token hash twice"
         );
 
-        let u = store
-            .api_token_user("hash-1", now)
-            .await
-            .must(b, "api_token_user");
+        let u = store.api_token_user("hash-1", now).await.must(b, "api_token_user");
+        assert_eq!(u.map(|u| u.id), Some(kari.id.clone()), "[{b}] the token's owner");
         assert_eq!(
-            u.map(|u| u.id),
-            Some(kari.id.clone()),
-            "[{b}] the token's owner"
-        );
-        assert_eq!(
-            store
-                .api_token_user("hash-x", now)
-                .await
-                .must(b, "api_token_user"),
+            store.api_token_user("hash-x", now).await.must(b, "api_token_user"),
             None,
             "[{b}] unknown hash"
         );
@@ -505,20 +392,14 @@ async fn api_tokens() {
         assert_eq!(listed.len(), 1, "[{b}]");
         assert_eq!(listed[0].last_used_at, Some(now), "[{b}] use is recorded");
         assert!(
-            store
-                .api_tokens_of(&ola.id)
-                .await
-                .must(b, "api_tokens_of")
-                .is_empty(),
+            store.api_tokens_of(&ola.id).await.must(b, "api_tokens_of").is_empty(),
             "[{b}]"
         );
 
         // Only the owner may revoke.
         assert_err!(
             b,
-            store
-                .revoke_api_token(&Actor::user(&ola), &ola.id, &tok.id)
-                .await,
+            store.revoke_api_token(&Actor::user(&ola), &ola.id, &tok.id).await,
             StoreError::NotFound,
             "revoke by another user"
         );
@@ -535,18 +416,13 @@ async fn api_tokens() {
             .await
             .must(b, "revoke by owner");
         assert_eq!(
-            store
-                .api_token_user("hash-1", now)
-                .await
-                .must(b, "api_token_user"),
+            store.api_token_user("hash-1", now).await.must(b, "api_token_user"),
             None,
             "[{b}] revoked"
         );
         assert_err!(
             b,
-            store
-                .revoke_api_token(&Actor::user(&kari), &kari.id, &tok.id)
-                .await,
+            store.revoke_api_token(&Actor::user(&kari), &kari.id, &tok.id).await,
             StoreError::NotFound,
             "revoke twice"
         );
@@ -559,13 +435,7 @@ async fn api_tokens() {
 
         // Expired tokens do not work.
         let exp = store
-            .create_api_token(
-                &Actor::user(&kari),
-                &kari.id,
-                "short",
-                "hash-2",
-                Some(now + 1000),
-            )
+            .create_api_token(&Actor::user(&kari), &kari.id, "short", "hash-2", Some(now + 1000))
             .await
             .must(b, "create");
         assert!(
@@ -614,51 +484,26 @@ async fn setup_links() {
             .await
             .must(b, "create_user");
         let res = store
-            .complete_first_admin(
-                "link-1",
-                &new_tenant("T", "974760673"),
-                &new_user("taken@example.no"),
-            )
+            .complete_first_admin("link-1", &new_tenant("T", "974760673"), &new_user("taken@example.no"))
             .await;
-        assert_err!(
-            b,
-            res,
-            StoreError::Conflict(_),
-            "first admin with a taken e-mail"
-        );
+        assert_err!(b, res, StoreError::Conflict(_), "first admin with a taken e-mail");
         assert!(
-            store
-                .peek_setup_link("link-1", now)
-                .await
-                .must(b, "peek")
-                .is_some(),
+            store.peek_setup_link("link-1", now).await.must(b, "peek").is_some(),
             "[{b}] the failed attempt did not use the link"
         );
         assert_eq!(
-            store
-                .tenant_by_org(&org("974760673"))
-                .await
-                .must(b, "tenant_by_org"),
+            store.tenant_by_org(&org("974760673")).await.must(b, "tenant_by_org"),
             None,
             "[{b}] rolled back"
         );
 
         let (t, admin) = store
-            .complete_first_admin(
-                "link-1",
-                &new_tenant("T", "974760673"),
-                &new_user("first@example.no"),
-            )
+            .complete_first_admin("link-1", &new_tenant("T", "974760673"), &new_user("first@example.no"))
             .await
             .must(b, "complete_first_admin");
-        let ms = store
-            .memberships_of(&admin.id)
-            .await
-            .must(b, "memberships_of");
+        let ms = store.memberships_of(&admin.id).await.must(b, "memberships_of");
         assert_eq!(
-            ms.iter()
-                .map(|m| (m.tenant.id.clone(), m.role))
-                .collect::<Vec<_>>(),
+            ms.iter().map(|m| (m.tenant.id.clone(), m.role)).collect::<Vec<_>>(),
             [(t.id.clone(), Role::Admin)],
             "[{b}]"
         );
@@ -674,26 +519,15 @@ async fn setup_links() {
 
         // Used up.
         assert!(
-            store
-                .peek_setup_link("link-1", now)
-                .await
-                .must(b, "peek")
-                .is_none(),
+            store.peek_setup_link("link-1", now).await.must(b, "peek").is_none(),
             "[{b}] used link"
         );
         let again = store
-            .complete_first_admin(
-                "link-1",
-                &new_tenant("U", "983544622"),
-                &new_user("second@example.no"),
-            )
+            .complete_first_admin("link-1", &new_tenant("U", "983544622"), &new_user("second@example.no"))
             .await;
         assert_err!(b, again, StoreError::NotFound, "second use of the link");
         assert_eq!(
-            store
-                .user_by_email("second@example.no")
-                .await
-                .must(b, "user_by_email"),
+            store.user_by_email("second@example.no").await.must(b, "user_by_email"),
             None,
             "[{b}]"
         );
@@ -704,26 +538,15 @@ async fn setup_links() {
             .await
             .must(b, "create expired link");
         assert!(
-            store
-                .peek_setup_link("link-2", now)
-                .await
-                .must(b, "peek")
-                .is_none(),
+            store.peek_setup_link("link-2", now).await.must(b, "peek").is_none(),
             "[{b}] expired link"
         );
         let expired = store
-            .complete_first_admin(
-                "link-2",
-                &new_tenant("V", "971524960"),
-                &new_user("third@example.no"),
-            )
+            .complete_first_admin("link-2", &new_tenant("V", "971524960"), &new_user("third@example.no"))
             .await;
         assert_err!(b, expired, StoreError::NotFound, "expired link");
         assert_eq!(
-            store
-                .tenant_by_org(&org("971524960"))
-                .await
-                .must(b, "tenant_by_org"),
+            store.tenant_by_org(&org("971524960")).await.must(b, "tenant_by_org"),
             None,
             "[{b}]"
         );
@@ -747,19 +570,10 @@ async fn set_password_links() {
         let kari = user(b, &store, "kari@example.no").await;
         let now = now_ms();
         store
-            .create_setup_link(
-                "pw-1",
-                SetupPurpose::SetPassword,
-                Some(&kari.id),
-                now + 600_000,
-            )
+            .create_setup_link("pw-1", SetupPurpose::SetPassword, Some(&kari.id), now + 600_000)
             .await
             .must(b, "create link");
-        let peeked = store
-            .peek_setup_link("pw-1", now)
-            .await
-            .must(b, "peek")
-            .expect("link");
+        let peeked = store.peek_setup_link("pw-1", now).await.must(b, "peek").expect("link");
         assert_eq!(
             (peeked.purpose, peeked.user_id.as_deref()),
             (SetupPurpose::SetPassword, Some(kari.id.as_str())),
@@ -769,21 +583,11 @@ async fn set_password_links() {
             .complete_set_password("pw-1", &kari.id, "$argon2id$chosen")
             .await
             .must(b, "complete_set_password");
-        let u = store
-            .user_by_id(&kari.id)
-            .await
-            .must(b, "user_by_id")
-            .expect("user");
-        assert_eq!(
-            u.password_hash.as_deref(),
-            Some("$argon2id$chosen"),
-            "[{b}]"
-        );
+        let u = store.user_by_id(&kari.id).await.must(b, "user_by_id").expect("user");
+        assert_eq!(u.password_hash.as_deref(), Some("$argon2id$chosen"), "[{b}]");
         assert_err!(
             b,
-            store
-                .complete_set_password("pw-1", &kari.id, "$again")
-                .await,
+            store.complete_set_password("pw-1", &kari.id, "$again").await,
             StoreError::NotFound,
             "second use"
         );
@@ -886,8 +690,7 @@ async fn sqlite_backup() {
             );
             return;
         }
-        let (t1, admin) =
-            tenant_with_admin(b, &store, "Legekontoret", "974760673", "kari@example.no").await;
+        let (t1, admin) = tenant_with_admin(b, &store, "Legekontoret", "974760673", "kari@example.no").await;
         let t2 = store
             .create_tenant(
                 &Actor::cli(),
@@ -919,37 +722,26 @@ async fn sqlite_backup() {
         let copy = Store::open_sqlite(&out).await.must(b, "open the backup");
         copy.migrate().await.must(b, "migrate the backup (no-op)");
         assert_eq!(
-            copy.tenant_by_org(&org("974760673"))
-                .await
-                .must(b, "tenant_by_org"),
+            copy.tenant_by_org(&org("974760673")).await.must(b, "tenant_by_org"),
             Some(t1),
             "[{b}]"
         );
         assert_eq!(
-            copy.tenant_by_org(&org("983544622"))
-                .await
-                .must(b, "tenant_by_org"),
+            copy.tenant_by_org(&org("983544622")).await.must(b, "tenant_by_org"),
             Some(t2),
             "[{b}]"
         );
         assert_eq!(
-            copy.tenant_by_org(&org("971524960"))
-                .await
-                .must(b, "tenant_by_org"),
+            copy.tenant_by_org(&org("971524960")).await.must(b, "tenant_by_org"),
             None,
             "[{b}] made after the backup"
         );
         assert_eq!(
-            copy.user_by_email("kari@example.no")
-                .await
-                .must(b, "user_by_email"),
+            copy.user_by_email("kari@example.no").await.must(b, "user_by_email"),
             Some(admin),
             "[{b}]"
         );
-        let report = copy
-            .audit_verify()
-            .await
-            .must(b, "audit_verify on the backup");
+        let report = copy.audit_verify().await.must(b, "audit_verify on the backup");
         assert!(
             report.errors.is_empty(),
             "[{b}] the backup's audit log verifies: {:?}",

@@ -14,35 +14,24 @@ async fn applied_migrations(store: &Store) -> Result<i64, sqlx::Error> {
 async fn migrations_apply_and_are_idempotent() {
     each_raw_backend(|b, store| async move {
         store.migrate().await.must(b, "first migrate");
-        let applied = applied_migrations(&store)
-            .await
-            .must(b, "count applied migrations");
+        let applied = applied_migrations(&store).await.must(b, "count applied migrations");
         assert!(
             applied >= 1,
             "[{b}] expected at least one applied migration, found {applied}"
         );
 
-        store
-            .migrate()
-            .await
-            .must(b, "second migrate (must be a no-op)");
+        store.migrate().await.must(b, "second migrate (must be a no-op)");
         let again = applied_migrations(&store)
             .await
             .must(b, "count applied migrations again");
-        assert_eq!(
-            again, applied,
-            "[{b}] migrating twice must not apply anything new"
-        );
+        assert_eq!(again, applied, "[{b}] migrating twice must not apply anything new");
 
         store.ping().await.must(b, "ping");
         assert!(
             store.has_no_users().await.must(b, "has_no_users"),
             "[{b}] a fresh database has no users"
         );
-        let report = store
-            .audit_verify()
-            .await
-            .must(b, "audit_verify on an empty log");
+        let report = store.audit_verify().await.must(b, "audit_verify on an empty log");
         assert_eq!(
             (report.chains, report.entries),
             (0, 0),

@@ -38,9 +38,7 @@ impl TestBackend {
                 // Close the test's pool first so that no transaction it left
                 // open (say, of a task still running after a failure) holds
                 // locks; then drop the schema over a fresh connection.
-                let _ =
-                    tokio::time::timeout(std::time::Duration::from_secs(10), self.store.close())
-                        .await;
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(10), self.store.close()).await;
                 let sql = format!("DROP SCHEMA IF EXISTS {schema} CASCADE");
                 match Store::connect(&pg_url()).await {
                     Ok(admin) => {
@@ -108,9 +106,7 @@ pub async fn raw_backends() -> Vec<TestBackend> {
                     "[postgres] cannot connect to {url}: {e} (CI=true, so PostgreSQL is required; set ETTERLEV_TEST_PG)"
                 );
             }
-            eprintln!(
-                "SKIPPED postgres: cannot connect to {url}: {e} (set CI=true to make this a failure)"
-            );
+            eprintln!("SKIPPED postgres: cannot connect to {url}: {e} (set CI=true to make this a failure)");
         }
         Err(e) => panic!(
             "[postgres] connected to {} but could not create schema {schema}: {e}",
@@ -181,11 +177,7 @@ where
         }
     }
     if !failures.is_empty() {
-        panic!(
-            "failed on {} backend(s):\n{}",
-            failures.len(),
-            failures.join("\n")
-        );
+        panic!("failed on {} backend(s):\n{}", failures.len(), failures.join("\n"));
     }
 }
 
@@ -275,19 +267,9 @@ pub fn new_user(email: &str) -> NewUser {
 }
 
 /// A tenant with one admin, created the way set-up does it.
-pub async fn tenant_with_admin(
-    b: &str,
-    store: &Store,
-    name: &str,
-    org_number: &str,
-    email: &str,
-) -> (Tenant, User) {
+pub async fn tenant_with_admin(b: &str, store: &Store, name: &str, org_number: &str, email: &str) -> (Tenant, User) {
     store
-        .create_tenant_with_admin(
-            &Actor::cli(),
-            &new_tenant(name, org_number),
-            &new_user(email),
-        )
+        .create_tenant_with_admin(&Actor::cli(), &new_tenant(name, org_number), &new_user(email))
         .await
         .must(b, "create_tenant_with_admin")
 }

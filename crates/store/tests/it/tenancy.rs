@@ -108,11 +108,7 @@ async fn tenants_are_isolated() {
             "[{b}] B has its admin and three readers: {b_members:?}"
         );
         assert_eq!(
-            store
-                .memberships_of(&admin_b.id)
-                .await
-                .must(b, "memberships_of")[0]
-                .role,
+            store.memberships_of(&admin_b.id).await.must(b, "memberships_of")[0].role,
             Role::Admin,
             "[{b}] B's admin is untouched"
         );
@@ -157,14 +153,8 @@ async fn tenants_are_isolated() {
 
         // A user may belong to both; each scope still sees only its tenant.
         let both = add(b, &store, &sa, "b0@example.no", Role::Editor).await;
-        let ms = store
-            .memberships_of(&both.id)
-            .await
-            .must(b, "memberships_of");
-        let mut roles: Vec<_> = ms
-            .iter()
-            .map(|m| (m.tenant.name.as_str(), m.role))
-            .collect();
+        let ms = store.memberships_of(&both.id).await.must(b, "memberships_of");
+        let mut roles: Vec<_> = ms.iter().map(|m| (m.tenant.name.as_str(), m.role)).collect();
         roles.sort_by_key(|(name, _)| *name);
         assert_eq!(roles, [("A", Role::Editor), ("B", Role::Reader)], "[{b}]");
         let s_both_a = scope(b, &store, &both, &ta.id).await;
@@ -231,22 +221,14 @@ async fn roles_are_enforced() {
             StoreError::Forbidden,
             "reader audit_page"
         );
-        assert_err!(
-            b,
-            r.audit_entry(1).await,
-            StoreError::Forbidden,
-            "reader audit_entry"
-        );
+        assert_err!(b, r.audit_entry(1).await, StoreError::Forbidden, "reader audit_entry");
         assert_eq!(
             r.members().await.must(b, "reader members()").len(),
             4,
             "[{b}] a reader may list members"
         );
         assert_eq!(
-            store
-                .user_by_email("x@example.no")
-                .await
-                .must(b, "user_by_email"),
+            store.user_by_email("x@example.no").await.must(b, "user_by_email"),
             None,
             "[{b}] no account made"
         );
@@ -274,15 +256,8 @@ async fn roles_are_enforced() {
 
         let sx = scope(b, &store, &auditor, &t.id).await;
         let x = store.tenant(&sx);
-        let page = x
-            .audit_page(i64::MAX, 500)
-            .await
-            .must(b, "auditor audit_page");
-        assert_eq!(
-            page.len(),
-            audit_len,
-            "[{b}] the auditor sees the whole chain"
-        );
+        let page = x.audit_page(i64::MAX, 500).await.must(b, "auditor audit_page");
+        assert_eq!(page.len(), audit_len, "[{b}] the auditor sees the whole chain");
         x.audit_entry(1).await.must(b, "auditor audit_entry");
         assert_err!(
             b,
@@ -292,23 +267,14 @@ async fn roles_are_enforced() {
         );
 
         // Refused calls changed nothing.
-        let after = store
-            .tenant(&sa)
-            .audit_page(i64::MAX, 500)
-            .await
-            .must(b, "audit_page");
+        let after = store.tenant(&sa).audit_page(i64::MAX, 500).await.must(b, "audit_page");
         assert_eq!(
             after.len(),
             audit_len,
             "[{b}] refused calls must not write audit entries"
         );
         assert_eq!(
-            store
-                .tenant(&sa)
-                .member(&editor.id)
-                .await
-                .must(b, "member")
-                .role,
+            store.tenant(&sa).member(&editor.id).await.must(b, "member").role,
             Role::Editor,
             "[{b}]"
         );
@@ -365,9 +331,7 @@ async fn last_admin_cannot_be_demoted_or_removed() {
             StoreError::Invalid(_),
             "remove the new last admin"
         );
-        o.remove_member(&admin.id)
-            .await
-            .must(b, "remove the former admin");
+        o.remove_member(&admin.id).await.must(b, "remove the former admin");
         assert_err!(
             b,
             store.scope(&admin, &t.id).await,
@@ -397,8 +361,7 @@ async fn membership_changes_are_audited() {
             .add_member("ny@example.no", "Ny Person", Role::Editor)
             .await
             .must(b, "add_member");
-        let new = created
-            .unwrap_or_else(|| panic!("[{b}] add_member of an unknown e-mail creates the account"));
+        let new = created.unwrap_or_else(|| panic!("[{b}] add_member of an unknown e-mail creates the account"));
         assert_eq!(
             (m.user_id.as_str(), m.role, m.has_totp),
             (new.id.as_str(), Role::Editor, false),
@@ -410,8 +373,7 @@ async fn membership_changes_are_audited() {
         );
         assert_err!(
             b,
-            a.add_member("ny@example.no", "Ny Person", Role::Reader)
-                .await,
+            a.add_member("ny@example.no", "Ny Person", Role::Reader).await,
             StoreError::Conflict(_),
             "adding a member twice"
         );
@@ -419,12 +381,7 @@ async fn membership_changes_are_audited() {
             .await
             .must(b, "set_member_role");
         a.remove_member(&new.id).await.must(b, "remove_member");
-        assert_err!(
-            b,
-            a.member(&new.id).await,
-            StoreError::NotFound,
-            "removed member"
-        );
+        assert_err!(b, a.member(&new.id).await, StoreError::NotFound, "removed member");
         assert_err!(
             b,
             a.remove_member(&new.id).await,
@@ -452,11 +409,7 @@ async fn membership_changes_are_audited() {
             "[{b}]"
         );
         for e in &page[..3] {
-            assert_eq!(
-                e.actor_label, admin.email,
-                "[{b}] actor_label of {}",
-                e.action
-            );
+            assert_eq!(e.actor_label, admin.email, "[{b}] actor_label of {}", e.action);
             assert_eq!(
                 e.actor_id.as_deref(),
                 Some(admin.id.as_str()),
@@ -482,33 +435,17 @@ async fn membership_changes_are_audited() {
             create.before.is_none(),
             "[{b}] membership.create has no before: {create:?}"
         );
-        assert_eq!(
-            json(b, create.after.as_deref())["role"],
-            "editor",
-            "[{b}] {create:?}"
-        );
+        assert_eq!(json(b, create.after.as_deref())["role"], "editor", "[{b}] {create:?}");
         assert_eq!(
             json(b, create.after.as_deref())["user_id"],
             new.id.as_str(),
             "[{b}] {create:?}"
         );
 
-        assert_eq!(
-            json(b, update.before.as_deref())["role"],
-            "editor",
-            "[{b}] {update:?}"
-        );
-        assert_eq!(
-            json(b, update.after.as_deref())["role"],
-            "reader",
-            "[{b}] {update:?}"
-        );
+        assert_eq!(json(b, update.before.as_deref())["role"], "editor", "[{b}] {update:?}");
+        assert_eq!(json(b, update.after.as_deref())["role"], "reader", "[{b}] {update:?}");
 
-        assert_eq!(
-            json(b, delete.before.as_deref())["role"],
-            "reader",
-            "[{b}] {delete:?}"
-        );
+        assert_eq!(json(b, delete.before.as_deref())["role"], "reader", "[{b}] {delete:?}");
         assert_eq!(
             json(b, delete.before.as_deref())["email"],
             "ny@example.no",
@@ -520,23 +457,12 @@ async fn membership_changes_are_audited() {
         );
 
         // audit_entry and paging agree with the page.
-        assert_eq!(
-            a.audit_entry(4).await.must(b, "audit_entry(4)"),
-            *update,
-            "[{b}]"
-        );
+        assert_eq!(a.audit_entry(4).await.must(b, "audit_entry(4)"), *update, "[{b}]");
         let older = a.audit_page(4, 2).await.must(b, "audit_page before 4");
-        assert_eq!(
-            older.iter().map(|e| e.seq).collect::<Vec<_>>(),
-            [3, 2],
-            "[{b}]"
-        );
+        assert_eq!(older.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 2], "[{b}]");
 
         // The new account was created in the system chain, by the admin.
-        let sys = store
-            .system_audit(i64::MAX, 10)
-            .await
-            .must(b, "system_audit");
+        let sys = store.system_audit(i64::MAX, 10).await.must(b, "system_audit");
         let created = sys
             .iter()
             .find(|e| e.object_id == new.id)

@@ -14,9 +14,7 @@ use axum::http::{StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use etterlev_core::Role;
-use etterlev_store::{
-    Member, Membership, SetupPurpose, StoreError, Tenant, TenantScope, User, now_ms,
-};
+use etterlev_store::{Member, Membership, SetupPurpose, StoreError, Tenant, TenantScope, User, now_ms};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use utoipa::{OpenApi, ToSchema};
 
@@ -28,10 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(me))
         .route("/tenants", get(tenants))
         .route("/tenants/{tenant_id}", get(tenant))
-        .route(
-            "/tenants/{tenant_id}/members",
-            get(members).post(add_member),
-        )
+        .route("/tenants/{tenant_id}/members", get(members).post(add_member))
         .route(
             "/tenants/{tenant_id}/members/{user_id}",
             get(member).patch(update_member).delete(remove_member),
@@ -83,9 +78,7 @@ impl IntoResponse for ApiError {
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
-            ApiError::UnsupportedMediaType(_) => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
-            }
+            ApiError::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ApiError::Internal(e) => {
@@ -98,12 +91,7 @@ impl IntoResponse for ApiError {
             message: self.to_string(),
         });
         if status == StatusCode::UNAUTHORIZED {
-            return (
-                status,
-                [(header::WWW_AUTHENTICATE, "Bearer realm=\"etterlev\"")],
-                body,
-            )
-                .into_response();
+            return (status, [(header::WWW_AUTHENTICATE, "Bearer realm=\"etterlev\"")], body).into_response();
         }
         (status, body).into_response()
     }
@@ -131,19 +119,13 @@ pub struct ApiUser(pub User);
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let value = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .ok_or(ApiError::Unauthorized)?;
-        let token = value
-            .strip_prefix("Bearer ")
-            .ok_or(ApiError::Unauthorized)?
-            .trim();
+        let token = value.strip_prefix("Bearer ").ok_or(ApiError::Unauthorized)?.trim();
         if token.is_empty() || token.len() > 200 {
             return Err(ApiError::Unauthorized);
         }
@@ -180,7 +162,11 @@ async fn scope_of(state: &AppState, user: &User, tenant_id: &str) -> ApiResult<T
 
 /// Ids are UUIDs; anything else names no object.
 fn id(raw: &str) -> ApiResult<&str> {
-    if raw.len() == 36 && uuid::Uuid::parse_str(raw).is_ok() { Ok(raw) } else { Err(ApiError::NotFound) }
+    if raw.len() == 36 && uuid::Uuid::parse_str(raw).is_ok() {
+        Ok(raw)
+    } else {
+        Err(ApiError::NotFound)
+    }
 }
 
 // ------------------------------------------------------------------ DTOs
@@ -342,10 +328,7 @@ async fn me(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<
 /// Tenants the user belongs to, with the user's role in each.
 #[utoipa::path(get, path = "/tenants", tag = "accounts", responses(
     (status = 200, body = Vec<MembershipDto>), (status = 401, body = ErrorBody)))]
-async fn tenants(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-) -> ApiResult<Json<Vec<MembershipDto>>> {
+async fn tenants(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Json<Vec<MembershipDto>>> {
     Ok(Json(
         state
             .store
@@ -402,17 +385,12 @@ async fn member(
     Path((tenant_id, user_id)): Path<(String, String)>,
 ) -> ApiResult<Json<MemberDto>> {
     let scope = scope_of(&state, &user, &tenant_id).await?;
-    Ok(Json(
-        (&state.store.tenant(&scope).member(id(&user_id)?).await?).into(),
-    ))
+    Ok(Json((&state.store.tenant(&scope).member(id(&user_id)?).await?).into()))
 }
 
 fn parse_role(s: &str) -> ApiResult<Role> {
-    Role::parse(s).ok_or_else(|| {
-        ApiError::Unprocessable(format!(
-            "unknown role {s:?}: use admin, editor, reader or auditor"
-        ))
-    })
+    Role::parse(s)
+        .ok_or_else(|| ApiError::Unprocessable(format!("unknown role {s:?}: use admin, editor, reader or auditor")))
 }
 
 /// Adds a member (admins). Creates the account if the e-mail address is new.
@@ -427,16 +405,11 @@ async fn add_member(
     ApiJson(body): ApiJson<NewMemberDto>,
 ) -> ApiResult<Response> {
     let scope = scope_of(&state, &user, &tenant_id).await?;
-    let email = etterlev_core::text::email(&body.email)
-        .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+    let email = etterlev_core::text::email(&body.email).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
     let name = etterlev_core::text::one_line("display_name", &body.display_name, 200)
         .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
     let role = parse_role(&body.role)?;
-    let (m, created) = state
-        .store
-        .tenant(&scope)
-        .add_member(&email, &name, role)
-        .await?;
+    let (m, created) = state.store.tenant(&scope).add_member(&email, &name, role).await?;
     let setup_link = match created {
         Some(u) => {
             let token = etterlev_auth::new_token("setup");
@@ -481,12 +454,7 @@ async fn update_member(
     let scope = scope_of(&state, &user, &tenant_id).await?;
     let role = parse_role(&body.role)?;
     Ok(Json(
-        (&state
-            .store
-            .tenant(&scope)
-            .set_member_role(&user_id, role)
-            .await?)
-            .into(),
+        (&state.store.tenant(&scope).set_member_role(&user_id, role).await?).into(),
     ))
 }
 
@@ -534,9 +502,7 @@ async fn audit_entry(
 ) -> ApiResult<Json<AuditEntryDto>> {
     let scope = scope_of(&state, &user, &tenant_id).await?;
     let seq: i64 = seq.parse().map_err(|_| ApiError::NotFound)?;
-    Ok(Json(
-        state.store.tenant(&scope).audit_entry(seq).await?.into(),
-    ))
+    Ok(Json(state.store.tenant(&scope).audit_entry(seq).await?.into()))
 }
 
 // ------------------------------------------------------------------ OpenAPI
@@ -545,25 +511,18 @@ struct BearerAuth;
 
 impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{
-            HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
-        };
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "token",
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
-                    .description(Some(
-                        "Personal API token (etl_pat_…), made under My account",
-                    ))
+                    .description(Some("Personal API token (etl_pat_…), made under My account"))
                     .build(),
             ),
         );
-        openapi.security = Some(vec![SecurityRequirement::new(
-            "token",
-            Vec::<String>::new(),
-        )]);
+        openapi.security = Some(vec![SecurityRequirement::new("token", Vec::<String>::new())]);
     }
 }
 

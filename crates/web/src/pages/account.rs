@@ -84,11 +84,7 @@ async fn account_page(
     })
 }
 
-async fn account(
-    State(state): State<AppState>,
-    auth: Auth,
-    Query(q): Query<Notice>,
-) -> AppResult<Response> {
+async fn account(State(state): State<AppState>, auth: Auth, Query(q): Query<Notice>) -> AppResult<Response> {
     Ok(render(
         &account_page(&state, &auth, Vec::new(), None, q.notice.as_deref()).await?,
     ))
@@ -170,8 +166,8 @@ struct RecoveryCodesPage {
 }
 
 fn enrol_page(auth: &Auth, secret: String, error: Option<String>) -> AppResult<TotpEnrolPage> {
-    let (otpauth, qr_base64) = etterlev_auth::totp::enrolment(&secret, &auth.user.email)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let (otpauth, qr_base64) =
+        etterlev_auth::totp::enrolment(&secret, &auth.user.email).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(TotpEnrolPage {
         l: Layout::for_user(auth),
         secret,
@@ -185,11 +181,7 @@ async fn totp_enrol(auth: Auth) -> AppResult<Response> {
     if auth.user.has_totp() {
         return Ok(Redirect::to("/account").into_response());
     }
-    Ok(render(&enrol_page(
-        &auth,
-        etterlev_auth::totp::new_secret(),
-        None,
-    )?))
+    Ok(render(&enrol_page(&auth, etterlev_auth::totp::new_secret(), None)?))
 }
 
 #[derive(Deserialize)]
@@ -198,11 +190,7 @@ struct TotpConfirm {
     code: String,
 }
 
-async fn totp_confirm(
-    State(state): State<AppState>,
-    auth: Auth,
-    Form(f): Form<TotpConfirm>,
-) -> AppResult<Response> {
+async fn totp_confirm(State(state): State<AppState>, auth: Auth, Form(f): Form<TotpConfirm>) -> AppResult<Response> {
     if auth.user.has_totp() {
         return Err(AppError::Conflict("totp".into()));
     }
@@ -222,13 +210,7 @@ async fn totp_confirm(
         .collect();
     state
         .store
-        .enable_totp(
-            &Actor::user(&auth.user),
-            &auth.user.id,
-            &secret,
-            step,
-            &hashes,
-        )
+        .enable_totp(&Actor::user(&auth.user), &auth.user.id, &secret, step, &hashes)
         .await?;
     Ok(render(&RecoveryCodesPage {
         l: Layout::for_user(&auth).with_notice("notice-totp-enabled"),
@@ -266,11 +248,7 @@ struct TokenForm {
 }
 
 /// Personal API tokens: shown once, stored as a SHA-256 hash, valid a year.
-async fn create_token(
-    State(state): State<AppState>,
-    auth: Auth,
-    Form(f): Form<TokenForm>,
-) -> AppResult<Response> {
+async fn create_token(State(state): State<AppState>, auth: Auth, Form(f): Form<TokenForm>) -> AppResult<Response> {
     let tr = auth.ctx.tr;
     let name = match field(&tr, "field-token-name", &f.name, 100) {
         Ok(n) => n,
@@ -298,11 +276,7 @@ async fn create_token(
     ))
 }
 
-async fn revoke_token(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
+async fn revoke_token(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> AppResult<Response> {
     state
         .store
         .revoke_api_token(&Actor::user(&auth.user), &auth.user.id, &id)

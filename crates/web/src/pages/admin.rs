@@ -38,12 +38,7 @@ struct UsersPage {
 fn role_options(l: &Layout) -> Vec<(String, String)> {
     Role::ALL
         .iter()
-        .map(|r| {
-            (
-                r.as_str().to_string(),
-                l.tr.msg(&format!("role-{}", r.as_str())),
-            )
-        })
+        .map(|r| (r.as_str().to_string(), l.tr.msg(&format!("role-{}", r.as_str()))))
         .collect()
 }
 
@@ -82,11 +77,7 @@ async fn page(
     })
 }
 
-async fn list(
-    State(state): State<AppState>,
-    auth: Auth,
-    Query(q): Query<Notice>,
-) -> AppResult<Response> {
+async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<Notice>) -> AppResult<Response> {
     require_admin(&auth)?;
     Ok(render(
         &page(&state, &auth, Vec::new(), None, q.notice.as_deref()).await?,
@@ -100,11 +91,7 @@ struct AddForm {
     role: String,
 }
 
-async fn add(
-    State(state): State<AppState>,
-    auth: Auth,
-    Form(f): Form<AddForm>,
-) -> AppResult<Response> {
+async fn add(State(state): State<AppState>, auth: Auth, Form(f): Form<AddForm>) -> AppResult<Response> {
     require_admin(&auth)?;
     let tr = auth.ctx.tr;
     let mut errors = Vec::new();
@@ -125,12 +112,7 @@ async fn add(
         ));
     };
     let scope = auth.scope()?;
-    let (_, created) = match state
-        .store
-        .tenant(scope)
-        .add_member(&email, &name, role)
-        .await
-    {
+    let (_, created) = match state.store.tenant(scope).add_member(&email, &name, role).await {
         Ok(v) => v,
         Err(etterlev_store::StoreError::Conflict(_)) => {
             let errors = vec![tr.msg("error-already-member")];
@@ -165,9 +147,7 @@ async fn add(
         }
         None => None,
     };
-    Ok(render(
-        &page(&state, &auth, Vec::new(), invite, None).await?,
-    ))
+    Ok(render(&page(&state, &auth, Vec::new(), invite, None).await?))
 }
 
 #[derive(Template)]
@@ -178,11 +158,7 @@ struct EditPage {
     roles: Vec<(String, String)>,
 }
 
-async fn edit(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
+async fn edit(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> AppResult<Response> {
     require_admin(&auth)?;
     let member = state.store.tenant(auth.scope()?).member(object_id(&id)?).await?;
     let l = Layout::for_user(&auth);
@@ -205,21 +181,12 @@ async fn update(
     Form(f): Form<RoleForm>,
 ) -> AppResult<Response> {
     require_admin(&auth)?;
-    let role =
-        Role::parse(&f.role).ok_or_else(|| AppError::BadRequest(auth.ctx.tr.msg("error-role")))?;
-    state
-        .store
-        .tenant(auth.scope()?)
-        .set_member_role(&id, role)
-        .await?;
+    let role = Role::parse(&f.role).ok_or_else(|| AppError::BadRequest(auth.ctx.tr.msg("error-role")))?;
+    state.store.tenant(auth.scope()?).set_member_role(&id, role).await?;
     Ok(Redirect::to("/admin/users?notice=member-updated").into_response())
 }
 
-async fn remove(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
+async fn remove(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> AppResult<Response> {
     require_admin(&auth)?;
     state.store.tenant(auth.scope()?).remove_member(object_id(&id)?).await?;
     Ok(Redirect::to("/admin/users?notice=member-removed").into_response())

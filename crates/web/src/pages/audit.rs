@@ -34,20 +34,13 @@ struct PageQuery {
     before: Option<i64>,
 }
 
-async fn list(
-    State(state): State<AppState>,
-    auth: Auth,
-    Query(q): Query<PageQuery>,
-) -> AppResult<Response> {
+async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<PageQuery>) -> AppResult<Response> {
     let entries = state
         .store
         .tenant(auth.scope()?)
         .audit_page(q.before.unwrap_or(i64::MAX), PAGE)
         .await?;
-    let older = entries
-        .last()
-        .filter(|_| entries.len() as i64 == PAGE)
-        .map(|e| e.seq);
+    let older = entries.last().filter(|_| entries.len() as i64 == PAGE).map(|e| e.seq);
     Ok(render(&AuditPage {
         l: Layout::for_user(&auth),
         entries,
@@ -75,11 +68,7 @@ fn pretty(json: &Option<String>) -> String {
         .unwrap_or_else(|| "–".into())
 }
 
-async fn entry(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(seq): Path<String>,
-) -> AppResult<Response> {
+async fn entry(State(state): State<AppState>, auth: Auth, Path(seq): Path<String>) -> AppResult<Response> {
     let seq: i64 = seq.parse().map_err(|_| AppError::NotFound)?;
     let e = state.store.tenant(auth.scope()?).audit_entry(seq).await?;
     Ok(render(&EntryPage {

@@ -48,11 +48,7 @@ struct NextQuery {
     notice: Option<String>,
 }
 
-async fn login_form(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<NextQuery>,
-) -> Response {
+async fn login_form(State(state): State<AppState>, ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
     let mut l = Layout::anonymous(&ctx);
     if let Some(n) = q.notice.as_deref() {
         if matches!(n, "logged-out" | "password-set" | "setup-done") {
@@ -100,10 +96,7 @@ async fn login(
         return Ok(fail("login-failed"));
     }
     let now = now_ms();
-    let (by_account, by_address) = state
-        .store
-        .login_failures(&email, &ip, now - WINDOW_MS)
-        .await?;
+    let (by_account, by_address) = state.store.login_failures(&email, &ip, now - WINDOW_MS).await?;
     if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
         let mut r = fail("login-throttled");
         *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
@@ -115,9 +108,7 @@ async fn login(
     // the account exists.
     let password = f.password;
     let ok = tokio::task::spawn_blocking(move || {
-        let phc = stored
-            .as_deref()
-            .unwrap_or_else(|| etterlev_auth::dummy_hash());
+        let phc = stored.as_deref().unwrap_or_else(|| etterlev_auth::dummy_hash());
         etterlev_auth::verify_password(&password, phc) && stored.is_some()
     })
     .await
@@ -203,10 +194,7 @@ async fn totp(
     ClientIp(ip): ClientIp,
     Form(f): Form<TotpForm>,
 ) -> AppResult<Response> {
-    let Some(session) = current_session(&headers, &state)
-        .await?
-        .filter(|s| s.mfa_pending)
-    else {
+    let Some(session) = current_session(&headers, &state).await?.filter(|s| s.mfa_pending) else {
         return Ok(Redirect::to("/login").into_response());
     };
     let user = state
@@ -216,10 +204,7 @@ async fn totp(
         .ok_or(AppError::LoginRequired { next: "/".into() })?;
     let next = safe_next(f.next.as_deref());
     let now = now_ms();
-    let (by_account, _) = state
-        .store
-        .login_failures(&user.email, &ip, now - WINDOW_MS)
-        .await?;
+    let (by_account, _) = state.store.login_failures(&user.email, &ip, now - WINDOW_MS).await?;
     let page = |key: &str, status: StatusCode| {
         render_status(
             status,
@@ -262,10 +247,7 @@ async fn totp(
         }
     };
     let Some(method) = accepted else {
-        state
-            .store
-            .record_login_failure(&user.email, &ip, now)
-            .await?;
+        state.store.record_login_failure(&user.email, &ip, now).await?;
         return Ok(page("totp-failed", StatusCode::UNAUTHORIZED));
     };
     state.store.clear_login_failures(&user.email).await?;
@@ -342,32 +324,18 @@ struct SetupForm {
 fn kind_options(l: &Layout) -> Vec<(String, String)> {
     TenantKind::ALL
         .iter()
-        .map(|k| {
-            (
-                k.as_str().to_string(),
-                l.tr.msg(&format!("kind-{}", k.as_str())),
-            )
-        })
+        .map(|k| (k.as_str().to_string(), l.tr.msg(&format!("kind-{}", k.as_str()))))
         .collect()
 }
 
 fn size_options(l: &Layout) -> Vec<(String, String)> {
     SizeClass::ALL
         .iter()
-        .map(|s| {
-            (
-                s.as_str().to_string(),
-                l.tr.msg(&format!("size-{}", s.as_str())),
-            )
-        })
+        .map(|s| (s.as_str().to_string(), l.tr.msg(&format!("size-{}", s.as_str()))))
         .collect()
 }
 
-async fn setup_form(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(token): Path<String>,
-) -> AppResult<Response> {
+async fn setup_form(State(state): State<AppState>, ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
     let link = state
         .store
         .peek_setup_link(&etterlev_auth::hash_token(&token), now_ms())
@@ -425,9 +393,7 @@ async fn setup(
             .map_err(|e| errors.push(e))
             .ok();
         identity = email.clone().unwrap_or_default();
-        if let (Some(name), Some(org_number), Some(kind), Some(size_class)) =
-            (name, org, kind, size)
-        {
+        if let (Some(name), Some(org_number), Some(kind), Some(size_class)) = (name, org, kind, size) {
             tenant = Some(NewTenant {
                 name,
                 org_number,
@@ -437,12 +403,7 @@ async fn setup(
         }
         admin_fields = email.zip(display);
     } else if let Some(uid) = &link.user_id {
-        identity = state
-            .store
-            .user_by_id(uid)
-            .await?
-            .map(|u| u.email)
-            .unwrap_or_default();
+        identity = state.store.user_by_id(uid).await?.map(|u| u.email).unwrap_or_default();
     }
     if f.password != f.password2 {
         errors.push(tr.msg("error-password-mismatch"));
@@ -484,10 +445,7 @@ async fn setup(
             password_hash: Some(phc),
             is_secretariat: false,
         };
-        state
-            .store
-            .complete_first_admin(&hash, &tenant, &admin)
-            .await?;
+        state.store.complete_first_admin(&hash, &tenant, &admin).await?;
         Ok(Redirect::to("/login?notice=setup-done").into_response())
     } else {
         let uid = link.user_id.ok_or(AppError::NotFound)?;

@@ -84,10 +84,7 @@ struct ModulePage {
 }
 
 async fn module(auth: Auth, Path(slug): Path<String>) -> AppResult<Response> {
-    let (slug, code) = MODULES
-        .iter()
-        .find(|(s, _)| *s == slug)
-        .ok_or(AppError::NotFound)?;
+    let (slug, code) = MODULES.iter().find(|(s, _)| *s == slug).ok_or(AppError::NotFound)?;
     let l = Layout::for_user(&auth);
     let tr = l.tr;
     Ok(render(&ModulePage {
@@ -106,12 +103,8 @@ struct LangForm {
 
 /// Stores the language choice in a cookie (a year) and goes back.
 async fn switch_lang(Form(f): Form<LangForm>) -> AppResult<Response> {
-    let lang =
-        Lang::parse(&f.lang).ok_or_else(|| AppError::BadRequest("unknown language".into()))?;
-    let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        lang.code()
-    );
+    let lang = Lang::parse(&f.lang).ok_or_else(|| AppError::BadRequest("unknown language".into()))?;
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
     let mut resp = Redirect::to(&safe_next(f.next.as_deref())).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         resp.headers_mut().append(header::SET_COOKIE, v);
@@ -125,14 +118,7 @@ struct TenantForm {
     next: Option<String>,
 }
 
-async fn switch_tenant(
-    State(state): State<AppState>,
-    auth: Auth,
-    Form(f): Form<TenantForm>,
-) -> AppResult<Response> {
-    state
-        .store
-        .switch_tenant(&auth.session, &f.tenant_id)
-        .await?;
+async fn switch_tenant(State(state): State<AppState>, auth: Auth, Form(f): Form<TenantForm>) -> AppResult<Response> {
+    state.store.switch_tenant(&auth.session, &f.tenant_id).await?;
     Ok(Redirect::to(&safe_next(f.next.as_deref())).into_response())
 }

@@ -177,13 +177,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
 /// Checks a one-line field and turns the error into a translated message.
 pub fn field(tr: &Tr, key: &'static str, value: &str, max: usize) -> Result<String, String> {
     etterlev_core::text::one_line(key, value, max).map_err(|e| match e {
-        etterlev_core::text::TextError::Empty { .. } => {
-            tr.msg_with("field-empty", &[("field", tr.msg(key))])
+        etterlev_core::text::TextError::Empty { .. } => tr.msg_with("field-empty", &[("field", tr.msg(key))]),
+        etterlev_core::text::TextError::TooLong { max, .. } => {
+            tr.msg_with("field-too-long", &[("field", tr.msg(key)), ("max", max.to_string())])
         }
-        etterlev_core::text::TextError::TooLong { max, .. } => tr.msg_with(
-            "field-too-long",
-            &[("field", tr.msg(key)), ("max", max.to_string())],
-        ),
         _ => tr.msg_with("field-invalid", &[("field", tr.msg(key))]),
     })
 }
@@ -191,17 +188,17 @@ pub fn field(tr: &Tr, key: &'static str, value: &str, max: usize) -> Result<Stri
 /// An object id from a URL or form. Ids are UUIDs; anything else cannot name
 /// an object, so it is a 404 before any query runs.
 pub fn object_id(raw: &str) -> Result<&str, AppError> {
-    if raw.len() == 36 && uuid::Uuid::parse_str(raw).is_ok() { Ok(raw) } else { Err(AppError::NotFound) }
+    if raw.len() == 36 && uuid::Uuid::parse_str(raw).is_ok() {
+        Ok(raw)
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 /// A safe local redirect target: a path on this site, never another host.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n)
-            if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 500 =>
-        {
-            n.to_string()
-        }
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 500 => n.to_string(),
         _ => "/".to_string(),
     }
 }

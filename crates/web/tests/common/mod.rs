@@ -31,7 +31,9 @@ pub fn pg_url() -> String {
 /// SQLite store in a fresh temporary directory.
 pub async fn sqlite_store() -> (Store, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open_sqlite(&dir.path().join("test.sqlite")).await.expect("open sqlite");
+    let store = Store::open_sqlite(&dir.path().join("test.sqlite"))
+        .await
+        .expect("open sqlite");
     store.migrate().await.expect("migrate sqlite");
     (store, dir)
 }
@@ -46,7 +48,10 @@ pub async fn pg_store() -> Option<(Store, String)> {
             Some((store, schema))
         }
         Err(e) if !in_ci() => {
-            eprintln!("SKIPPED postgres: cannot connect to {} ({e}); set CI=true to make this a failure", pg_url());
+            eprintln!(
+                "SKIPPED postgres: cannot connect to {} ({e}); set CI=true to make this a failure",
+                pg_url()
+            );
             None
         }
         Err(e) => panic!("PostgreSQL is required under CI=true: {e}"),
@@ -73,7 +78,13 @@ impl TestApp {
         v
     }
 
-    pub async fn start(store: Store, backend: &'static str, dir: Option<tempfile::TempDir>, pg_schema: Option<String>, customise: Option<Box<dyn FnOnce(&mut AppState) + Send>>) -> TestApp {
+    pub async fn start(
+        store: Store,
+        backend: &'static str,
+        dir: Option<tempfile::TempDir>,
+        pg_schema: Option<String>,
+        customise: Option<Box<dyn FnOnce(&mut AppState) + Send>>,
+    ) -> TestApp {
         etterlev_web::demo::seed(&store).await.expect("seed demo data");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
@@ -90,7 +101,15 @@ impl TestApp {
             })
             .await;
         });
-        TestApp { base, addr, store, backend, _dir: dir, shutdown: Some(tx), pg_schema }
+        TestApp {
+            base,
+            addr,
+            store,
+            backend,
+            _dir: dir,
+            shutdown: Some(tx),
+            pg_schema,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -108,7 +127,14 @@ impl TestApp {
 
     /// The CSRF token the server gave this client (from any page's form).
     pub async fn csrf(&self, client: &reqwest::Client) -> String {
-        let html = client.get(self.url("/login")).send().await.expect("get login").text().await.expect("body");
+        let html = client
+            .get(self.url("/login"))
+            .send()
+            .await
+            .expect("get login")
+            .text()
+            .await
+            .expect("body");
         extract_csrf(&html)
     }
 
@@ -118,12 +144,22 @@ impl TestApp {
         let csrf = self.csrf(&client).await;
         let resp = client
             .post(self.url("/login"))
-            .form(&[("_csrf", csrf.as_str()), ("email", email), ("password", DEMO_PASSWORD), ("next", "/")])
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("email", email),
+                ("password", DEMO_PASSWORD),
+                ("next", "/"),
+            ])
             .send()
             .await
             .expect("login");
         assert_eq!(resp.status(), 303, "[{}] login of {email}", self.backend);
-        let location = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let location = resp
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
         if location.starts_with("/login/totp") {
             self.reset_totp_replay_guard(email).await;
             let code = demo_totp_code();
@@ -151,7 +187,12 @@ impl TestApp {
 
     /// Creates a personal API token for a user directly in the store.
     pub async fn api_token(&self, email: &str) -> String {
-        let user = self.store.user_by_email(email).await.expect("query").expect("user exists");
+        let user = self
+            .store
+            .user_by_email(email)
+            .await
+            .expect("query")
+            .expect("user exists");
         let token = etterlev_auth::new_token("etl_pat");
         self.store
             .create_api_token(&etterlev_store::Actor::user(&user), &user.id, "test", &token.hash, None)
@@ -173,7 +214,9 @@ impl Drop for TestApp {
                 if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
                     rt.block_on(async {
                         if let Ok(mut c) = <sqlx::PgConnection as sqlx::Connection>::connect(&url).await {
-                            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))).execute(&mut c).await;
+                            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")))
+                                .execute(&mut c)
+                                .await;
                         }
                     });
                 }
@@ -184,10 +227,17 @@ impl Drop for TestApp {
 }
 
 pub fn extract_csrf(html: &str) -> String {
-    html.split("name=\"_csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()).expect("csrf token in page").to_string()
+    html.split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("csrf token in page")
+        .to_string()
 }
 
 pub fn demo_totp_code() -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
     etterlev_auth::totp::code_at(etterlev_web::demo::TOTP_SECRET, now).expect("code")
 }

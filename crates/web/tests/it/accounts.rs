@@ -8,7 +8,14 @@ use crate::common::{DEMO_PASSWORD, TestApp, extract_csrf};
 const EDITOR: &str = "redaktor@demo.etterlev.no";
 
 async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> String {
-    client.get(app.url(path)).send().await.expect("get").text().await.expect("body")
+    client
+        .get(app.url(path))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body")
 }
 
 async fn try_login(app: &TestApp, email: &str, password: &str) -> (reqwest::Client, reqwest::StatusCode, String) {
@@ -21,7 +28,12 @@ async fn try_login(app: &TestApp, email: &str, password: &str) -> (reqwest::Clie
         .await
         .expect("post");
     let status = r.status();
-    let loc = r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let loc = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     (client, status, loc)
 }
 
@@ -35,31 +47,65 @@ async fn password_change() {
         let new_pw = "en helt ny og lang passordfrase";
         let bad = client
             .post(app.url("/account/password"))
-            .form(&[("_csrf", csrf.as_str()), ("current", "wrong password!!"), ("new", new_pw), ("confirm", new_pw)])
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("current", "wrong password!!"),
+                ("new", new_pw),
+                ("confirm", new_pw),
+            ])
             .send()
             .await
             .expect("post");
         assert_eq!(bad.status(), 422, "[{be}] wrong current password");
         let weak = client
             .post(app.url("/account/password"))
-            .form(&[("_csrf", csrf.as_str()), ("current", DEMO_PASSWORD), ("new", "short"), ("confirm", "short")])
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("current", DEMO_PASSWORD),
+                ("new", "short"),
+                ("confirm", "short"),
+            ])
             .send()
             .await
             .expect("post");
         assert_eq!(weak.status(), 422, "[{be}] weak password");
-        assert!(weak.text().await.expect("t").contains("minst 12"), "[{be}] explains the rule");
+        assert!(
+            weak.text().await.expect("t").contains("minst 12"),
+            "[{be}] explains the rule"
+        );
         let ok = client
             .post(app.url("/account/password"))
-            .form(&[("_csrf", csrf.as_str()), ("current", DEMO_PASSWORD), ("new", new_pw), ("confirm", new_pw)])
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("current", DEMO_PASSWORD),
+                ("new", new_pw),
+                ("confirm", new_pw),
+            ])
             .send()
             .await
             .expect("post");
         assert_eq!(ok.status(), 303, "[{be}]");
-        assert_eq!(try_login(&app, EDITOR, DEMO_PASSWORD).await.1, 401, "[{be}] old password refused");
-        assert_eq!(try_login(&app, EDITOR, new_pw).await.1, 303, "[{be}] new password works");
+        assert_eq!(
+            try_login(&app, EDITOR, DEMO_PASSWORD).await.1,
+            401,
+            "[{be}] old password refused"
+        );
+        assert_eq!(
+            try_login(&app, EDITOR, new_pw).await.1,
+            303,
+            "[{be}] new password works"
+        );
         // This session survives; the other one was ended.
-        assert_eq!(client.get(app.url("/account")).send().await.expect("g").status(), 200, "[{be}]");
-        assert_eq!(other_session.get(app.url("/account")).send().await.expect("g").status(), 303, "[{be}] other session ended");
+        assert_eq!(
+            client.get(app.url("/account")).send().await.expect("g").status(),
+            200,
+            "[{be}]"
+        );
+        assert_eq!(
+            other_session.get(app.url("/account")).send().await.expect("g").status(),
+            303,
+            "[{be}] other session ended"
+        );
     }
 }
 
@@ -69,12 +115,21 @@ async fn totp_enrolment_and_recovery_codes() {
         let be = app.backend;
         let client = app.login(EDITOR).await;
         let html = page(&client, &app, "/account/totp").await;
-        let secret = html.split("id=\"totp-secret\">").nth(1).and_then(|s| s.split('<').next()).expect("secret shown").to_string();
+        let secret = html
+            .split("id=\"totp-secret\">")
+            .nth(1)
+            .and_then(|s| s.split('<').next())
+            .expect("secret shown")
+            .to_string();
         assert!(html.contains("data:image/png;base64,"), "[{be}] QR code");
         let csrf = extract_csrf(&html);
         let wrong = client
             .post(app.url("/account/totp"))
-            .form(&[("_csrf", csrf.as_str()), ("secret", secret.as_str()), ("code", "000000")])
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("secret", secret.as_str()),
+                ("code", "000000"),
+            ])
             .send()
             .await
             .expect("post");
@@ -83,7 +138,11 @@ async fn totp_enrolment_and_recovery_codes() {
         let code = etterlev_auth::totp::code_at(&secret, now).expect("code");
         let done = client
             .post(app.url("/account/totp"))
-            .form(&[("_csrf", csrf.as_str()), ("secret", secret.as_str()), ("code", code.as_str())])
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("secret", secret.as_str()),
+                ("code", code.as_str()),
+            ])
             .send()
             .await
             .expect("post")
@@ -101,15 +160,29 @@ async fn totp_enrolment_and_recovery_codes() {
         // Signing in now needs the second factor.
         let (c2, status, loc) = try_login(&app, EDITOR, DEMO_PASSWORD).await;
         assert_eq!((status.as_u16(), loc.starts_with("/login/totp")), (303, true), "[{be}]");
-        assert_eq!(c2.get(app.url("/")).send().await.expect("g").status(), 303, "[{be}] half-signed-in session is not enough");
+        assert_eq!(
+            c2.get(app.url("/")).send().await.expect("g").status(),
+            303,
+            "[{be}] half-signed-in session is not enough"
+        );
         let csrf2 = app.csrf(&c2).await;
-        let r = c2.post(app.url("/login/totp")).form(&[("_csrf", csrf2.as_str()), ("code", codes[0].as_str())]).send().await.expect("p");
+        let r = c2
+            .post(app.url("/login/totp"))
+            .form(&[("_csrf", csrf2.as_str()), ("code", codes[0].as_str())])
+            .send()
+            .await
+            .expect("p");
         assert_eq!(r.status(), 303, "[{be}] recovery code accepted");
         assert_eq!(c2.get(app.url("/")).send().await.expect("g").status(), 200, "[{be}]");
         // A recovery code works once.
         let (c3, _, _) = try_login(&app, EDITOR, DEMO_PASSWORD).await;
         let csrf3 = app.csrf(&c3).await;
-        let r = c3.post(app.url("/login/totp")).form(&[("_csrf", csrf3.as_str()), ("code", codes[0].as_str())]).send().await.expect("p");
+        let r = c3
+            .post(app.url("/login/totp"))
+            .form(&[("_csrf", csrf3.as_str()), ("code", codes[0].as_str())])
+            .send()
+            .await
+            .expect("p");
         assert_eq!(r.status(), 401, "[{be}] used recovery code refused");
     }
 }
@@ -129,17 +202,44 @@ async fn api_token_shown_once_works_and_revokes() {
             .text()
             .await
             .expect("body");
-        let token = html.split("id=\"new-token\">").nth(1).and_then(|s| s.split('<').next()).expect("token shown").to_string();
+        let token = html
+            .split("id=\"new-token\">")
+            .nth(1)
+            .and_then(|s| s.split('<').next())
+            .expect("token shown")
+            .to_string();
         assert!(token.starts_with("etl_pat_"), "[{be}]");
-        assert!(!page(&client, &app, "/account").await.contains(&token), "[{be}] shown only once");
+        assert!(
+            !page(&client, &app, "/account").await.contains(&token),
+            "[{be}] shown only once"
+        );
         let api = reqwest::Client::new();
-        let me = api.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.expect("me");
+        let me = api
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("me");
         assert_eq!(me.status(), 200, "[{be}]");
-        let tokens = app.store.api_tokens_of(&app.store.user_by_email(EDITOR).await.expect("q").expect("u").id).await.expect("t");
+        let tokens = app
+            .store
+            .api_tokens_of(&app.store.user_by_email(EDITOR).await.expect("q").expect("u").id)
+            .await
+            .expect("t");
         let id = &tokens[0].id;
-        let r = client.post(app.url(&format!("/account/tokens/{id}/revoke"))).form(&[("_csrf", csrf.as_str())]).send().await.expect("revoke");
+        let r = client
+            .post(app.url(&format!("/account/tokens/{id}/revoke")))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .expect("revoke");
         assert_eq!(r.status(), 303, "[{be}]");
-        let me = api.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.expect("me");
+        let me = api
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("me");
         assert_eq!(me.status(), 401, "[{be}] revoked token refused");
     }
 }
@@ -154,9 +254,17 @@ async fn login_is_throttled_per_account() {
         // Even the right password is refused while the window lasts.
         assert_eq!(try_login(&app, EDITOR, DEMO_PASSWORD).await.1, 429, "[{be}]");
         // Other accounts are not affected.
-        assert_eq!(try_login(&app, "leser@demo.etterlev.no", DEMO_PASSWORD).await.1, 303, "[{be}]");
+        assert_eq!(
+            try_login(&app, "leser@demo.etterlev.no", DEMO_PASSWORD).await.1,
+            303,
+            "[{be}]"
+        );
         // Unknown accounts fail the same way as wrong passwords.
-        assert_eq!(try_login(&app, "nobody@demo.etterlev.no", DEMO_PASSWORD).await.1, 401, "[{be}]");
+        assert_eq!(
+            try_login(&app, "nobody@demo.etterlev.no", DEMO_PASSWORD).await.1,
+            401,
+            "[{be}]"
+        );
     }
 }
 
@@ -165,9 +273,19 @@ async fn logout_ends_the_session() {
     for app in TestApp::both().await {
         let client = app.login(EDITOR).await;
         let csrf = extract_csrf(&page(&client, &app, "/").await);
-        let r = client.post(app.url("/logout")).form(&[("_csrf", csrf.as_str())]).send().await.expect("logout");
+        let r = client
+            .post(app.url("/logout"))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .expect("logout");
         assert_eq!(r.status(), 303);
-        assert_eq!(client.get(app.url("/")).send().await.expect("g").status(), 303, "[{}]", app.backend);
+        assert_eq!(
+            client.get(app.url("/")).send().await.expect("g").status(),
+            303,
+            "[{}]",
+            app.backend
+        );
     }
 }
 
@@ -176,7 +294,10 @@ async fn first_admin_setup_link_works_once_and_validates() {
     for app in TestApp::both().await {
         let be = app.backend;
         let token = etterlev_auth::new_token("setup");
-        app.store.create_setup_link(&token.hash, SetupPurpose::FirstAdmin, None, now_ms() + 60_000).await.expect("link");
+        app.store
+            .create_setup_link(&token.hash, SetupPurpose::FirstAdmin, None, now_ms() + 60_000)
+            .await
+            .expect("link");
         let path = format!("/setup/{}", token.plaintext);
         let client = app.client();
         let csrf = extract_csrf(&page(&client, &app, &path).await);
@@ -194,13 +315,30 @@ async fn first_admin_setup_link_works_once_and_validates() {
         let r = client.post(app.url(&path)).form(&form).send().await.expect("post");
         assert_eq!(r.status(), 422, "[{be}] invalid org number");
         assert!(r.text().await.expect("t").contains("kontrollsiffer"), "[{be}] says why");
-        assert!(app.store.user_by_email("sjef@tann.example.no").await.expect("q").is_none(), "[{be}] nothing saved");
+        assert!(
+            app.store
+                .user_by_email("sjef@tann.example.no")
+                .await
+                .expect("q")
+                .is_none(),
+            "[{be}] nothing saved"
+        );
         form[2].1 = "310000000".into();
         let r = client.post(app.url(&path)).form(&form).send().await.expect("post");
         assert_eq!(r.status(), 303, "[{be}]");
-        assert_eq!(try_login(&app, "sjef@tann.example.no", "lang nok passordfrase her").await.1, 303, "[{be}]");
+        assert_eq!(
+            try_login(&app, "sjef@tann.example.no", "lang nok passordfrase her")
+                .await
+                .1,
+            303,
+            "[{be}]"
+        );
         // The link is used up.
-        assert_eq!(client.get(app.url(&path)).send().await.expect("g").status(), 404, "[{be}]");
+        assert_eq!(
+            client.get(app.url(&path)).send().await.expect("g").status(),
+            404,
+            "[{be}]"
+        );
     }
 }
 
@@ -210,27 +348,59 @@ async fn admin_manages_users_and_changes_are_audited() {
         let be = app.backend;
         let client = app.login(etterlev_web::demo::ADMIN_EMAIL).await;
         // Switch to the GP office, where the other demo users are.
-        let admin = app.store.user_by_email(etterlev_web::demo::ADMIN_EMAIL).await.expect("q").expect("u");
-        let gp = app.store.memberships_of(&admin.id).await.expect("m").into_iter().find(|m| m.tenant.name.contains("legekontor")).expect("gp");
+        let admin = app
+            .store
+            .user_by_email(etterlev_web::demo::ADMIN_EMAIL)
+            .await
+            .expect("q")
+            .expect("u");
+        let gp = app
+            .store
+            .memberships_of(&admin.id)
+            .await
+            .expect("m")
+            .into_iter()
+            .find(|m| m.tenant.name.contains("legekontor"))
+            .expect("gp");
         let csrf = extract_csrf(&page(&client, &app, "/").await);
-        let r = client.post(app.url("/tenant")).form(&[("_csrf", csrf.as_str()), ("tenant_id", gp.tenant.id.as_str())]).send().await.expect("switch");
+        let r = client
+            .post(app.url("/tenant"))
+            .form(&[("_csrf", csrf.as_str()), ("tenant_id", gp.tenant.id.as_str())])
+            .send()
+            .await
+            .expect("switch");
         assert_eq!(r.status(), 303, "[{be}]");
         let users = page(&client, &app, "/admin/users").await;
         assert!(users.contains("Lise Leser"), "[{be}] members of the GP office listed");
         // Add a new user: gets a one-time set-password link.
         let html = client
             .post(app.url("/admin/users"))
-            .form(&[("_csrf", csrf.as_str()), ("email", "ny@demo.etterlev.no"), ("display_name", "Ny Person"), ("role", "editor")])
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("email", "ny@demo.etterlev.no"),
+                ("display_name", "Ny Person"),
+                ("role", "editor"),
+            ])
             .send()
             .await
             .expect("add")
             .text()
             .await
             .expect("b");
-        let link = html.split("id=\"invite-link\">").nth(1).and_then(|s| s.split('<').next()).expect("invite link").to_string();
+        let link = html
+            .split("id=\"invite-link\">")
+            .nth(1)
+            .and_then(|s| s.split('<').next())
+            .expect("invite link")
+            .to_string();
         assert!(link.contains("/setup/setup_"), "[{be}] {link}");
         // Change the reader's role.
-        let reader = app.store.user_by_email("leser@demo.etterlev.no").await.expect("q").expect("u");
+        let reader = app
+            .store
+            .user_by_email("leser@demo.etterlev.no")
+            .await
+            .expect("q")
+            .expect("u");
         let r = client
             .post(app.url(&format!("/admin/users/{}", reader.id)))
             .form(&[("_csrf", csrf.as_str()), ("role", "auditor")])
@@ -239,20 +409,45 @@ async fn admin_manages_users_and_changes_are_audited() {
             .expect("role");
         assert_eq!(r.status(), 303, "[{be}]");
         let audit = page(&client, &app, "/audit").await;
-        assert!(audit.contains("membership.update"), "[{be}] role change in the audit log page");
+        assert!(
+            audit.contains("membership.update"),
+            "[{be}] role change in the audit log page"
+        );
         assert!(audit.contains("membership.create"), "[{be}]");
         let scope = app.store.scope(&admin, &gp.tenant.id).await.expect("scope");
         let entries = app.store.tenant(&scope).audit_page(i64::MAX, 10).await.expect("audit");
         let update = entries.iter().find(|e| e.action == "membership.update").expect("entry");
         assert_eq!(update.actor_label, etterlev_web::demo::ADMIN_EMAIL, "[{be}] who");
-        assert!(update.before.as_deref().unwrap_or("").contains("\"reader\""), "[{be}] before");
-        assert!(update.after.as_deref().unwrap_or("").contains("\"auditor\""), "[{be}] after");
+        assert!(
+            update.before.as_deref().unwrap_or("").contains("\"reader\""),
+            "[{be}] before"
+        );
+        assert!(
+            update.after.as_deref().unwrap_or("").contains("\"auditor\""),
+            "[{be}] after"
+        );
         let detail = page(&client, &app, &format!("/audit/{}", update.seq)).await;
         assert!(detail.contains("auditor"), "[{be}] entry page shows after-state");
         // A reader sees neither user administration nor the audit log.
         let reader_client = app.login("redaktor@demo.etterlev.no").await;
-        assert_eq!(reader_client.get(app.url("/admin/users")).send().await.expect("g").status(), 403, "[{be}]");
-        assert_eq!(reader_client.get(app.url("/audit")).send().await.expect("g").status(), 403, "[{be}]");
-        assert!(app.store.audit_verify().await.expect("verify").errors.is_empty(), "[{be}] chain intact");
+        assert_eq!(
+            reader_client
+                .get(app.url("/admin/users"))
+                .send()
+                .await
+                .expect("g")
+                .status(),
+            403,
+            "[{be}]"
+        );
+        assert_eq!(
+            reader_client.get(app.url("/audit")).send().await.expect("g").status(),
+            403,
+            "[{be}]"
+        );
+        assert!(
+            app.store.audit_verify().await.expect("verify").errors.is_empty(),
+            "[{be}] chain intact"
+        );
     }
 }

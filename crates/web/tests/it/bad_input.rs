@@ -4,7 +4,12 @@
 use crate::common::{TestApp, extract_csrf};
 
 async fn member_count(app: &TestApp) -> usize {
-    let admin = app.store.user_by_email(etterlev_web::demo::ADMIN_EMAIL).await.expect("q").expect("u");
+    let admin = app
+        .store
+        .user_by_email(etterlev_web::demo::ADMIN_EMAIL)
+        .await
+        .expect("q")
+        .expect("u");
     let mut n = 0;
     for m in app.store.memberships_of(&admin.id).await.expect("m") {
         let s = app.store.scope(&admin, &m.tenant.id).await.expect("s");
@@ -18,21 +23,48 @@ async fn html_forms_reject_bad_input_cleanly() {
     for app in TestApp::both().await {
         let be = app.backend;
         let client = app.login(etterlev_web::demo::ADMIN_EMAIL).await;
-        let csrf = extract_csrf(&client.get(app.url("/admin/users")).send().await.expect("g").text().await.expect("t"));
+        let csrf = extract_csrf(
+            &client
+                .get(app.url("/admin/users"))
+                .send()
+                .await
+                .expect("g")
+                .text()
+                .await
+                .expect("t"),
+        );
         let before = member_count(&app).await;
         // Oversized body.
         let huge = "x".repeat(200 * 1024);
-        let r = client.post(app.url("/admin/users")).form(&[("_csrf", csrf.as_str()), ("email", huge.as_str())]).send().await.expect("p");
+        let r = client
+            .post(app.url("/admin/users"))
+            .form(&[("_csrf", csrf.as_str()), ("email", huge.as_str())])
+            .send()
+            .await
+            .expect("p");
         assert_eq!(r.status(), 413, "[{be}] oversized");
         // Missing fields.
-        let r = client.post(app.url("/admin/users")).form(&[("_csrf", csrf.as_str()), ("email", "a@b.no")]).send().await.expect("p");
+        let r = client
+            .post(app.url("/admin/users"))
+            .form(&[("_csrf", csrf.as_str()), ("email", "a@b.no")])
+            .send()
+            .await
+            .expect("p");
         assert_eq!(r.status(), 400, "[{be}] missing fields");
-        assert!(r.text().await.expect("t").contains("Ugyldig forespørsel"), "[{be}] readable error page");
+        assert!(
+            r.text().await.expect("t").contains("Ugyldig forespørsel"),
+            "[{be}] readable error page"
+        );
         // Too long and malformed values.
         let long = "n".repeat(500);
         let r = client
             .post(app.url("/admin/users"))
-            .form(&[("_csrf", csrf.as_str()), ("email", "not-an-email"), ("display_name", long.as_str()), ("role", "king")])
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("email", "not-an-email"),
+                ("display_name", long.as_str()),
+                ("role", "king"),
+            ])
             .send()
             .await
             .expect("p");
@@ -42,7 +74,13 @@ async fn html_forms_reject_bad_input_cleanly() {
             assert!(text.contains(msg), "[{be}] message {msg:?}");
         }
         // Wrong content type (JSON to a form handler).
-        let r = client.post(app.url("/admin/users")).header("x-csrf-token", &csrf).json(&serde_json::json!({"email": "a@b.no"})).send().await.expect("p");
+        let r = client
+            .post(app.url("/admin/users"))
+            .header("x-csrf-token", &csrf)
+            .json(&serde_json::json!({"email": "a@b.no"}))
+            .send()
+            .await
+            .expect("p");
         assert_eq!(r.status(), 400, "[{be}] wrong content type");
         // Control characters, invalid UTF-8 in a form.
         let r = client
@@ -52,9 +90,18 @@ async fn html_forms_reject_bad_input_cleanly() {
             .send()
             .await
             .expect("p");
-        assert!(r.status() == 400 || r.status() == 422, "[{be}] invalid UTF-8: {}", r.status());
+        assert!(
+            r.status() == 400 || r.status() == 422,
+            "[{be}] invalid UTF-8: {}",
+            r.status()
+        );
         // Garbage ids in paths.
-        for path in ["/audit/abc", "/audit/99999999999999999999999", "/admin/users/%00", "/admin/users/' OR 1=1 --"] {
+        for path in [
+            "/audit/abc",
+            "/audit/99999999999999999999999",
+            "/admin/users/%00",
+            "/admin/users/' OR 1=1 --",
+        ] {
             let r = client.get(app.url(path)).send().await.expect("g");
             assert_eq!(r.status(), 404, "[{be}] {path}");
         }
@@ -69,7 +116,15 @@ async fn api_rejects_bad_bodies_with_json_errors() {
         let be = app.backend;
         let token = app.api_token(etterlev_web::demo::ADMIN_EMAIL).await;
         let c = reqwest::Client::new();
-        let me: serde_json::Value = c.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.expect("me").json().await.expect("j");
+        let me: serde_json::Value = c
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("me")
+            .json()
+            .await
+            .expect("j");
         let t = me["memberships"][0]["tenant"]["id"].as_str().expect("t").to_string();
         let url = app.url(&format!("/api/v1/tenants/{t}/members"));
         let before = member_count(&app).await;
@@ -77,20 +132,60 @@ async fn api_rejects_bad_bodies_with_json_errors() {
             ("text/plain", None, "{}".into(), 415),
             ("application/json", None, "{not json".into(), 400),
             ("application/json", None, r#"{"email":"a@b.no"}"#.into(), 422),
-            ("application/json", None, r#"{"email":"a@b.no","display_name":"A","role":"admin","extra":1}"#.into(), 422),
-            ("application/json", None, r#"{"email":"bad","display_name":"A","role":"admin"}"#.into(), 422),
-            ("application/json", None, r#"{"email":"a@b.no","display_name":"A","role":"god"}"#.into(), 422),
-            ("application/json", None, format!(r#"{{"email":"a@b.no","display_name":"{}","role":"admin"}}"#, "x".repeat(100_000)), 413),
+            (
+                "application/json",
+                None,
+                r#"{"email":"a@b.no","display_name":"A","role":"admin","extra":1}"#.into(),
+                422,
+            ),
+            (
+                "application/json",
+                None,
+                r#"{"email":"bad","display_name":"A","role":"admin"}"#.into(),
+                422,
+            ),
+            (
+                "application/json",
+                None,
+                r#"{"email":"a@b.no","display_name":"A","role":"god"}"#.into(),
+                422,
+            ),
+            (
+                "application/json",
+                None,
+                format!(
+                    r#"{{"email":"a@b.no","display_name":"{}","role":"admin"}}"#,
+                    "x".repeat(100_000)
+                ),
+                413,
+            ),
         ];
         for (ct, _, body, expected) in cases {
-            let r = c.post(&url).bearer_auth(&token).header("content-type", ct).body(body.clone()).send().await.expect("p");
-            assert_eq!(r.status().as_u16(), expected, "[{be}] {ct} {}", &body[..body.len().min(60)]);
+            let r = c
+                .post(&url)
+                .bearer_auth(&token)
+                .header("content-type", ct)
+                .body(body.clone())
+                .send()
+                .await
+                .expect("p");
+            assert_eq!(
+                r.status().as_u16(),
+                expected,
+                "[{be}] {ct} {}",
+                &body[..body.len().min(60)]
+            );
             if expected != 413 {
                 let j: serde_json::Value = r.json().await.expect("json error");
                 assert!(j["message"].as_str().is_some_and(|m| !m.is_empty()), "[{be}] message");
             }
         }
-        let r = c.get(app.url("/api/v1/no/such/route")).bearer_auth(&token).send().await.expect("g");
+        let r = c
+            .get(app.url("/api/v1/no/such/route"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("g");
         assert_eq!(r.status(), 404);
         assert_eq!(r.json::<serde_json::Value>().await.expect("j")["error"], "not_found");
         assert_eq!(member_count(&app).await, before, "[{be}] nothing saved");

@@ -39,7 +39,10 @@ fn routes_are_all_covered() {
     }
     assert!(found.len() >= 8, "route scan found too little: {found:?}");
     for r in &found {
-        assert!(COVERED.contains(&r.as_str()), "route {r} takes an id but has no isolation case in this test");
+        assert!(
+            COVERED.contains(&r.as_str()),
+            "route {r} takes an id but has no isolation case in this test"
+        );
     }
 }
 
@@ -53,24 +56,49 @@ struct Other {
 /// Tenant B with its own admin, a member, an API token and a long audit chain.
 async fn tenant_b(app: &TestApp) -> Other {
     let store = &app.store;
-    let admin = NewUser { email: "admin@b.example.no".into(), display_name: "B Admin".into(), password_hash: None, is_secretariat: false };
+    let admin = NewUser {
+        email: "admin@b.example.no".into(),
+        display_name: "B Admin".into(),
+        password_hash: None,
+        is_secretariat: false,
+    };
     let tenant = NewTenant {
         name: "Tenant B".into(),
         org_number: OrgNumber::parse("310000000").expect("valid"),
         kind: TenantKind::Dentist,
         size_class: SizeClass::Micro,
     };
-    let (t, u) = store.create_tenant_with_admin(&Actor::cli(), &tenant, &admin).await.expect("tenant B");
+    let (t, u) = store
+        .create_tenant_with_admin(&Actor::cli(), &tenant, &admin)
+        .await
+        .expect("tenant B");
     let scope = store.scope(&u, &t.id).await.expect("scope B");
     let tb = store.tenant(&scope);
     // Many changes, so B's chain is longer than anything tenant A has.
     for i in 0..40 {
-        let (m, _) = tb.add_member(&format!("p{i}@b.example.no"), "Person", Role::Reader).await.expect("add");
+        let (m, _) = tb
+            .add_member(&format!("p{i}@b.example.no"), "Person", Role::Reader)
+            .await
+            .expect("add");
         tb.remove_member(&m.user_id).await.expect("remove");
     }
-    let tok = store.create_api_token(&Actor::user(&u), &u.id, "b", "hash-of-b-token-0000000000000000000000000000000000000000000000000", None).await.expect("token");
+    let tok = store
+        .create_api_token(
+            &Actor::user(&u),
+            &u.id,
+            "b",
+            "hash-of-b-token-0000000000000000000000000000000000000000000000000",
+            None,
+        )
+        .await
+        .expect("token");
     let max_seq = tb.audit_page(i64::MAX, 1).await.expect("audit")[0].seq;
-    Other { tenant_id: t.id, user_id: u.id, token_id: tok.id, max_seq }
+    Other {
+        tenant_id: t.id,
+        user_id: u.id,
+        token_id: tok.id,
+        max_seq,
+    }
 }
 
 #[tokio::test]
@@ -80,10 +108,22 @@ async fn web_routes_hide_other_tenants_objects() {
         let be = app.backend;
         // The demo admin is admin of both demo tenants: the strongest role.
         let client = app.login(etterlev_web::demo::ADMIN_EMAIL).await;
-        let home = client.get(app.url("/admin/users")).send().await.expect("get").text().await.expect("text");
+        let home = client
+            .get(app.url("/admin/users"))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("text");
         let csrf = extract_csrf(&home);
         let own_max = {
-            let u = app.store.user_by_email(etterlev_web::demo::ADMIN_EMAIL).await.expect("q").expect("user");
+            let u = app
+                .store
+                .user_by_email(etterlev_web::demo::ADMIN_EMAIL)
+                .await
+                .expect("q")
+                .expect("user");
             let m = app.store.memberships_of(&u.id).await.expect("m");
             let mut max = 0;
             for ms in m {
@@ -92,7 +132,10 @@ async fn web_routes_hide_other_tenants_objects() {
             }
             max
         };
-        assert!(b.max_seq > own_max, "[{be}] tenant B's chain must be longer for the audit case");
+        assert!(
+            b.max_seq > own_max,
+            "[{be}] tenant B's chain must be longer for the audit case"
+        );
 
         let gets = [format!("/admin/users/{}", b.user_id), format!("/audit/{}", b.max_seq)];
         for path in gets {
@@ -112,12 +155,25 @@ async fn web_routes_hide_other_tenants_objects() {
         }
         // Unknown set-up tokens and modules are plain 404s too.
         for path in ["/setup/not-a-token", "/modules/not-a-module"] {
-            assert_eq!(client.get(app.url(path)).send().await.expect("get").status(), 404, "[{be}] {path}");
+            assert_eq!(
+                client.get(app.url(path)).send().await.expect("get").status(),
+                404,
+                "[{be}] {path}"
+            );
         }
         // Nothing of B changed.
-        let bu = app.store.user_by_id(&b.user_id).await.expect("q").expect("B admin still there");
+        let bu = app
+            .store
+            .user_by_id(&b.user_id)
+            .await
+            .expect("q")
+            .expect("B admin still there");
         let scope = app.store.scope(&bu, &b.tenant_id).await.expect("B admin still member");
-        assert_eq!(app.store.tenant(&scope).member(&b.user_id).await.expect("member").role, Role::Admin, "[{be}]");
+        assert_eq!(
+            app.store.tenant(&scope).member(&b.user_id).await.expect("member").role,
+            Role::Admin,
+            "[{be}]"
+        );
         let tokens = app.store.api_tokens_of(&b.user_id).await.expect("tokens");
         assert!(tokens[0].revoked_at.is_none(), "[{be}] B's token must not be revoked");
     }
@@ -135,10 +191,22 @@ async fn api_routes_hide_other_tenants_objects() {
         let cases: Vec<(reqwest::Method, String, Option<serde_json::Value>)> = vec![
             (reqwest::Method::GET, format!("/api/v1/tenants/{t}"), None),
             (reqwest::Method::GET, format!("/api/v1/tenants/{t}/members"), None),
-            (reqwest::Method::POST, format!("/api/v1/tenants/{t}/members"), Some(serde_json::json!({"email":"x@y.no","display_name":"X","role":"admin"}))),
+            (
+                reqwest::Method::POST,
+                format!("/api/v1/tenants/{t}/members"),
+                Some(serde_json::json!({"email":"x@y.no","display_name":"X","role":"admin"})),
+            ),
             (reqwest::Method::GET, format!("/api/v1/tenants/{t}/members/{u}"), None),
-            (reqwest::Method::PATCH, format!("/api/v1/tenants/{t}/members/{u}"), Some(serde_json::json!({"role":"reader"}))),
-            (reqwest::Method::DELETE, format!("/api/v1/tenants/{t}/members/{u}"), None),
+            (
+                reqwest::Method::PATCH,
+                format!("/api/v1/tenants/{t}/members/{u}"),
+                Some(serde_json::json!({"role":"reader"})),
+            ),
+            (
+                reqwest::Method::DELETE,
+                format!("/api/v1/tenants/{t}/members/{u}"),
+                None,
+            ),
             (reqwest::Method::GET, format!("/api/v1/tenants/{t}/audit"), None),
             (reqwest::Method::GET, format!("/api/v1/tenants/{t}/audit/1"), None),
         ];
@@ -154,9 +222,25 @@ async fn api_routes_hide_other_tenants_objects() {
         }
         // And the member of tenant A's own tenant is reachable, so the 404s
         // above are about the tenant, not a broken route.
-        let me: serde_json::Value = client.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.expect("me").json().await.expect("json");
-        let own = me["memberships"][0]["tenant"]["id"].as_str().expect("own tenant").to_string();
-        let r = client.get(app.url(&format!("/api/v1/tenants/{own}/members"))).bearer_auth(&token).send().await.expect("own");
+        let me: serde_json::Value = client
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("me")
+            .json()
+            .await
+            .expect("json");
+        let own = me["memberships"][0]["tenant"]["id"]
+            .as_str()
+            .expect("own tenant")
+            .to_string();
+        let r = client
+            .get(app.url(&format!("/api/v1/tenants/{own}/members")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("own");
         assert_eq!(r.status(), 200, "[{be}]");
         let count_b = {
             let bu = app.store.user_by_id(u).await.expect("q").expect("u");
