@@ -17,12 +17,9 @@ pub const ITERATIONS: u32 = 2;
 pub const PARALLELISM: u32 = 1;
 
 fn hasher() -> Argon2<'static> {
-    let params = match Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None) {
-        Ok(p) => p,
-        // The constants above are valid; fall back to the crate default
-        // (also argon2id) rather than panic.
-        Err(_) => Params::default(),
-    };
+    // The constants are valid; should that ever change, fall back to the
+    // crate default (also argon2id) rather than panic.
+    let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).unwrap_or_default();
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 

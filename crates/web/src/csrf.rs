@@ -39,7 +39,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     let existing = read_cookie(req.headers(), name)
         .filter(|t| t.len() == 43 && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
     let fresh = existing.is_none();
-    let token = existing.unwrap_or_else(|| new_token());
+    let token = existing.unwrap_or_else(new_token);
 
     let mut req = req;
     if is_state_changing(req.method()) && !req.uri().path().starts_with("/api/") {

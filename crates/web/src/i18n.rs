@@ -152,10 +152,10 @@ mod tests {
                 };
                 for pattern in ["msg(\"", "msg_with(\"", "tr_key: \"", "key!(\""] {
                     for part in text.split(pattern).skip(1) {
-                        if let Some(key) = part.split('"').next() {
-                            if !nb.contains(key) {
-                                missing.push(format!("{}: {key}", entry.path().display()));
-                            }
+                        if let Some(key) = part.split('"').next()
+                            && !nb.contains(key)
+                        {
+                            missing.push(format!("{}: {key}", entry.path().display()));
                         }
                     }
                 }

@@ -8,8 +8,8 @@
 //! The provider is responsible for the second factor of federated sign-ins.
 
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use etterlev_store::{Actor, OidcLogin, now_ms};
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
@@ -122,7 +122,33 @@ pub async fn start(State(state): State<AppState>) -> AppResult<Response> {
             created_at: now_ms(),
         })
         .await?;
-    Ok(Redirect::to(url.as_str()).into_response())
+    let cookie = state_cookie(&state, csrf.secret(), PENDING_MS / 1000)?;
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(url.as_str())).into_response())
+}
+
+/// How long a started sign-in may take at the provider.
+const PENDING_MS: i64 = 10 * 60 * 1000;
+
+/// The cookie binding a pending sign-in's `state` to the browser that started
+/// it, so that a callback URL made in one browser (an attacker's) cannot sign
+/// another browser in (login CSRF, RFC 6749 section 10.12). It is sent on the
+/// provider's top-level redirect back, so `SameSite=Lax` suffices.
+fn state_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-etterlev_oidc"
+    } else {
+        "etterlev_oidc"
+    }
+}
+
+fn state_cookie(state: &AppState, value: &str, max_age_s: i64) -> AppResult<HeaderValue> {
+    let secure = state.config.secure();
+    let v = format!(
+        "{}={value}; Path=/; Max-Age={max_age_s}; HttpOnly; SameSite=Lax{}",
+        state_cookie_name(secure),
+        if secure { "; Secure" } else { "" }
+    );
+    HeaderValue::from_str(&v).map_err(|_| AppError::Internal("cookie".into()))
 }
 
 #[derive(Deserialize)]
@@ -135,7 +161,11 @@ pub struct Callback {
 /// Completes the flow: checks state, swaps the code (with the PKCE verifier),
 /// verifies the ID token (signature, issuer, audience, expiry, nonce) and
 /// signs the linked user in.
-pub async fn callback(State(state): State<AppState>, Query(cb): Query<Callback>) -> AppResult<Response> {
+pub async fn callback(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(cb): Query<Callback>,
+) -> AppResult<Response> {
     let oidc = state.oidc.as_ref().ok_or(AppError::NotFound)?;
     let failed = |why: &str| {
         tracing::warn!(reason = why, "OIDC sign-in failed");
@@ -150,12 +180,16 @@ pub async fn callback(State(state): State<AppState>, Query(cb): Query<Callback>)
     if st.len() > 200 || code.len() > 2000 {
         return Err(failed("oversized parameters"));
     }
+    let bound = crate::csrf::read_cookie(&headers, state_cookie_name(state.config.secure()));
+    if bound.as_deref() != Some(st.as_str()) {
+        return Err(failed("state not started in this browser"));
+    }
     let pending = state
         .store
         .take_oidc_login(&st)
         .await?
         .ok_or_else(|| failed("unknown state"))?;
-    if now_ms() - pending.created_at > 10 * 60 * 1000 {
+    if now_ms() - pending.created_at > PENDING_MS {
         return Err(failed("expired state"));
     }
     let client = oidc.client();
@@ -181,7 +215,7 @@ pub async fn callback(State(state): State<AppState>, Query(cb): Query<Callback>)
                 Some(e) => state.store.user_by_email(&e).await?,
                 None => None,
             };
-            let user = user.ok_or_else(|| AppError::Forbidden)?;
+            let user = user.ok_or(AppError::Forbidden)?;
             state
                 .store
                 .link_oidc(&Actor::user(&user), &issuer, &subject, &user.id)
@@ -202,5 +236,10 @@ pub async fn callback(State(state): State<AppState>, Query(cb): Query<Callback>)
             Some(serde_json::json!({ "method": "oidc", "issuer": issuer }).to_string()),
         )
         .await?;
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+    let spent = state_cookie(&state, "", 0)?;
+    Ok((
+        AppendHeaders([(header::SET_COOKIE, cookie), (header::SET_COOKIE, spent)]),
+        Redirect::to("/"),
+    )
+        .into_response())
 }

@@ -67,10 +67,10 @@ async fn account_page(
     notice: Option<&str>,
 ) -> AppResult<AccountPage> {
     let mut l = Layout::for_user(auth);
-    if let Some(n) = notice {
-        if matches!(n, "password-changed" | "totp-disabled" | "token-revoked") {
-            l = l.with_notice(&format!("notice-{n}"));
-        }
+    if let Some(n) = notice
+        && matches!(n, "password-changed" | "totp-disabled" | "token-revoked")
+    {
+        l = l.with_notice(&format!("notice-{n}"));
     }
     Ok(AccountPage {
         l,
@@ -279,7 +279,7 @@ async fn create_token(State(state): State<AppState>, auth: Auth, Form(f): Form<T
 async fn revoke_token(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> AppResult<Response> {
     state
         .store
-        .revoke_api_token(&Actor::user(&auth.user), &auth.user.id, &id)
+        .revoke_api_token(&Actor::user(&auth.user), &auth.user.id, object_id(&id)?)
         .await?;
     Ok(Redirect::to("/account?notice=token-revoked").into_response())
 }

@@ -50,10 +50,10 @@ struct NextQuery {
 
 async fn login_form(State(state): State<AppState>, ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
     let mut l = Layout::anonymous(&ctx);
-    if let Some(n) = q.notice.as_deref() {
-        if matches!(n, "logged-out" | "password-set" | "setup-done") {
-            l = l.with_notice(&format!("notice-{n}"));
-        }
+    if let Some(n) = q.notice.as_deref()
+        && matches!(n, "logged-out" | "password-set" | "setup-done")
+    {
+        l = l.with_notice(&format!("notice-{n}"));
     }
     render(&LoginPage {
         l,
@@ -117,18 +117,15 @@ async fn login(
         Some(u) if ok && !u.disabled => u,
         _ => {
             state.store.record_login_failure(&email, &ip, now).await?;
-            if by_account + 1 == MAX_FAILURES_PER_ACCOUNT {
-                if let Some(u) = state.store.user_by_email(&email).await? {
-                    state
-                        .store
-                        .record_event(
-                            &Actor::system(),
-                            "login.locked",
-                            &u.id,
-                            Some(format!(r#"{{"ip":"{ip}"}}"#)),
-                        )
-                        .await?;
-                }
+            // The failure that locks an existing account is worth an audit entry.
+            if by_account + 1 == MAX_FAILURES_PER_ACCOUNT
+                && let Some(u) = state.store.user_by_email(&email).await?
+            {
+                let detail = serde_json::json!({ "ip": ip }).to_string();
+                state
+                    .store
+                    .record_event(&Actor::system(), "login.locked", &u.id, Some(detail))
+                    .await?;
             }
             return Ok(fail("login-failed"));
         }

@@ -119,6 +119,9 @@ struct TenantForm {
 }
 
 async fn switch_tenant(State(state): State<AppState>, auth: Auth, Form(f): Form<TenantForm>) -> AppResult<Response> {
-    state.store.switch_tenant(&auth.session, &f.tenant_id).await?;
+    state
+        .store
+        .switch_tenant(&auth.session, object_id(&f.tenant_id)?)
+        .await?;
     Ok(Redirect::to(&safe_next(f.next.as_deref())).into_response())
 }

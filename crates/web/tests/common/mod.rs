@@ -8,6 +8,9 @@ use std::net::SocketAddr;
 use etterlev_store::Store;
 use etterlev_web::{AppState, Config};
 
+/// A hook that adjusts the app state before the server starts (e.g. OIDC).
+pub type Customise = Box<dyn FnOnce(&mut AppState) + Send>;
+
 pub const DEMO_PASSWORD: &str = etterlev_web::demo::PASSWORD;
 
 pub struct TestApp {
@@ -83,7 +86,7 @@ impl TestApp {
         backend: &'static str,
         dir: Option<tempfile::TempDir>,
         pg_schema: Option<String>,
-        customise: Option<Box<dyn FnOnce(&mut AppState) + Send>>,
+        customise: Option<Customise>,
     ) -> TestApp {
         etterlev_web::demo::seed(&store).await.expect("seed demo data");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
