@@ -35,10 +35,13 @@ if (redirectUris.length === 0) {
   process.exit(2);
 }
 
-// A fresh signing key on every start (no development keys from the package):
-// an ID token from one run does not verify against another run's keys.
+// A fresh signing key on every start (no development keys from the package),
+// always under the same key id: an ID token from one run names a key the
+// relying party knows from another run, but its signature does not verify.
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const signingKey = { ...privateKey.export({ format: 'jwk' }), use: 'sig', alg: 'RS256' };
+const signingKey = {
+  ...privateKey.export({ format: 'jwk' }), kid: 'etterlev-test-key', use: 'sig', alg: 'RS256',
+};
 
 const server = createServer();
 server.listen(port, '127.0.0.1', () => {
@@ -107,6 +110,12 @@ server.listen(port, '127.0.0.1', () => {
     },
   });
   provider.on('server_error', (ctx, err) => console.error('server_error', err));
+  // Refusals with their detail (the HTTP answers keep it short).
+  for (const event of ['authorization.error', 'grant.error', 'introspection.error', 'userinfo.error']) {
+    provider.on(event, (ctx, err) => {
+      console.error(`${event}: ${err.error}: ${err.error_description}${err.error_detail ? ` (${err.error_detail})` : ''}`);
+    });
+  }
 
   server.on('request', provider.callback());
   console.log(`READY ${issuer}`);
