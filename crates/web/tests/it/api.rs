@@ -193,3 +193,17 @@ async fn members_through_the_api() {
         assert_eq!(r.status(), 422, "[{be}] last admin");
     }
 }
+
+/// The published API contract; a change here is a change for API clients,
+/// so it must be reviewed (`cargo insta review`).
+#[tokio::test]
+async fn openapi_snapshot() {
+    let app = TestApp::sqlite().await;
+    let doc: serde_json::Value = reqwest::get(app.url("/api/v1/openapi.json"))
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    insta::assert_json_snapshot!("openapi", doc);
+}

@@ -191,3 +191,54 @@ async fn api_rejects_bad_bodies_with_json_errors() {
         assert_eq!(member_count(&app).await, before, "[{be}] nothing saved");
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    /// Arbitrary form bodies and paths never make the server fail (no 5xx),
+    /// and it keeps serving afterwards.
+    #[test]
+    fn arbitrary_input_never_fails_the_server(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2000), path in "[a-zA-Z0-9/%._~{}-]{0,60}") {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("rt");
+        rt.block_on(async {
+            let app = shared_app().await;
+            let client = app.client();
+            let csrf = app.csrf(&client).await;
+            let mut form = format!("_csrf={csrf}&").into_bytes();
+            form.extend_from_slice(&body);
+            for target in ["/login", "/login/totp", "/setup/abc", "/lang", "/tenant", "/logout"] {
+                let r = client.post(app.url(target)).header("content-type", "application/x-www-form-urlencoded").body(form.clone()).send().await.expect("post");
+                assert!(r.status().as_u16() < 500, "POST {target} with {body:?}: {}", r.status());
+            }
+            let r = client.get(app.url(&format!("/{path}"))).send().await.expect("get");
+            assert!(r.status().as_u16() < 500, "GET /{path}: {}", r.status());
+            let r = client.post(app.url("/api/v1/tenants/x/members")).bearer_auth("etl_pat_x").body(body.clone()).send().await.expect("api");
+            assert!(r.status().as_u16() < 500, "API with {body:?}: {}", r.status());
+            assert_eq!(client.get(app.url("/healthz")).send().await.expect("health").status(), 200);
+        });
+    }
+}
+
+/// One server for all proptest cases (each case has its own runtime, so the
+/// server runs on a dedicated thread with its own runtime).
+async fn shared_app() -> &'static TestApp {
+    static APP: std::sync::OnceLock<TestApp> = std::sync::OnceLock::new();
+    if let Some(app) = APP.get() {
+        return app;
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("rt");
+        rt.block_on(async move {
+            let app = TestApp::sqlite().await;
+            let _ = tx.send(app);
+            std::future::pending::<()>().await;
+        });
+    });
+    let app = rx.recv().expect("server thread");
+    APP.get_or_init(|| app)
+}

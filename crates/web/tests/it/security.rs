@@ -219,3 +219,20 @@ async fn language_switch() {
         .expect("p");
     assert_eq!(r.headers().get("location").and_then(|v| v.to_str().ok()), Some("/"));
 }
+
+/// The login page as rendered, with the random CSRF token masked.
+#[tokio::test]
+async fn login_page_snapshot() {
+    let app = TestApp::sqlite().await;
+    let html = app
+        .client()
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("t");
+    let token = extract_csrf(&html);
+    insta::assert_snapshot!("login_page_nb", html.replace(&token, "[csrf]"));
+}
