@@ -151,7 +151,8 @@ fn postgres_audit_verify_detects_a_changed_row() {
         .expect("rt");
     let admin = rt.block_on(async {
         use sqlx::Connection;
-        match sqlx::PgConnection::connect(&base).await {
+        let opts = etterlev_store::pg_options(&base).expect("PostgreSQL URL");
+        match sqlx::PgConnection::connect_with(&opts).await {
             Ok(mut c) => {
                 sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
                     .execute(&mut c)

@@ -162,7 +162,9 @@ impl Store {
                 .await?;
             pool.close().await;
         }
-        Self::connect_pg(base.options([("search_path", schema)])).await
+        // The application name lets tooling (and test clean-up) find this
+        // store's connections in pg_stat_activity.
+        Self::connect_pg(base.options([("search_path", schema)]).application_name(schema)).await
     }
 
     pub fn backend(&self) -> &Backend {
@@ -521,7 +523,7 @@ impl Store {
 /// Parses a PostgreSQL URL. A URL without a user name means the operating
 /// system user, as with libpq and psql: sqlx would otherwise log in as
 /// "anonymous" (its `whoami` dependency is built without OS support).
-fn pg_options(url: &str) -> StoreResult<PgConnectOptions> {
+pub fn pg_options(url: &str) -> StoreResult<PgConnectOptions> {
     let opts =
         PgConnectOptions::from_str(url).map_err(|e| StoreError::Connect(format!("malformed PostgreSQL URL: {e}")))?;
     if url_names_user(url) || std::env::var_os("PGUSER").is_some() {

@@ -147,6 +147,10 @@ mod tests {
                 continue;
             };
             for entry in entries.flatten() {
+                // This file holds the lookup itself and test-only keys.
+                if entry.file_name() == "i18n.rs" {
+                    continue;
+                }
                 let Ok(text) = std::fs::read_to_string(entry.path()) else {
                     continue;
                 };

@@ -216,7 +216,22 @@ impl Drop for TestApp {
             let _ = std::thread::spawn(move || {
                 if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
                     rt.block_on(async {
-                        if let Ok(mut c) = <sqlx::PgConnection as sqlx::Connection>::connect(&url).await {
+                        let Ok(opts) = etterlev_store::pg_options(&url) else {
+                            return;
+                        };
+                        if let Ok(mut c) = <sqlx::PgConnection as sqlx::Connection>::connect_with(&opts).await {
+                            // The test's runtime is blocked in this drop, so the
+                            // app's pool cannot finish a rolled-back transaction;
+                            // end its connections so their locks cannot block
+                            // the DROP, and never wait on a lock for long.
+                            let _ = sqlx::query(
+                                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                                 WHERE application_name = $1 AND pid <> pg_backend_pid()",
+                            )
+                            .bind(&schema)
+                            .execute(&mut c)
+                            .await;
+                            let _ = sqlx::query("SET lock_timeout = '10s'").execute(&mut c).await;
                             let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")))
                                 .execute(&mut c)
                                 .await;
