@@ -75,9 +75,10 @@ server.listen(port, '127.0.0.1', () => {
       email: ['email', 'email_verified'],
       profile: ['name'],
     },
-    // Claims go in the ID token itself, not only at the userinfo endpoint:
-    // the app reads them from the ID token.
-    conformIdTokenClaims: false,
+    // By default claims go in the ID token itself. With CONFORM_ID_TOKEN_CLAIMS=1
+    // (the provider's own default, and the behaviour of some real providers)
+    // e-mail is only available at the userinfo endpoint.
+    conformIdTokenClaims: process.env.CONFORM_ID_TOKEN_CLAIMS === '1',
     features: {
       devInteractions: { enabled: true },
       userinfo: { enabled: true },

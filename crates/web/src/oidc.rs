@@ -13,8 +13,8 @@ use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use etterlev_store::{Actor, OidcLogin, now_ms};
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier,
-    RedirectUrl, Scope, TokenResponse,
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
 use serde::Deserialize;
 
@@ -30,6 +30,17 @@ pub struct OidcConfig {
     /// Shown on the login button, e.g. "HelseID".
     pub display_name: String,
 }
+
+/// The client type after discovery: authorisation endpoint set, token and
+/// userinfo endpoints as the provider announced them.
+type Client = CoreClient<
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
 
 /// A discovered provider.
 pub struct Oidc {
@@ -75,16 +86,7 @@ impl Oidc {
         })
     }
 
-    fn client(
-        &self,
-    ) -> CoreClient<
-        openidconnect::EndpointSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointMaybeSet,
-        openidconnect::EndpointMaybeSet,
-    > {
+    fn client(&self) -> Client {
         CoreClient::from_provider_metadata(
             self.metadata.clone(),
             ClientId::new(self.config.client_id.clone()),
@@ -209,8 +211,15 @@ pub async fn callback(
     let user = match state.store.oidc_user(&issuer, &subject).await? {
         Some(u) => u,
         None => {
-            let verified = claims.email_verified().unwrap_or(false);
-            let email = claims.email().map(|e| e.as_str().to_lowercase()).filter(|_| verified);
+            let in_token = claims
+                .email()
+                .map(|e| (e.as_str().to_lowercase(), claims.email_verified().unwrap_or(false)));
+            // Many providers put e-mail only at the userinfo endpoint.
+            let found = match in_token {
+                Some(v) => Some(v),
+                None => userinfo_email(oidc, &client, token.access_token(), claims.subject()).await,
+            };
+            let email = found.filter(|(_, verified)| *verified).map(|(e, _)| e);
             let user = match email {
                 Some(e) => state.store.user_by_email(&e).await?,
                 None => None,
@@ -242,4 +251,24 @@ pub async fn callback(
         Redirect::to("/"),
     )
         .into_response())
+}
+
+/// The e-mail address and its `email_verified` flag from the userinfo
+/// endpoint; the response's `sub` must equal the ID token's.
+async fn userinfo_email(
+    oidc: &Oidc,
+    client: &Client,
+    access: &openidconnect::AccessToken,
+    subject: &openidconnect::SubjectIdentifier,
+) -> Option<(String, bool)> {
+    let request = client.user_info(access.clone(), Some(subject.clone())).ok()?;
+    let info: openidconnect::core::CoreUserInfoClaims = match request.request_async(&oidc.http).await {
+        Ok(info) => info,
+        Err(e) => {
+            tracing::warn!(error = %e, "OIDC userinfo request failed");
+            return None;
+        }
+    };
+    let email = info.email()?.as_str().to_lowercase();
+    Some((email, info.email_verified().unwrap_or(false)))
 }

@@ -56,11 +56,17 @@ impl Provider {
     /// allowed to redirect to `redirect_uri`, and waits until it listens.
     /// Blocking.
     fn start(port: u16, redirect_uri: &str) -> Provider {
+        Self::start_with(port, redirect_uri, false)
+    }
+
+    /// `conform`: e-mail only at the userinfo endpoint, not in the ID token.
+    fn start_with(port: u16, redirect_uri: &str, conform: bool) -> Provider {
         let mut child = Command::new("node")
             .arg("provider.js")
             .arg(port.to_string())
             .current_dir(provider_dir())
             .env("REDIRECT_URIS", redirect_uri)
+            .env("CONFORM_ID_TOKEN_CLAIMS", if conform { "1" } else { "0" })
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -120,6 +126,10 @@ fn oidc_config(issuer: &str) -> OidcConfig {
 /// inside `TestApp::start`, so the provider is started and discovered from
 /// the (synchronous) customise hook.
 async fn start() -> (TestApp, Provider) {
+    start_with(false).await
+}
+
+async fn start_with(conform: bool) -> (TestApp, Provider) {
     let (store, dir) = common::sqlite_store().await;
     let slot: Arc<Mutex<Option<Provider>>> = Arc::default();
     let out = slot.clone();
@@ -127,7 +137,7 @@ async fn start() -> (TestApp, Provider) {
         let public = state.config.public_url.clone();
         let redirect = public.join("auth/oidc/callback").expect("redirect URI");
         tokio::task::block_in_place(|| {
-            let provider = Provider::start(0, redirect.as_str());
+            let provider = Provider::start_with(0, redirect.as_str(), conform);
             let cfg = oidc_config(&provider.issuer);
             let oidc = tokio::runtime::Handle::current()
                 .block_on(Oidc::discover(cfg.clone(), &public))
@@ -540,4 +550,31 @@ async fn oidc_sign_in_against_a_real_provider() {
     let resp = callback(&c, &url).await;
     assert_eq!(resp.status(), 400, "ID token signed with an unknown key");
     assert!(!has_session_cookie(&resp));
+}
+
+/// A provider that puts e-mail only at the userinfo endpoint (oidc-provider's
+/// default, and common in practice): the first sign-in still links the user
+/// through the userinfo response.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oidc_email_from_userinfo() {
+    if let Some(why) = missing_prerequisite() {
+        if common::in_ci() {
+            panic!("the OIDC test needs a local OpenID provider under CI=true: {why}");
+        }
+        eprintln!("SKIPPED oidc userinfo test: {why}; set CI=true to make this a failure");
+        return;
+    }
+    let (app, provider) = start_with(true).await;
+    sign_in(&app, &provider, "revisor@demo.etterlev.no").await;
+    let links = app.store.system_audit(i64::MAX, 100).await.expect("audit");
+    assert!(
+        links
+            .iter()
+            .any(|e| e.action == "user.oidc_link" && e.after.as_deref().unwrap_or("").contains("sub-revisor")),
+        "linked through userinfo"
+    );
+    // A stranger is still refused.
+    let client = app.client();
+    let (url, _) = authorize(&app, &provider, &client, "stranger@example.org").await;
+    assert_eq!(callback(&client, &url).await.status(), 403);
 }
