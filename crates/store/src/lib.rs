@@ -18,7 +18,7 @@ mod tenant;
 pub use error::{StoreError, StoreResult};
 pub use model::*;
 pub use store::{Backend, Store, now_ms, pg_options};
-pub use tenant::{TenantScope, TenantStore};
+pub use tenant::{SessionContext, TenantScope, TenantStore};
 
 /// The queries, compiled once for each backend. See the module docs.
 mod sqlite_q {

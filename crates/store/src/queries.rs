@@ -658,6 +658,62 @@ pub async fn session(c: &mut Conn, token_hash: &str, now: i64) -> StoreResult<Op
     }))
 }
 
+/// The live session behind a token hash together with its user, in one query:
+/// this runs on every page view.
+pub async fn session_with_user(c: &mut Conn, token_hash: &str, now: i64) -> StoreResult<Option<(Session, User)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        token_hash: String,
+        user_id: String,
+        tenant_id: Option<String>,
+        csrf_token: String,
+        mfa_pending: bool,
+        s_created_at: i64,
+        expires_at: i64,
+        last_seen_at: i64,
+        email: String,
+        display_name: String,
+        password_hash: Option<String>,
+        totp_secret: Option<String>,
+        is_secretariat: bool,
+        disabled: bool,
+        u_created_at: i64,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT s.token_hash, s.user_id, s.tenant_id, s.csrf_token, s.mfa_pending, s.created_at AS s_created_at, \
+                s.expires_at, s.last_seen_at, u.email, u.display_name, u.password_hash, u.totp_secret, \
+                u.is_secretariat, u.disabled, u.created_at AS u_created_at \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(&mut *c)
+    .await?;
+    Ok(row.map(|r| {
+        let user = User {
+            id: r.user_id.clone(),
+            email: r.email,
+            display_name: r.display_name,
+            password_hash: r.password_hash,
+            totp_secret: r.totp_secret,
+            is_secretariat: r.is_secretariat,
+            disabled: r.disabled,
+            created_at: r.u_created_at,
+        };
+        let session = Session {
+            token_hash: r.token_hash,
+            user_id: r.user_id,
+            tenant_id: r.tenant_id,
+            csrf_token: r.csrf_token,
+            mfa_pending: r.mfa_pending,
+            created_at: r.s_created_at,
+            expires_at: r.expires_at,
+            last_seen_at: r.last_seen_at,
+        };
+        (session, user)
+    }))
+}
+
 pub async fn touch_session(c: &mut Conn, token_hash: &str, now: i64, expires_at: i64) -> StoreResult<()> {
     sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3")
         .bind(now)

@@ -56,9 +56,57 @@ impl Store {
         })
     }
 
+    /// Everything a signed-in request needs, in two queries on one connection:
+    /// the session with its user, and the user's memberships. The scope is
+    /// that of the session's selected tenant (or the first tenant), made here
+    /// from memberships this function loaded itself.
+    pub async fn session_context(&self, token_hash: &str, now: i64) -> StoreResult<Option<SessionContext>> {
+        let loaded = with_conn!(self, q, c => {
+            async {
+                let Some((session, user)) = q::session_with_user(c, token_hash, now).await? else {
+                    return Ok::<_, StoreError>(None);
+                };
+                let memberships = q::memberships_of(c, &user.id).await?;
+                Ok(Some((session, user, memberships)))
+            }.await
+        })?;
+        let Some((session, user, memberships)) = loaded else {
+            return Ok(None);
+        };
+        let selected = session
+            .tenant_id
+            .as_ref()
+            .and_then(|t| memberships.iter().find(|m| &m.tenant.id == t))
+            .or_else(|| memberships.first());
+        let scope = match selected {
+            Some(m) if !user.disabled => Some(TenantScope {
+                tenant_id: m.tenant.id.clone(),
+                user_id: user.id.clone(),
+                role: m.role,
+                actor: Actor::user(&user),
+            }),
+            _ => None,
+        };
+        Ok(Some(SessionContext {
+            session,
+            user,
+            memberships,
+            scope,
+        }))
+    }
+
     pub fn tenant<'a>(&'a self, scope: &'a TenantScope) -> TenantStore<'a> {
         TenantStore { store: self, scope }
     }
+}
+
+/// A signed-in request's session, user, tenants and selected tenant's scope.
+#[derive(Debug, Clone)]
+pub struct SessionContext {
+    pub session: Session,
+    pub user: User,
+    pub memberships: Vec<Membership>,
+    pub scope: Option<TenantScope>,
 }
 
 /// The store seen from inside one tenant.

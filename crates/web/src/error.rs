@@ -23,6 +23,8 @@ pub enum AppError {
     MfaRequired,
     #[error("internal error: {0}")]
     Internal(String),
+    #[error("busy")]
+    Busy,
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -46,6 +48,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::LoginRequired { .. } | AppError::MfaRequired => StatusCode::SEE_OTHER,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }
@@ -62,6 +65,7 @@ impl IntoResponse for AppError {
             AppError::Forbidden => ("error-forbidden", None),
             AppError::BadRequest(d) => ("error-bad-request", Some(d.clone())),
             AppError::Conflict(d) => ("error-conflict", Some(d.clone())),
+            AppError::Busy => ("error-busy", None),
             AppError::Internal(d) => {
                 tracing::error!(error = %d, "internal error");
                 ("error-internal", None)
@@ -88,4 +92,10 @@ impl From<StoreError> for AppError {
 
 pub fn url_encode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+impl From<crate::hashing::Busy> for AppError {
+    fn from(_: crate::hashing::Busy) -> Self {
+        AppError::Busy
+    }
 }

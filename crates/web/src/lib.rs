@@ -8,6 +8,7 @@
 pub mod api;
 pub mod demo;
 pub mod error;
+pub mod hashing;
 pub mod i18n;
 pub mod oidc;
 pub mod pages;
@@ -59,6 +60,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
     pub oidc: Option<Arc<oidc::Oidc>>,
+    /// Where argon2 runs, bounded in threads and memory.
+    pub hasher: Arc<hashing::HashPool>,
 }
 
 impl AppState {
@@ -68,6 +71,7 @@ impl AppState {
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),
             oidc: None,
+            hasher: Arc::new(hashing::HashPool::for_this_machine()),
         }
     }
 }

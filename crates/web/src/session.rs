@@ -106,30 +106,31 @@ impl FromRequestParts<AppState> for Auth {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let ctx = Ctx::from_request_parts(parts, state).await?;
         let login = || AppError::LoginRequired { next: ctx.path.clone() };
-        let session = current_session(&parts.headers, state).await?.ok_or_else(login)?;
+        let Some(token) = read_cookie(&parts.headers, cookie_name(state.config.secure())).filter(|t| t.len() <= 100)
+        else {
+            return Err(login());
+        };
+        let now = now_ms();
+        let found = state
+            .store
+            .session_context(&etterlev_auth::hash_token(&token), now)
+            .await?;
+        let etterlev_store::SessionContext {
+            session,
+            user,
+            memberships,
+            scope,
+        } = found.ok_or_else(login)?;
         if session.mfa_pending {
             return Err(AppError::MfaRequired);
         }
-        let user = state.store.user_by_id(&session.user_id).await?.ok_or_else(login)?;
         if user.disabled {
             return Err(login());
         }
-        let now = now_ms();
         if now - session.last_seen_at > TOUCH_EVERY_MS {
             let expires = (now + IDLE_MS).min(session.created_at + ABSOLUTE_MS);
             state.store.touch_session(&session.token_hash, now, expires).await?;
         }
-        let memberships = state.store.memberships_of(&user.id).await?;
-        // The selected tenant, else the first one the user belongs to.
-        let selected = session
-            .tenant_id
-            .clone()
-            .filter(|t| memberships.iter().any(|m| &m.tenant.id == t))
-            .or_else(|| memberships.first().map(|m| m.tenant.id.clone()));
-        let scope = match selected {
-            Some(t) => Some(state.store.scope(&user, &t).await?),
-            None => None,
-        };
         Ok(Auth {
             ctx,
             user,

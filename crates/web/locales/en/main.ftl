@@ -97,6 +97,7 @@ error-forbidden = Access denied
 error-bad-request = Invalid request
 error-conflict = Already exists
 error-internal = Something went wrong on our side. The error has been logged.
+error-busy = Many people are signing in right now. Wait a moment and try again.
 error-org-number = The organisation number is not valid (nine digits with a correct check digit).
 error-kind = Choose the kind of enterprise.
 error-size = Choose a size.

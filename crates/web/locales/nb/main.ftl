@@ -97,6 +97,7 @@ error-forbidden = Ingen tilgang
 error-bad-request = Ugyldig forespørsel
 error-conflict = Finnes allerede
 error-internal = Noe gikk galt hos oss. Feilen er logget.
+error-busy = Mange logger inn akkurat nå. Vent litt og prøv igjen.
 error-org-number = Organisasjonsnummeret er ikke gyldig (ni siffer med riktig kontrollsiffer).
 error-kind = Velg type virksomhet.
 error-size = Velg størrelse.

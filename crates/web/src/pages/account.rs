@@ -97,16 +97,14 @@ struct PasswordForm {
     confirm: String,
 }
 
-async fn check_current_password(auth: &Auth, current: String) -> AppResult<bool> {
+async fn check_current_password(state: &AppState, auth: &Auth, current: String) -> AppResult<bool> {
     let Some(stored) = auth.user.password_hash.clone() else {
         return Ok(false);
     };
     if current.len() > 1024 {
         return Ok(false);
     }
-    tokio::task::spawn_blocking(move || etterlev_auth::verify_password(&current, &stored))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))
+    Ok(state.hasher.verify(current, Some(stored)).await?)
 }
 
 async fn change_password(
@@ -116,7 +114,7 @@ async fn change_password(
 ) -> AppResult<Response> {
     let tr = auth.ctx.tr;
     let mut errors = Vec::new();
-    if !check_current_password(&auth, f.current).await? {
+    if !check_current_password(&state, &auth, f.current).await? {
         errors.push(tr.msg("error-current-password"));
     }
     if f.new != f.confirm {
@@ -131,9 +129,10 @@ async fn change_password(
         ));
     }
     let new = f.new;
-    let phc = tokio::task::spawn_blocking(move || etterlev_auth::hash_password(&new))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
+    let phc = state
+        .hasher
+        .hash(new)
+        .await?
         .map_err(|e| AppError::Internal(e.to_string()))?;
     // Other sessions end; this one stays.
     state
@@ -228,7 +227,7 @@ async fn totp_disable(
     auth: Auth,
     Form(f): Form<ConfirmPassword>,
 ) -> AppResult<Response> {
-    if !check_current_password(&auth, f.password).await? {
+    if !check_current_password(&state, &auth, f.password).await? {
         let errors = vec![auth.ctx.tr.msg("error-current-password")];
         return Ok(render_status(
             StatusCode::UNPROCESSABLE_ENTITY,

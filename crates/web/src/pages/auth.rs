@@ -107,12 +107,7 @@ async fn login(
     // Always run one argon2 verification, so timing does not reveal whether
     // the account exists.
     let password = f.password;
-    let ok = tokio::task::spawn_blocking(move || {
-        let phc = stored.as_deref().unwrap_or_else(|| etterlev_auth::dummy_hash());
-        etterlev_auth::verify_password(&password, phc) && stored.is_some()
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let ok = state.hasher.verify(password, stored).await?;
     let user = match user {
         Some(u) if ok && !u.disabled => u,
         _ => {
@@ -428,9 +423,10 @@ async fn setup(
         ));
     }
     let password = f.password.clone();
-    let phc = tokio::task::spawn_blocking(move || etterlev_auth::hash_password(&password))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
+    let phc = state
+        .hasher
+        .hash(password)
+        .await?
         .map_err(|e| AppError::Internal(e.to_string()))?;
     if first_admin {
         let (Some(tenant), Some((email, display_name))) = (tenant, admin_fields) else {
