@@ -9,5 +9,5 @@ pub mod token;
 pub mod totp;
 
 pub use password::dummy_hash;
-pub use password::{PasswordError, hash_password, verify_password};
+pub use password::{PasswordError, Workspace, hash_password, hash_password_in, verify_password, verify_password_in};
 pub use token::{NewToken, hash_recovery_code, hash_token, new_recovery_codes, new_token};

@@ -4,13 +4,14 @@
 //! threads) a burst of 50 concurrent sign-ins grew the server to gigabytes of
 //! RSS, because every new thread got its own allocator arena (see
 //! BENCHMARKS.md). A fixed pool bounds memory to about threads × 19 MiB and
-//! queues the rest; when the queue is full the caller gets [`Busy`] (503)
+//! queues the rest, and each worker reuses one argon2 buffer; when the queue is full the caller gets [`Busy`] (503)
 //! instead of the server running out of memory.
 
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 
-type Job = Box<dyn FnOnce() + Send>;
+/// A job runs with its worker's reusable argon2 memory.
+type Job = Box<dyn FnOnce(&mut etterlev_auth::Workspace) + Send>;
 
 /// Too many password operations are waiting.
 #[derive(Debug, Clone, Copy, thiserror::Error)]
@@ -44,10 +45,13 @@ impl HashPool {
         Self::new(cores.min(4), 256)
     }
 
-    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, Busy> {
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut etterlev_auth::Workspace) -> T + Send + 'static,
+    ) -> Result<T, Busy> {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let job: Job = Box::new(move || {
-            let _ = tx.send(f());
+        let job: Job = Box::new(move |ws| {
+            let _ = tx.send(f(ws));
         });
         match self.jobs.try_send(job) {
             Ok(()) => rx.await.map_err(|_| Busy),
@@ -59,19 +63,20 @@ impl HashPool {
     /// against a dummy so that the time taken does not reveal whether the
     /// account exists, and returns false.
     pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, Busy> {
-        self.run(move || {
+        self.run(move |ws| {
             let phc = stored.as_deref().unwrap_or_else(|| etterlev_auth::dummy_hash());
-            etterlev_auth::verify_password(&password, phc) && stored.is_some()
+            etterlev_auth::verify_password_in(ws, &password, phc) && stored.is_some()
         })
         .await
     }
 
     pub async fn hash(&self, password: String) -> Result<Result<String, etterlev_auth::PasswordError>, Busy> {
-        self.run(move || etterlev_auth::hash_password(&password)).await
+        self.run(move |ws| etterlev_auth::hash_password_in(ws, &password)).await
     }
 }
 
 fn worker(rx: &Mutex<Receiver<Job>>) {
+    let mut workspace = etterlev_auth::Workspace::default();
     loop {
         // Hold the lock only while taking a job, not while running it.
         let job = match rx.lock() {
@@ -79,7 +84,7 @@ fn worker(rx: &Mutex<Receiver<Job>>) {
             Err(_) => return,
         };
         match job {
-            Ok(job) => job(),
+            Ok(job) => job(&mut workspace),
             Err(_) => return,
         }
     }
