@@ -3,9 +3,10 @@
 //! argon2id needs 19 MiB per hash. On tokio's blocking pool (up to 512
 //! threads) a burst of 50 concurrent sign-ins grew the server to gigabytes of
 //! RSS, because every new thread got its own allocator arena (see
-//! BENCHMARKS.md). A fixed pool bounds memory to about threads × 19 MiB and
-//! queues the rest, and each worker reuses one argon2 buffer; when the queue is full the caller gets [`Busy`] (503)
-//! instead of the server running out of memory.
+//! BENCHMARKS.md). A fixed pool, where each worker reuses one argon2 buffer,
+//! bounds memory to about threads × 19 MiB and queues the rest; when the
+//! queue is full the caller gets [`Busy`] (503) instead of the server running
+//! out of memory.
 
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
