@@ -96,6 +96,37 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Object ids are UUIDs; anything else cannot name an object, so callers
+/// answer 404 before any query runs.
+pub(crate) fn is_object_id(raw: &str) -> bool {
+    raw.len() == 36 && uuid::Uuid::parse_str(raw).is_ok()
+}
+
+/// How long a set-password link for an invited user stays valid.
+pub(crate) const INVITE_MS: i64 = 7 * 24 * 3600 * 1000;
+
+/// Makes a one-time set-password link for a newly created account, for the
+/// admin (page or API) to pass on.
+pub(crate) async fn invite_link(state: &AppState, user_id: &str) -> Result<String, etterlev_store::StoreError> {
+    let token = etterlev_auth::new_token("setup");
+    let expires = etterlev_store::now_ms() + INVITE_MS;
+    state
+        .store
+        .create_setup_link(
+            &token.hash,
+            etterlev_store::SetupPurpose::SetPassword,
+            Some(user_id),
+            expires,
+        )
+        .await?;
+    Ok(state
+        .config
+        .public_url
+        .join(&format!("setup/{}", token.plaintext))
+        .map(|u| u.to_string())
+        .unwrap_or_default())
+}
+
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
     use axum::response::IntoResponse;
     match state.store.ping().await {

@@ -14,7 +14,7 @@ use axum::http::{StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use etterlev_core::Role;
-use etterlev_store::{Member, Membership, SetupPurpose, StoreError, Tenant, TenantScope, User, now_ms};
+use etterlev_store::{Member, Membership, StoreError, Tenant, TenantScope, User, now_ms};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use utoipa::{OpenApi, ToSchema};
 
@@ -162,7 +162,7 @@ async fn scope_of(state: &AppState, user: &User, tenant_id: &str) -> ApiResult<T
 
 /// Ids are UUIDs; anything else names no object.
 fn id(raw: &str) -> ApiResult<&str> {
-    if raw.len() == 36 && uuid::Uuid::parse_str(raw).is_ok() {
+    if crate::is_object_id(raw) {
         Ok(raw)
     } else {
         Err(ApiError::NotFound)
@@ -411,24 +411,7 @@ async fn add_member(
     let role = parse_role(&body.role)?;
     let (m, created) = state.store.tenant(&scope).add_member(&email, &name, role).await?;
     let setup_link = match created {
-        Some(u) => {
-            let token = etterlev_auth::new_token("setup");
-            state
-                .store
-                .create_setup_link(
-                    &token.hash,
-                    SetupPurpose::SetPassword,
-                    Some(&u.id),
-                    now_ms() + 7 * 24 * 3600 * 1000,
-                )
-                .await?;
-            state
-                .config
-                .public_url
-                .join(&format!("setup/{}", token.plaintext))
-                .ok()
-                .map(|u| u.to_string())
-        }
+        Some(u) => Some(crate::invite_link(&state, &u.id).await?),
         None => None,
     };
     Ok((

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use etterlev_core::{Permission, Role};
-use etterlev_store::{Member, SetupPurpose, now_ms};
+use etterlev_store::Member;
 use serde::Deserialize;
 
 use super::{Form, Layout, field, object_id, render, render_status};
@@ -21,9 +21,6 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users/{id}", get(edit).post(update))
         .route("/admin/users/{id}/remove", post(remove))
 }
-
-/// Set-password links for invited users are valid for seven days.
-const INVITE_MS: i64 = 7 * 24 * 3600 * 1000;
 
 #[derive(Template)]
 #[template(path = "users.html")]
@@ -125,26 +122,7 @@ async fn add(State(state): State<AppState>, auth: Auth, Form(f): Form<AddForm>) 
     };
     // A new account has no password: hand the admin a one-time link to pass on.
     let invite = match created {
-        Some(user) => {
-            let token = etterlev_auth::new_token("setup");
-            state
-                .store
-                .create_setup_link(
-                    &token.hash,
-                    SetupPurpose::SetPassword,
-                    Some(&user.id),
-                    now_ms() + INVITE_MS,
-                )
-                .await?;
-            Some(
-                state
-                    .config
-                    .public_url
-                    .join(&format!("setup/{}", token.plaintext))
-                    .map(|u| u.to_string())
-                    .unwrap_or_default(),
-            )
-        }
+        Some(user) => Some(crate::invite_link(&state, &user.id).await?),
         None => None,
     };
     Ok(render(&page(&state, &auth, Vec::new(), invite, None).await?))

@@ -188,7 +188,7 @@ pub fn field(tr: &Tr, key: &'static str, value: &str, max: usize) -> Result<Stri
 /// An object id from a URL or form. Ids are UUIDs; anything else cannot name
 /// an object, so it is a 404 before any query runs.
 pub fn object_id(raw: &str) -> Result<&str, AppError> {
-    if raw.len() == 36 && uuid::Uuid::parse_str(raw).is_ok() {
+    if crate::is_object_id(raw) {
         Ok(raw)
     } else {
         Err(AppError::NotFound)
