@@ -747,6 +747,55 @@ pub async fn delete_session(c: &mut Conn, token_hash: &str) -> StoreResult<()> {
     Ok(())
 }
 
+/// The user's live sessions, newest first.
+pub async fn sessions_of(c: &mut Conn, user_id: &str, now: i64) -> StoreResult<Vec<Session>> {
+    let rows: Vec<SessionRow> = sqlx::query_as(
+        "SELECT token_hash, user_id, tenant_id, csrf_token, mfa_pending, created_at, expires_at, last_seen_at \
+         FROM sessions WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC",
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_all(&mut *c)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Session {
+            token_hash: r.token_hash,
+            user_id: r.user_id,
+            tenant_id: r.tenant_id,
+            csrf_token: r.csrf_token,
+            mfa_pending: r.mfa_pending,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            last_seen_at: r.last_seen_at,
+        })
+        .collect())
+}
+
+/// Ends every session of the user except `keep`; returns how many ended.
+pub async fn end_other_sessions(c: &mut Conn, actor: &Actor, user_id: &str, keep: &str) -> StoreResult<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user_id)
+        .bind(keep)
+        .execute(&mut *c)
+        .await?;
+    let ended = done.rows_affected();
+    append_audit(
+        c,
+        actor,
+        Change {
+            tenant_id: None,
+            action: "user.sessions_end_others",
+            object_type: "user",
+            object_id: user_id,
+            before: None,
+            after: Some(serde_json::json!({ "sessions_ended": ended }).to_string()),
+        },
+    )
+    .await?;
+    Ok(ended)
+}
+
 pub async fn delete_expired(c: &mut Conn, now: i64) -> StoreResult<u64> {
     let a = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(&mut *c).await?;
     let b = sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(now - 86_400_000).execute(&mut *c).await?;

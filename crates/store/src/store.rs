@@ -342,6 +342,15 @@ impl Store {
         })
     }
 
+    pub async fn sessions_of(&self, user_id: &str, now: i64) -> StoreResult<Vec<Session>> {
+        with_conn!(self, q, c => q::sessions_of(c, user_id, now).await)
+    }
+
+    /// Signs the user out everywhere but the session `keep` (audited).
+    pub async fn end_other_sessions(&self, actor: &Actor, user_id: &str, keep: &str) -> StoreResult<u64> {
+        in_tx!(self, q, c => q::end_other_sessions(c, actor, user_id, keep).await)
+    }
+
     pub async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
         in_tx!(self, q, c => q::delete_session(c, token_hash).await)
     }

@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/totp", get(totp_enrol).post(totp_confirm))
         .route("/account/totp/disable", post(totp_disable))
         .route("/account/tokens", post(create_token))
+        .route("/account/sessions/end-others", post(end_other_sessions))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
 }
 
@@ -50,8 +51,16 @@ struct AccountPage {
     has_password: bool,
     codes_left: i64,
     tokens: Vec<ApiToken>,
+    sessions: Vec<SessionRow>,
     errors: Vec<String>,
     new_token: Option<String>,
+}
+
+/// One of the user's sessions as listed on the account page.
+struct SessionRow {
+    created_at: i64,
+    last_seen_at: i64,
+    current: bool,
 }
 
 #[derive(Deserialize)]
@@ -68,7 +77,10 @@ async fn account_page(
 ) -> AppResult<AccountPage> {
     let mut l = Layout::for_user(auth);
     if let Some(n) = notice
-        && matches!(n, "password-changed" | "totp-disabled" | "token-revoked")
+        && matches!(
+            n,
+            "password-changed" | "totp-disabled" | "token-revoked" | "sessions-ended"
+        )
     {
         l = l.with_notice(&format!("notice-{n}"));
     }
@@ -79,6 +91,17 @@ async fn account_page(
         has_password: auth.user.password_hash.is_some(),
         codes_left: state.store.recovery_codes_left(&auth.user.id).await?,
         tokens: state.store.api_tokens_of(&auth.user.id).await?,
+        sessions: state
+            .store
+            .sessions_of(&auth.user.id, now_ms())
+            .await?
+            .into_iter()
+            .map(|s| SessionRow {
+                current: s.token_hash == auth.session.token_hash,
+                created_at: s.created_at,
+                last_seen_at: s.last_seen_at,
+            })
+            .collect(),
         errors,
         new_token,
     })
@@ -281,4 +304,13 @@ async fn revoke_token(State(state): State<AppState>, auth: Auth, Path(id): Path<
         .revoke_api_token(&Actor::user(&auth.user), &auth.user.id, object_id(&id)?)
         .await?;
     Ok(Redirect::to("/account?notice=token-revoked").into_response())
+}
+
+/// "Sign out everywhere else": ends every other session of this user.
+async fn end_other_sessions(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
+    state
+        .store
+        .end_other_sessions(&Actor::user(&auth.user), &auth.user.id, &auth.session.token_hash)
+        .await?;
+    Ok(Redirect::to("/account?notice=sessions-ended").into_response())
 }

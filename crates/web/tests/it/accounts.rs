@@ -451,3 +451,40 @@ async fn admin_manages_users_and_changes_are_audited() {
         );
     }
 }
+
+#[tokio::test]
+async fn sign_out_all_other_sessions() {
+    for app in TestApp::both().await {
+        let be = app.backend;
+        let here = app.login(EDITOR).await;
+        let elsewhere = app.login(EDITOR).await;
+        let html = page(&here, &app, "/account").await;
+        assert!(
+            html.contains("Denne økten") && html.contains("id=\"end-other-sessions\""),
+            "[{be}] sessions listed"
+        );
+        let csrf = extract_csrf(&html);
+        let r = here
+            .post(app.url("/account/sessions/end-others"))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status(), 303, "[{be}]");
+        assert_eq!(
+            here.get(app.url("/account")).send().await.expect("g").status(),
+            200,
+            "[{be}] this session stays"
+        );
+        assert_eq!(
+            elsewhere.get(app.url("/account")).send().await.expect("g").status(),
+            303,
+            "[{be}] the other one ended"
+        );
+        let audit = app.store.system_audit(i64::MAX, 5).await.expect("audit");
+        assert!(
+            audit.iter().any(|e| e.action == "user.sessions_end_others"),
+            "[{be}] audited"
+        );
+    }
+}
