@@ -637,6 +637,21 @@ pub async fn insert_session(c: &mut Conn, s: &Session) -> StoreResult<()> {
     Ok(())
 }
 
+impl From<SessionRow> for Session {
+    fn from(r: SessionRow) -> Self {
+        Session {
+            token_hash: r.token_hash,
+            user_id: r.user_id,
+            tenant_id: r.tenant_id,
+            csrf_token: r.csrf_token,
+            mfa_pending: r.mfa_pending,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            last_seen_at: r.last_seen_at,
+        }
+    }
+}
+
 pub async fn session(c: &mut Conn, token_hash: &str, now: i64) -> StoreResult<Option<Session>> {
     let row: Option<SessionRow> = sqlx::query_as(
         "SELECT token_hash, user_id, tenant_id, csrf_token, mfa_pending, created_at, expires_at, last_seen_at \
@@ -646,16 +661,7 @@ pub async fn session(c: &mut Conn, token_hash: &str, now: i64) -> StoreResult<Op
     .bind(now)
     .fetch_optional(&mut *c)
     .await?;
-    Ok(row.map(|r| Session {
-        token_hash: r.token_hash,
-        user_id: r.user_id,
-        tenant_id: r.tenant_id,
-        csrf_token: r.csrf_token,
-        mfa_pending: r.mfa_pending,
-        created_at: r.created_at,
-        expires_at: r.expires_at,
-        last_seen_at: r.last_seen_at,
-    }))
+    Ok(row.map(Session::from))
 }
 
 /// The live session behind a token hash together with its user, in one query:
@@ -759,16 +765,7 @@ pub async fn sessions_of(c: &mut Conn, user_id: &str, now: i64) -> StoreResult<V
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| Session {
-            token_hash: r.token_hash,
-            user_id: r.user_id,
-            tenant_id: r.tenant_id,
-            csrf_token: r.csrf_token,
-            mfa_pending: r.mfa_pending,
-            created_at: r.created_at,
-            expires_at: r.expires_at,
-            last_seen_at: r.last_seen_at,
-        })
+        .map(Session::from)
         .collect())
 }
 
