@@ -14,4 +14,4 @@ pub mod text;
 pub use audit::{AuditRecord, ChainError, ChainHead, GENESIS_HASH, SYSTEM_CHAIN, verify_chain};
 pub use orgnr::{OrgNumber, OrgNumberError};
 pub use role::{Permission, Role};
-pub use tenant::{SizeClass, TenantKind};
+pub use tenant::{Condition, SizeClass, TenantKind};

@@ -3,7 +3,7 @@
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -51,6 +51,27 @@ string_enum! {
         Small = "small",
         Medium = "medium",
         Large = "large",
+    }
+}
+
+string_enum! {
+    /// Facts about an enterprise that decide whether a conditional requirement
+    /// applies ("uses cloud services", "runs medical devices in homes").
+    Condition {
+        UsesCloudServices = "uses_cloud_services",
+        UsesDataProcessors = "uses_data_processors",
+        ProcessesOutsideEea = "processes_outside_eea",
+        MedicalDevicesInHomes = "medical_devices_in_homes",
+        RunsMedicalDevices = "runs_medical_devices",
+        PublicBody = "public_body",
+        EssentialServiceProvider = "essential_service_provider",
+        Nis2Entity = "nis2_entity",
+        SharesRecordsBetweenEnterprises = "shares_records_between_enterprises",
+        ConnectedToHealthNetwork = "connected_to_health_network",
+        DevelopsOrTestsSoftware = "develops_or_tests_software",
+        SupplierRemoteAccess = "supplier_remote_access",
+        ResearchOrHealthRegisters = "research_or_health_registers",
+        VideoConsultations = "video_consultations",
     }
 }
 

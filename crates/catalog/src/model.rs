@@ -1,0 +1,342 @@
+//! The catalogue as data: the same shapes as `catalog/schema/*.json`.
+//!
+//! Files are validated against the JSON Schema before they are turned into
+//! these types, so serde errors here mean a bug in the schema, not in a file.
+
+use std::collections::HashMap;
+
+use etterlev_core::{Condition, SizeClass, TenantKind};
+use serde::{Deserialize, Serialize};
+
+pub const CATALOG_SCHEMA: &str = "etterlev/catalog/v1";
+pub const MAPPING_SCHEMA: &str = "etterlev/mapping/v1";
+
+/// Text in Norwegian bokmål, and English where a translation exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct LocalText {
+    pub nb: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+}
+
+impl LocalText {
+    pub fn new(nb: impl Into<String>, en: Option<String>) -> Self {
+        LocalText { nb: nb.into(), en }
+    }
+
+    /// The text in `lang` ("en" or anything else for bokmål), falling back
+    /// to bokmål when no English text exists.
+    pub fn get(&self, lang: &str) -> &str {
+        match (lang, &self.en) {
+            ("en", Some(en)) => en,
+            _ => &self.nb,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    Chapter,
+    Section,
+    /// "skal": a duty.
+    Requirement,
+    /// "bør": expected unless there is a documented reason not to.
+    Recommendation,
+    Guidance,
+}
+
+impl NodeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Chapter => "chapter",
+            NodeKind::Section => "section",
+            NodeKind::Requirement => "requirement",
+            NodeKind::Recommendation => "recommendation",
+            NodeKind::Guidance => "guidance",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Chapter, Self::Section, Self::Requirement, Self::Recommendation, Self::Guidance]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+
+    /// Requirements and recommendations are what an enterprise answers for.
+    pub fn is_assessable(self) -> bool {
+        matches!(self, NodeKind::Requirement | NodeKind::Recommendation)
+    }
+
+    /// Chapters and sections only structure the tree.
+    pub fn is_structural(self) -> bool {
+        matches!(self, NodeKind::Chapter | NodeKind::Section)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferenceKind {
+    Normen,
+    FactSheet,
+    Guide,
+    Law,
+    Regulation,
+    Directive,
+    Standard,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reference {
+    pub kind: ReferenceKind,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl Reference {
+    /// "Title, section" as a one-line citation.
+    pub fn citation(&self) -> String {
+        match &self.section {
+            Some(section) => format!("{}, {}", self.title, section),
+            None => self.title.clone(),
+        }
+    }
+}
+
+/// Who a node applies to. Empty lists mean "everyone".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Applicability {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enterprise_kinds: Vec<TenantKind>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub size_classes: Vec<SizeClass>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<LocalText>,
+}
+
+impl Applicability {
+    pub fn is_universal(&self) -> bool {
+        self.enterprise_kinds.is_empty() && self.size_classes.is_empty() && self.conditions.is_empty()
+    }
+}
+
+/// A plain-language question for small enterprises.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    pub nb: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<LocalText>,
+}
+
+impl Question {
+    pub fn text(&self) -> LocalText {
+        LocalText::new(self.nb.clone(), self.en.clone())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Node {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<String>,
+    pub kind: NodeKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    pub title: LocalText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<LocalText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applicability: Option<Applicability>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<Reference>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<Question>,
+    pub verified: bool,
+}
+
+impl Node {
+    /// The number shown to people: the node's own number, else its id.
+    pub fn label(&self) -> &str {
+        self.number.as_deref().unwrap_or(&self.id)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CatalogStatus {
+    Official,
+    Summary,
+    Draft,
+    Fixture,
+}
+
+/// One version of one catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalog {
+    pub schema: String,
+    pub id: String,
+    pub version: String,
+    pub title: LocalText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_title: Option<LocalText>,
+    pub publisher: String,
+    pub languages: Vec<String>,
+    pub date: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<CatalogStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<LocalText>,
+    pub source: Vec<Reference>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_source_check: Option<String>,
+    pub nodes: Vec<Node>,
+}
+
+impl Catalog {
+    /// "normen@6.0": the key a catalogue version is known by everywhere.
+    pub fn key(&self) -> String {
+        format!("{}@{}", self.id, self.version)
+    }
+
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// Node ids to positions, for lookups in a loop.
+    pub fn index(&self) -> HashMap<&str, usize> {
+        self.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect()
+    }
+
+    /// The nodes whose parent is `parent` (`None`: the top level), in order.
+    pub fn children<'a>(&'a self, parent: Option<&'a str>) -> impl Iterator<Item = &'a Node> + 'a {
+        self.nodes.iter().filter(move |n| n.parent.as_deref() == parent)
+    }
+
+    /// The chain of ancestors of a node, nearest first. Stops at a repeat, so
+    /// it is safe on a file that has not been checked yet.
+    pub fn ancestors<'a>(&'a self, node: &'a Node) -> Vec<&'a Node> {
+        let index = self.index();
+        let mut out: Vec<&Node> = Vec::new();
+        let mut current = node.parent.as_deref();
+        while let Some(id) = current {
+            let Some(&i) = index.get(id) else { break };
+            let parent = &self.nodes[i];
+            if out.iter().any(|n| n.id == parent.id) || parent.id == node.id {
+                break;
+            }
+            out.push(parent);
+            current = parent.parent.as_deref();
+        }
+        out
+    }
+
+    /// Depth of each node in the tree (top level = 0), in node order.
+    pub fn depths(&self) -> Vec<usize> {
+        self.nodes.iter().map(|n| self.ancestors(n).len()).collect()
+    }
+
+    pub fn assessable(&self) -> impl Iterator<Item = &Node> {
+        self.nodes.iter().filter(|n| n.kind.is_assessable())
+    }
+
+    /// Nodes in reading order (depth first, children in list order), with
+    /// their depth. Nodes unreachable from the top level (a broken parent
+    /// chain) come last, so nothing is ever silently dropped.
+    pub fn tree_order(&self) -> Vec<(usize, &Node)> {
+        let mut children: HashMap<Option<&str>, Vec<usize>> = HashMap::new();
+        for (i, n) in self.nodes.iter().enumerate() {
+            children.entry(n.parent.as_deref()).or_default().push(i);
+        }
+        let mut seen = vec![false; self.nodes.len()];
+        let mut out = Vec::with_capacity(self.nodes.len());
+        let mut stack: Vec<(usize, usize)> =
+            children.get(&None).map(|v| v.iter().rev().map(|&i| (i, 0)).collect()).unwrap_or_default();
+        while let Some((i, depth)) = stack.pop() {
+            if std::mem::replace(&mut seen[i], true) {
+                continue;
+            }
+            out.push((depth, &self.nodes[i]));
+            if let Some(kids) = children.get(&Some(self.nodes[i].id.as_str())) {
+                stack.extend(kids.iter().rev().map(|&k| (k, depth + 1)));
+            }
+        }
+        for (i, n) in self.nodes.iter().enumerate() {
+            if !seen[i] {
+                out.push((0, n));
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    Equal,
+    Subset,
+    Superset,
+    Intersects,
+    Gap,
+}
+
+impl Relation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::Equal => "equal",
+            Relation::Subset => "subset",
+            Relation::Superset => "superset",
+            Relation::Intersects => "intersects",
+            Relation::Gap => "gap",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogRef {
+    pub catalog: String,
+    pub version: String,
+}
+
+impl CatalogRef {
+    pub fn key(&self) -> String {
+        format!("{}@{}", self.catalog, self.version)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MappingEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    pub to: String,
+    pub relation: Relation,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<LocalText>,
+}
+
+/// How the nodes of one catalogue version relate to those of another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mapping {
+    pub schema: String,
+    pub id: String,
+    pub title: LocalText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<LocalText>,
+    pub from: CatalogRef,
+    pub to: CatalogRef,
+    pub date: String,
+    pub entries: Vec<MappingEntry>,
+}
