@@ -242,7 +242,9 @@ fn first_line(s: &str) -> String {
 }
 
 fn schema_hint(pointer: &str, message: &str) -> String {
-    if message.contains("is not of type \"string\"") && (pointer.ends_with("/version") || pointer.ends_with("/id")) {
+    if pointer.starts_with("/entries/") && message.contains("is not allowed") {
+        "a `gap` entry names only `to` (nothing in `from` covers it); other relations need `from` and `to`".into()
+    } else if message.contains("is not of type \"string\"") && (pointer.ends_with("/version") || pointer.ends_with("/id")) {
         "quote the value, e.g. version: \"6.0\"; YAML reads 6.0 as a number".into()
     } else if message.contains("is a required property") {
         "add the missing field; see catalog/EXAMPLE.md for a complete node".into()

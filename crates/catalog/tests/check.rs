@@ -1,0 +1,163 @@
+//! `catalog check` behaviour on real files: every kind of error has a broken
+//! fixture that says which error and line it expects, and no input panics.
+
+use std::path::{Path, PathBuf};
+
+use etterlev_catalog::{ChangeKind, Diagnostic, Profile, diff, filter, load_path, load_paths, parse_document};
+use etterlev_core::{Condition, SizeClass, TenantKind};
+use proptest::prelude::*;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The `# expect: <code> <line>` comment at the top of a broken fixture.
+fn expectation(path: &Path) -> (String, u64) {
+    let bytes = std::fs::read(path).expect("fixture is readable");
+    let first = String::from_utf8_lossy(&bytes).lines().next().unwrap_or_default().to_owned();
+    let rest = first.strip_prefix("# expect: ").unwrap_or_else(|| panic!("{} lacks an expect line", path.display()));
+    let (code, line) = rest.split_once(' ').expect("expect line is `<code> <line>`");
+    (code.to_owned(), line.trim().parse().expect("line number"))
+}
+
+#[test]
+fn valid_fixtures_load() {
+    let set = load_path(&fixtures().join("valid")).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(set.catalogs.len(), 2);
+    assert_eq!(set.mappings.len(), 1);
+}
+
+#[test]
+fn each_broken_fixture_reports_its_error_at_its_line() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(fixtures().join("broken"))
+        .expect("broken fixtures")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 15, "one fixture per kind of error");
+    let mut codes = std::collections::BTreeSet::new();
+    for file in files {
+        let (code, line) = expectation(&file);
+        let diagnostics = load_paths(&[fixtures().join("valid"), file.clone()])
+            .err()
+            .unwrap_or_else(|| panic!("{} loaded without error", file.display()));
+        let hit = diagnostics.iter().find(|d| d.code == code && d.line == Some(line));
+        assert!(
+            hit.is_some(),
+            "{}: expected {code} at line {line}, got:\n{}",
+            file.display(),
+            diagnostics.iter().map(Diagnostic::to_string).collect::<Vec<_>>().join("\n")
+        );
+        let hit = hit.expect("checked above");
+        assert!(hit.file.ends_with(file.file_name().and_then(|f| f.to_str()).unwrap_or_default()));
+        assert!(!hit.hint.is_empty(), "{code} has a hint");
+        codes.insert(code);
+    }
+    for code in [
+        "yaml",
+        "encoding",
+        "schema-id",
+        "schema",
+        "duplicate-id",
+        "dangling-parent",
+        "dangling-related",
+        "cycle",
+        "empty-text",
+        "bad-nesting",
+        "replaces-live-id",
+        "duplicate-catalog",
+        "dangling-mapping",
+        "unknown-catalog",
+        "duplicate-entry",
+    ] {
+        assert!(codes.contains(code), "no broken fixture covers {code}");
+    }
+}
+
+#[test]
+fn schema_error_for_unquoted_version_explains_quoting() {
+    let d = load_paths(&[fixtures().join("broken/unquoted-version.yaml")]).expect_err("fails");
+    assert!(d[0].message.contains("/version"), "{}", d[0]);
+    assert!(d[0].hint.contains("quote"), "{}", d[0].hint);
+}
+
+#[test]
+fn diff_of_two_versions_finds_each_kind_of_change() {
+    let set = load_path(&fixtures().join("diff")).unwrap_or_else(|d| panic!("{d:#?}"));
+    let old = set.catalog("demo@1.0").expect("v1");
+    let new = set.catalog("demo@2.0").expect("v2");
+    let d = diff(old, new);
+    let ids = |kind| d.of_kind(kind).map(|e| e.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(ChangeKind::Added), ["2-d"]);
+    assert_eq!(ids(ChangeKind::Removed), ["2-b"]);
+    assert_eq!(ids(ChangeKind::Changed), ["1-a"]);
+    assert_eq!(ids(ChangeKind::Moved), ["2-c"]);
+    let moved = d.of_kind(ChangeKind::Moved).next().expect("moved");
+    assert_eq!(moved.previous_id.as_deref(), Some("1-c"));
+    let changed = d.of_kind(ChangeKind::Changed).next().expect("changed");
+    let text = changed.fields.iter().find(|f| f.field == "text").expect("text changed");
+    assert!(text.segments.iter().any(|s| s.op == "insert" && s.text.contains("dokumentere")));
+    // Unchanged nodes are not listed, and a version compared with itself is empty.
+    assert!(d.entries.iter().all(|e| e.id != "2-a" && e.id != "1-b"));
+    assert!(diff(old, old).is_empty());
+    insta::assert_snapshot!("diff_text", d.to_text());
+    let json = serde_json::to_value(&d).expect("json");
+    assert_eq!(json["summary"]["added"], 1);
+    assert!(d.to_html().contains("<ins>"));
+}
+
+#[test]
+fn applicability_differs_by_size_and_says_why() {
+    let set = load_path(&fixtures().join("diff")).unwrap_or_else(|d| panic!("{d:#?}"));
+    let catalog = set.catalog("demo@1.0").expect("v1");
+    let gp = filter(catalog, &Profile::new(TenantKind::GpOffice, SizeClass::from_staff(5), []));
+    let trust = filter(catalog, &Profile::new(TenantKind::HospitalTrust, SizeClass::Large, [Condition::PublicBody]));
+    assert_eq!(trust.applicable.len(), 5);
+    assert_eq!(gp.applicable.len(), 4);
+    let (node, reasons) = &gp.excluded[0];
+    assert_eq!(node.id, "1-b");
+    assert!(matches!(&reasons[0], etterlev_catalog::Exclusion::Size { rule_from, .. } if rule_from == "1-b"));
+}
+
+fn valid_bytes() -> Vec<u8> {
+    std::fs::read(fixtures().join("diff/demo-2.0.yaml")).expect("fixture")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// Arbitrary bytes never panic the loader.
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let _ = parse_document("fuzz.yaml", &bytes);
+    }
+
+    /// A valid file with a slice cut out, bytes overwritten or a chunk
+    /// duplicated gives errors or a catalogue, never a panic.
+    #[test]
+    fn mutated_valid_files_never_panic(
+        cut in 0usize..3000, len in 0usize..200, flip in 0usize..3000, byte in any::<u8>(), dup in 0usize..3000,
+    ) {
+        let mut bytes = valid_bytes();
+        let n = bytes.len();
+        let at = flip % n;
+        bytes[at] = byte;
+        let start = cut % n;
+        let end = (start + len).min(n);
+        let chunk: Vec<u8> = bytes[start..end].to_vec();
+        bytes.drain(start..end);
+        let pos = dup % bytes.len().max(1);
+        bytes.splice(pos..pos, chunk);
+        if let Err(diagnostics) = parse_document("mutated.yaml", &bytes) {
+            prop_assert!(!diagnostics.is_empty());
+        }
+    }
+}
+
+#[test]
+fn deeply_nested_input_is_an_error_not_a_crash() {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(parse_document("deep.yaml", deep.as_bytes()).is_err());
+    let aliases = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n";
+    assert!(parse_document("laughs.yaml", aliases.as_bytes()).is_err());
+}
