@@ -14,8 +14,14 @@ fn fixtures() -> PathBuf {
 /// The `# expect: <code> <line>` comment at the top of a broken fixture.
 fn expectation(path: &Path) -> (String, u64) {
     let bytes = std::fs::read(path).expect("fixture is readable");
-    let first = String::from_utf8_lossy(&bytes).lines().next().unwrap_or_default().to_owned();
-    let rest = first.strip_prefix("# expect: ").unwrap_or_else(|| panic!("{} lacks an expect line", path.display()));
+    let first = String::from_utf8_lossy(&bytes)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let rest = first
+        .strip_prefix("# expect: ")
+        .unwrap_or_else(|| panic!("{} lacks an expect line", path.display()));
     let (code, line) = rest.split_once(' ').expect("expect line is `<code> <line>`");
     (code.to_owned(), line.trim().parse().expect("line number"))
 }
@@ -46,10 +52,17 @@ fn each_broken_fixture_reports_its_error_at_its_line() {
             hit.is_some(),
             "{}: expected {code} at line {line}, got:\n{}",
             file.display(),
-            diagnostics.iter().map(Diagnostic::to_string).collect::<Vec<_>>().join("\n")
+            diagnostics
+                .iter()
+                .map(Diagnostic::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
         );
         let hit = hit.expect("checked above");
-        assert!(hit.file.ends_with(file.file_name().and_then(|f| f.to_str()).unwrap_or_default()));
+        assert!(
+            hit.file
+                .ends_with(file.file_name().and_then(|f| f.to_str()).unwrap_or_default())
+        );
         assert!(!hit.hint.is_empty(), "{code} has a hint");
         codes.insert(code);
     }
@@ -96,7 +109,11 @@ fn diff_of_two_versions_finds_each_kind_of_change() {
     assert_eq!(moved.previous_id.as_deref(), Some("1-c"));
     let changed = d.of_kind(ChangeKind::Changed).next().expect("changed");
     let text = changed.fields.iter().find(|f| f.field == "text").expect("text changed");
-    assert!(text.segments.iter().any(|s| s.op == "insert" && s.text.contains("dokumentere")));
+    assert!(
+        text.segments
+            .iter()
+            .any(|s| s.op == "insert" && s.text.contains("dokumentere"))
+    );
     // Unchanged nodes are not listed, and a version compared with itself is empty.
     assert!(d.entries.iter().all(|e| e.id != "2-a" && e.id != "1-b"));
     assert!(diff(old, old).is_empty());
@@ -110,8 +127,14 @@ fn diff_of_two_versions_finds_each_kind_of_change() {
 fn applicability_differs_by_size_and_says_why() {
     let set = load_path(&fixtures().join("diff")).unwrap_or_else(|d| panic!("{d:#?}"));
     let catalog = set.catalog("demo@1.0").expect("v1");
-    let gp = filter(catalog, &Profile::new(TenantKind::GpOffice, SizeClass::from_staff(5), []));
-    let trust = filter(catalog, &Profile::new(TenantKind::HospitalTrust, SizeClass::Large, [Condition::PublicBody]));
+    let gp = filter(
+        catalog,
+        &Profile::new(TenantKind::GpOffice, SizeClass::from_staff(5), []),
+    );
+    let trust = filter(
+        catalog,
+        &Profile::new(TenantKind::HospitalTrust, SizeClass::Large, [Condition::PublicBody]),
+    );
     assert_eq!(trust.applicable.len(), 5);
     assert_eq!(gp.applicable.len(), 4);
     let (node, reasons) = &gp.excluded[0];
@@ -160,4 +183,86 @@ fn deeply_nested_input_is_an_error_not_a_crash() {
     assert!(parse_document("deep.yaml", deep.as_bytes()).is_err());
     let aliases = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n";
     assert!(parse_document("laughs.yaml", aliases.as_bytes()).is_err());
+}
+
+fn real_catalog_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog")
+}
+
+/// The shipped catalogue set loads without a single error.
+#[test]
+fn shipped_catalogues_load_and_validate() {
+    let set = load_path(&real_catalog_dir())
+        .unwrap_or_else(|d| panic!("{}", d.iter().map(Diagnostic::to_string).collect::<Vec<_>>().join("\n")));
+    for id in [
+        "normen",
+        "nis2",
+        "gdpr",
+        "digitalsikkerhetsloven",
+        "fa31",
+        "fa43",
+        "fa59",
+        "test-utvikling",
+    ] {
+        assert!(set.catalog(id).is_some(), "catalogue {id} is shipped");
+    }
+    let normen = set.catalog("normen").expect("normen");
+    assert!(
+        normen.assessable().count() >= 80,
+        "Normen has all its chapters' requirements"
+    );
+    for node in normen.assessable() {
+        assert!(!node.references.is_empty(), "{} has a source reference", node.id);
+    }
+}
+
+/// The acceptance check: a GP office with five staff gets fewer
+/// Normen requirements than a large hospital trust, and each one left out
+/// has a reason that names the rule.
+#[test]
+fn gp_office_gets_fewer_normen_requirements_than_a_hospital_trust() {
+    let set = load_path(&real_catalog_dir()).unwrap_or_else(|d| panic!("{d:#?}"));
+    let normen = set.catalog("normen").expect("normen");
+    let gp = Profile::new(
+        TenantKind::GpOffice,
+        SizeClass::from_staff(5),
+        [Condition::ConnectedToHealthNetwork],
+    );
+    let trust = Profile::new(
+        TenantKind::HospitalTrust,
+        SizeClass::from_staff(12_000),
+        Condition::ALL.iter().copied(),
+    );
+    let for_gp = filter(normen, &gp);
+    let for_trust = filter(normen, &trust);
+    assert!(
+        for_gp.applicable.len() < for_trust.applicable.len(),
+        "GP office {} vs hospital trust {}",
+        for_gp.applicable.len(),
+        for_trust.applicable.len()
+    );
+    // Each exclusion explains itself. (The sets need not nest: Normen has
+    // duties only small enterprises have, e.g. assessing whether they need a
+    // data protection officer.)
+    let by_size = for_gp
+        .excluded
+        .iter()
+        .filter(|(_, r)| r.iter().any(|r| matches!(r, etterlev_catalog::Exclusion::Size { .. })))
+        .count();
+    assert!(by_size > 0, "some Normen requirements apply only to larger enterprises");
+    for (node, reasons) in &for_gp.excluded {
+        assert!(!reasons.is_empty(), "{} is excluded for a reason", node.id);
+        println!(
+            "not for a GP office: {} {} — {:?}",
+            node.label(),
+            node.title.nb,
+            reasons
+        );
+    }
+    println!(
+        "GP office: {} of {} apply; hospital trust: {}",
+        for_gp.applicable.len(),
+        normen.assessable().count(),
+        for_trust.applicable.len()
+    );
 }
