@@ -17,7 +17,11 @@ pub struct Profile {
 
 impl Profile {
     pub fn new(kind: TenantKind, size: SizeClass, conditions: impl IntoIterator<Item = Condition>) -> Self {
-        Profile { kind, size, conditions: conditions.into_iter().collect() }
+        Profile {
+            kind,
+            size,
+            conditions: conditions.into_iter().collect(),
+        }
     }
 }
 
@@ -27,7 +31,10 @@ impl Profile {
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Exclusion {
     /// Only for these kinds of enterprise.
-    Kind { allowed: Vec<TenantKind>, rule_from: String },
+    Kind {
+        allowed: Vec<TenantKind>,
+        rule_from: String,
+    },
     /// Only for these size classes.
     Size { allowed: Vec<SizeClass>, rule_from: String },
     /// Only when this condition holds, and it does not.
@@ -43,14 +50,23 @@ pub fn exclusions(catalog: &Catalog, node: &Node, profile: &Profile) -> Vec<Excl
     for source in chain {
         let Some(rule) = &source.applicability else { continue };
         if !rule.enterprise_kinds.is_empty() && !rule.enterprise_kinds.contains(&profile.kind) {
-            out.push(Exclusion::Kind { allowed: rule.enterprise_kinds.clone(), rule_from: source.id.clone() });
+            out.push(Exclusion::Kind {
+                allowed: rule.enterprise_kinds.clone(),
+                rule_from: source.id.clone(),
+            });
         }
         if !rule.size_classes.is_empty() && !rule.size_classes.contains(&profile.size) {
-            out.push(Exclusion::Size { allowed: rule.size_classes.clone(), rule_from: source.id.clone() });
+            out.push(Exclusion::Size {
+                allowed: rule.size_classes.clone(),
+                rule_from: source.id.clone(),
+            });
         }
         for condition in &rule.conditions {
             if !profile.conditions.contains(condition) {
-                out.push(Exclusion::Condition { missing: *condition, rule_from: source.id.clone() });
+                out.push(Exclusion::Condition {
+                    missing: *condition,
+                    rule_from: source.id.clone(),
+                });
             }
         }
     }
@@ -66,7 +82,10 @@ pub struct Filtered<'a> {
 }
 
 pub fn filter<'a>(catalog: &'a Catalog, profile: &Profile) -> Filtered<'a> {
-    let mut filtered = Filtered { applicable: Vec::new(), excluded: Vec::new() };
+    let mut filtered = Filtered {
+        applicable: Vec::new(),
+        excluded: Vec::new(),
+    };
     for node in catalog.assessable() {
         let reasons = exclusions(catalog, node, profile);
         if reasons.is_empty() {

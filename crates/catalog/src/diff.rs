@@ -139,7 +139,12 @@ pub fn diff(old: &Catalog, new: &Catalog) -> CatalogDiff {
             ChangeKind::Moved => summary.moved += 1,
         }
     }
-    CatalogDiff { from: old.key(), to: new.key(), summary, entries }
+    CatalogDiff {
+        from: old.key(),
+        to: new.key(),
+        summary,
+        entries,
+    }
 }
 
 fn entry(change: ChangeKind, node: &Node, previous_id: Option<String>) -> DiffEntry {
@@ -156,7 +161,11 @@ fn entry(change: ChangeKind, node: &Node, previous_id: Option<String>) -> DiffEn
 }
 
 fn position(node: &Node) -> String {
-    format!("{} (under {})", node.label(), node.parent.as_deref().unwrap_or("top level"))
+    format!(
+        "{} (under {})",
+        node.label(),
+        node.parent.as_deref().unwrap_or("top level")
+    )
 }
 
 /// The fields a reader cares about, flattened to text so any change shows.
@@ -168,23 +177,49 @@ fn comparable(node: &Node) -> Vec<(&'static str, String)> {
         ("title_en", opt(node.title.en.as_ref())),
         ("text", node.text.as_ref().map(|t| t.nb.clone()).unwrap_or_default()),
         ("text_en", opt(node.text.as_ref().and_then(|t| t.en.as_ref()))),
-        ("applicability", node.applicability.as_ref().map(applicability_text).unwrap_or_default()),
-        ("references", node.references.iter().map(|r| r.citation()).collect::<Vec<_>>().join("; ")),
+        (
+            "applicability",
+            node.applicability.as_ref().map(applicability_text).unwrap_or_default(),
+        ),
+        (
+            "references",
+            node.references
+                .iter()
+                .map(|r| r.citation())
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
         ("tags", node.tags.join(", ")),
-        ("question", node.question.as_ref().map(|q| q.nb.clone()).unwrap_or_default()),
+        (
+            "question",
+            node.question.as_ref().map(|q| q.nb.clone()).unwrap_or_default(),
+        ),
     ]
 }
 
 fn applicability_text(a: &crate::model::Applicability) -> String {
     let mut parts = Vec::new();
     if !a.enterprise_kinds.is_empty() {
-        parts.push(format!("kinds: {}", a.enterprise_kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")));
+        parts.push(format!(
+            "kinds: {}",
+            a.enterprise_kinds
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     if !a.size_classes.is_empty() {
-        parts.push(format!("sizes: {}", a.size_classes.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")));
+        parts.push(format!(
+            "sizes: {}",
+            a.size_classes.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+        ));
     }
     if !a.conditions.is_empty() {
-        parts.push(format!("conditions: {}", a.conditions.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")));
+        parts.push(format!(
+            "conditions: {}",
+            a.conditions.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+        ));
     }
     parts.join("; ")
 }
@@ -196,7 +231,12 @@ fn field_changes(old: &Node, new: &Node) -> Vec<FieldChange> {
         .filter(|((_, a), (_, b))| a != b)
         .map(|((field, old), (_, new))| {
             let segments = word_diff(&old, &new);
-            FieldChange { field, old, new, segments }
+            FieldChange {
+                field,
+                old,
+                new,
+                segments,
+            }
         })
         .collect()
 }
@@ -212,7 +252,10 @@ fn word_diff(old: &str, new: &str) -> Vec<Segment> {
         };
         match out.last_mut() {
             Some(last) if last.op == op => last.text.push_str(change.value()),
-            _ => out.push(Segment { op, text: change.value().to_owned() }),
+            _ => out.push(Segment {
+                op,
+                text: change.value().to_owned(),
+            }),
         }
     }
     out
@@ -225,10 +268,18 @@ impl CatalogDiff {
         let mut out = String::new();
         let s = &self.summary;
         let _ = writeln!(out, "Changes from {} to {}", self.from, self.to);
-        let _ = writeln!(out, "added {}, removed {}, changed {}, moved {}", s.added, s.removed, s.changed, s.moved);
+        let _ = writeln!(
+            out,
+            "added {}, removed {}, changed {}, moved {}",
+            s.added, s.removed, s.changed, s.moved
+        );
         for e in &self.entries {
             let _ = writeln!(out);
-            let renamed = e.previous_id.as_ref().map(|p| format!(" (was {p})")).unwrap_or_default();
+            let renamed = e
+                .previous_id
+                .as_ref()
+                .map(|p| format!(" (was {p})"))
+                .unwrap_or_default();
             let _ = writeln!(out, "{:<8} {} {}{}", e.change.as_str(), e.label, e.title, renamed);
             if let (Some(from), Some(to)) = (&e.moved_from, &e.moved_to) {
                 let _ = writeln!(out, "  position: {from} -> {to}");
@@ -252,9 +303,7 @@ impl CatalogDiff {
     /// A self-contained HTML page (no scripts, inline styles only in a
     /// `<style>` block), for sharing outside the app.
     pub fn to_html(&self) -> String {
-        let mut out = String::from(
-            "<!doctype html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\">\n<title>",
-        );
+        let mut out = String::from("<!doctype html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\">\n<title>");
         let _ = write!(out, "{} → {}", esc(&self.from), esc(&self.to));
         out.push_str(
             "</title>\n<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto}ins{background:#d4f7d4;text-decoration:none}del{background:#fbd3d3}.kind{font-weight:bold;text-transform:uppercase;font-size:.8rem}section{border-top:1px solid #ccc;padding:.5rem 0}</style>\n</head><body>\n",

@@ -35,7 +35,13 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     fn new(file: &str, line: Option<u64>, code: &'static str, message: String, hint: impl Into<String>) -> Self {
-        Diagnostic { file: file.to_owned(), line, code, message, hint: hint.into() }
+        Diagnostic {
+            file: file.to_owned(),
+            line,
+            code,
+            message,
+            hint: hint.into(),
+        }
     }
 }
 
@@ -82,10 +88,7 @@ struct Schemas {
 struct EmbeddedSchemas;
 
 impl jsonschema::Retrieve for EmbeddedSchemas {
-    fn retrieve(
-        &self,
-        uri: &jsonschema::Uri<String>,
-    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+    fn retrieve(&self, uri: &jsonschema::Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         if uri.as_str().trim_end_matches('#') == CATALOG_SCHEMA_URI {
             Ok(serde_json::from_str(CATALOG_SCHEMA_JSON)?)
         } else {
@@ -99,7 +102,10 @@ static SCHEMAS: LazyLock<Result<Schemas, String>> = LazyLock::new(|| {
     let mapping: Value = serde_json::from_str(MAPPING_SCHEMA_JSON).map_err(|e| e.to_string())?;
     Ok(Schemas {
         catalog: jsonschema::options().build(&catalog).map_err(|e| e.to_string())?,
-        mapping: jsonschema::options().with_retriever(EmbeddedSchemas).build(&mapping).map_err(|e| e.to_string())?,
+        mapping: jsonschema::options()
+            .with_retriever(EmbeddedSchemas)
+            .build(&mapping)
+            .map_err(|e| e.to_string())?,
     })
 });
 
@@ -126,7 +132,10 @@ impl Lines {
     /// The line of a top-level key, for errors that are not inside a node.
     fn top_key(&self, key: &str) -> Option<u64> {
         let prefix = format!("{key}:");
-        self.source.lines().position(|l| l.starts_with(&prefix)).map(|i| i as u64 + 1)
+        self.source
+            .lines()
+            .position(|l| l.starts_with(&prefix))
+            .map(|i| i as u64 + 1)
     }
 
     /// The best line for a JSON pointer such as `/nodes/12/title/nb`.
@@ -178,13 +187,26 @@ fn parse_with_lines(name: &str, bytes: &[u8]) -> Result<(Document, Lines), Vec<D
     };
     let value: Value = serde_saphyr::from_str(source).map_err(|e| {
         let line = e.location().map(|l| l.line());
-        err(line, "yaml", first_line(&e.to_string()), "check indentation and quote strings that contain ': ' or start with '#', '*', '&' or '-'")
+        err(
+            line,
+            "yaml",
+            first_line(&e.to_string()),
+            "check indentation and quote strings that contain ': ' or start with '#', '*', '&' or '-'",
+        )
     })?;
-    let lines = Lines { items: item_lines(source), source: source.to_owned() };
+    let lines = Lines {
+        items: item_lines(source),
+        source: source.to_owned(),
+    };
     let schema = value.get("schema").and_then(Value::as_str).unwrap_or_default();
-    let schemas = SCHEMAS
-        .as_ref()
-        .map_err(|e| err(None, "internal", format!("built-in schema does not compile: {e}"), "report this as a bug"))?;
+    let schemas = SCHEMAS.as_ref().map_err(|e| {
+        err(
+            None,
+            "internal",
+            format!("built-in schema does not compile: {e}"),
+            "report this as a bug",
+        )
+    })?;
     let (validator, is_catalog) = match schema {
         CATALOG_SCHEMA => (&schemas.catalog, true),
         MAPPING_SCHEMA => (&schemas.mapping, false),
@@ -206,7 +228,11 @@ fn parse_with_lines(name: &str, bytes: &[u8]) -> Result<(Document, Lines), Vec<D
         .map(|e| {
             let pointer = e.instance_path().to_string();
             let message = first_line(&e.to_string());
-            let at = if pointer.is_empty() { "the document".to_owned() } else { format!("`{pointer}`") };
+            let at = if pointer.is_empty() {
+                "the document".to_owned()
+            } else {
+                format!("`{pointer}`")
+            };
             Diagnostic::new(
                 name,
                 lines.pointer(&pointer),
@@ -220,15 +246,35 @@ fn parse_with_lines(name: &str, bytes: &[u8]) -> Result<(Document, Lines), Vec<D
         return Err(schema_errors);
     }
     if is_catalog {
-        let catalog: Catalog = serde_json::from_value(value)
-            .map_err(|e| err(None, "internal", format!("schema-valid file does not fit the model: {e}"), "report this as a bug"))?;
+        let catalog: Catalog = serde_json::from_value(value).map_err(|e| {
+            err(
+                None,
+                "internal",
+                format!("schema-valid file does not fit the model: {e}"),
+                "report this as a bug",
+            )
+        })?;
         let problems = check_catalog(name, &catalog, &lines);
-        if problems.is_empty() { Ok((Document::Catalog(catalog), lines)) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok((Document::Catalog(catalog), lines))
+        } else {
+            Err(problems)
+        }
     } else {
-        let mapping: Mapping = serde_json::from_value(value)
-            .map_err(|e| err(None, "internal", format!("schema-valid file does not fit the model: {e}"), "report this as a bug"))?;
+        let mapping: Mapping = serde_json::from_value(value).map_err(|e| {
+            err(
+                None,
+                "internal",
+                format!("schema-valid file does not fit the model: {e}"),
+                "report this as a bug",
+            )
+        })?;
         let problems = check_mapping_entries(name, &mapping, &lines);
-        if problems.is_empty() { Ok((Document::Mapping(mapping), lines)) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok((Document::Mapping(mapping), lines))
+        } else {
+            Err(problems)
+        }
     }
 }
 
@@ -244,7 +290,9 @@ fn first_line(s: &str) -> String {
 fn schema_hint(pointer: &str, message: &str) -> String {
     if pointer.starts_with("/entries/") && message.contains("is not allowed") {
         "a `gap` entry names only `to` (nothing in `from` covers it); other relations need `from` and `to`".into()
-    } else if message.contains("is not of type \"string\"") && (pointer.ends_with("/version") || pointer.ends_with("/id")) {
+    } else if message.contains("is not of type \"string\"")
+        && (pointer.ends_with("/version") || pointer.ends_with("/id"))
+    {
         "quote the value, e.g. version: \"6.0\"; YAML reads 6.0 as a number".into()
     } else if message.contains("is a required property") {
         "add the missing field; see catalog/EXAMPLE.md for a complete node".into()
@@ -273,7 +321,10 @@ fn check_catalog(file: &str, catalog: &Catalog, lines: &Lines) -> Vec<Diagnostic
                 lines.item(i),
                 "duplicate-id",
                 format!("node id `{}` is used twice", node.id),
-                format!("first used on line {}; ids must be unique within a catalogue", fmt_line(lines.item(first))),
+                format!(
+                    "first used on line {}; ids must be unique within a catalogue",
+                    fmt_line(lines.item(first))
+                ),
             ));
         } else {
             first_seen.insert(&node.id, i);
@@ -295,7 +346,12 @@ fn check_catalog(file: &str, catalog: &Catalog, lines: &Lines) -> Vec<Diagnostic
                         file,
                         line,
                         "bad-nesting",
-                        format!("{} `{}` sits under {} `{parent}`", node.kind.as_str(), node.id, catalog.nodes[p].kind.as_str()),
+                        format!(
+                            "{} `{}` sits under {} `{parent}`",
+                            node.kind.as_str(),
+                            node.id,
+                            catalog.nodes[p].kind.as_str()
+                        ),
                         "chapters and sections cannot sit under a requirement",
                     ))
                 }
@@ -319,7 +375,10 @@ fn check_catalog(file: &str, catalog: &Catalog, lines: &Lines) -> Vec<Diagnostic
                     file,
                     line,
                     "replaces-live-id",
-                    format!("node `{}` replaces `{old}`, but `{old}` is still in this catalogue", node.id),
+                    format!(
+                        "node `{}` replaces `{old}`, but `{old}` is still in this catalogue",
+                        node.id
+                    ),
                     "`replaces` lists ids from earlier versions that are gone now",
                 ));
             }
@@ -391,7 +450,11 @@ fn parent_cycles(file: &str, catalog: &Catalog, lines: &Lines) -> Vec<Diagnostic
                         file,
                         lines.item(first),
                         "cycle",
-                        format!("parent cycle: {} → {}", ids.join(" → "), ids.first().copied().unwrap_or_default()),
+                        format!(
+                            "parent cycle: {} → {}",
+                            ids.join(" → "),
+                            ids.first().copied().unwrap_or_default()
+                        ),
                         "a node cannot be its own ancestor; fix one of the `parent` fields",
                     ));
                 }
@@ -417,8 +480,15 @@ fn check_mapping_entries(file: &str, mapping: &Mapping, lines: &Lines) -> Vec<Di
                 file,
                 lines.item(i),
                 "duplicate-entry",
-                format!("the pair {} → {} is mapped twice", entry.from.as_deref().unwrap_or("(gap)"), entry.to),
-                format!("first mapped on line {}; keep one entry per pair", fmt_line(lines.item(first))),
+                format!(
+                    "the pair {} → {} is mapped twice",
+                    entry.from.as_deref().unwrap_or("(gap)"),
+                    entry.to
+                ),
+                format!(
+                    "first mapped on line {}; keep one entry per pair",
+                    fmt_line(lines.item(first))
+                ),
             ));
         } else {
             seen.insert(key, i);
@@ -482,14 +552,21 @@ fn check_set(docs: &[(String, Document, Lines)]) -> Vec<Diagnostic> {
                         file,
                         lines.top_key(field),
                         "unknown-catalog",
-                        format!("mapping `{}` refers to catalogue {}, which is not loaded", m.id, reference.key()),
+                        format!(
+                            "mapping `{}` refers to catalogue {}, which is not loaded",
+                            m.id,
+                            reference.key()
+                        ),
                         "check the catalogue id and version, and that its file is in the folder",
                     ));
                 }
             }
         }
         for (i, entry) in m.entries.iter().enumerate() {
-            let ends = [("from", entry.from.as_deref(), &sides[0], &m.from), ("to", Some(entry.to.as_str()), &sides[1], &m.to)];
+            let ends = [
+                ("from", entry.from.as_deref(), &sides[0], &m.from),
+                ("to", Some(entry.to.as_str()), &sides[1], &m.to),
+            ];
             for (side, id, ids, reference) in ends {
                 if let (Some(id), Some(ids)) = (id, ids)
                     && !ids.contains(id)
@@ -509,7 +586,11 @@ fn check_set(docs: &[(String, Document, Lines)]) -> Vec<Diagnostic> {
         {
             let index = from.index();
             for (i, entry) in m.entries.iter().enumerate() {
-                if let Some(n) = entry.from.as_deref().and_then(|id| index.get(id)).map(|&i| &from.nodes[i])
+                if let Some(n) = entry
+                    .from
+                    .as_deref()
+                    .and_then(|id| index.get(id))
+                    .map(|&i| &from.nodes[i])
                     && n.kind == NodeKind::Guidance
                     && entry.relation == Relation::Equal
                 {
@@ -540,7 +621,13 @@ pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<CatalogSet, Vec<Diagnos
     for path in paths {
         let path = path.as_ref();
         let found = yaml_files(path).map_err(|e| {
-            vec![Diagnostic::new(&path.display().to_string(), None, "io", e.to_string(), "check that the path exists and can be read")]
+            vec![Diagnostic::new(
+                &path.display().to_string(),
+                None,
+                "io",
+                e.to_string(),
+                "check that the path exists and can be read",
+            )]
         })?;
         files.extend(found);
     }
@@ -561,7 +648,13 @@ pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<CatalogSet, Vec<Diagnos
         let bytes = match std::fs::read(&file) {
             Ok(b) => b,
             Err(e) => {
-                problems.push(Diagnostic::new(&name, None, "io", e.to_string(), "check file permissions"));
+                problems.push(Diagnostic::new(
+                    &name,
+                    None,
+                    "io",
+                    e.to_string(),
+                    "check file permissions",
+                ));
                 continue;
             }
         };
@@ -604,7 +697,10 @@ fn yaml_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
         return Ok(vec![path.to_path_buf()]);
     }
     if !path.is_dir() {
-        return Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("{} does not exist", path.display())));
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("{} does not exist", path.display()),
+        ));
     }
     let mut out = Vec::new();
     let mut dirs = vec![path.to_path_buf()];

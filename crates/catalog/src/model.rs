@@ -58,9 +58,15 @@ impl NodeKind {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Chapter, Self::Section, Self::Requirement, Self::Recommendation, Self::Guidance]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            Self::Chapter,
+            Self::Section,
+            Self::Requirement,
+            Self::Recommendation,
+            Self::Guidance,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 
     /// Requirements and recommendations are what an enterprise answers for.
@@ -263,8 +269,10 @@ impl Catalog {
         }
         let mut seen = vec![false; self.nodes.len()];
         let mut out = Vec::with_capacity(self.nodes.len());
-        let mut stack: Vec<(usize, usize)> =
-            children.get(&None).map(|v| v.iter().rev().map(|&i| (i, 0)).collect()).unwrap_or_default();
+        let mut stack: Vec<(usize, usize)> = children
+            .get(&None)
+            .map(|v| v.iter().rev().map(|&i| (i, 0)).collect())
+            .unwrap_or_default();
         while let Some((i, depth)) = stack.pop() {
             if std::mem::replace(&mut seen[i], true) {
                 continue;
