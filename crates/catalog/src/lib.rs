@@ -10,14 +10,18 @@
 //! files a caller names ([`load_path`]).
 
 pub mod applies;
+pub mod ciso;
 pub mod diff;
 pub mod load;
 pub mod model;
+pub mod oscal;
 
 pub use applies::{Exclusion, Filtered, Profile, exclusions, filter};
+pub use ciso::from_ciso_assistant;
 pub use diff::{CatalogDiff, ChangeKind, DiffEntry, FieldChange, diff};
 pub use load::{CatalogSet, Diagnostic, Document, load_path, load_paths, parse_catalog, parse_document};
 pub use model::{
     Applicability, Catalog, CatalogRef, CatalogStatus, LocalText, Mapping, MappingEntry, Node, NodeKind, Question,
     Reference, ReferenceKind, Relation,
 };
+pub use oscal::{from_oscal, to_oscal};

@@ -692,6 +692,47 @@ pub fn parse_catalog(name: &str, bytes: &[u8]) -> Result<Catalog, Vec<Diagnostic
     }
 }
 
+/// The checks a catalogue file gets (JSON Schema, then the semantic
+/// checks), for a catalogue built in memory such as an import. The
+/// diagnostics carry no line; `name` names the source in them.
+pub fn check(name: &str, catalog: &Catalog) -> Vec<Diagnostic> {
+    let internal = |message: String| vec![Diagnostic::new(name, None, "internal", message, "report this as a bug")];
+    let value = match serde_json::to_value(catalog) {
+        Ok(value) => value,
+        Err(e) => return internal(format!("catalogue does not serialise: {e}")),
+    };
+    let schemas = match SCHEMAS.as_ref() {
+        Ok(schemas) => schemas,
+        Err(e) => return internal(format!("built-in schema does not compile: {e}")),
+    };
+    let schema_errors: Vec<Diagnostic> = schemas
+        .catalog
+        .iter_errors(&value)
+        .map(|e| {
+            let pointer = e.instance_path().to_string();
+            let message = first_line(&e.to_string());
+            Diagnostic::new(
+                name,
+                None,
+                "schema",
+                format!("`{pointer}`: {message}"),
+                schema_hint(&pointer, &message),
+            )
+        })
+        .collect();
+    if !schema_errors.is_empty() {
+        return schema_errors;
+    }
+    check_catalog(
+        name,
+        catalog,
+        &Lines {
+            items: Vec::new(),
+            source: String::new(),
+        },
+    )
+}
+
 fn yaml_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
     if path.is_file() {
         return Ok(vec![path.to_path_buf()]);
