@@ -1,0 +1,87 @@
+//! Documents from domain data: the full catalogue document in Word
+//! (`.docx`), a spreadsheet of its requirements (`.xlsx`) and a printable
+//! HTML page.
+//!
+//! Architecture invariant: no SQL, no HTTP, no files. Every function takes
+//! data and returns bytes or a string; callers decide where they go.
+//!
+//! - [`catalog_docx`]: title page, a table-of-contents field that Word and
+//!   LibreOffice fill in, the tree with real Heading 1–3 styles and every
+//!   requirement as a block (kind, text, applicability, references, and a
+//!   marker on what is not verified against the source).
+//! - [`catalog_xlsx`]: one row per requirement, recommendation and guidance
+//!   node, with a kind column to filter on.
+//! - [`catalog_html`]: one self-contained page with print CSS, no scripts.
+//!
+//! The `*_on` variants take the "generated" date instead of today's, for
+//! reproducible output.
+
+mod docx;
+mod html;
+mod labels;
+mod view;
+mod xlsx;
+
+pub use docx::{catalog_docx, catalog_docx_on};
+pub use html::{catalog_html, catalog_html_on};
+pub use xlsx::{catalog_xlsx, catalog_xlsx_on};
+
+/// The language a document is written in. Texts without an English version
+/// fall back to bokmål.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    Nb,
+    En,
+}
+
+impl Lang {
+    /// "nb" or "en"; anything else is `None`.
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "nb" => Some(Lang::Nb),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Nb => "nb",
+            Lang::En => "en",
+        }
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("could not write the .docx: {0}")]
+    Docx(String),
+    #[error("could not write the .xlsx: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+}
+
+/// Today's date in the local time zone, shown as "generated".
+fn today() -> jiff::civil::Date {
+    jiff::Zoned::now().date()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lang_round_trip() {
+        for lang in [Lang::Nb, Lang::En] {
+            assert_eq!(Lang::parse(lang.as_str()), Some(lang));
+        }
+        assert_eq!(Lang::parse("nn"), None);
+        assert_eq!(Lang::parse("EN"), None);
+    }
+}
