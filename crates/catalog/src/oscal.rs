@@ -45,63 +45,9 @@ const WRAPPER_CLASS: &str = "etterlev-controls";
 
 // ---------------------------------------------------------------- helpers
 
-/// SHA-1, for name-based (version 5) UUIDs. Not used for security.
-fn sha1(data: &[u8]) -> [u8; 20] {
-    let mut h: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
-    let mut message = data.to_vec();
-    let bit_len = (data.len() as u64).wrapping_mul(8);
-    message.push(0x80);
-    while message.len() % 64 != 56 {
-        message.push(0);
-    }
-    message.extend_from_slice(&bit_len.to_be_bytes());
-    for chunk in message.chunks_exact(64) {
-        let mut w = [0u32; 80];
-        for (i, word) in chunk.chunks_exact(4).enumerate() {
-            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
-        }
-        for i in 16..80 {
-            w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
-        }
-        let [mut a, mut b, mut c, mut d, mut e] = h;
-        for (i, &word) in w.iter().enumerate() {
-            let (f, k) = match i {
-                0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
-                20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
-                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
-                _ => (b ^ c ^ d, 0xCA62_C1D6),
-            };
-            let temp = a
-                .rotate_left(5)
-                .wrapping_add(f)
-                .wrapping_add(e)
-                .wrapping_add(k)
-                .wrapping_add(word);
-            e = d;
-            d = c;
-            c = b.rotate_left(30);
-            b = a;
-            a = temp;
-        }
-        for (x, y) in h.iter_mut().zip([a, b, c, d, e]) {
-            *x = x.wrapping_add(y);
-        }
-    }
-    let mut out = [0u8; 20];
-    for (i, word) in h.iter().enumerate() {
-        out[i * 4..i * 4 + 4].copy_from_slice(&word.to_be_bytes());
-    }
-    out
-}
-
 /// RFC 4122 version 5 UUID of `name` in `namespace`.
 fn uuid_v5(namespace: &Uuid, name: &str) -> Uuid {
-    let mut data = namespace.as_bytes().to_vec();
-    data.extend_from_slice(name.as_bytes());
-    let hash = sha1(&data);
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&hash[..16]);
-    uuid::Builder::from_sha1_bytes(bytes).into_uuid()
+    Uuid::new_v5(namespace, name.as_bytes())
 }
 
 /// The UUID of one thing in an export, e.g. `"normen@6.0"` or
@@ -1372,11 +1318,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sha1_and_uuid_v5_match_the_standard() {
-        assert_eq!(hex::encode(sha1(b"abc")), "a9993e364706816aba3e25717850c26c9cd0d89d");
-        assert_eq!(hex::encode(sha1(b"")), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
-        let long = vec![b'a'; 1_000];
-        assert_eq!(hex::encode(sha1(&long)), "291e9a6c66994949b57ba5e650361e98fc36b1ba");
+    fn uuid_v5_matches_the_standard() {
         // Python: uuid.uuid5(uuid.NAMESPACE_DNS, "python.org")
         assert_eq!(
             uuid_v5(&Uuid::NAMESPACE_DNS, "python.org").to_string(),
