@@ -8,6 +8,8 @@ use clap::{Args, Parser, Subcommand};
 use etterlev_core::{OrgNumber, Role, SizeClass, TenantKind};
 use etterlev_store::{Actor, NewTenant, NewUser, SetupPurpose, Store};
 
+mod catalog;
+
 #[derive(Parser)]
 #[command(
     name = "etterlev",
@@ -71,6 +73,9 @@ enum Command {
     Audit(AuditCmd),
     /// Print the current TOTP code of the demo administrator.
     DemoCode,
+    /// Requirement catalogues: check, diff, import, export (docx, xlsx, html, OSCAL).
+    #[command(subcommand)]
+    Catalog(catalog::CatalogCmd),
 }
 
 #[derive(Args)]
@@ -189,6 +194,7 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => serve(args).await,
+        Command::Catalog(cmd) => catalog::run(cmd).await,
         Command::Migrate { db } => {
             let store = open(&db).await?;
             println!("migrations applied ({})", store.backend_name());

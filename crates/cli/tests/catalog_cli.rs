@@ -1,0 +1,158 @@
+//! `etterlev catalog …` run as a real process on the shipped catalogue and
+//! on broken fixtures.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_etterlev");
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(repo())
+        .env_remove("ETTERLEV_DB")
+        .output()
+        .expect("spawn etterlev")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn check_passes_on_the_shipped_catalogue() {
+    let o = run(&["catalog", "check", "catalog"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("no errors"), "{}", text(&o));
+}
+
+#[test]
+fn check_reports_file_line_and_hint_and_exits_1() {
+    let o = run(&[
+        "catalog",
+        "check",
+        "crates/catalog/tests/fixtures/valid",
+        "crates/catalog/tests/fixtures/broken/duplicate-id.yaml",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains("broken/duplicate-id.yaml:14: error[duplicate-id]"),
+        "{out}"
+    );
+    assert!(out.contains("hint: first used on line 13"), "{out}");
+    let o = run(&[
+        "catalog",
+        "check",
+        "--format",
+        "json",
+        "crates/catalog/tests/fixtures/broken/cycle.yaml",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json on stdout");
+    assert_eq!(json["errors"][0]["code"], "cycle");
+    assert_eq!(json["errors"][0]["line"], 13);
+}
+
+#[test]
+fn check_of_a_missing_path_is_a_clear_error() {
+    let o = run(&["catalog", "check", "no/such/folder"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("does not exist"), "{}", text(&o));
+}
+
+#[test]
+fn diff_in_three_formats() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let old = "crates/catalog/tests/fixtures/diff/demo-1.0.yaml";
+    let new = "crates/catalog/tests/fixtures/diff/demo-2.0.yaml";
+    let o = run(&["catalog", "diff", old, new]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(out.contains("added 1, removed 1, changed 1, moved 1"), "{out}");
+    let o = run(&["catalog", "diff", old, new, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(json["summary"]["moved"], 1);
+    let html = dir.path().join("diff.html");
+    let html_arg = html.to_str().expect("utf-8 path");
+    let o = run(&["catalog", "diff", old, new, "--format", "html", "--out", html_arg]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        std::fs::read_to_string(&html)
+            .expect("html written")
+            .contains("<del>Ledelsen</del>")
+    );
+    // An existing output file is not overwritten without --force.
+    let o = run(&["catalog", "diff", old, new, "--format", "html", "--out", html_arg]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("--force"), "{}", text(&o));
+}
+
+#[test]
+fn export_writes_every_format() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (format, magic) in [
+        ("docx", &b"PK"[..]),
+        ("xlsx", b"PK"),
+        ("html", b"<!"),
+        ("oscal", b"{"),
+        ("json", b"{"),
+    ] {
+        let out = dir.path().join(format!("normen.{format}"));
+        let o = run(&[
+            "catalog",
+            "export",
+            "--format",
+            format,
+            "--catalog",
+            "normen",
+            "--out",
+            out.to_str().expect("path"),
+        ]);
+        assert!(o.status.success(), "{format}: {}", text(&o));
+        let bytes = std::fs::read(&out).expect("written");
+        assert!(bytes.starts_with(magic), "{format} starts with {magic:?}");
+    }
+    let o = run(&[
+        "catalog",
+        "export",
+        "--format",
+        "docx",
+        "--catalog",
+        "nope",
+        "--out",
+        "/tmp/x.docx",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("known: "), "{}", text(&o));
+}
+
+#[test]
+fn import_is_all_or_nothing_and_idempotent() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite:{}", dir.path().join("t.db").display());
+    let o = run(&["catalog", "import", "catalog", "--db", &db]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("imported  normen@"), "{}", text(&o));
+    let o = run(&["catalog", "import", "catalog", "--db", &db]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("0 catalogue version(s) imported"), "{}", text(&o));
+    // A broken set is refused before the database is touched.
+    let o = run(&[
+        "catalog",
+        "import",
+        "crates/catalog/tests/fixtures/broken/cycle.yaml",
+        "--db",
+        &db,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("cycle"), "{}", text(&o));
+}
