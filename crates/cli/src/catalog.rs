@@ -151,7 +151,7 @@ fn check(paths: &[PathBuf], format: ReportFormat) -> ExitCode {
                     for c in &set.catalogs {
                         let unverified = c.nodes.iter().filter(|n| !n.verified).count();
                         println!(
-                            "ok  {:<28} {:>4} nodes, {:>4} requirements, {:>4} unverified",
+                            "ok  {:<32} {:>4} nodes, {:>4} requirements, {:>4} unverified",
                             c.key(),
                             c.nodes.len(),
                             c.assessable().count(),
@@ -168,7 +168,7 @@ fn check(paths: &[PathBuf], format: ReportFormat) -> ExitCode {
                         );
                     }
                     println!(
-                        "{} catalogues ({} requirements) and {} mappings: no errors",
+                        "{} catalogue(s) ({} requirements) and {} mapping(s): no errors",
                         set.catalogs.len(),
                         requirements,
                         set.mappings.len()

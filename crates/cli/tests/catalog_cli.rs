@@ -156,3 +156,54 @@ fn import_is_all_or_nothing_and_idempotent() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("cycle"), "{}", text(&o));
 }
+
+#[test]
+fn oscal_export_imports_back_and_ciso_assistant_libraries_import() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite:{}", dir.path().join("t.db").display());
+    let oscal = dir.path().join("nis2.json");
+    let o = run(&[
+        "catalog",
+        "export",
+        "--format",
+        "oscal",
+        "--catalog",
+        "nis2",
+        "--out",
+        oscal.to_str().expect("path"),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(&[
+        "catalog",
+        "import",
+        "--format",
+        "oscal",
+        oscal.to_str().expect("path"),
+        "--db",
+        &db,
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("imported  nis2@2022-2555"), "{}", text(&o));
+    let o = run(&[
+        "catalog",
+        "import",
+        "--format",
+        "ciso",
+        "crates/catalog/tests/fixtures/ciso/sample-framework.yaml",
+        "--db",
+        &db,
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("1 catalogue version(s) imported"), "{}", text(&o));
+    // Not an OSCAL document: refused with a message, nothing imported.
+    let o = run(&[
+        "catalog",
+        "import",
+        "--format",
+        "oscal",
+        "catalog/schema/catalog.schema.json",
+        "--db",
+        &db,
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+}
