@@ -13,6 +13,12 @@ pub enum StoreError {
     Conflict(String),
     #[error("{0}")]
     Invalid(String),
+    /// A catalogue version is immutable: this key exists with other content.
+    #[error("catalogue {key} already exists with different content; publish a new version")]
+    CatalogChanged { key: String },
+    /// A mapping is immutable like a catalogue version.
+    #[error("mapping {id} already exists with different content; give the changed mapping a new id")]
+    MappingChanged { id: String },
     #[error("could not connect to the database: {0}")]
     Connect(String),
     #[error("database migration failed: {0}")]

@@ -10,11 +10,13 @@
 //! - Every change writes its audit entry in the same transaction, so a change
 //!   without its entry (or the reverse) cannot be committed.
 
+mod catalog;
 mod error;
 mod model;
 mod store;
 mod tenant;
 
+pub use catalog::{CatalogStamp, ImportSummary, StoredCatalog};
 pub use error::{StoreError, StoreResult};
 pub use model::*;
 pub use store::{Backend, Store, now_ms, pg_options};
@@ -26,6 +28,7 @@ mod sqlite_q {
     type Conn = sqlx::SqliteConnection;
     const IS_SQLITE: bool = true;
     include!("queries.rs");
+    include!("queries_catalog.rs");
 }
 
 mod pg_q {
@@ -33,4 +36,5 @@ mod pg_q {
     type Conn = sqlx::PgConnection;
     const IS_SQLITE: bool = false;
     include!("queries.rs");
+    include!("queries_catalog.rs");
 }

@@ -11,6 +11,7 @@ mod support;
 
 mod accounts;
 mod audit;
+mod catalogs;
 mod concurrency;
 mod credentials;
 mod migrations;
