@@ -1,12 +1,15 @@
 //! The full catalogue document ("fulldokumentet") in Word format.
 //!
 //! Layout: a title page; a table-of-contents *field* (`TOC \o "1-3" \h`)
-//! marked dirty, with `updateFields` set in the settings, so Word (and
-//! LibreOffice on "Update all") fills it in; then the tree with the built-in
-//! Heading 1–3 styles, defined with outline levels so the navigation pane
-//! and the TOC work; each requirement, recommendation and guidance node as
-//! a block of ordinary paragraphs. Header: catalogue title and version;
-//! footer: "Page N of M". The title page has neither.
+//! whose result is already filled in with the headings, each linked to a
+//! `_Toc` bookmark on its heading, so readers that never update fields
+//! (LibreOffice, Word's protected view, converters) show the contents; the
+//! field is marked dirty, with `updateFields` set in the settings, so Word
+//! (and LibreOffice on "Update all") rebuilds it with page numbers. Then the
+//! tree with the built-in Heading 1–3 styles, defined with outline levels so
+//! the navigation pane and the TOC work; each requirement, recommendation
+//! and guidance node as a block of ordinary paragraphs. Header: catalogue
+//! title and version; footer: "Page N of M". The title page has neither.
 //!
 //! docx-rs cannot set `updateFields`, the text language or the core title,
 //! and stores parts uncompressed; the built package parts are patched and
@@ -15,8 +18,8 @@
 use std::io::Cursor;
 
 use docx_rs::{
-    AlignmentType, BreakType, Docx, FieldCharType, Footer, Header, Hyperlink, HyperlinkType, InstrText, InstrToC,
-    LineSpacing, NumPages, PageNum, Paragraph, Run, RunFonts, Style, StyleType,
+    AlignmentType, BreakType, Docx, FieldCharType, Footer, Header, Hyperlink, HyperlinkType, InstrPAGEREF, InstrText,
+    InstrToC, LineSpacing, NumPages, PageNum, Paragraph, Run, RunFonts, Style, StyleType, Tab, TabValueType,
 };
 use etterlev_catalog::{Catalog, Node, Reference};
 
@@ -25,6 +28,9 @@ use crate::{Lang, ReportError};
 
 const BLUE: &str = "1F3864";
 const GREY: &str = "595959";
+/// Width of the text column in twips: docx-rs's default page, A4 (11906)
+/// less 1701 margins each side.
+const TEXT_WIDTH: usize = 11906 - 2 * 1701;
 
 /// The catalogue as a `.docx`, generated today.
 pub fn catalog_docx(catalog: &Catalog, lang: Lang) -> Result<Vec<u8>, ReportError> {
@@ -113,9 +119,19 @@ pub fn catalog_docx_on(catalog: &Catalog, lang: Lang, generated: jiff::civil::Da
         docx = docx.add_paragraph(p);
     }
 
-    // Table of contents, on its own page. The field is built by hand (not
-    // docx-rs's TableOfContents) so the placeholder sits inside the field
-    // result, where Word replaces it on update.
+    // Table of contents, on its own page: a TOC field whose result is
+    // already filled in with one entry per heading (see `toc`).
+    let tree = catalog.tree_order();
+    let entries: Vec<TocEntry> = tree
+        .iter()
+        .filter(|(_, node)| node.kind.is_structural())
+        .enumerate()
+        .map(|(i, &(depth, node))| TocEntry {
+            level: heading_level(depth),
+            text: v.heading_text(node),
+            bookmark: toc_bookmark(i),
+        })
+        .collect();
     docx = docx
         .add_paragraph(
             Paragraph::new()
@@ -125,26 +141,29 @@ pub fn catalog_docx_on(catalog: &Catalog, lang: Lang, generated: jiff::civil::Da
         )
         .add_paragraph(
             Paragraph::new()
-                .add_run(
-                    Run::new()
-                        .add_field_char(FieldCharType::Begin, true)
-                        .add_instr_text(InstrText::TOC(InstrToC::new().heading_styles_range(1, 3).hyperlink()))
-                        .add_field_char(FieldCharType::Separate, false),
-                )
-                .add_run(Run::new().add_text(l.toc_placeholder).italic().color(GREY))
-                .add_run(Run::new().add_field_char(FieldCharType::End, false)),
+                .style("Meta")
+                .add_run(Run::new().add_text(l.toc_note).italic()),
         );
+    for p in toc(&entries) {
+        docx = docx.add_paragraph(p);
+    }
 
     // The tree. Every top-level heading starts a page; the first one also
-    // ends the table of contents page.
-    for (depth, node) in catalog.tree_order() {
-        if node.kind.is_structural() {
-            let level = heading_level(depth);
+    // ends the table of contents page. Each heading carries the bookmark its
+    // contents entry links to.
+    let mut next = 0;
+    for (_, node) in tree {
+        if node.kind.is_structural()
+            && let Some(entry) = entries.get(next)
+        {
+            next += 1;
             docx = docx.add_paragraph(
                 Paragraph::new()
-                    .style(&format!("Heading{level}"))
-                    .page_break_before(level == 1)
-                    .add_run(Run::new().add_text(v.heading_text(node))),
+                    .style(&format!("Heading{}", entry.level))
+                    .page_break_before(entry.level == 1)
+                    .add_bookmark_start(next, &entry.bookmark)
+                    .add_run(Run::new().add_text(&entry.text))
+                    .add_bookmark_end(next),
             );
             for p in structural(&v, node) {
                 docx = docx.add_paragraph(p);
@@ -189,6 +208,66 @@ fn deflate(stored: &[u8]) -> Result<Vec<u8>, std::io::Error> {
         writer.write_all(&buffer)?;
     }
     Ok(writer.finish()?.into_inner())
+}
+
+/// A heading as listed in the table of contents.
+struct TocEntry {
+    level: usize,
+    text: String,
+    bookmark: String,
+}
+
+/// The bookmark on the `i`th heading (0-based). Names starting with `_Toc`
+/// are the ones Word itself gives headings in a TOC: hidden in the bookmark
+/// list, and reused when the field is updated.
+fn toc_bookmark(i: usize) -> String {
+    format!("_Toc{:08}", i + 1)
+}
+
+/// The TOC field (`TOC \o "1-3" \h`) with its result already filled in, so
+/// the contents show in readers that do not update fields (LibreOffice,
+/// Word's protected view, converters): one paragraph per heading in the
+/// TOC 1–3 style, a hyperlink to the heading's bookmark holding the heading
+/// text, a tab and a `PAGEREF` field with no cached number (it has
+/// none to give before layout). The field stays dirty, so Word rebuilds
+/// it, with page numbers, when it updates fields.
+fn toc(entries: &[TocEntry]) -> Vec<Paragraph> {
+    let begin = Run::new()
+        .add_field_char(FieldCharType::Begin, true)
+        .add_instr_text(InstrText::TOC(InstrToC::new().heading_styles_range(1, 3).hyperlink()))
+        .add_field_char(FieldCharType::Separate, false);
+    let end = || Run::new().add_field_char(FieldCharType::End, false);
+    if entries.is_empty() {
+        return vec![Paragraph::new().add_run(begin).add_run(end())];
+    }
+    let last = entries.len() - 1;
+    let mut begin = Some(begin);
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let mut p = Paragraph::new().style(&format!("TOC{}", entry.level));
+            if let Some(begin) = begin.take() {
+                p = p.add_run(begin);
+            }
+            p = p.add_hyperlink(
+                Hyperlink::new(&entry.bookmark, HyperlinkType::Anchor)
+                    .add_run(Run::new().add_text(&entry.text))
+                    .add_run(Run::new().add_tab())
+                    .add_run(
+                        Run::new()
+                            .add_field_char(FieldCharType::Begin, false)
+                            .add_instr_text(InstrText::PAGEREF(InstrPAGEREF::new(&entry.bookmark).hyperlink()))
+                            .add_field_char(FieldCharType::Separate, false)
+                            .add_field_char(FieldCharType::End, false),
+                    ),
+            );
+            if i == last {
+                p = p.add_run(end());
+            }
+            p
+        })
+        .collect()
 }
 
 fn styles(docx: Docx) -> Docx {
@@ -239,6 +318,9 @@ fn styles(docx: Docx) -> Docx {
                 .color(BLUE)
                 .line_spacing(LineSpacing::new().after(240)),
         )
+        .add_style(toc_style(1))
+        .add_style(toc_style(2))
+        .add_style(toc_style(3))
         .add_style(
             Style::new("Meta", StyleType::Paragraph)
                 .name("Meta")
@@ -253,6 +335,28 @@ fn styles(docx: Docx) -> Docx {
                 .color("0563C1")
                 .underline("single"),
         )
+}
+
+/// Word's built-in "toc N" styles (which LibreOffice reads as "Contents N"):
+/// indented by level, page numbers at a right tab on the margin; chapters
+/// bold with some space above. No dot leader: until the field is updated
+/// there are no numbers for dots to lead to, and Word puts its own dotted
+/// tab on every entry when it rebuilds the list.
+fn toc_style(level: usize) -> Style {
+    let mut s = Style::new(format!("TOC{level}"), StyleType::Paragraph)
+        .name(format!("toc {level}"))
+        .based_on("Normal")
+        .next("Normal")
+        .ui_priority(39)
+        .indent(Some(220 * (level as i32 - 1)), None, None, None)
+        .line_spacing(LineSpacing::new().before(if level == 1 { 120 } else { 0 }).after(40));
+    if level == 1 {
+        s = s.bold();
+    }
+    s.paragraph_property = s
+        .paragraph_property
+        .add_tab(Tab::new().val(TabValueType::Right).pos(TEXT_WIDTH));
+    s
 }
 
 fn structural(v: &View<'_>, node: &Node) -> Vec<Paragraph> {

@@ -26,7 +26,7 @@ pub(crate) struct Labels {
     pub status_draft: &'static str,
     pub status_fixture: &'static str,
     pub contents: &'static str,
-    pub toc_placeholder: &'static str,
+    pub toc_note: &'static str,
     pub page: &'static str,
     pub page_of: &'static str,
 
@@ -85,7 +85,7 @@ static NB: Labels = Labels {
     status_draft: "Utkast: innholdet er ikke ferdig kontrollert. Det er kilden som gjelder.",
     status_fixture: "Testdata: dette dokumentet er laget for testing og er ikke en ekte katalog.",
     contents: "Innhold",
-    toc_placeholder: "Høyreklikk og oppdater feltet for å vise innholdsfortegnelsen.",
+    toc_note: "Sidetallene vises når feltet oppdateres (høyreklikk og velg «Oppdater felt»).",
     page: "Side",
     page_of: "av",
 
@@ -144,7 +144,7 @@ static EN: Labels = Labels {
     status_draft: "Draft: the content has not been fully checked. The source is what applies.",
     status_fixture: "Test data: this document was made for testing and is not a real catalogue.",
     contents: "Contents",
-    toc_placeholder: "Right-click and update field to show the table of contents.",
+    toc_note: "Page numbers appear when the field is updated (right-click and choose “Update Field”).",
     page: "Page",
     page_of: "of",
 

@@ -5,8 +5,9 @@
 //! Architecture invariant: no SQL, no HTTP, no files. Every function takes
 //! data and returns bytes or a string; callers decide where they go.
 //!
-//! - [`catalog_docx`]: title page, a table-of-contents field that Word and
-//!   LibreOffice fill in, the tree with real Heading 1–3 styles and every
+//! - [`catalog_docx`]: title page, a table-of-contents field that lists
+//!   the headings as written (Word and LibreOffice add page numbers when
+//!   they update it), the tree with real Heading 1–3 styles and every
 //!   requirement as a block (kind, text, applicability, references, and a
 //!   marker on what is not verified against the source).
 //! - [`catalog_xlsx`]: one row per requirement, recommendation and guidance
