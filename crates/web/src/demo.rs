@@ -1,9 +1,12 @@
 //! Demo data for `etterlev serve --demo`: two enterprises and one user per
-//! role, with a published password and TOTP secret. Never used without
-//! `--demo`, so no known password exists in a normal installation.
+//! role, with a published password and TOTP secret, and the catalogues of
+//! the repository's `catalog/` folder. Never used without `--demo`, so no
+//! known password exists in a normal installation.
+
+use std::path::{Path, PathBuf};
 
 use etterlev_core::{OrgNumber, Role, SizeClass, TenantKind};
-use etterlev_store::{Actor, NewTenant, NewUser, Store, StoreError};
+use etterlev_store::{Actor, ImportSummary, NewTenant, NewUser, Store, StoreError};
 
 /// The demo password of every demo user.
 pub const PASSWORD: &str = "Demo-passord-2026";
@@ -50,8 +53,75 @@ pub const USERS: &[DemoUser] = &[
     },
 ];
 
-/// Creates the demo data unless it exists. Returns true if it was created.
+/// Creates the demo data unless it exists, and imports the catalogues (see
+/// [`seed_catalogs`]). Returns true if the enterprises and users were created.
 pub async fn seed(store: &Store) -> Result<bool, StoreError> {
+    let created = seed_people(store).await?;
+    seed_catalogs(store, &catalog_dir()).await;
+    Ok(created)
+}
+
+/// Where the demo finds catalogues: `ETTERLEV_CATALOG_DIR`, else the
+/// repository's `catalog/` folder as it was when the binary was built.
+pub fn catalog_dir() -> PathBuf {
+    std::env::var_os("ETTERLEV_CATALOG_DIR")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog"))
+}
+
+/// Imports every catalogue and mapping under `dir` (already imported
+/// versions are left alone). Never fails the demo: a folder that is missing
+/// or does not load is logged with its diagnostics, and the demo goes on
+/// without catalogues.
+pub async fn seed_catalogs(store: &Store, dir: &Path) -> Option<ImportSummary> {
+    if !dir.is_dir() {
+        tracing::info!(dir = %dir.display(), "no catalogue folder; the demo starts without catalogues");
+        return None;
+    }
+    let path = dir.to_path_buf();
+    let loaded = tokio::task::spawn_blocking(move || etterlev_catalog::load_path(&path)).await;
+    let set = match loaded {
+        Ok(Ok(set)) => set,
+        Ok(Err(diagnostics)) => {
+            for d in &diagnostics {
+                tracing::warn!("{d}");
+            }
+            tracing::warn!(
+                dir = %dir.display(),
+                problems = diagnostics.len(),
+                "the catalogue folder does not load; the demo starts without catalogues"
+            );
+            return None;
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "loading the catalogue folder failed");
+            return None;
+        }
+    };
+    let actor = Actor {
+        user_id: None,
+        label: "demo".into(),
+    };
+    match store.import_catalog_set_as(&set, &actor, false).await {
+        Ok(summary) => {
+            tracing::info!(
+                added = summary.added.len(),
+                unchanged = summary.unchanged.len(),
+                mappings = summary.mappings,
+                "demo catalogues imported"
+            );
+            Some(summary)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, dir = %dir.display(), "demo catalogues not imported");
+            None
+        }
+    }
+}
+
+/// The demo enterprises and users only (what the test harness uses).
+pub async fn seed_people(store: &Store) -> Result<bool, StoreError> {
     let gp_org = OrgNumber::parse(GP_ORG).map_err(|e| StoreError::Invalid(e.to_string()))?;
     if store.tenant_by_org(&gp_org).await?.is_some() {
         return Ok(false);

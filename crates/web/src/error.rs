@@ -84,6 +84,9 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Forbidden => AppError::Forbidden,
             StoreError::Conflict(c) => AppError::Conflict(c),
+            e @ (StoreError::CatalogChanged { .. } | StoreError::MappingChanged { .. }) => {
+                AppError::Conflict(e.to_string())
+            }
             StoreError::Invalid(m) => AppError::BadRequest(m),
             other => AppError::Internal(other.to_string()),
         }

@@ -6,12 +6,14 @@
 //! roles) and render; they hold no business rules of their own.
 
 pub mod api;
+pub mod catalogs;
 pub mod demo;
 pub mod error;
 pub mod hashing;
 pub mod i18n;
 pub mod oidc;
 pub mod pages;
+pub mod search;
 pub mod session;
 
 mod csrf;
@@ -62,6 +64,8 @@ pub struct AppState {
     pub oidc: Option<Arc<oidc::Oidc>>,
     /// Where argon2 runs, bounded in threads and memory.
     pub hasher: Arc<hashing::HashPool>,
+    /// The catalogues and their search index, reloaded after imports.
+    pub catalogs: Arc<catalogs::Catalogs>,
 }
 
 impl AppState {
@@ -72,6 +76,7 @@ impl AppState {
             metrics: Arc::new(Metrics::new()),
             oidc: None,
             hasher: Arc::new(hashing::HashPool::for_this_machine()),
+            catalogs: Arc::new(catalogs::Catalogs::default()),
         }
     }
 }
@@ -152,6 +157,10 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let app = router(state.clone());
     spawn_housekeeping(state.store.clone());
+    // Load and index the catalogues now rather than on the first request.
+    if let Err(e) = state.catalogs.get(&state.store).await {
+        tracing::warn!(error = %e, "could not load the catalogues at start-up");
+    }
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await

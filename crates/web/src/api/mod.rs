@@ -20,6 +20,8 @@ use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
 
+pub mod catalog;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
@@ -33,6 +35,12 @@ pub fn router() -> Router<AppState> {
         )
         .route("/tenants/{tenant_id}/audit", get(audit))
         .route("/tenants/{tenant_id}/audit/{seq}", get(audit_entry))
+        .route("/catalogs", get(catalog::catalogs))
+        .route("/catalogs/search", get(catalog::search))
+        .route("/catalogs/diff", get(catalog::diff))
+        .route("/catalogs/{key}", get(catalog::catalog))
+        .route("/catalogs/{key}/requirements", get(catalog::requirements))
+        .route("/mappings/{id}", get(catalog::mapping))
         .fallback(|| async { ApiError::NotFound })
 }
 
@@ -103,13 +111,16 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Forbidden => ApiError::Forbidden,
             StoreError::Conflict(c) => ApiError::Conflict(c),
+            e @ (StoreError::CatalogChanged { .. } | StoreError::MappingChanged { .. }) => {
+                ApiError::Conflict(e.to_string())
+            }
             StoreError::Invalid(m) => ApiError::Unprocessable(m),
             other => ApiError::Internal(other.to_string()),
         }
     }
 }
 
-type ApiResult<T> = Result<T, ApiError>;
+pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
 // ------------------------------------------------------------------ extractors
 
@@ -513,10 +524,14 @@ impl utoipa::Modify for BearerAuth {
 #[openapi(
     info(title = "etterlev API", version = "1", description = "REST API of etterlev. All paths are relative to /api/v1."),
     servers((url = "/api/v1")),
-    paths(me, tenants, tenant, members, member, add_member, update_member, remove_member, audit, audit_entry),
-    components(schemas(ErrorBody, TenantDto, MembershipDto, MeDto, MemberDto, NewMemberDto, AddedMemberDto, RoleDto, AuditEntryDto)),
+    paths(me, tenants, tenant, members, member, add_member, update_member, remove_member, audit, audit_entry,
+        catalog::catalogs, catalog::catalog, catalog::requirements, catalog::search, catalog::diff, catalog::mapping),
+    components(schemas(ErrorBody, TenantDto, MembershipDto, MeDto, MemberDto, NewMemberDto, AddedMemberDto, RoleDto, AuditEntryDto,
+        catalog::TextDto, catalog::CatalogSummaryDto, catalog::RequirementDto, catalog::ReasonDto, catalog::ExcludedDto,
+        catalog::ProfileDto, catalog::ApplicabilityDto, catalog::HitDto, crate::search::SnippetPart)),
     modifiers(&BearerAuth),
-    tags((name = "accounts", description = "Tenants, members and the signed-in user"), (name = "audit", description = "The hash-chained audit log"))
+    tags((name = "accounts", description = "Tenants, members and the signed-in user"), (name = "audit", description = "The hash-chained audit log"),
+        (name = "catalogs", description = "Requirement catalogues (global reference data): versions, applicability, search, diffs and mappings"))
 )]
 pub struct ApiDoc;
 

@@ -38,6 +38,10 @@ pub const MODULES: &[(&str, &str)] = &[
 
 pub struct Tile {
     pub slug: &'static str,
+    /// Where the tile leads: the module's pages once built, else its
+    /// placeholder.
+    pub href: String,
+    pub ready: bool,
     pub code: &'static str,
     pub title: String,
     pub text: String,
@@ -60,6 +64,8 @@ async fn dashboard(State(_state): State<AppState>, auth: Auth) -> AppResult<Resp
         .iter()
         .map(|(slug, code)| Tile {
             slug,
+            href: built_module(slug).map_or_else(|| format!("/modules/{slug}"), str::to_string),
+            ready: built_module(slug).is_some(),
             code,
             title: tr.msg(&format!("module-{slug}")),
             text: tr.msg(&format!("module-{slug}-text")),
@@ -83,8 +89,19 @@ struct ModulePage {
     code: &'static str,
 }
 
+/// The start page of a module that is built, by slug.
+fn built_module(slug: &str) -> Option<&'static str> {
+    match slug {
+        "catalogue" => Some("/catalog"),
+        _ => None,
+    }
+}
+
 async fn module(auth: Auth, Path(slug): Path<String>) -> AppResult<Response> {
     let (slug, code) = MODULES.iter().find(|(s, _)| *s == slug).ok_or(AppError::NotFound)?;
+    if let Some(href) = built_module(slug) {
+        return Ok(Redirect::to(href).into_response());
+    }
     let l = Layout::for_user(&auth);
     let tr = l.tr;
     Ok(render(&ModulePage {

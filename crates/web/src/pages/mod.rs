@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod audit;
 mod auth;
+mod catalog;
 mod home;
 
 use askama::Template;
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(admin::router())
         .merge(audit::router())
+        .merge(catalog::router())
 }
 
 /// A tenant in the header's tenant switcher.

@@ -88,7 +88,9 @@ impl TestApp {
         pg_schema: Option<String>,
         customise: Option<Customise>,
     ) -> TestApp {
-        etterlev_web::demo::seed(&store).await.expect("seed demo data");
+        // Demo people only: catalogues are imported by the tests that need
+        // them (see `import_fixture_catalogs`), from small fixtures.
+        etterlev_web::demo::seed_people(&store).await.expect("seed demo data");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let base = format!("http://{addr}");
@@ -188,6 +190,20 @@ impl TestApp {
         .expect("reset totp step");
     }
 
+    /// Imports the fixture catalogues of `tests/fixtures/catalog` (two
+    /// versions of `fixdemo`, `fixother` and a mapping between them).
+    pub async fn import_fixture_catalogs(&self) -> etterlev_store::ImportSummary {
+        let dir = fixture_catalog_dir();
+        let set = etterlev_catalog::load_path(&dir).unwrap_or_else(|diags| {
+            let text: Vec<String> = diags.iter().map(ToString::to_string).collect();
+            panic!("fixture catalogues must load:\n{}", text.join("\n"))
+        });
+        self.store
+            .import_catalog_set(&set, None, false)
+            .await
+            .expect("import fixture catalogues")
+    }
+
     /// Creates a personal API token for a user directly in the store.
     pub async fn api_token(&self, email: &str) -> String {
         let user = self
@@ -242,6 +258,10 @@ impl Drop for TestApp {
             .join();
         }
     }
+}
+
+pub fn fixture_catalog_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/catalog")
 }
 
 pub fn extract_csrf(html: &str) -> String {

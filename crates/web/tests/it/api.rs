@@ -18,6 +18,12 @@ async fn openapi_document_describes_every_route() {
         "/tenants/{tenant_id}/members/{user_id}",
         "/tenants/{tenant_id}/audit",
         "/tenants/{tenant_id}/audit/{seq}",
+        "/catalogs",
+        "/catalogs/{key}",
+        "/catalogs/{key}/requirements",
+        "/catalogs/search",
+        "/catalogs/diff",
+        "/mappings/{id}",
     ] {
         assert!(paths.contains_key(p), "missing {p}");
     }

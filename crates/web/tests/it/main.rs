@@ -7,6 +7,7 @@ mod common;
 mod accounts;
 mod api;
 mod bad_input;
+mod catalog;
 mod isolation;
 mod security;
 mod smoke;
