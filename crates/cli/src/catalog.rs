@@ -245,12 +245,16 @@ async fn import(path: &Path, format: ImportFormat, replace: bool, db: &DbArgs) -
     for key in &summary.added {
         println!("imported  {key}");
     }
+    for key in &summary.replaced {
+        println!("replaced  {key}");
+    }
     for key in &summary.unchanged {
         println!("unchanged {key}");
     }
     println!(
-        "{} catalogue version(s) imported, {} unchanged, {} mapping(s) ({})",
+        "{} catalogue version(s) imported, {} replaced, {} unchanged, {} mapping(s) ({})",
         summary.added.len(),
+        summary.replaced.len(),
         summary.unchanged.len(),
         summary.mappings,
         store.backend_name()

@@ -1,6 +1,7 @@
 //! Browser test: a real headless Chromium, driven through chromedriver with
 //! fantoccini, signs in with password and TOTP, switches language, signs out,
-//! and uses the login form with the keyboard only.
+//! uses the login form with the keyboard only, and browses a catalogue with
+//! the applicability filter.
 //!
 //! Needs the Debian packages `chromium` and `chromium-driver`. Without
 //! chromedriver the test is skipped loudly, or fails under CI=true.
@@ -281,12 +282,78 @@ async fn keyboard_login(client: &Client, app: &TestApp) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Waits until the first element matching `css` has text starting with `prefix`.
+async fn wait_text_prefix(client: &Client, css: &str, prefix: &str) -> anyhow::Result<()> {
+    let deadline = Instant::now() + WAIT;
+    let mut last = String::new();
+    loop {
+        if let Ok(el) = client.find(Locator::Css(css)).await
+            && let Ok(text) = el.text().await
+        {
+            if text.trim().starts_with(prefix) {
+                return Ok(());
+            }
+            last = text;
+        }
+        if Instant::now() > deadline {
+            return Err(anyhow!("{css}: expected text starting {prefix:?}, last seen {last:?}"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A reader of the GP office opens a catalogue: the filter starts from the
+/// enterprise's own kind and size, changing it to a large hospital trust
+/// shows more requirements, a requirement opens, and search runs.
+async fn catalogue_browse_and_filter(client: &Client, app: &TestApp) -> anyhow::Result<()> {
+    app.import_fixture_catalogs().await;
+    client.delete_all_cookies().await?;
+    client.goto(&app.url("/login")).await?;
+    find(client, "#email")
+        .await?
+        .send_keys("leser@demo.etterlev.no")
+        .await?;
+    find(client, "#password").await?.send_keys(PASSWORD).await?;
+    find(client, "#login-submit").await?.click().await?;
+    wait_path(client, "/").await?;
+
+    client.goto(&app.url("/catalog/fixdemo@2.0")).await?;
+    wait_text_prefix(client, "#applies-count", "4 av 7 krav gjelder.").await?;
+    find(client, "details.filter > summary").await?.click().await?;
+    find(client, "#kind").await?.select_by_value("hospital_trust").await?;
+    find(client, "#size").await?.select_by_value("large").await?;
+    find(client, ".filter-form button[type=submit]").await?.click().await?;
+    wait_text_prefix(client, "#applies-count", "6 av 7 krav gjelder.").await?;
+    let url = client.current_url().await?;
+    ensure!(
+        url.query().is_some_and(|q| q.contains("kind=hospital_trust")),
+        "filter is in the URL: {url}"
+    );
+
+    find(client, "#tree li.node-requirement a").await?.click().await?;
+    let deadline = Instant::now() + WAIT;
+    while !client.current_url().await?.path().contains("/node/") {
+        ensure!(Instant::now() < deadline, "the requirement page did not open");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    client.goto(&app.url("/catalog/fixdemo@2.0")).await?;
+    let q = find(client, "#q").await?;
+    q.send_keys("tilgang").await?;
+    q.send_keys(&char::from(Key::Enter).to_string()).await?;
+    wait_path(client, "/catalog/search").await?;
+    Ok(())
+}
+
 async fn scenarios(client: &Client, driver_url: &str) -> anyhow::Result<()> {
     let app = TestApp::sqlite().await;
     login_language_logout(client, &app, driver_url)
         .await
         .context("login, language switch and logout")?;
     keyboard_login(client, &app).await.context("keyboard-only login")?;
+    catalogue_browse_and_filter(client, &app)
+        .await
+        .context("catalogue: filter, requirement page, search")?;
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use etterlev_catalog::diff::Segment;
 use etterlev_catalog::{
@@ -152,6 +152,14 @@ fn find_catalog<'a>(loaded: &'a Loaded, key: &str) -> AppResult<&'a Catalog> {
         return Err(AppError::NotFound);
     }
     loaded.catalog(key).ok_or(AppError::NotFound)
+}
+
+/// The newest version (by date) of a catalogue named by its bare id.
+fn newest_version<'a>(loaded: &'a Loaded, id: &str) -> Option<&'a Catalog> {
+    if !is_slug(id) || id.contains('@') {
+        return None;
+    }
+    loaded.versions_of(id).into_iter().max_by(|a, b| a.date.cmp(&b.date))
 }
 
 /// A select option or checkbox.
@@ -403,6 +411,14 @@ async fn tree(
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
     let loaded = loaded(&state).await?;
+    if let Some(newest) = newest_version(&loaded, &key) {
+        // `/catalog/normen` is the link people share: send it to the newest version.
+        let target = match query.as_deref() {
+            Some(q) if !q.is_empty() => format!("/catalog/{}?{q}", newest.key()),
+            _ => format!("/catalog/{}", newest.key()),
+        };
+        return Ok(axum::response::Redirect::to(&target).into_response());
+    }
     let catalog = find_catalog(&loaded, &key)?;
     let (profile, params) = profile_for(&auth, query.as_deref())?;
     let l = Layout::for_user(&auth);

@@ -166,6 +166,25 @@ async fn dashboard_tile_and_menu_lead_to_the_catalogue() {
 }
 
 #[tokio::test]
+async fn bare_catalogue_id_leads_to_the_newest_version() {
+    let app = TestApp::sqlite().await;
+    app.import_fixture_catalogs().await;
+    let c = app.login(READER).await;
+    let r = c
+        .get(app.url("/catalog/fixdemo?kind=gp_office"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/catalog/fixdemo@2.0?kind=gp_office")
+    );
+    let (status, _) = get(&c, &app, "/catalog/nosuchcatalogue").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
 async fn tree_page_snapshot() {
     let app = TestApp::sqlite().await;
     app.import_fixture_catalogs().await;
