@@ -4,6 +4,7 @@
 //! Clocks and identifiers are passed in, so every rule is a pure function that
 //! can be table- and property-tested.
 
+pub mod assessment;
 pub mod audit;
 pub mod orgnr;
 pub mod password;
@@ -11,6 +12,7 @@ pub mod role;
 pub mod tenant;
 pub mod text;
 
+pub use assessment::{ActionStatus, AnswerStatus, Maturity, Priority, Score, ScoredAnswer, Scores, WizardAnswer};
 pub use audit::{AuditRecord, ChainError, ChainHead, GENESIS_HASH, SYSTEM_CHAIN, verify_chain};
 pub use orgnr::{OrgNumber, OrgNumberError};
 pub use role::{Permission, Role};
