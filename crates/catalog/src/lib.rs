@@ -15,6 +15,7 @@ pub mod diff;
 pub mod load;
 pub mod model;
 pub mod oscal;
+pub mod wizard;
 
 pub use applies::{Exclusion, Filtered, Profile, exclusions, filter};
 pub use ciso::from_ciso_assistant;

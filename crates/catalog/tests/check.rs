@@ -266,3 +266,30 @@ fn gp_office_gets_fewer_normen_requirements_than_a_hospital_trust() {
         for_trust.applicable.len()
     );
 }
+
+/// The small-enterprise path for a GP office: about 30 plain-language
+/// questions from Normen, every one applicable to the office.
+#[test]
+fn wizard_for_a_gp_office_has_about_thirty_applicable_questions() {
+    let set = load_path(&real_catalog_dir()).unwrap_or_else(|d| panic!("{d:#?}"));
+    let normen = set.catalog("normen").expect("normen");
+    let gp = Profile::new(
+        TenantKind::GpOffice,
+        SizeClass::from_staff(5),
+        [Condition::ConnectedToHealthNetwork],
+    );
+    let questions = etterlev_catalog::wizard::questions(normen, &gp, etterlev_catalog::wizard::DEFAULT_LENGTH);
+    assert!((25..=30).contains(&questions.len()), "{} questions", questions.len());
+    for q in &questions {
+        assert!(
+            etterlev_catalog::exclusions(normen, q.node, &gp).is_empty(),
+            "{} applies",
+            q.node.id
+        );
+        assert!(
+            q.node.question.as_ref().and_then(|x| x.en.as_ref()).is_some(),
+            "{} has English",
+            q.node.id
+        );
+    }
+}
