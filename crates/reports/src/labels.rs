@@ -4,10 +4,11 @@
 //! kinds and size classes match the web app's (`crates/web/locales`).
 
 use etterlev_catalog::{CatalogStatus, NodeKind};
-use etterlev_core::{Condition, SizeClass, TenantKind};
+use etterlev_core::{ActionStatus, AnswerStatus, Condition, Maturity, Priority, SizeClass, TenantKind};
 
 use crate::Lang;
 
+#[allow(dead_code)] // TEMP: used by the management report (next commit)
 pub(crate) struct Labels {
     pub chapter: &'static str,
     pub section: &'static str,
@@ -64,6 +65,81 @@ pub(crate) struct Labels {
     pub sheet_nodes: &'static str,
     pub sheet_about: &'static str,
     pub catalog: &'static str,
+
+    // Assessment reports, charts and the answers spreadsheet.
+    pub lang: Lang,
+    pub chart_bars_title: &'static str,
+    pub chart_bars_desc: &'static str,
+    pub chart_heatmap_title: &'static str,
+    pub chart_heatmap_desc: &'static str,
+    pub chart_trend_title: &'static str,
+    pub chart_trend_desc: &'static str,
+    pub maturity_level: &'static str,
+    pub level: &'static str,
+    pub no_data: &'static str,
+    pub compliance: &'static str,
+    pub maturity: &'static str,
+
+    pub management_report: &'static str,
+    pub enterprise: &'static str,
+    pub assessment: &'static str,
+    pub period: &'static str,
+    pub summary: &'static str,
+    pub results: &'static str,
+    pub maturity_per_chapter: &'static str,
+    pub total: &'static str,
+    pub col_applicable: &'static str,
+    pub col_met: &'static str,
+    pub col_partly: &'static str,
+    pub col_not_applicable: &'static str,
+    pub col_compliance: &'static str,
+    pub col_maturity: &'static str,
+    pub col_assessment: &'static str,
+    pub col_requirement: &'static str,
+    pub col_status: &'static str,
+    pub col_owner: &'static str,
+    pub col_due: &'static str,
+    pub col_priority: &'static str,
+    pub col_action: &'static str,
+    pub col_deadline: &'static str,
+    pub col_name: &'static str,
+    pub col_link: &'static str,
+    pub gaps: &'static str,
+    pub gaps_intro: &'static str,
+    pub no_gaps: &'static str,
+    pub action_plan: &'static str,
+    pub action_plan_intro: &'static str,
+    pub no_actions: &'static str,
+    pub overdue: &'static str,
+    pub evidence: &'static str,
+    pub evidence_intro: &'static str,
+    pub no_evidence: &'static str,
+    pub about_figures: &'static str,
+    pub score_note: &'static str,
+    pub score_note_short: &'static str,
+    pub none_set: &'static str,
+
+    pub action_list: &'static str,
+    pub top_actions: &'static str,
+    pub no_open_actions: &'static str,
+    pub next_steps: &'static str,
+    pub next_steps_items: [&'static str; 4],
+    pub finish: &'static str,
+    pub put_in_place: &'static str,
+    pub why: &'static str,
+
+    pub sheet_answers: &'static str,
+    pub answers_help: &'static str,
+    pub col_node_id: &'static str,
+    pub col_label: &'static str,
+    pub col_maturity_level: &'static str,
+    pub col_due_date: &'static str,
+    pub col_comment: &'static str,
+    pub col_na_reason: &'static str,
+    pub status_input_title: &'static str,
+    pub status_error: &'static str,
+    pub maturity_input: &'static str,
+    pub date_input: &'static str,
 }
 
 static NB: Labels = Labels {
@@ -123,6 +199,91 @@ static NB: Labels = Labels {
     sheet_nodes: "Krav",
     sheet_about: "Om",
     catalog: "Katalog",
+
+    lang: Lang::Nb,
+    chart_bars_title: "Etterlevelse per kapittel",
+    chart_bars_desc: "Andelen av kravene som gjelder, som er innført eller verifisert.",
+    chart_heatmap_title: "Modenhet per kapittel",
+    chart_heatmap_desc: "Antall krav på hvert modenhetsnivå (0–5) i hvert kapittel.",
+    chart_trend_title: "Utvikling over tid",
+    chart_trend_desc: "Etterlevelse og modenhet i hver vurdering, eldste først.",
+    maturity_level: "Modenhetsnivå",
+    level: "nivå",
+    no_data: "Ingen data ennå.",
+    compliance: "Etterlevelse",
+    maturity: "Modenhet",
+
+    management_report: "Ledelsesrapport",
+    enterprise: "Virksomhet",
+    assessment: "Vurdering",
+    period: "Periode",
+    summary: "Sammendrag",
+    results: "Resultater",
+    maturity_per_chapter: "Modenhet per kapittel",
+    total: "Totalt",
+    col_applicable: "Gjelder",
+    col_met: "Oppfylt",
+    col_partly: "Delvis",
+    col_not_applicable: "Ikke relevant",
+    col_compliance: "Etterlevelse",
+    col_maturity: "Modenhet",
+    col_assessment: "Vurdering",
+    col_requirement: "Krav",
+    col_status: "Status",
+    col_owner: "Ansvarlig",
+    col_due: "Frist",
+    col_priority: "Prioritet",
+    col_action: "Tiltak",
+    col_deadline: "Frist",
+    col_name: "Navn",
+    col_link: "Lenke",
+    gaps: "Mangler",
+    gaps_intro: "Krav som ikke er startet eller bare delvis oppfylt, sortert etter prioritet (pasientsikkerhet først).",
+    no_gaps: "Ingen mangler er registrert.",
+    action_plan: "Tiltaksplan",
+    action_plan_intro: "Tiltakene som er planlagt, sortert etter prioritet og frist. Forsinkede tiltak er merket «Forsinket».",
+    no_actions: "Ingen tiltak er registrert.",
+    overdue: "Forsinket",
+    evidence: "Dokumentasjon",
+    evidence_intro: "Filer og lenker som viser hvordan kravene er oppfylt. SHA-256 er filens fingeravtrykk: den samme \
+                     filen gir alltid den samme verdien, så en kopi kan kontrolleres mot listen.",
+    no_evidence: "Ingen dokumentasjon er lastet opp.",
+    about_figures: "Om tallene",
+    score_note: "Tallene er etterlevs eget mål, ikke en offisiell poengsum fra Normen (Normen gir ingen poengsum). \
+                 Etterlevelse er andelen av kravene som gjelder, som er innført eller verifisert. Modenhet er \
+                 gjennomsnittlig modenhetsnivå (0–5) for kravene som gjelder, som andel av det høyeste nivået; krav \
+                 uten vurdert modenhet teller som nivå 0. Krav som er markert som ikke relevante, holdes utenfor begge.",
+    score_note_short: "Tallet er etterlevs eget mål, ikke en offisiell poengsum fra Normen.",
+    none_set: "–",
+
+    action_list: "Tiltaksliste",
+    top_actions: "Det viktigste å gjøre nå",
+    no_open_actions: "Dere har ingen åpne tiltak. Fortsett å holde rutinene ved like.",
+    next_steps: "Slik går dere videre",
+    next_steps_items: [
+        "Bestem hvem som har ansvaret for hvert tiltak, og sett en frist.",
+        "Begynn med tiltakene som gjelder pasientsikkerhet.",
+        "Ta vare på det som viser at tiltaket er gjort (rutiner, avtaler, logger), og last det opp som dokumentasjon.",
+        "Gå gjennom vurderingen på nytt minst én gang i året, og når noe endrer seg.",
+    ],
+    finish: "Gjør ferdig",
+    put_in_place: "Få på plass",
+    why: "Krav",
+
+    sheet_answers: "Svar",
+    answers_help: "Fyll ut status, modenhet, ansvarlig, frist, kommentar og begrunnelse. Ikke endre rad 2 \
+                   (kolonnenavnene) eller krav-ID-ene.",
+    col_node_id: "Krav-ID",
+    col_label: "Nummer",
+    col_maturity_level: "Modenhet (0–5)",
+    col_due_date: "Frist (ÅÅÅÅ-MM-DD)",
+    col_comment: "Kommentar",
+    col_na_reason: "Begrunnelse for ikke relevant",
+    status_input_title: "Velg status",
+    status_error: "Velg en status fra listen.",
+    maturity_input: "0 ikke på plass · 1 tilfeldig · 2 gjentakbart · 3 definert · 4 styrt og målt · 5 forbedres \
+                     kontinuerlig",
+    date_input: "Skriv datoen som ÅÅÅÅ-MM-DD, for eksempel 2026-03-31.",
 };
 
 static EN: Labels = Labels {
@@ -182,6 +343,92 @@ static EN: Labels = Labels {
     sheet_nodes: "Requirements",
     sheet_about: "About",
     catalog: "Catalogue",
+
+    lang: Lang::En,
+    chart_bars_title: "Compliance per chapter",
+    chart_bars_desc: "Share of the applicable requirements that are implemented or verified.",
+    chart_heatmap_title: "Maturity per chapter",
+    chart_heatmap_desc: "Number of requirements at each maturity level (0–5) in each chapter.",
+    chart_trend_title: "Trend over time",
+    chart_trend_desc: "Compliance and maturity in each assessment, oldest first.",
+    maturity_level: "Maturity level",
+    level: "level",
+    no_data: "No data yet.",
+    compliance: "Compliance",
+    maturity: "Maturity",
+
+    management_report: "Management report",
+    enterprise: "Enterprise",
+    assessment: "Assessment",
+    period: "Period",
+    summary: "Summary",
+    results: "Results",
+    maturity_per_chapter: "Maturity per chapter",
+    total: "Total",
+    col_applicable: "Applicable",
+    col_met: "Met",
+    col_partly: "Partly",
+    col_not_applicable: "Not applicable",
+    col_compliance: "Compliance",
+    col_maturity: "Maturity",
+    col_assessment: "Assessment",
+    col_requirement: "Requirement",
+    col_status: "Status",
+    col_owner: "Owner",
+    col_due: "Due",
+    col_priority: "Priority",
+    col_action: "Action",
+    col_deadline: "Deadline",
+    col_name: "Name",
+    col_link: "Link",
+    gaps: "Gaps",
+    gaps_intro: "Requirements not started or only partly met, by priority (patient safety first).",
+    no_gaps: "No gaps are recorded.",
+    action_plan: "Action plan",
+    action_plan_intro: "The planned actions, by priority and deadline. Overdue actions are marked “Overdue”.",
+    no_actions: "No actions are recorded.",
+    overdue: "Overdue",
+    evidence: "Evidence",
+    evidence_intro: "Files and links that show how the requirements are met. SHA-256 is the file's fingerprint: the \
+                     same file always gives the same value, so a copy can be checked against this list.",
+    no_evidence: "No evidence has been uploaded.",
+    about_figures: "About the figures",
+    score_note: "The figures are etterlev's own measure, not an official Normen score (Normen defines no score). \
+                 Compliance is the share of the applicable requirements that are implemented or verified. Maturity \
+                 is the mean maturity level (0–5) of the applicable requirements as a share of the top level; a \
+                 requirement without a maturity rating counts as level 0. Requirements marked not applicable are \
+                 left out of both.",
+    score_note_short: "The figure is etterlev's own measure, not an official Normen score.",
+    none_set: "–",
+
+    action_list: "Action list",
+    top_actions: "The most important things to do now",
+    no_open_actions: "You have no open actions. Keep your routines up to date.",
+    next_steps: "What to do next",
+    next_steps_items: [
+        "Decide who is responsible for each action, and set a deadline.",
+        "Start with the actions that concern patient safety.",
+        "Keep what shows an action is done (routines, agreements, logs) and upload it as evidence.",
+        "Go through the assessment again at least once a year, and whenever something changes.",
+    ],
+    finish: "Finish",
+    put_in_place: "Put in place",
+    why: "Requirement",
+
+    sheet_answers: "Answers",
+    answers_help: "Fill in status, maturity, owner, due date, comment and reason. Do not change row 2 (the column \
+                   names) or the requirement ids.",
+    col_node_id: "Requirement ID",
+    col_label: "Number",
+    col_maturity_level: "Maturity (0–5)",
+    col_due_date: "Due date (YYYY-MM-DD)",
+    col_comment: "Comment",
+    col_na_reason: "Reason if not applicable",
+    status_input_title: "Choose a status",
+    status_error: "Choose a status from the list.",
+    maturity_input: "0 not in place · 1 ad hoc · 2 repeatable · 3 defined · 4 managed and measured · 5 continuously \
+                     improved",
+    date_input: "Write the date as YYYY-MM-DD, for example 2026-03-31.",
 };
 
 pub(crate) fn labels(lang: Lang) -> &'static Labels {
@@ -269,6 +516,168 @@ pub(crate) fn condition(lang: Lang, condition: Condition) -> &'static str {
         Condition::VideoConsultations => ("Tilbyr videokonsultasjoner", "Offers video consultations"),
     };
     pick(lang, nb, en)
+}
+
+#[allow(dead_code)] // TEMP
+pub(crate) fn answer_status(lang: Lang, status: AnswerStatus) -> &'static str {
+    let (nb, en) = answer_status_names(status);
+    pick(lang, nb, en)
+}
+
+/// The status's name in bokmål and English (the answers spreadsheet
+/// accepts both, as well as the machine name).
+#[allow(dead_code)] // TEMP
+pub(crate) fn answer_status_names(status: AnswerStatus) -> (&'static str, &'static str) {
+    match status {
+        AnswerStatus::NotApplicable => ("Ikke relevant", "Not applicable"),
+        AnswerStatus::NotStarted => ("Ikke startet", "Not started"),
+        AnswerStatus::Partly => ("Delvis", "Partly"),
+        AnswerStatus::Implemented => ("Innført", "Implemented"),
+        AnswerStatus::Verified => ("Verifisert", "Verified"),
+    }
+}
+
+#[allow(dead_code)] // TEMP
+pub(crate) fn priority(lang: Lang, priority: Priority) -> &'static str {
+    let (nb, en) = match priority {
+        Priority::PatientSafety => ("Pasientsikkerhet", "Patient safety"),
+        Priority::High => ("Høy", "High"),
+        Priority::Medium => ("Middels", "Medium"),
+        Priority::Low => ("Lav", "Low"),
+    };
+    pick(lang, nb, en)
+}
+
+#[allow(dead_code)] // TEMP
+pub(crate) fn action_status(lang: Lang, status: ActionStatus) -> &'static str {
+    let (nb, en) = match status {
+        ActionStatus::Open => ("Åpen", "Open"),
+        ActionStatus::InProgress => ("Pågår", "In progress"),
+        ActionStatus::Done => ("Utført", "Done"),
+        ActionStatus::Cancelled => ("Avbrutt", "Cancelled"),
+    };
+    pick(lang, nb, en)
+}
+
+/// The short name of a maturity level (0–5).
+pub(crate) fn maturity_name(lang: Lang, level: Maturity) -> &'static str {
+    let (nb, en) = match level.level() {
+        0 => ("Ikke på plass", "Not in place"),
+        1 => ("Tilfeldig", "Ad hoc"),
+        2 => ("Gjentakbart", "Repeatable"),
+        3 => ("Definert", "Defined"),
+        4 => ("Styrt og målt", "Managed and measured"),
+        _ => ("Forbedres kontinuerlig", "Continuously improved"),
+    };
+    pick(lang, nb, en)
+}
+
+/// A share 0–100 rounded to a whole percent: "67 %" in bokmål, "67%" in
+/// English. Anything not finite shows as 0.
+pub(crate) fn percent(lang: Lang, value: f64) -> String {
+    let v = whole_percent(value);
+    match lang {
+        Lang::Nb => format!("{v}\u{a0}%"),
+        Lang::En => format!("{v}%"),
+    }
+}
+
+/// A share 0–100 as a whole number, clamped; not finite → 0.
+pub(crate) fn whole_percent(value: f64) -> u32 {
+    if value.is_finite() {
+        // In range after the clamp, so the cast is exact.
+        value.clamp(0.0, 100.0).round() as u32
+    } else {
+        0
+    }
+}
+
+/// The management report's summary paragraph.
+#[allow(dead_code)] // TEMP
+pub(crate) fn summary_text(lang: Lang, s: &SummaryFacts<'_>) -> String {
+    let compliance = percent(lang, s.compliance);
+    let maturity = percent(lang, s.maturity);
+    match lang {
+        Lang::Nb => {
+            let mut out = format!(
+                "{} oppfyller {} av {} krav som gjelder ({compliance}), og den gjennomsnittlige modenheten er \
+                 {maturity} av høyeste nivå. ",
+                s.tenant, s.met, s.applicable
+            );
+            out.push_str(&format!(
+                "{} krav er delvis oppfylt, og {} er markert som ikke relevante. ",
+                s.partly, s.not_applicable
+            ));
+            out.push_str(&format!(
+                "Det er registrert {} mangler og {} åpne tiltak, hvorav {} er forsinket.",
+                s.gaps, s.open_actions, s.overdue
+            ));
+            out
+        }
+        Lang::En => {
+            let mut out = format!(
+                "{} meets {} of {} applicable requirements ({compliance}), and the mean maturity is {maturity} of \
+                 the top level. ",
+                s.tenant, s.met, s.applicable
+            );
+            out.push_str(&format!(
+                "{} {} partly met, and {} {} marked not applicable. ",
+                s.partly,
+                if s.partly == 1 {
+                    "requirement is"
+                } else {
+                    "requirements are"
+                },
+                s.not_applicable,
+                if s.not_applicable == 1 { "is" } else { "are" },
+            ));
+            out.push_str(&format!(
+                "There {} {} {} and {} open {}, of which {} {} overdue.",
+                if s.gaps == 1 { "is" } else { "are" },
+                s.gaps,
+                if s.gaps == 1 { "gap" } else { "gaps" },
+                s.open_actions,
+                if s.open_actions == 1 { "action" } else { "actions" },
+                s.overdue,
+                if s.overdue == 1 { "is" } else { "are" },
+            ));
+            out
+        }
+    }
+}
+
+/// What the summary paragraph says.
+#[allow(dead_code)] // TEMP
+pub(crate) struct SummaryFacts<'a> {
+    pub tenant: &'a str,
+    pub met: u32,
+    pub applicable: u32,
+    pub partly: u32,
+    pub not_applicable: u32,
+    pub compliance: f64,
+    pub maturity: f64,
+    pub gaps: usize,
+    pub open_actions: usize,
+    pub overdue: usize,
+}
+
+/// The one-page action list's headline: where the enterprise stands.
+#[allow(dead_code)] // TEMP
+pub(crate) fn standing_text(lang: Lang, tenant: &str, met: u32, applicable: u32, compliance: f64) -> String {
+    let pct = percent(lang, compliance);
+    match lang {
+        Lang::Nb => format!("{tenant} oppfyller {met} av {applicable} krav som gjelder: {pct}."),
+        Lang::En => format!("{tenant} meets {met} of {applicable} applicable requirements: {pct}."),
+    }
+}
+
+/// "…and 4 more in the full action plan."
+#[allow(dead_code)] // TEMP
+pub(crate) fn more_actions(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Nb => format!("… og {n} tiltak til i den fullstendige tiltaksplanen."),
+        Lang::En => format!("… and {n} more in the full action plan."),
+    }
 }
 
 fn pick(lang: Lang, nb: &'static str, en: &'static str) -> &'static str {

@@ -16,15 +16,22 @@
 //!
 //! The `*_on` variants take the "generated" date instead of today's, for
 //! reproducible output.
+//!
+//! Self-assessment reports, from a [`ManagementReport`] the caller fills in:
+//! - [`charts`]: SVG charts (compliance per chapter, maturity heat map,
+//!   trend), accessible and script-free, for pages and the HTML report.
 
+pub mod charts;
 mod docx;
 mod html;
 mod labels;
+mod report;
 mod view;
 mod xlsx;
 
 pub use docx::{catalog_docx, catalog_docx_on};
 pub use html::{catalog_html, catalog_html_on};
+pub use report::{ActionRow, ChapterRow, EvidenceRow, GapRow, ManagementReport, TrendPoint};
 pub use xlsx::{catalog_xlsx, catalog_xlsx_on};
 
 /// The language a document is written in. Texts without an English version
