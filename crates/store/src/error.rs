@@ -1,5 +1,7 @@
 use etterlev_core::ChainError;
 
+use crate::assessment::ConflictWith;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The object does not exist, or exists in a tenant the caller may not see.
@@ -8,6 +10,12 @@ pub enum StoreError {
     NotFound,
     #[error("not allowed")]
     Forbidden,
+    /// Someone else saved this object after the caller read it: the caller's
+    /// `expected_version` is stale. Carries the object as stored now (see
+    /// [`ConflictWith`]); nothing was changed. (Not to be confused with
+    /// [`StoreError::Conflict`], a unique constraint.)
+    #[error("someone else saved this after you opened it")]
+    VersionConflict(Box<ConflictWith>),
     /// A named unique constraint was violated.
     #[error("already exists ({0})")]
     Conflict(String),

@@ -10,12 +10,17 @@
 //! - Every change writes its audit entry in the same transaction, so a change
 //!   without its entry (or the reverse) cannot be committed.
 
+mod assessment;
 mod catalog;
 mod error;
 mod model;
 mod store;
 mod tenant;
 
+pub use assessment::{
+    Action, ActionInput, Answer, AnswerInput, Assessment, AssessmentKind, AssessmentProfile, ConflictWith, Evidence,
+    EvidenceKind, NewAction, NewAssessment, is_date,
+};
 pub use catalog::{CatalogStamp, ImportSummary, StoredCatalog};
 pub use error::{StoreError, StoreResult};
 pub use model::*;
@@ -29,6 +34,7 @@ mod sqlite_q {
     const IS_SQLITE: bool = true;
     include!("queries.rs");
     include!("queries_catalog.rs");
+    include!("queries_assessment.rs");
 }
 
 mod pg_q {
@@ -37,4 +43,5 @@ mod pg_q {
     const IS_SQLITE: bool = false;
     include!("queries.rs");
     include!("queries_catalog.rs");
+    include!("queries_assessment.rs");
 }

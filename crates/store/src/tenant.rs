@@ -11,10 +11,10 @@ use crate::store::{Backend, Store, in_tx, with_conn};
 /// Made only by [`Store::scope`]; fields are private so it cannot be forged.
 #[derive(Debug, Clone)]
 pub struct TenantScope {
-    tenant_id: String,
+    pub(crate) tenant_id: String,
     user_id: String,
     role: Role,
-    actor: Actor,
+    pub(crate) actor: Actor,
 }
 
 impl TenantScope {
@@ -30,7 +30,7 @@ impl TenantScope {
     pub fn allows(&self, p: Permission) -> bool {
         self.role.allows(p)
     }
-    fn require(&self, p: Permission) -> StoreResult<()> {
+    pub(crate) fn require(&self, p: Permission) -> StoreResult<()> {
         if self.allows(p) {
             Ok(())
         } else {
@@ -111,8 +111,8 @@ pub struct SessionContext {
 
 /// The store seen from inside one tenant.
 pub struct TenantStore<'a> {
-    store: &'a Store,
-    scope: &'a TenantScope,
+    pub(crate) store: &'a Store,
+    pub(crate) scope: &'a TenantScope,
 }
 
 impl TenantStore<'_> {
