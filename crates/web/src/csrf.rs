@@ -128,12 +128,16 @@ async fn check_token(req: Request, token: &str, fresh: bool) -> Result<Request, 
             Err(refuse())
         };
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or("")
+        .to_string();
+    if content_type.starts_with("multipart/form-data") {
+        return check_multipart_token(req, &content_type, token).await;
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(AppError::BadRequest("unsupported content type".into()).into_response());
     }
     let (parts, body) = req.into_parts();
@@ -147,4 +151,121 @@ async fn check_token(req: Request, token: &str, fresh: bool) -> Result<Request, 
         return Err(refuse());
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// How much of a multipart body is read to find the token: the `_csrf` part
+/// must come first (browsers send fields in document order, so the hidden
+/// field goes first in the form), and it is short.
+const MULTIPART_PREFIX_MAX: usize = 4096;
+
+/// Uploads are `multipart/form-data`: the token is the first part, named
+/// `_csrf`. Only the start of the body is read here; the rest streams on to
+/// the handler untouched, so the upload's own size limit still applies.
+async fn check_multipart_token(req: Request, content_type: &str, token: &str) -> Result<Request, Response> {
+    use futures::StreamExt;
+    let refuse = || AppError::Forbidden.into_response();
+    let Some(boundary) = multipart_boundary(content_type) else {
+        return Err(AppError::BadRequest("multipart body without a boundary".into()).into_response());
+    };
+    let (parts, body) = req.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut prefix: Vec<u8> = Vec::new();
+    let found = loop {
+        match first_part_value(&prefix, &boundary) {
+            FirstPart::Value(v) => break Some(v.to_vec()),
+            FirstPart::Wrong => break None,
+            FirstPart::NeedMore if prefix.len() >= MULTIPART_PREFIX_MAX => break None,
+            FirstPart::NeedMore => match stream.next().await {
+                Some(Ok(chunk)) => prefix.extend_from_slice(&chunk),
+                Some(Err(_)) | None => break None,
+            },
+        }
+    };
+    if found.as_deref() != Some(token.as_bytes()) {
+        return Err(refuse());
+    }
+    let head = futures::stream::once(async move { Ok::<_, axum::Error>(axum::body::Bytes::from(prefix)) });
+    Ok(Request::from_parts(parts, Body::from_stream(head.chain(stream))))
+}
+
+fn multipart_boundary(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (k, v) = param.trim().split_once('=')?;
+        if !k.trim().eq_ignore_ascii_case("boundary") {
+            return None;
+        }
+        let v = v.trim().trim_matches('"');
+        (!v.is_empty() && v.len() <= 70).then(|| v.to_string())
+    })
+}
+
+enum FirstPart<'a> {
+    Value(&'a [u8]),
+    NeedMore,
+    /// The body does not start with a `_csrf` part.
+    Wrong,
+}
+
+/// The value of the first part of a multipart body if that part is the
+/// `_csrf` field.
+fn first_part_value<'a>(body: &'a [u8], boundary: &str) -> FirstPart<'a> {
+    let opening = format!("--{boundary}\r\n");
+    if body.len() < opening.len() {
+        return if opening.as_bytes().starts_with(body) {
+            FirstPart::NeedMore
+        } else {
+            FirstPart::Wrong
+        };
+    }
+    let Some(rest) = body.strip_prefix(opening.as_bytes()) else {
+        return FirstPart::Wrong;
+    };
+    let Some(headers_end) = find(rest, b"\r\n\r\n") else {
+        return FirstPart::NeedMore;
+    };
+    let headers = String::from_utf8_lossy(&rest[..headers_end]);
+    let is_csrf = headers.lines().any(|line| {
+        let lower = line.to_ascii_lowercase();
+        lower.starts_with("content-disposition:")
+            && lower.contains("form-data")
+            && line.split(';').skip(1).any(|p| p.trim() == "name=\"_csrf\"")
+    });
+    if !is_csrf {
+        return FirstPart::Wrong;
+    }
+    let value = &rest[headers_end + 4..];
+    let closing = format!("\r\n--{boundary}");
+    match find(value, closing.as_bytes()) {
+        Some(end) => FirstPart::Value(&value[..end]),
+        None => FirstPart::NeedMore,
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multipart_token_is_the_first_part() {
+        let b = "XyZ";
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\ntok123\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n%PDF";
+        assert!(matches!(first_part_value(body, b), FirstPart::Value(v) if v == b"tok123"));
+        for cut in [0, 3, 20, 50, 60] {
+            assert!(matches!(first_part_value(&body[..cut], b), FirstPart::NeedMore), "{cut}");
+        }
+        let other = b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc\r\n--XyZ";
+        assert!(matches!(first_part_value(other, b), FirstPart::Wrong));
+        let not_csrf = b"--XyZ\r\nContent-Disposition: form-data; name=\"_csrf2\"\r\n\r\nabc\r\n--XyZ";
+        assert!(matches!(first_part_value(not_csrf, b), FirstPart::Wrong));
+        assert!(matches!(first_part_value(b"garbage", b), FirstPart::Wrong));
+        assert_eq!(
+            multipart_boundary("multipart/form-data; boundary=\"abc\"").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(multipart_boundary("multipart/form-data"), None);
+    }
 }

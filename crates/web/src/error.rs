@@ -84,6 +84,11 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Forbidden => AppError::Forbidden,
             StoreError::Conflict(c) => AppError::Conflict(c),
+            // Pages that edit versioned objects handle this themselves (they
+            // show the stored object next to the user's input).
+            StoreError::VersionConflict(_) => {
+                AppError::Conflict("someone else saved a change in the meantime; reload the page".into())
+            }
             e @ (StoreError::CatalogChanged { .. } | StoreError::MappingChanged { .. }) => {
                 AppError::Conflict(e.to_string())
             }

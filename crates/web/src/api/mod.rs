@@ -20,6 +20,7 @@ use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
 
+pub mod actions;
 pub mod catalog;
 
 pub fn router() -> Router<AppState> {
@@ -41,6 +42,8 @@ pub fn router() -> Router<AppState> {
         .route("/catalogs/{key}", get(catalog::catalog))
         .route("/catalogs/{key}/requirements", get(catalog::requirements))
         .route("/mappings/{id}", get(catalog::mapping))
+        .route("/actions", get(actions::list).post(actions::create))
+        .route("/actions/{id}", get(actions::get_one).put(actions::update))
         .fallback(|| async { ApiError::NotFound })
 }
 
@@ -111,6 +114,9 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Forbidden => ApiError::Forbidden,
             StoreError::Conflict(c) => ApiError::Conflict(c),
+            StoreError::VersionConflict(_) => {
+                ApiError::Conflict("someone else saved a change in the meantime (stale version)".into())
+            }
             e @ (StoreError::CatalogChanged { .. } | StoreError::MappingChanged { .. }) => {
                 ApiError::Conflict(e.to_string())
             }
