@@ -463,7 +463,7 @@ fn truncate(s: &str, max: usize) -> (String, bool) {
 }
 
 /// Shade step (0–3) for a count, or `None` for zero.
-fn shade(n: u32, max: u32) -> Option<usize> {
+pub(crate) fn shade(n: u32, max: u32) -> Option<usize> {
     if n == 0 {
         return None;
     }

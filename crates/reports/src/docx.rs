@@ -26,11 +26,11 @@ use etterlev_catalog::{Catalog, Node, Reference};
 use crate::view::{Effective, View, heading_level, paragraphs};
 use crate::{Lang, ReportError};
 
-const BLUE: &str = "1F3864";
-const GREY: &str = "595959";
+pub(crate) const BLUE: &str = "1F3864";
+pub(crate) const GREY: &str = "595959";
 /// Width of the text column in twips: docx-rs's default page, A4 (11906)
 /// less 1701 margins each side.
-const TEXT_WIDTH: usize = 11906 - 2 * 1701;
+pub(crate) const TEXT_WIDTH: usize = 11906 - 2 * 1701;
 
 /// The catalogue as a `.docx`, generated today.
 pub fn catalog_docx(catalog: &Catalog, lang: Lang) -> Result<Vec<u8>, ReportError> {
@@ -188,7 +188,7 @@ pub fn catalog_docx_on(catalog: &Catalog, lang: Lang, generated: jiff::civil::Da
 /// Normen about ten times larger than it needs to be; this writes the same
 /// parts, in the same order, deflated (and without directory entries, which
 /// OOXML packages do not use).
-fn deflate(stored: &[u8]) -> Result<Vec<u8>, std::io::Error> {
+pub(crate) fn deflate(stored: &[u8]) -> Result<Vec<u8>, std::io::Error> {
     use std::io::{Read, Write};
     use zip::write::SimpleFileOptions;
 
@@ -270,7 +270,7 @@ fn toc(entries: &[TocEntry]) -> Vec<Paragraph> {
         .collect()
 }
 
-fn styles(docx: Docx) -> Docx {
+pub(crate) fn styles(docx: Docx) -> Docx {
     let heading = |level: usize, size: usize, before: u32| {
         let mut s = Style::new(format!("Heading{level}"), StyleType::Paragraph)
             .name(format!("heading {level}"))
@@ -433,7 +433,7 @@ fn applies(v: &View<'_>, e: &Effective<'_>) -> Paragraph {
     p
 }
 
-fn labelled(label: &str, value: &str) -> Paragraph {
+pub(crate) fn labelled(label: &str, value: &str) -> Paragraph {
     Paragraph::new()
         .add_run(Run::new().add_text(format!("{label}: ")).bold())
         .add_run(Run::new().add_text(value))
@@ -503,7 +503,7 @@ fn update_fields(settings: &[u8]) -> Vec<u8> {
 
 /// Sets the language of the text (spelling, hyphenation) in the default
 /// run properties; docx-rs has no setter for `w:lang`.
-fn default_language(styles: &[u8], lang: Lang) -> Vec<u8> {
+pub(crate) fn default_language(styles: &[u8], lang: Lang) -> Vec<u8> {
     let tag = match lang {
         Lang::Nb => "nb-NO",
         Lang::En => "en-GB",
@@ -524,7 +524,7 @@ fn default_language(styles: &[u8], lang: Lang) -> Vec<u8> {
 
 /// Sets the document title and the author ("etterlev") in the core
 /// properties, which docx-rs leaves as "unknown".
-fn core_props(core: &[u8], title: &str) -> Vec<u8> {
+pub(crate) fn core_props(core: &[u8], title: &str) -> Vec<u8> {
     let Ok(xml) = std::str::from_utf8(core) else {
         return core.to_vec();
     };

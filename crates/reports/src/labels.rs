@@ -111,6 +111,7 @@ pub(crate) struct Labels {
     pub action_plan_intro: &'static str,
     pub no_actions: &'static str,
     pub overdue: &'static str,
+    pub open_actions: &'static str,
     pub evidence: &'static str,
     pub evidence_intro: &'static str,
     pub no_evidence: &'static str,
@@ -244,6 +245,7 @@ static NB: Labels = Labels {
     action_plan_intro: "Tiltakene som er planlagt, sortert etter prioritet og frist. Forsinkede tiltak er merket «Forsinket».",
     no_actions: "Ingen tiltak er registrert.",
     overdue: "Forsinket",
+    open_actions: "Åpne tiltak",
     evidence: "Dokumentasjon",
     evidence_intro: "Filer og lenker som viser hvordan kravene er oppfylt. SHA-256 er filens fingeravtrykk: den samme \
                      filen gir alltid den samme verdien, så en kopi kan kontrolleres mot listen.",
@@ -388,6 +390,7 @@ static EN: Labels = Labels {
     action_plan_intro: "The planned actions, by priority and deadline. Overdue actions are marked “Overdue”.",
     no_actions: "No actions are recorded.",
     overdue: "Overdue",
+    open_actions: "Open actions",
     evidence: "Evidence",
     evidence_intro: "Files and links that show how the requirements are met. SHA-256 is the file's fingerprint: the \
                      same file always gives the same value, so a copy can be checked against this list.",
@@ -518,7 +521,6 @@ pub(crate) fn condition(lang: Lang, condition: Condition) -> &'static str {
     pick(lang, nb, en)
 }
 
-#[allow(dead_code)] // TEMP
 pub(crate) fn answer_status(lang: Lang, status: AnswerStatus) -> &'static str {
     let (nb, en) = answer_status_names(status);
     pick(lang, nb, en)
@@ -526,7 +528,6 @@ pub(crate) fn answer_status(lang: Lang, status: AnswerStatus) -> &'static str {
 
 /// The status's name in bokmål and English (the answers spreadsheet
 /// accepts both, as well as the machine name).
-#[allow(dead_code)] // TEMP
 pub(crate) fn answer_status_names(status: AnswerStatus) -> (&'static str, &'static str) {
     match status {
         AnswerStatus::NotApplicable => ("Ikke relevant", "Not applicable"),
@@ -537,7 +538,6 @@ pub(crate) fn answer_status_names(status: AnswerStatus) -> (&'static str, &'stat
     }
 }
 
-#[allow(dead_code)] // TEMP
 pub(crate) fn priority(lang: Lang, priority: Priority) -> &'static str {
     let (nb, en) = match priority {
         Priority::PatientSafety => ("Pasientsikkerhet", "Patient safety"),
@@ -548,7 +548,6 @@ pub(crate) fn priority(lang: Lang, priority: Priority) -> &'static str {
     pick(lang, nb, en)
 }
 
-#[allow(dead_code)] // TEMP
 pub(crate) fn action_status(lang: Lang, status: ActionStatus) -> &'static str {
     let (nb, en) = match status {
         ActionStatus::Open => ("Åpen", "Open"),
@@ -593,7 +592,6 @@ pub(crate) fn whole_percent(value: f64) -> u32 {
 }
 
 /// The management report's summary paragraph.
-#[allow(dead_code)] // TEMP
 pub(crate) fn summary_text(lang: Lang, s: &SummaryFacts<'_>) -> String {
     let compliance = percent(lang, s.compliance);
     let maturity = percent(lang, s.maturity);
@@ -647,7 +645,6 @@ pub(crate) fn summary_text(lang: Lang, s: &SummaryFacts<'_>) -> String {
 }
 
 /// What the summary paragraph says.
-#[allow(dead_code)] // TEMP
 pub(crate) struct SummaryFacts<'a> {
     pub tenant: &'a str,
     pub met: u32,
@@ -662,7 +659,6 @@ pub(crate) struct SummaryFacts<'a> {
 }
 
 /// The one-page action list's headline: where the enterprise stands.
-#[allow(dead_code)] // TEMP
 pub(crate) fn standing_text(lang: Lang, tenant: &str, met: u32, applicable: u32, compliance: f64) -> String {
     let pct = percent(lang, compliance);
     match lang {
@@ -672,7 +668,6 @@ pub(crate) fn standing_text(lang: Lang, tenant: &str, met: u32, applicable: u32,
 }
 
 /// "…and 4 more in the full action plan."
-#[allow(dead_code)] // TEMP
 pub(crate) fn more_actions(lang: Lang, n: usize) -> String {
     match lang {
         Lang::Nb => format!("… og {n} tiltak til i den fullstendige tiltaksplanen."),

@@ -25,12 +25,16 @@ pub mod charts;
 mod docx;
 mod html;
 mod labels;
+mod management;
+mod management_docx;
 mod report;
 mod view;
 mod xlsx;
 
 pub use docx::{catalog_docx, catalog_docx_on};
 pub use html::{catalog_html, catalog_html_on};
+pub use management::{action_list_html, management_html};
+pub use management_docx::{action_list_docx, management_docx};
 pub use report::{ActionRow, ChapterRow, EvidenceRow, GapRow, ManagementReport, TrendPoint};
 pub use xlsx::{catalog_xlsx, catalog_xlsx_on};
 

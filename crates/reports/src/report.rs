@@ -3,6 +3,8 @@
 
 use etterlev_core::{ActionStatus, AnswerStatus, Priority, Score};
 
+use crate::labels::Labels;
+
 /// One chapter's scores.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChapterRow {
@@ -89,7 +91,6 @@ pub struct ManagementReport {
     pub maturity_levels: Vec<(String, [u32; 6])>,
 }
 
-#[allow(dead_code)] // TEMP
 impl ManagementReport {
     /// Gaps by priority, patient safety first; equal priorities keep the
     /// caller's order (reading order).
@@ -135,4 +136,64 @@ impl ManagementReport {
     pub(crate) fn running_title(&self, heading: &str) -> String {
         format!("{heading} · {} · {}", self.tenant, self.title)
     }
+
+    /// The one-page action list's items: open actions, and gaps no open
+    /// action covers yet (worded as what to do), by priority (patient
+    /// safety first), then deadline; actions before gaps of equal
+    /// priority.
+    pub(crate) fn todo_items(&self, l: &Labels) -> Vec<TodoItem> {
+        let mut items: Vec<TodoItem> = self
+            .sorted_actions()
+            .into_iter()
+            .filter(|a| !a.status.is_closed())
+            .map(|a| TodoItem {
+                title: a.title.clone(),
+                priority: a.priority,
+                requirement: a.requirement.clone(),
+                owner: a.owner.clone(),
+                due: a.deadline.clone(),
+                overdue: a.overdue,
+            })
+            .collect();
+        let covered: Vec<&str> = items.iter().filter_map(|i| i.requirement.as_deref()).collect();
+        let gaps: Vec<TodoItem> = self
+            .sorted_gaps()
+            .into_iter()
+            .filter(|g| !covered.contains(&g.label.as_str()))
+            .map(|g| TodoItem {
+                title: format!(
+                    "{}: {}",
+                    if g.status == AnswerStatus::Partly {
+                        l.finish
+                    } else {
+                        l.put_in_place
+                    },
+                    g.title
+                ),
+                priority: g.priority,
+                requirement: Some(g.label.clone()),
+                owner: g.owner.clone(),
+                due: g.due.clone(),
+                overdue: false,
+            })
+            .collect();
+        items.extend(gaps);
+        // Stable: keeps actions before gaps, and each list's own order.
+        items.sort_by_key(|i| i.priority.rank());
+        items
+    }
 }
+
+/// One line of the one-page action list.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TodoItem {
+    pub title: String,
+    pub priority: Priority,
+    pub requirement: Option<String>,
+    pub owner: Option<String>,
+    pub due: Option<String>,
+    pub overdue: bool,
+}
+
+/// At most this many items on the one-page action list.
+pub(crate) const TOP_ACTIONS: usize = 10;

@@ -4,10 +4,8 @@
 mod common;
 
 use std::io::{Cursor, Read};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
+use common::libreoffice::{decode_entities, headings, libreoffice_html, text};
 use etterlev_catalog::{Catalog, NodeKind};
 use etterlev_reports::{Lang, catalog_docx, catalog_docx_on};
 
@@ -182,148 +180,6 @@ fn english_document_uses_english_labels() {
 
 // ---------------------------------------------------------------- LibreOffice
 
-fn soffice() -> Option<PathBuf> {
-    let from_path = std::env::var_os("PATH")
-        .map(|paths| {
-            std::env::split_paths(&paths)
-                .map(|p| p.join("soffice"))
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
-    from_path
-        .into_iter()
-        .chain([
-            PathBuf::from("/usr/bin/soffice"),
-            PathBuf::from("/usr/lib/libreoffice/program/soffice"),
-        ])
-        .find(|p| p.is_file())
-}
-
-/// Converts `docx` to HTML with LibreOffice and returns the HTML, or `None`
-/// (after saying so) when LibreOffice is not installed outside CI.
-fn libreoffice_html(docx: &[u8], name: &str) -> Option<String> {
-    let Some(soffice) = soffice() else {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("LibreOffice (soffice) is required in CI: apt-get install libreoffice-writer-nogui");
-        }
-        println!("SKIPPED: LibreOffice (soffice) not installed");
-        eprintln!("SKIPPED: LibreOffice (soffice) not installed");
-        return None;
-    };
-    let dir = tempfile::tempdir().expect("tempdir");
-    let input = dir.path().join(format!("{name}.docx"));
-    std::fs::write(&input, docx).expect("write docx");
-    let out = dir.path().join("out");
-    // A fresh profile per run: no lock shared with other runs or a desktop session.
-    let profile = dir.path().join("lo-profile");
-    let mut child = Command::new(&soffice)
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--headless", "--norestore", "--convert-to", "html", "--outdir"])
-        .arg(&out)
-        .arg(&input)
-        .env("HOME", dir.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start soffice");
-    let deadline = Instant::now() + Duration::from_secs(180);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for soffice") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("soffice did not finish within 180 s");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let mut stderr = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = e.read_to_string(&mut stderr);
-    }
-    assert!(status.success(), "soffice failed ({status}): {stderr}");
-    let html_path: PathBuf = out.join(format!("{name}.html"));
-    Some(
-        std::fs::read_to_string(&html_path)
-            .unwrap_or_else(|e| panic!("no {}: {e}; stderr: {stderr}", path(&html_path))),
-    )
-}
-
-fn path(p: &Path) -> String {
-    p.display().to_string()
-}
-
-/// Opening tags `<hN` (followed by a space or `>`) in the HTML.
-fn headings(html: &str, level: u8) -> usize {
-    let tag = format!("<h{level}");
-    html.match_indices(&tag)
-        .filter(|(i, _)| matches!(html.as_bytes().get(i + tag.len()), Some(b' ' | b'>' | b'\n' | b'\t')))
-        .count()
-}
-
-/// The visible text: tags removed, entities decoded, whitespace collapsed
-/// (LibreOffice wraps long lines).
-fn text(html: &str) -> String {
-    let body = html.split_once("<body").map_or(html, |(_, b)| b);
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in body.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                out.push(' ');
-            }
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    let decoded = decode_entities(&out);
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn decode_entities(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let Some(end) = rest.find(';').filter(|&e| e <= 10) else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let entity = &rest[1..end];
-        let decoded = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            "nbsp" => Some(' '),
-            e if e.starts_with("#x") || e.starts_with("#X") => {
-                u32::from_str_radix(&e[2..], 16).ok().and_then(char::from_u32)
-            }
-            e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
-            _ => None,
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 fn check_with_libreoffice(catalog: &Catalog, lang: Lang) {
     let docx = catalog_docx_on(catalog, lang, common::generated()).expect("docx");
     let Some(html) = libreoffice_html(&docx, &format!("sample-{lang}")) else {
@@ -375,7 +231,7 @@ fn check_with_libreoffice(catalog: &Catalog, lang: Lang) {
     // anchor LibreOffice writes on that heading.
     let first_h1 = html.find("<h1").expect("a chapter");
     let contents = &html[..first_h1];
-    let contents_text = crate::text(contents);
+    let contents_text = common::libreoffice::text(contents);
     let mut at = contents_text.find(note).expect("note before the contents");
     for (i, (_, heading)) in heading_texts(catalog, lang).iter().enumerate() {
         let found = contents_text[at..]

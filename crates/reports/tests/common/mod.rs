@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod libreoffice;
+
 use etterlev_catalog::{Catalog, NodeKind};
 
 pub const FIXTURE: &str = include_str!("../fixtures/sample.yaml");
