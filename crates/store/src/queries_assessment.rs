@@ -253,6 +253,22 @@ pub async fn create_assessment(c: &mut Conn, actor: &Actor, tenant_id: &str, id:
         Some(prev) => Some(assessment(c, tenant_id, prev).await?),
         None => None,
     };
+    if let Some(prev) = &previous
+        && prev.catalog_key != new.catalog_key
+    {
+        let ids: Vec<String> = sqlx::query_scalar("SELECT DISTINCT catalog_id FROM catalogs WHERE key IN ($1, $2)")
+            .bind(&prev.catalog_key)
+            .bind(&new.catalog_key)
+            .fetch_all(&mut *c)
+            .await?;
+        if ids.len() != 1 {
+            return Err(StoreError::Invalid(format!(
+                "answers can only be carried over between versions of one catalogue, not from {} to {}",
+                prev.catalog_key,
+                shown(&new.catalog_key)
+            )));
+        }
+    }
     let created = Assessment {
         id: id.to_string(),
         catalog_key: new.catalog_key.clone(),
@@ -541,6 +557,9 @@ pub async fn save_answers(c: &mut Conn, actor: &Actor, tenant_id: &str, assessme
             msg.push_str(&format!(" (and {more} more)"));
         }
         return Err(StoreError::Invalid(msg));
+    }
+    if rows.is_empty() {
+        return Ok(0);
     }
     let before: Vec<Answer> = answers_of(c, tenant_id, assessment_id)
         .await?

@@ -10,6 +10,7 @@
 mod support;
 
 mod accounts;
+mod assessments;
 mod audit;
 mod catalogs;
 mod concurrency;
