@@ -20,7 +20,6 @@ use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
 
-pub mod actions;
 pub mod catalog;
 
 pub fn router() -> Router<AppState> {
@@ -42,8 +41,6 @@ pub fn router() -> Router<AppState> {
         .route("/catalogs/{key}", get(catalog::catalog))
         .route("/catalogs/{key}/requirements", get(catalog::requirements))
         .route("/mappings/{id}", get(catalog::mapping))
-        .route("/actions", get(actions::list).post(actions::create))
-        .route("/actions/{id}", get(actions::get_one).put(actions::update))
         .fallback(|| async { ApiError::NotFound })
 }
 
