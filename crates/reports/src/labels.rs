@@ -7,8 +7,8 @@ use etterlev_catalog::{CatalogStatus, NodeKind};
 use etterlev_core::{ActionStatus, AnswerStatus, Condition, Maturity, Priority, SizeClass, TenantKind};
 
 use crate::Lang;
+use crate::answers_xlsx::ImportProblem;
 
-#[allow(dead_code)] // TEMP: used by the management report (next commit)
 pub(crate) struct Labels {
     pub chapter: &'static str,
     pub section: &'static str,
@@ -672,6 +672,81 @@ pub(crate) fn more_actions(lang: Lang, n: usize) -> String {
     match lang {
         Lang::Nb => format!("… og {n} tiltak til i den fullstendige tiltaksplanen."),
         Lang::En => format!("… and {n} more in the full action plan."),
+    }
+}
+
+/// An import problem in words.
+pub(crate) fn import_problem(lang: Lang, p: &ImportProblem) -> String {
+    use ImportProblem as P;
+    let list = |names: &[String]| names.join(", ");
+    match (lang, p) {
+        (Lang::Nb, P::NotXlsx(why)) => format!("Filen kan ikke leses som et Excel-ark (.xlsx): {why}"),
+        (Lang::En, P::NotXlsx(why)) => format!("The file cannot be read as an Excel workbook (.xlsx): {why}"),
+        (Lang::Nb, P::NoSheet) => "Filen har ikke noe ark med svar.".to_owned(),
+        (Lang::En, P::NoSheet) => "The file has no sheet of answers.".to_owned(),
+        (
+            lang,
+            P::Columns {
+                missing,
+                unknown,
+                duplicated,
+            },
+        ) => {
+            let mut parts = Vec::new();
+            let nb = lang == Lang::Nb;
+            if !missing.is_empty() {
+                parts.push(if nb {
+                    format!("kolonner som mangler: {}", list(missing))
+                } else {
+                    format!("missing columns: {}", list(missing))
+                });
+            }
+            if !unknown.is_empty() {
+                parts.push(if nb {
+                    format!("ukjente kolonner: {}", list(unknown))
+                } else {
+                    format!("unknown columns: {}", list(unknown))
+                });
+            }
+            if !duplicated.is_empty() {
+                parts.push(if nb {
+                    format!("kolonner som står mer enn én gang: {}", list(duplicated))
+                } else {
+                    format!("columns given more than once: {}", list(duplicated))
+                });
+            }
+            let intro = if nb {
+                "Kolonnene stemmer ikke med eksporten fra etterlev"
+            } else {
+                "The columns do not match the export from etterlev"
+            };
+            format!("{intro} ({}).", parts.join("; "))
+        }
+        (Lang::Nb, P::TooManyRows(max)) => format!("Filen har flere enn {max} rader."),
+        (Lang::En, P::TooManyRows(max)) => format!("The file has more than {max} rows."),
+        (Lang::Nb, P::NodeIdMissing) => "Krav-ID mangler.".to_owned(),
+        (Lang::En, P::NodeIdMissing) => "The requirement id is missing.".to_owned(),
+        (Lang::Nb, P::DuplicateNode(row)) => format!("Kravet står allerede i rad {row}."),
+        (Lang::En, P::DuplicateNode(row)) => format!("The requirement is already in row {row}."),
+        (Lang::Nb, P::StatusMissing) => "Status mangler.".to_owned(),
+        (Lang::En, P::StatusMissing) => "The status is missing.".to_owned(),
+        (lang, P::BadStatus(value)) => {
+            let names: Vec<&str> = AnswerStatus::ALL.iter().map(|&s| answer_status(lang, s)).collect();
+            match lang {
+                Lang::Nb => format!("«{value}» er ikke en status. Bruk en av: {}.", names.join(", ")),
+                Lang::En => format!("“{value}” is not a status. Use one of: {}.", names.join(", ")),
+            }
+        }
+        (Lang::Nb, P::BadMaturity(value)) => format!("Modenhet må være et helt tall fra 0 til 5, ikke «{value}»."),
+        (Lang::En, P::BadMaturity(value)) => format!("Maturity must be a whole number from 0 to 5, not “{value}”."),
+        (Lang::Nb, P::BadDate(value)) => format!("«{value}» er ikke en dato på formen ÅÅÅÅ-MM-DD."),
+        (Lang::En, P::BadDate(value)) => format!("“{value}” is not a date in the form YYYY-MM-DD."),
+        (Lang::Nb, P::NaWithoutReason) => "«Ikke relevant» krever en begrunnelse.".to_owned(),
+        (Lang::En, P::NaWithoutReason) => "“Not applicable” needs a reason.".to_owned(),
+        (Lang::Nb, P::CellError(e)) => format!("Cellen inneholder en feil ({e})."),
+        (Lang::En, P::CellError(e)) => format!("The cell contains an error ({e})."),
+        (Lang::Nb, P::TooManyErrors(n)) => format!("… og {n} feil til."),
+        (Lang::En, P::TooManyErrors(n)) => format!("… and {n} more errors."),
     }
 }
 

@@ -20,7 +20,16 @@
 //! Self-assessment reports, from a [`ManagementReport`] the caller fills in:
 //! - [`charts`]: SVG charts (compliance per chapter, maturity heat map,
 //!   trend), accessible and script-free, for pages and the HTML report.
+//! - [`management_html`] and [`management_docx`]: the management report
+//!   (summary, scores per chapter, heat map, trend, gaps by priority,
+//!   action plan, evidence with SHA-256, what the figures mean).
+//! - [`action_list_html`] and [`action_list_docx`]: the one-page report
+//!   for a small enterprise: where it stands and the ten things to do first.
+//! - [`answers_xlsx`] and [`parse_answers_xlsx`]: an assessment's answers
+//!   as a spreadsheet, and the edited spreadsheet read back, with every bad
+//!   cell reported by row and column.
 
+mod answers_xlsx;
 pub mod charts;
 mod docx;
 mod html;
@@ -31,6 +40,10 @@ mod report;
 mod view;
 mod xlsx;
 
+pub use answers_xlsx::{
+    ANSWER_COLUMNS, AnswerRow, AnswersMeta, RowError, answers_xlsx, answers_xlsx_meta, parse_answers_xlsx,
+    parse_answers_xlsx_in,
+};
 pub use docx::{catalog_docx, catalog_docx_on};
 pub use html::{catalog_html, catalog_html_on};
 pub use management::{action_list_html, management_html};

@@ -188,7 +188,7 @@ fn excel_date(date: jiff::civil::Date) -> Option<ExcelDateTime> {
 }
 
 /// The value cut to what Excel accepts, on a character boundary.
-fn clip(value: &str) -> String {
+pub(crate) fn clip(value: &str) -> String {
     match value.char_indices().nth(MAX_CELL_CHARS) {
         Some((at, _)) => format!("{}…", &value[..at]),
         None => value.to_owned(),
