@@ -20,6 +20,7 @@ use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
 
+pub mod actions;
 pub mod catalog;
 
 pub fn router() -> Router<AppState> {
@@ -41,6 +42,8 @@ pub fn router() -> Router<AppState> {
         .route("/catalogs/{key}", get(catalog::catalog))
         .route("/catalogs/{key}/requirements", get(catalog::requirements))
         .route("/mappings/{id}", get(catalog::mapping))
+        .route("/actions", get(actions::list).post(actions::create))
+        .route("/actions/{id}", get(actions::get_one).put(actions::update))
         .fallback(|| async { ApiError::NotFound })
 }
 
@@ -539,7 +542,9 @@ impl utoipa::Modify for BearerAuth {
 pub struct ApiDoc;
 
 async fn openapi() -> Response {
-    match ApiDoc::openapi().to_json() {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(actions::ActionsDoc::openapi());
+    match doc.to_json() {
         Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
         Err(e) => ApiError::Internal(e.to_string()).into_response(),
     }

@@ -55,9 +55,12 @@ struct Dashboard {
     has_tenant: bool,
     member_count: usize,
     has_totp: bool,
+    /// Open and overdue actions of the selected tenant (the "actions" tile).
+    actions_open: Option<usize>,
+    actions_overdue: usize,
 }
 
-async fn dashboard(State(_state): State<AppState>, auth: Auth) -> AppResult<Response> {
+async fn dashboard(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
     let l = Layout::for_user(&auth);
     let tr = l.tr;
     let tiles = MODULES
@@ -71,9 +74,21 @@ async fn dashboard(State(_state): State<AppState>, auth: Auth) -> AppResult<Resp
             text: tr.msg(&format!("module-{slug}-text")),
         })
         .collect();
+    let (actions_open, actions_overdue) = match &auth.scope {
+        Some(scope) => {
+            let actions = state.store.tenant(scope).actions(None).await?;
+            let today = super::actions::today();
+            let open = actions.iter().filter(|a| !a.status.is_closed()).count();
+            let overdue = actions.iter().filter(|a| super::actions::overdue(a, &today)).count();
+            (Some(open), overdue)
+        }
+        None => (None, 0),
+    };
     Ok(render(&Dashboard {
         l,
         tiles,
+        actions_open,
+        actions_overdue,
         has_tenant: auth.scope.is_some(),
         member_count: auth.memberships.len(),
         has_totp: auth.user.has_totp(),
@@ -93,6 +108,8 @@ struct ModulePage {
 fn built_module(slug: &str) -> Option<&'static str> {
     match slug {
         "catalogue" => Some("/catalog"),
+        "small-enterprise" => Some("/wizard"),
+        "actions" => Some("/actions"),
         _ => None,
     }
 }

@@ -1,11 +1,13 @@
 //! Server-rendered pages. One module per area; each exports `router()`.
 
 mod account;
+pub(crate) mod actions;
 mod admin;
 mod audit;
 mod auth;
 mod catalog;
 mod home;
+mod wizard;
 
 use askama::Template;
 use axum::Router;
@@ -28,6 +30,8 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(audit::router())
         .merge(catalog::router())
+        .merge(actions::router())
+        .merge(wizard::router())
 }
 
 /// A tenant in the header's tenant switcher.

@@ -5,9 +5,11 @@
 mod common;
 
 mod accounts;
+mod actions;
 mod api;
 mod bad_input;
 mod catalog;
 mod isolation;
 mod security;
 mod smoke;
+mod wizard;
