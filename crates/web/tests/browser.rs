@@ -1,7 +1,9 @@
 //! Browser test: a real headless Chromium, driven through chromedriver with
 //! fantoccini, signs in with password and TOTP, switches language, signs out,
-//! uses the login form with the keyboard only, and browses a catalogue with
-//! the applicability filter.
+//! uses the login form with the keyboard only, browses a catalogue with
+//! the applicability filter, and (a new user of a GP office) completes the
+//! small-enterprise path, makes its action list and downloads the one-page
+//! report, which the test opens.
 //!
 //! Needs the Debian packages `chromium` and `chromium-driver`. Without
 //! chromedriver the test is skipped loudly, or fails under CI=true.
@@ -125,7 +127,7 @@ impl Drop for Chromedriver {
     }
 }
 
-fn capabilities(profile: &Path) -> serde_json::Map<String, serde_json::Value> {
+fn capabilities(profile: &Path, downloads: &Path) -> serde_json::Map<String, serde_json::Value> {
     let caps = serde_json::json!({
         "goog:chromeOptions": {
             "binary": CHROMIUM,
@@ -142,7 +144,12 @@ fn capabilities(profile: &Path) -> serde_json::Map<String, serde_json::Value> {
                 format!("--user-data-dir={}", profile.display()),
                 "--lang=nb-NO",
             ],
-            "prefs": { "intl.accept_languages": "nb-NO,nb" },
+            "prefs": {
+                "intl.accept_languages": "nb-NO,nb",
+                "download.default_directory": downloads.display().to_string(),
+                "download.prompt_for_download": false,
+                "download.directory_upgrade": true,
+            },
         },
         "goog:loggingPrefs": { "browser": "ALL" },
         "timeouts": { "pageLoad": 15_000, "script": 15_000, "implicit": 0 },
@@ -345,7 +352,225 @@ async fn catalogue_browse_and_filter(client: &Client, app: &TestApp) -> anyhow::
     Ok(())
 }
 
-async fn scenarios(client: &Client, driver_url: &str) -> anyhow::Result<()> {
+/// The GP office's new user, made for the small-enterprise scenario.
+const NEW_USER: &str = "ny.bruker@solbakken.example.no";
+
+/// A new editor of the demo GP office with a password and no TOTP.
+async fn new_gp_user(app: &TestApp) -> anyhow::Result<()> {
+    use etterlev_store::{Actor, NewUser};
+    let org = etterlev_core::OrgNumber::parse("311000004").map_err(|e| anyhow!("{e}"))?;
+    let gp = app
+        .store
+        .tenant_by_org(&org)
+        .await?
+        .ok_or_else(|| anyhow!("the demo GP office exists"))?;
+    ensure!(gp.name == "Solbakken legekontor", "demo GP office is {}", gp.name);
+    let hash = etterlev_auth::hash_password(PASSWORD).map_err(|e| anyhow!("{e}"))?;
+    let user = app
+        .store
+        .create_user(
+            &Actor::cli(),
+            &NewUser {
+                email: NEW_USER.into(),
+                display_name: "Nina Ny".into(),
+                password_hash: Some(hash),
+                is_secretariat: false,
+            },
+        )
+        .await?;
+    app.store
+        .add_membership(&Actor::cli(), &gp.id, &user.id, etterlev_core::Role::Editor)
+        .await?;
+    Ok(())
+}
+
+/// The path of the current page plus its query.
+async fn path_and_query(client: &Client) -> anyhow::Result<String> {
+    let url = client.current_url().await?;
+    Ok(match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    })
+}
+
+/// Waits until the browser has left `from` (a path with query).
+async fn wait_leave(client: &Client, from: &str) -> anyhow::Result<String> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let here = path_and_query(client).await?;
+        if here != from {
+            return Ok(here);
+        }
+        if Instant::now() > deadline {
+            return Err(anyhow!("still at {from}"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A finished download in `dir` (Chromium writes `.crdownload` first).
+async fn wait_download(dir: &Path) -> Option<PathBuf> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        let found = std::fs::read_dir(dir)
+            .ok()?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "docx"));
+        if let Some(p) = found {
+            return Some(p);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    None
+}
+
+/// Tells Chromium where downloads go through chromedriver's DevTools
+/// bridge, in case the profile preference is not honoured headless.
+async fn allow_downloads(client: &Client, driver_url: &str, dir: &Path) {
+    let Ok(Some(session)) = client.session_id().await else {
+        return;
+    };
+    let http = reqwest::Client::new();
+    let _ = http
+        .post(format!("{driver_url}/session/{session}/goog/cdp/execute"))
+        .json(&serde_json::json!({
+            "cmd": "Browser.setDownloadBehavior",
+            "params": { "behavior": "allow", "downloadPath": dir.display().to_string() }
+        }))
+        .timeout(Duration::from_secs(5))
+        .send()
+        .await;
+}
+
+/// The report's bytes, fetched with the browser's session cookie (the
+/// fallback when Chromium does not save the download).
+async fn fetch_with_browser_cookies(client: &Client, url: &str) -> anyhow::Result<Vec<u8>> {
+    let cookies = client.get_all_cookies().await?;
+    let header = cookies
+        .iter()
+        .map(|c| format!("{}={}", c.name(), c.value()))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let r = reqwest::Client::new().get(url).header("cookie", header).send().await?;
+    ensure!(r.status().is_success(), "GET {url}: {}", r.status());
+    Ok(r.bytes().await?.to_vec())
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// A new user of the GP office signs in with a password, goes through the
+/// small-enterprise wizard by clicking, sees the action list with patient
+/// safety first, makes actions of every gap and downloads the one-page
+/// report, which the test opens: it names the enterprise and an action.
+async fn small_enterprise_path(
+    client: &Client,
+    app: &TestApp,
+    driver_url: &str,
+    downloads: &Path,
+) -> anyhow::Result<()> {
+    use std::io::Read;
+    let dir = etterlev_web::demo::catalog_dir().join("normen");
+    let set = etterlev_catalog::load_path(&dir).map_err(|d| anyhow!("normen does not load: {d:?}"))?;
+    app.store.import_catalog_set(&set, None, false).await?;
+    new_gp_user(app).await?;
+
+    client.delete_all_cookies().await?;
+    client.goto(&app.url("/login")).await?;
+    find(client, "#email").await?.send_keys(NEW_USER).await?;
+    find(client, "#password").await?.send_keys(PASSWORD).await?;
+    find(client, "#login-submit").await?.click().await?;
+    wait_text(client, "#page-title", "Oversikt").await?;
+    wait_text(client, "#current-tenant", "Solbakken legekontor").await?;
+
+    find(client, "#tile-small-enterprise a").await?.click().await?;
+    wait_text(client, "#page-title", "Kom i gang").await?;
+    find(client, "#wizard-start").await?.click().await?;
+    wait_path(client, "/wizard/new").await?;
+    for id in [
+        "#p-cloud-yes",
+        "#p-processor-yes",
+        "#p-home_devices-no",
+        "#p-software-no",
+    ] {
+        find(client, id).await?.click().await?;
+    }
+    find(client, "#wizard-begin").await?.click().await?;
+
+    // Every page: one answer per question, then "Neste".
+    let mut pages = 0;
+    let mut n = 0;
+    loop {
+        find(client, "#wizard-form").await?;
+        let here = path_and_query(client).await?;
+        if !here.contains("?page=") {
+            break;
+        }
+        pages += 1;
+        ensure!(pages <= 10, "the wizard has too many pages");
+        for fieldset in client.find_all(Locator::Css("fieldset.wizard-question")).await? {
+            n += 1;
+            let choice = ["no", "partly", "dont_know", "no", "yes"][n % 5];
+            fieldset
+                .find(Locator::Css(&format!("input[type=radio][value={choice}]")))
+                .await?
+                .click()
+                .await?;
+        }
+        find(client, "#wizard-next").await?.click().await?;
+        let next = wait_leave(client, &here).await?;
+        if next.ends_with("/result") {
+            break;
+        }
+    }
+    ensure!(pages >= 4 && n >= 20, "{pages} pages, {n} questions");
+
+    wait_text(client, "#page-title", "Dette bør dere gjøre").await?;
+    let first = find(client, "#gap-list li.gap").await?;
+    let class = first.attr("class").await?.unwrap_or_default();
+    ensure!(class.contains("priority-patient_safety"), "first gap: {class}");
+    find(client, "#create-actions").await?.click().await?;
+    find(client, "#gap-list a.action-link").await?;
+    let actions = client.find_all(Locator::Css("#gap-list a.action-link")).await?.len();
+    let gaps = client.find_all(Locator::Css("#gap-list li.gap")).await?.len();
+    ensure!(actions == gaps && gaps > 0, "{actions} actions for {gaps} gaps");
+    let title = find(client, "#gap-list li.gap h3").await?.text().await?;
+    let badge = find(client, "#gap-list li.gap h3 .badge").await?.text().await?;
+    let first_action = title
+        .trim()
+        .strip_prefix(badge.trim())
+        .unwrap_or(&title)
+        .trim()
+        .to_string();
+
+    allow_downloads(client, driver_url, downloads).await;
+    let link = find(client, "#report-docx").await?;
+    let href = link
+        .prop("href")
+        .await?
+        .ok_or_else(|| anyhow!("report link has no href"))?;
+    link.click().await?;
+    let bytes = match wait_download(downloads).await {
+        Some(path) => std::fs::read(&path)?,
+        None => {
+            eprintln!("note: Chromium saved no download; fetching the report with the browser's cookies");
+            fetch_with_browser_cookies(client, &href).await?
+        }
+    };
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).context("the report is a .docx (zip)")?;
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")?.read_to_string(&mut xml)?;
+    ensure!(xml.contains("Solbakken legekontor"), "the report names the enterprise");
+    ensure!(
+        xml.contains(&xml_escape(&first_action)),
+        "the report lists the first action {first_action:?}"
+    );
+    Ok(())
+}
+
+async fn scenarios(client: &Client, driver_url: &str, downloads: &Path) -> anyhow::Result<()> {
     let app = TestApp::sqlite().await;
     login_language_logout(client, &app, driver_url)
         .await
@@ -354,6 +579,9 @@ async fn scenarios(client: &Client, driver_url: &str) -> anyhow::Result<()> {
     catalogue_browse_and_filter(client, &app)
         .await
         .context("catalogue: filter, requirement page, search")?;
+    small_enterprise_path(client, &app, driver_url, downloads)
+        .await
+        .context("small-enterprise path: wizard, action list, report download")?;
     Ok(())
 }
 
@@ -388,6 +616,8 @@ async fn browser_login_totp_language_logout_and_keyboard() {
     let dir = tempfile::tempdir().expect("temp dir");
     let profile = dir.path().join("profile");
     std::fs::create_dir_all(&profile).expect("profile dir");
+    let downloads = dir.path().join("downloads");
+    std::fs::create_dir_all(&downloads).expect("downloads dir");
     let driver = Chromedriver::start(&driver_bin, dir.path())
         .await
         .expect("chromedriver");
@@ -397,7 +627,7 @@ async fn browser_login_totp_language_logout_and_keyboard() {
     let client = tokio::time::timeout(
         Duration::from_secs(60),
         ClientBuilder::new(connector)
-            .capabilities(capabilities(&profile))
+            .capabilities(capabilities(&profile, &downloads))
             .connect(&driver.url()),
     )
     .await
@@ -405,7 +635,7 @@ async fn browser_login_totp_language_logout_and_keyboard() {
     .expect("browser session");
 
     let driver_url = driver.url();
-    let run = std::panic::AssertUnwindSafe(scenarios(&client, &driver_url)).catch_unwind();
+    let run = std::panic::AssertUnwindSafe(scenarios(&client, &driver_url, &downloads)).catch_unwind();
     let outcome = tokio::time::timeout(WHOLE_TEST, run).await;
     let failure = match outcome {
         Ok(Ok(Ok(()))) => None,
