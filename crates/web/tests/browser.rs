@@ -510,17 +510,33 @@ async fn small_enterprise_path(
         }
         pages += 1;
         ensure!(pages <= 10, "the wizard has too many pages");
+        // The second page with the keyboard alone: Space picks an answer,
+        // Enter goes on to the next page (not back); the others by clicking.
+        let keyboard = pages == 2;
+        let mut last = None;
         for fieldset in client.find_all(Locator::Css("fieldset.wizard-question")).await? {
             n += 1;
             let choice = ["no", "partly", "dont_know", "no", "yes"][n % 5];
-            fieldset
+            let radio = fieldset
                 .find(Locator::Css(&format!("input[type=radio][value={choice}]")))
-                .await?
-                .click()
                 .await?;
+            if keyboard {
+                radio.send_keys(" ").await?;
+                ensure!(
+                    radio.prop("checked").await?.as_deref() == Some("true"),
+                    "Space checks a radio"
+                );
+            } else {
+                radio.click().await?;
+            }
+            last = Some(radio);
         }
-        find(client, "#wizard-next").await?.click().await?;
+        match last {
+            Some(radio) if keyboard => radio.send_keys(&char::from(Key::Enter).to_string()).await?,
+            _ => find(client, "#wizard-next").await?.click().await?,
+        }
         let next = wait_leave(client, &here).await?;
+        ensure!(!keyboard || next.ends_with("?page=3"), "Enter on page 2 led to {next}");
         if next.ends_with("/result") {
             break;
         }
