@@ -325,6 +325,9 @@ async fn create(
     Form(form): Form<HashMap<String, String>>,
 ) -> AppResult<Response> {
     let scope = auth.scope()?;
+    if !can_edit(&auth) {
+        return Err(AppError::Forbidden);
+    }
     let tr = auth.ctx.tr;
     let mut conditions = Vec::new();
     let mut missing = false;

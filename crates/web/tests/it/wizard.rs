@@ -385,6 +385,8 @@ async fn readers_see_but_cannot_answer_and_other_tenants_get_404() {
             s("software", "no"),
         ];
         assert_eq!(post(&reader, &app, "/wizard/new", &profile).await.0, 403, "[{be}]");
+        let half = [s("_csrf", &csrf), s("cloud", "no")];
+        assert_eq!(post(&reader, &app, "/wizard/new", &half).await.0, 403, "[{be}]");
         assert_eq!(
             post(&reader, &app, &format!("/wizard/{id}/actions"), &[s("_csrf", &csrf)])
                 .await
