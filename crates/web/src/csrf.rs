@@ -255,7 +255,10 @@ mod tests {
         let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\ntok123\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n%PDF";
         assert!(matches!(first_part_value(body, b), FirstPart::Value(v) if v == b"tok123"));
         for cut in [0, 3, 20, 50, 60] {
-            assert!(matches!(first_part_value(&body[..cut], b), FirstPart::NeedMore), "{cut}");
+            assert!(
+                matches!(first_part_value(&body[..cut], b), FirstPart::NeedMore),
+                "{cut}"
+            );
         }
         let other = b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc\r\n--XyZ";
         assert!(matches!(first_part_value(other, b), FirstPart::Wrong));

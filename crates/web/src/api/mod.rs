@@ -21,6 +21,7 @@ use utoipa::{OpenApi, ToSchema};
 use crate::AppState;
 
 pub mod actions;
+pub mod assessment;
 pub mod catalog;
 
 pub fn router() -> Router<AppState> {
@@ -42,6 +43,10 @@ pub fn router() -> Router<AppState> {
         .route("/catalogs/{key}", get(catalog::catalog))
         .route("/catalogs/{key}/requirements", get(catalog::requirements))
         .route("/mappings/{id}", get(catalog::mapping))
+        .route("/assessments", get(assessment::list).post(assessment::create))
+        .route("/assessments/{id}", get(assessment::get_one))
+        .route("/assessments/{id}/answers", get(assessment::answers))
+        .route("/assessments/{id}/answers/{node_id}", assessment::answer_route())
         .route("/actions", get(actions::list).post(actions::create))
         .route("/actions/{id}", get(actions::get_one).put(actions::update))
         .fallback(|| async { ApiError::NotFound })
@@ -543,6 +548,7 @@ pub struct ApiDoc;
 
 async fn openapi() -> Response {
     let mut doc = ApiDoc::openapi();
+    doc.merge(assessment::AssessmentsDoc::openapi());
     doc.merge(actions::ActionsDoc::openapi());
     match doc.to_json() {
         Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),

@@ -3,6 +3,9 @@
 mod account;
 pub(crate) mod actions;
 mod admin;
+pub(crate) mod assessment;
+mod assessment_answer;
+mod assessment_report;
 mod audit;
 mod auth;
 mod catalog;
@@ -30,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(audit::router())
         .merge(catalog::router())
+        .merge(assessment::router())
         .merge(actions::router())
         .merge(wizard::router())
 }

@@ -29,6 +29,23 @@ const COVERED: &[&str] = &[
     "/catalogs/{key}",
     "/catalogs/{key}/requirements",
     "/mappings/{id}",
+    // Self-assessments (pages and API): each is reached with another
+    // tenant's assessment and evidence in assessments.rs
+    // (`other_tenants_assessments_are_404`).
+    "/assessments/{id}",
+    "/assessments/{id}/close",
+    "/assessments/{id}/req/{node_id}",
+    "/assessments/{id}/req/{node_id}/evidence",
+    "/assessments/{id}/req/{node_id}/link",
+    "/assessments/{id}/evidence/{evidence_id}",
+    "/assessments/{id}/evidence/{evidence_id}/delete",
+    "/assessments/{id}/dashboard",
+    "/assessments/{id}/report",
+    "/assessments/{id}/report.docx",
+    "/assessments/{id}/answers.xlsx",
+    "/assessments/{id}/import",
+    "/assessments/{id}/answers",
+    "/assessments/{id}/answers/{node_id}",
     // Wizard runs and actions of another tenant answer 404 (pages and API),
     // checked in wizard.rs and actions.rs.
     "/wizard/{id}",

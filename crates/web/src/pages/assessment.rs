@@ -1,0 +1,802 @@
+//! Self-assessments (module M2): the list with the new-assessment form, and
+//! one assessment's requirements grouped by chapter with scores.
+//!
+//! The answer form and evidence live in `assessment_answer.rs`; dashboard,
+//! comparison, reports and the .xlsx round trip in `assessment_report.rs`.
+//! Everything here goes through `TenantStore`, which checks the tenant and
+//! the role; the pages only hide buttons a role cannot use.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodRouter, get, post};
+use etterlev_catalog::{Catalog, LocalText, Node, NodeKind};
+use etterlev_core::{
+    AnswerStatus, Condition, Maturity, Permission, Score, ScoredAnswer, Scores, SizeClass, TenantKind,
+};
+use etterlev_store::{
+    Answer, Assessment, AssessmentKind, AssessmentProfile, NewAssessment, StoreError, TenantScope, TenantStore,
+};
+
+use super::assessment_answer as answer;
+use super::assessment_report as report;
+use super::{Form, Layout, field, object_id, render_status};
+use crate::AppState;
+use crate::catalogs::Loaded;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Tr;
+use crate::session::Auth;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/assessments", get(list).post(create))
+        .route("/assessments/compare", get(report::compare))
+        .route("/assessments/{id}", get(detail))
+        .route("/assessments/{id}/close", post(close))
+        .route("/assessments/{id}/req/{node_id}", get(answer::form).post(answer::save))
+        .route("/assessments/{id}/req/{node_id}/evidence", upload_route())
+        .route("/assessments/{id}/req/{node_id}/link", post(answer::add_link))
+        .route("/assessments/{id}/evidence/{evidence_id}", get(answer::download))
+        .route("/assessments/{id}/evidence/{evidence_id}/delete", delete_route())
+        .route("/assessments/{id}/dashboard", get(report::dashboard))
+        .route("/assessments/{id}/report", get(report::report_html))
+        .route("/assessments/{id}/report.docx", get(report::report_docx))
+        .route("/assessments/{id}/answers.xlsx", get(report::export_xlsx))
+        .route("/assessments/{id}/import", import_route())
+}
+
+/// Uploads get a body limit of their own; every other route keeps the
+/// small default.
+fn upload_route() -> MethodRouter<AppState> {
+    post(answer::upload).layer(DefaultBodyLimit::max(answer::UPLOAD_BODY_MAX))
+}
+
+fn delete_route() -> MethodRouter<AppState> {
+    post(answer::delete_evidence)
+}
+
+fn import_route() -> MethodRouter<AppState> {
+    post(report::import_xlsx).layer(DefaultBodyLimit::max(report::IMPORT_BODY_MAX))
+}
+
+pub const TITLE_MAX: usize = 200;
+pub const OWNER_MAX: usize = 200;
+
+// ------------------------------------------------------------------ words
+
+pub(crate) fn text(t: &LocalText, tr: &Tr) -> String {
+    t.get(tr.lang.code()).to_owned()
+}
+
+pub(crate) fn status_name(tr: &Tr, s: AnswerStatus) -> String {
+    tr.msg(&format!("answer-status-{}", s.as_str()))
+}
+
+pub(crate) fn maturity_name(tr: &Tr, m: Maturity) -> String {
+    tr.msg(m.level_key())
+}
+
+fn kind_name(tr: &Tr, kind: TenantKind) -> String {
+    tr.msg(&format!("kind-{}", kind.as_str()))
+}
+
+fn size_name(tr: &Tr, size: SizeClass) -> String {
+    tr.msg(&format!("size-{}", size.as_str()))
+}
+
+fn condition_name(tr: &Tr, c: Condition) -> String {
+    tr.msg(&format!("cond-{}", c.as_str()))
+}
+
+pub(crate) fn profile_words(tr: &Tr, p: &AssessmentProfile) -> String {
+    let mut parts = vec![kind_name(tr, p.kind), size_name(tr, p.size)];
+    parts.extend(p.conditions.iter().map(|c| condition_name(tr, *c)));
+    parts.join(", ")
+}
+
+/// "45 %": scores are shown as whole percentages.
+pub(crate) fn pct(v: f64) -> String {
+    format!("{:.0} %", v.clamp(0.0, 100.0))
+}
+
+pub(crate) fn period(a: &Assessment) -> Option<String> {
+    match (&a.period_start, &a.period_end) {
+        (None, None) => None,
+        (s, e) => Some(format!(
+            "{} – {}",
+            s.as_deref().unwrap_or(""),
+            e.as_deref().unwrap_or("")
+        )),
+    }
+}
+
+/// "Normen (6.0)".
+pub(crate) fn catalog_name(loaded: &Loaded, key: &str, tr: &Tr) -> String {
+    loaded
+        .catalog(key)
+        .map_or_else(|| key.to_owned(), |c| format!("{} ({})", text(&c.title, tr), c.version))
+}
+
+/// A real calendar date written `YYYY-MM-DD`.
+pub(crate) fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10 && b[4] == b'-' && b[7] == b'-' && s.parse::<jiff::civil::Date>().is_ok()
+}
+
+/// Today in Norway, `YYYY-MM-DD`.
+pub(crate) fn today() -> jiff::civil::Date {
+    let tz = jiff::tz::TimeZone::get("Europe/Oslo").unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::now().to_zoned(tz).date()
+}
+
+// ------------------------------------------------------------------ loading
+
+/// The selected tenant's store, or 404 without a tenant.
+pub(crate) fn tenant_store<'a>(state: &'a AppState, auth: &'a Auth) -> AppResult<TenantStore<'a>> {
+    Ok(state.store.tenant(auth.scope()?))
+}
+
+pub(crate) fn can_edit(scope: &TenantScope) -> bool {
+    scope.allows(Permission::Edit)
+}
+
+pub(crate) async fn loaded(state: &AppState) -> AppResult<Arc<Loaded>> {
+    Ok(state.catalogs.get(&state.store).await?)
+}
+
+/// An assessment of the current tenant by the id in the URL (404 for
+/// malformed ids, other tenants' and missing ones alike).
+pub(crate) async fn assessment(ts: &TenantStore<'_>, id: &str) -> AppResult<Assessment> {
+    Ok(ts.assessment(object_id(id)?).await?)
+}
+
+/// The catalogue version an assessment uses. The store only accepts keys of
+/// stored catalogues and those are all loaded, so a miss is our fault.
+pub(crate) fn catalog_of<'a>(loaded: &'a Loaded, a: &Assessment) -> AppResult<&'a Catalog> {
+    loaded.catalog(&a.catalog_key).ok_or_else(|| {
+        AppError::Internal(format!(
+            "catalogue {} of assessment {} is not loaded",
+            a.catalog_key, a.id
+        ))
+    })
+}
+
+// ------------------------------------------------------------------ the sheet
+
+/// One applicable requirement with its answer.
+pub(crate) struct Row<'a> {
+    pub node: &'a Node,
+    pub chapter: &'a Node,
+    pub answer: Option<&'a Answer>,
+}
+
+impl Row<'_> {
+    /// An unanswered requirement counts as not started.
+    pub fn status(&self) -> AnswerStatus {
+        self.answer.map_or(AnswerStatus::NotStarted, |a| a.status)
+    }
+
+    pub fn maturity(&self) -> Option<Maturity> {
+        self.answer.and_then(|a| a.maturity)
+    }
+}
+
+/// An assessment's applicable requirements in reading order, with answers
+/// and scores: the one place that decides what counts.
+pub(crate) struct Sheet<'a> {
+    pub rows: Vec<Row<'a>>,
+    /// Chapters that have at least one applicable requirement, in order.
+    pub chapters: Vec<&'a Node>,
+    /// Requirements the profile leaves out.
+    pub excluded: usize,
+    pub scores: Scores,
+}
+
+impl<'a> Sheet<'a> {
+    pub fn new(catalog: &'a Catalog, profile: &AssessmentProfile, answers: &'a [Answer]) -> Self {
+        let filtered = etterlev_catalog::filter(catalog, &profile.to_profile());
+        let applicable: HashSet<&str> = filtered.applicable.iter().map(|n| n.id.as_str()).collect();
+        let by_node: HashMap<&str, &Answer> = answers.iter().map(|a| (a.node_id.as_str(), a)).collect();
+        let mut rows = Vec::with_capacity(applicable.len());
+        let mut chapters: Vec<&Node> = Vec::new();
+        let mut chapter: Option<&Node> = None;
+        for (depth, node) in catalog.tree_order() {
+            if depth == 0 {
+                chapter = Some(node);
+            }
+            if !applicable.contains(node.id.as_str()) {
+                continue;
+            }
+            let chapter = chapter.unwrap_or(node);
+            if chapters.last().is_none_or(|c| c.id != chapter.id) && !chapters.iter().any(|c| c.id == chapter.id) {
+                chapters.push(chapter);
+            }
+            rows.push(Row {
+                node,
+                chapter,
+                answer: by_node.get(node.id.as_str()).copied(),
+            });
+        }
+        let scored: Vec<ScoredAnswer> = rows
+            .iter()
+            .map(|r| ScoredAnswer {
+                chapter: r.chapter.id.clone(),
+                status: r.status(),
+                maturity: r.maturity(),
+            })
+            .collect();
+        Sheet {
+            scores: etterlev_core::assessment::score(&scored),
+            rows,
+            chapters,
+            excluded: filtered.excluded.len(),
+        }
+    }
+
+    pub fn chapter_score(&self, chapter_id: &str) -> Score {
+        self.scores.chapters.get(chapter_id).copied().unwrap_or_default()
+    }
+
+    pub fn rows_of<'s>(&'s self, chapter_id: &'s str) -> impl Iterator<Item = &'s Row<'a>> + 's {
+        self.rows.iter().filter(move |r| r.chapter.id == chapter_id)
+    }
+
+    pub fn answered(&self) -> usize {
+        self.rows.iter().filter(|r| r.answer.is_some()).count()
+    }
+}
+
+/// Whether a node can be answered in this catalogue: a requirement or
+/// recommendation.
+pub(crate) fn assessable_node<'a>(catalog: &'a Catalog, node_id: &str) -> Option<&'a Node> {
+    if !crate::catalogs::is_slug(node_id) {
+        return None;
+    }
+    catalog
+        .node(node_id)
+        .filter(|n| matches!(n.kind, NodeKind::Requirement | NodeKind::Recommendation))
+}
+
+// ------------------------------------------------------------------ list + new
+
+/// A select option or checkbox.
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+struct ListRow {
+    id: String,
+    title: String,
+    catalog: String,
+    period: Option<String>,
+    compliance: String,
+    closed: bool,
+    wizard: bool,
+}
+
+/// The new-assessment form as typed, to show again with errors.
+#[derive(Default, Clone)]
+pub(crate) struct NewForm {
+    catalog: String,
+    title: String,
+    owner: String,
+    period_start: String,
+    period_end: String,
+    kind: String,
+    size: String,
+    conditions: Vec<String>,
+    start_from: String,
+}
+
+struct NewFormView {
+    catalogs: Vec<Opt>,
+    title: String,
+    owner: String,
+    period_start: String,
+    period_end: String,
+    kinds: Vec<Opt>,
+    sizes: Vec<Opt>,
+    conditions: Vec<Opt>,
+    previous: Vec<Opt>,
+    errors: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "assessment_list.html")]
+struct ListPage {
+    l: Layout,
+    rows: Vec<ListRow>,
+    /// None: the role cannot create assessments.
+    form: Option<NewFormView>,
+    no_catalogs: bool,
+}
+
+async fn list(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
+    list_page(&state, &auth, None, Vec::new()).await
+}
+
+/// The form's defaults: the newest Normen (else the first catalogue) and the
+/// tenant's kind and size.
+fn default_form(loaded: &Loaded, auth: &Auth) -> NewForm {
+    let catalog = loaded
+        .versions_of("normen")
+        .into_iter()
+        .max_by(|a, b| a.date.cmp(&b.date))
+        .or_else(|| loaded.set.catalogs.first())
+        .map(Catalog::key)
+        .unwrap_or_default();
+    let tenant = auth
+        .scope
+        .as_ref()
+        .and_then(|s| auth.memberships.iter().find(|m| m.tenant.id == s.tenant_id()))
+        .map(|m| &m.tenant);
+    NewForm {
+        catalog,
+        kind: tenant.map(|t| t.kind.as_str().to_owned()).unwrap_or_default(),
+        size: tenant.map(|t| t.size_class.as_str().to_owned()).unwrap_or_default(),
+        ..NewForm::default()
+    }
+}
+
+async fn list_page(state: &AppState, auth: &Auth, typed: Option<NewForm>, errors: Vec<String>) -> AppResult<Response> {
+    let ts = tenant_store(state, auth)?;
+    let loaded = loaded(state).await?;
+    let l = Layout::for_user(auth);
+    let tr = l.tr;
+    let assessments = ts.list_assessments().await?;
+    let mut rows = Vec::with_capacity(assessments.len());
+    for a in &assessments {
+        let compliance = match loaded.catalog(&a.catalog_key) {
+            Some(c) => {
+                let answers = ts.answers(&a.id).await?;
+                pct(Sheet::new(c, &a.profile, &answers).scores.overall.compliance)
+            }
+            None => "–".to_owned(),
+        };
+        rows.push(ListRow {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            catalog: catalog_name(&loaded, &a.catalog_key, &tr),
+            period: period(a),
+            compliance,
+            closed: a.closed,
+            wizard: a.kind == AssessmentKind::Wizard,
+        });
+    }
+    let form = can_edit(auth.scope()?).then(|| {
+        let f = typed.unwrap_or_else(|| default_form(&loaded, auth));
+        NewFormView {
+            catalogs: loaded
+                .set
+                .catalogs
+                .iter()
+                .map(|c| Opt {
+                    value: c.key(),
+                    label: format!("{} ({})", text(&c.title, &tr), c.version),
+                    selected: c.key() == f.catalog,
+                })
+                .collect(),
+            kinds: TenantKind::ALL
+                .iter()
+                .map(|k| Opt {
+                    value: k.as_str().into(),
+                    label: kind_name(&tr, *k),
+                    selected: k.as_str() == f.kind,
+                })
+                .collect(),
+            sizes: SizeClass::ALL
+                .iter()
+                .map(|s| Opt {
+                    value: s.as_str().into(),
+                    label: size_name(&tr, *s),
+                    selected: s.as_str() == f.size,
+                })
+                .collect(),
+            conditions: Condition::ALL
+                .iter()
+                .map(|c| Opt {
+                    value: c.as_str().into(),
+                    label: condition_name(&tr, *c),
+                    selected: f.conditions.iter().any(|x| x == c.as_str()),
+                })
+                .collect(),
+            previous: assessments
+                .iter()
+                .map(|a| Opt {
+                    value: a.id.clone(),
+                    label: format!("{} – {}", a.title, catalog_name(&loaded, &a.catalog_key, &tr)),
+                    selected: a.id == f.start_from,
+                })
+                .collect(),
+            title: f.title,
+            owner: f.owner,
+            period_start: f.period_start,
+            period_end: f.period_end,
+            errors,
+        }
+    });
+    let status = if form.as_ref().is_some_and(|f| !f.errors.is_empty()) {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Ok(render_status(
+        status,
+        &ListPage {
+            no_catalogs: loaded.set.catalogs.is_empty(),
+            l,
+            rows,
+            form,
+        },
+    ))
+}
+
+fn opt_text(v: &str) -> Option<String> {
+    let v = v.trim();
+    (!v.is_empty()).then(|| v.to_owned())
+}
+
+/// Checks the form; every problem becomes a translated message.
+fn parse_new(tr: &Tr, loaded: &Loaded, f: &NewForm) -> Result<NewAssessment, Vec<String>> {
+    let mut errors = Vec::new();
+    if loaded.catalog(&f.catalog).is_none() {
+        errors.push(tr.msg("assessment-error-catalog"));
+    }
+    let title = field(tr, "assessment-field-title", &f.title, TITLE_MAX).map_err(|e| errors.push(e));
+    let owner = match opt_text(&f.owner) {
+        Some(o) => field(tr, "assessment-field-owner", &o, OWNER_MAX)
+            .map(Some)
+            .map_err(|e| errors.push(e)),
+        None => Ok(None),
+    };
+    let mut date = |key: &'static str, v: &str| -> Option<String> {
+        let v = opt_text(v)?;
+        if is_date(&v) {
+            Some(v)
+        } else {
+            errors.push(tr.msg_with("assessment-error-date", &[("field", tr.msg(key))]));
+            None
+        }
+    };
+    let start = date("assessment-field-period-start", &f.period_start);
+    let end = date("assessment-field-period-end", &f.period_end);
+    if let (Some(s), Some(e)) = (&start, &end)
+        && e < s
+    {
+        errors.push(tr.msg("assessment-error-period"));
+    }
+    let kind = TenantKind::parse(&f.kind);
+    if kind.is_none() {
+        errors.push(tr.msg("error-kind"));
+    }
+    let size = SizeClass::parse(&f.size);
+    if size.is_none() {
+        errors.push(tr.msg("error-size"));
+    }
+    let mut conditions = Vec::new();
+    for c in &f.conditions {
+        match Condition::parse(c) {
+            Some(c) if !conditions.contains(&c) => conditions.push(c),
+            Some(_) => {}
+            None => errors.push(tr.msg("assessment-error-condition")),
+        }
+    }
+    let start_from = opt_text(&f.start_from);
+    if start_from.as_deref().is_some_and(|s| !crate::is_object_id(s)) {
+        errors.push(tr.msg("assessment-error-previous"));
+    }
+    match (title, owner, kind, size) {
+        (Ok(title), Ok(owner), Some(kind), Some(size)) if errors.is_empty() => Ok(NewAssessment {
+            catalog_key: f.catalog.clone(),
+            title,
+            kind: AssessmentKind::Full,
+            owner,
+            period_start: start,
+            period_end: end,
+            profile: AssessmentProfile { kind, size, conditions },
+            start_from,
+        }),
+        _ => Err(errors),
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let ts = tenant_store(&state, &auth)?;
+    if !can_edit(ts.scope()) {
+        return Err(AppError::Forbidden);
+    }
+    let mut f = NewForm::default();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "catalog" => f.catalog = v,
+            "title" => f.title = v,
+            "owner" => f.owner = v,
+            "period_start" => f.period_start = v,
+            "period_end" => f.period_end = v,
+            "kind" => f.kind = v,
+            "size" => f.size = v,
+            "cond" => f.conditions.push(v),
+            "start_from" => f.start_from = v,
+            _ => {}
+        }
+    }
+    let loaded = loaded(&state).await?;
+    let tr = Layout::for_user(&auth).tr;
+    let new = match parse_new(&tr, &loaded, &f) {
+        Ok(n) => n,
+        Err(errors) => return list_page(&state, &auth, Some(f), errors).await,
+    };
+    match ts.create_assessment(new).await {
+        Ok(a) => Ok(Redirect::to(&format!("/assessments/{}", a.id)).into_response()),
+        Err(StoreError::Invalid(m)) => list_page(&state, &auth, Some(f), vec![m]).await,
+        Err(StoreError::NotFound) => list_page(&state, &auth, Some(f), vec![tr.msg("assessment-error-previous")]).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ------------------------------------------------------------------ detail
+
+struct ReqRow {
+    id: String,
+    label: String,
+    title: String,
+    status: &'static str,
+    status_label: String,
+    answered: bool,
+    maturity: Option<String>,
+    owner: Option<String>,
+    due: Option<String>,
+    needs_review: bool,
+    evidence: usize,
+}
+
+struct ChapterView {
+    id: String,
+    label: String,
+    title: String,
+    compliance: String,
+    maturity: String,
+    applicable: u32,
+    met: u32,
+    rows: Vec<ReqRow>,
+}
+
+pub(crate) struct Head {
+    pub id: String,
+    pub title: String,
+    pub catalog_key: String,
+    pub catalog: String,
+    pub period: Option<String>,
+    pub owner: Option<String>,
+    pub profile: String,
+    pub closed: bool,
+    pub wizard: bool,
+    pub previous: Option<String>,
+}
+
+impl Head {
+    pub fn new(a: &Assessment, loaded: &Loaded, tr: &Tr) -> Self {
+        Head {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            catalog_key: a.catalog_key.clone(),
+            catalog: catalog_name(loaded, &a.catalog_key, tr),
+            period: period(a),
+            owner: a.owner.clone(),
+            profile: profile_words(tr, &a.profile),
+            closed: a.closed,
+            wizard: a.kind == AssessmentKind::Wizard,
+            previous: a.previous_id.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "assessment_detail.html")]
+struct DetailPage {
+    l: Layout,
+    a: Head,
+    version: i64,
+    compliance: String,
+    maturity: String,
+    applicable: u32,
+    met: u32,
+    partly: u32,
+    not_applicable: u32,
+    answered: usize,
+    total: usize,
+    excluded: usize,
+    review: usize,
+    chapters: Vec<ChapterView>,
+    can_edit: bool,
+    others: Vec<Opt>,
+    import_errors: Vec<String>,
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> AppResult<Response> {
+    let imported = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "imported")
+        .and_then(|(_, v)| v.parse::<usize>().ok());
+    detail_page(&state, &auth, &id, imported, Vec::new()).await
+}
+
+/// The assessment page; `import_errors` come from a refused .xlsx import
+/// (the page is then a 400), `imported` from a successful one.
+pub(crate) async fn detail_page(
+    state: &AppState,
+    auth: &Auth,
+    id: &str,
+    imported: Option<usize>,
+    import_errors: Vec<String>,
+) -> AppResult<Response> {
+    let ts = tenant_store(state, auth)?;
+    let a = assessment(&ts, id).await?;
+    let loaded = loaded(state).await?;
+    let catalog = catalog_of(&loaded, &a)?;
+    let answers = ts.answers(&a.id).await?;
+    let evidence = ts.evidence(&a.id).await?;
+    let mut evidence_count: HashMap<&str, usize> = HashMap::new();
+    for e in &evidence {
+        *evidence_count.entry(e.node_id.as_str()).or_default() += 1;
+    }
+    let mut l = Layout::for_user(auth);
+    let tr = l.tr;
+    if let Some(n) = imported {
+        l.notice = Some(tr.msg_with("assessment-imported", &[("count", n.to_string())]));
+    }
+    let sheet = Sheet::new(catalog, &a.profile, &answers);
+    let chapters = sheet
+        .chapters
+        .iter()
+        .map(|ch| {
+            let s = sheet.chapter_score(&ch.id);
+            ChapterView {
+                id: ch.id.clone(),
+                label: ch.label().to_owned(),
+                title: text(&ch.title, &tr),
+                compliance: pct(s.compliance),
+                maturity: pct(s.maturity),
+                applicable: s.applicable,
+                met: s.met,
+                rows: sheet
+                    .rows_of(&ch.id)
+                    .map(|r| ReqRow {
+                        id: r.node.id.clone(),
+                        label: r.node.label().to_owned(),
+                        title: text(&r.node.title, &tr),
+                        status: r.status().as_str(),
+                        status_label: status_name(&tr, r.status()),
+                        answered: r.answer.is_some(),
+                        maturity: r.maturity().map(|m| m.level().to_string()),
+                        owner: r.answer.and_then(|a| a.owner.clone()),
+                        due: r.answer.and_then(|a| a.due_date.clone()),
+                        needs_review: r.answer.is_some_and(|a| a.needs_review),
+                        evidence: evidence_count.get(r.node.id.as_str()).copied().unwrap_or(0),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let others = ts
+        .list_assessments()
+        .await?
+        .into_iter()
+        .filter(|o| o.id != a.id)
+        .map(|o| Opt {
+            label: format!("{} – {}", o.title, catalog_name(&loaded, &o.catalog_key, &tr)),
+            selected: Some(&o.id) == a.previous_id.as_ref(),
+            value: o.id,
+        })
+        .collect();
+    let o = sheet.scores.overall;
+    let status = if import_errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Ok(render_status(
+        status,
+        &DetailPage {
+            a: Head::new(&a, &loaded, &tr),
+            version: a.version,
+            compliance: pct(o.compliance),
+            maturity: pct(o.maturity),
+            applicable: o.applicable,
+            met: o.met,
+            partly: o.partly,
+            not_applicable: o.not_applicable,
+            answered: sheet.answered(),
+            total: sheet.rows.len(),
+            excluded: sheet.excluded,
+            review: sheet
+                .rows
+                .iter()
+                .filter(|r| r.answer.is_some_and(|a| a.needs_review))
+                .count(),
+            chapters,
+            can_edit: can_edit(ts.scope()) && !a.closed,
+            others,
+            import_errors,
+            l,
+        },
+    ))
+}
+
+#[derive(serde::Deserialize)]
+struct CloseForm {
+    version: String,
+}
+
+async fn close(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<CloseForm>,
+) -> AppResult<Response> {
+    let ts = tenant_store(&state, &auth)?;
+    let a = assessment(&ts, &id).await?;
+    let version: i64 = f
+        .version
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest("version must be a whole number".into()))?;
+    match ts.close_assessment(&a.id, version).await {
+        Ok(_) => Ok(Redirect::to(&format!("/assessments/{}", a.id)).into_response()),
+        Err(StoreError::VersionConflict(_)) => Err(AppError::Conflict(
+            Layout::for_user(&auth).tr.msg("assessment-close-conflict"),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn dates_are_strict() {
+        assert!(is_date("2026-02-28"));
+        for bad in [
+            "2026-02-30",
+            "20260228",
+            "2026-2-28",
+            "+002026-02-28",
+            "",
+            "2026-02-28T10:00",
+        ] {
+            assert!(!is_date(bad), "{bad}");
+        }
+    }
+
+    /// Keys made with `format!` escape the static key check in i18n.rs.
+    #[test]
+    fn dynamic_keys_exist() {
+        for lang in [Lang::Nb, Lang::En] {
+            let tr = Tr::new(lang);
+            let mut keys: Vec<String> = AnswerStatus::ALL
+                .iter()
+                .map(|s| format!("answer-status-{}", s.as_str()))
+                .collect();
+            keys.extend(Maturity::all().map(|m| m.level_key().to_owned()));
+            let missing: Vec<_> = keys.iter().filter(|k| tr.msg(k) == **k).collect();
+            assert!(missing.is_empty(), "{lang:?}: missing {missing:?}");
+        }
+    }
+}
