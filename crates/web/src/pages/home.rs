@@ -108,6 +108,7 @@ struct ModulePage {
 fn built_module(slug: &str) -> Option<&'static str> {
     match slug {
         "catalogue" => Some("/catalog"),
+        "assessment" => Some("/assessments"),
         "small-enterprise" => Some("/wizard"),
         "actions" => Some("/actions"),
         _ => None,
