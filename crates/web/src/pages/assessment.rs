@@ -6,7 +6,7 @@
 //! Everything here goes through `TenantStore`, which checks the tenant and
 //! the role; the pages only hide buttons a role cannot use.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use askama::Template;
@@ -15,7 +15,7 @@ use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
-use etterlev_catalog::{Catalog, LocalText, Node, NodeKind};
+use etterlev_catalog::{Catalog, LocalText, Node};
 use etterlev_core::{
     AnswerStatus, Condition, Maturity, Permission, Score, ScoredAnswer, Scores, SizeClass, TenantKind,
 };
@@ -199,17 +199,29 @@ pub(crate) struct Sheet<'a> {
 
 impl<'a> Sheet<'a> {
     pub fn new(catalog: &'a Catalog, profile: &AssessmentProfile, answers: &'a [Answer]) -> Self {
-        let filtered = etterlev_catalog::filter(catalog, &profile.to_profile());
-        let applicable: HashSet<&str> = filtered.applicable.iter().map(|n| n.id.as_str()).collect();
+        let profile = profile.to_profile();
         let by_node: HashMap<&str, &Answer> = answers.iter().map(|a| (a.node_id.as_str(), a)).collect();
-        let mut rows = Vec::with_capacity(applicable.len());
+        let mut rows = Vec::new();
         let mut chapters: Vec<&Node> = Vec::new();
+        let mut excluded = 0;
+        // One pass in reading order: a node applies when its own rule and
+        // every ancestor's does (the same rule as `etterlev_catalog::filter`,
+        // without walking the ancestors of every node again).
+        let mut applies_at: Vec<bool> = Vec::new();
         let mut chapter: Option<&Node> = None;
         for (depth, node) in catalog.tree_order() {
+            applies_at.truncate(depth);
+            let parent_applies = applies_at.last().copied().unwrap_or(true);
+            let applies = parent_applies && node.applicability.as_ref().is_none_or(|r| rule_allows(r, &profile));
+            applies_at.push(applies);
             if depth == 0 {
                 chapter = Some(node);
             }
-            if !applicable.contains(node.id.as_str()) {
+            if !node.kind.is_assessable() {
+                continue;
+            }
+            if !applies {
+                excluded += 1;
                 continue;
             }
             let chapter = chapter.unwrap_or(node);
@@ -234,7 +246,7 @@ impl<'a> Sheet<'a> {
             scores: etterlev_core::assessment::score(&scored),
             rows,
             chapters,
-            excluded: filtered.excluded.len(),
+            excluded,
         }
     }
 
@@ -251,15 +263,20 @@ impl<'a> Sheet<'a> {
     }
 }
 
+/// Whether one applicability rule lets the profile in.
+fn rule_allows(rule: &etterlev_catalog::Applicability, p: &etterlev_catalog::Profile) -> bool {
+    (rule.enterprise_kinds.is_empty() || rule.enterprise_kinds.contains(&p.kind))
+        && (rule.size_classes.is_empty() || rule.size_classes.contains(&p.size))
+        && rule.conditions.iter().all(|c| p.conditions.contains(c))
+}
+
 /// Whether a node can be answered in this catalogue: a requirement or
 /// recommendation.
 pub(crate) fn assessable_node<'a>(catalog: &'a Catalog, node_id: &str) -> Option<&'a Node> {
     if !crate::catalogs::is_slug(node_id) {
         return None;
     }
-    catalog
-        .node(node_id)
-        .filter(|n| matches!(n.kind, NodeKind::Requirement | NodeKind::Recommendation))
+    catalog.node(node_id).filter(|n| n.kind.is_assessable())
 }
 
 // ------------------------------------------------------------------ list + new
@@ -325,11 +342,9 @@ async fn list(State(state): State<AppState>, auth: Auth) -> AppResult<Response> 
 /// The form's defaults: the newest Normen (else the first catalogue) and the
 /// tenant's kind and size.
 fn default_form(loaded: &Loaded, auth: &Auth) -> NewForm {
-    let catalog = loaded
-        .versions_of("normen")
-        .into_iter()
-        .max_by(|a, b| a.date.cmp(&b.date))
-        .or_else(|| loaded.set.catalogs.first())
+    let newest = |id: &str| loaded.versions_of(id).into_iter().max_by(|a, b| a.date.cmp(&b.date));
+    let catalog = newest("normen")
+        .or_else(|| loaded.set.catalogs.first().and_then(|c| newest(&c.id)))
         .map(Catalog::key)
         .unwrap_or_default();
     let tenant = auth
@@ -783,6 +798,41 @@ mod tests {
         ] {
             assert!(!is_date(bad), "{bad}");
         }
+    }
+
+    /// The sheet's one-pass applicability agrees with the catalogue crate's
+    /// `filter` on every catalogue in the repository, for every kind and
+    /// size, with no condition, each single condition and all of them.
+    #[test]
+    fn sheet_applies_exactly_what_filter_applies() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
+        let set = etterlev_catalog::load_path(&dir).unwrap_or_else(|d| panic!("catalogue/ must load: {}", d.len()));
+        let mut condition_sets: Vec<Vec<Condition>> = vec![Vec::new(), Condition::ALL.to_vec()];
+        condition_sets.extend(Condition::ALL.iter().map(|c| vec![*c]));
+        let mut checked = 0;
+        for catalog in &set.catalogs {
+            for kind in TenantKind::ALL {
+                for size in SizeClass::ALL {
+                    for conditions in &condition_sets {
+                        let profile = AssessmentProfile {
+                            kind: *kind,
+                            size: *size,
+                            conditions: conditions.clone(),
+                        };
+                        let sheet = Sheet::new(catalog, &profile, &[]);
+                        let filtered = etterlev_catalog::filter(catalog, &profile.to_profile());
+                        let mut got: Vec<&str> = sheet.rows.iter().map(|r| r.node.id.as_str()).collect();
+                        let mut want: Vec<&str> = filtered.applicable.iter().map(|n| n.id.as_str()).collect();
+                        got.sort_unstable();
+                        want.sort_unstable();
+                        assert_eq!(got, want, "{} {kind} {size} {conditions:?}", catalog.key());
+                        assert_eq!(sheet.excluded, filtered.excluded.len());
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "too few cases: {checked}");
     }
 
     /// Keys made with `format!` escape the static key check in i18n.rs.
