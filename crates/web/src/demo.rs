@@ -3,10 +3,20 @@
 //! the repository's `catalog/` folder. Never used without `--demo`, so no
 //! known password exists in a normal installation.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use etterlev_core::{OrgNumber, Role, SizeClass, TenantKind};
-use etterlev_store::{Actor, ImportSummary, NewTenant, NewUser, Store, StoreError};
+use etterlev_catalog::wizard::{DEFAULT_LENGTH, chapter_of, questions};
+use etterlev_catalog::{Catalog, CatalogSet, Node};
+use etterlev_core::{
+    ActionStatus, AnswerStatus, Condition, Maturity, OrgNumber, Priority, Role, SizeClass, TenantKind, WizardAnswer,
+};
+use etterlev_store::{
+    ActionInput, Actor, AnswerInput, AssessmentKind, AssessmentProfile, ImportSummary, NewAction, NewAssessment,
+    NewTenant, NewUser, Store, StoreError, TenantStore,
+};
+
+use crate::pages::actions::gap_priority;
 
 /// The demo password of every demo user.
 pub const PASSWORD: &str = "Demo-passord-2026";
@@ -54,10 +64,15 @@ pub const USERS: &[DemoUser] = &[
 ];
 
 /// Creates the demo data unless it exists, and imports the catalogues (see
-/// [`seed_catalogs`]). Returns true if the enterprises and users were created.
+/// [`seed_catalogs`]). On a fresh database whose catalogues imported, also
+/// the demo assessments and actions (see [`seed_assessments`]). Returns true
+/// if the enterprises and users were created.
 pub async fn seed(store: &Store) -> Result<bool, StoreError> {
     let created = seed_people(store).await?;
-    seed_catalogs(store, &catalog_dir()).await;
+    let imported = import_catalogs(store, &catalog_dir()).await;
+    if created && let Some((set, _)) = imported {
+        seed_assessments(store, &set).await?;
+    }
     Ok(created)
 }
 
@@ -75,6 +90,11 @@ pub fn catalog_dir() -> PathBuf {
 /// or does not load is logged with its diagnostics, and the demo goes on
 /// without catalogues.
 pub async fn seed_catalogs(store: &Store, dir: &Path) -> Option<ImportSummary> {
+    import_catalogs(store, dir).await.map(|(_, summary)| summary)
+}
+
+/// [`seed_catalogs`], also returning the loaded catalogues.
+async fn import_catalogs(store: &Store, dir: &Path) -> Option<(CatalogSet, ImportSummary)> {
     if !dir.is_dir() {
         tracing::info!(dir = %dir.display(), "no catalogue folder; the demo starts without catalogues");
         return None;
@@ -111,7 +131,7 @@ pub async fn seed_catalogs(store: &Store, dir: &Path) -> Option<ImportSummary> {
                 mappings = summary.mappings,
                 "demo catalogues imported"
             );
-            Some(summary)
+            Some((set, summary))
         }
         Err(e) => {
             tracing::warn!(error = %e, dir = %dir.display(), "demo catalogues not imported");
@@ -180,6 +200,345 @@ pub async fn seed_people(store: &Store) -> Result<bool, StoreError> {
         }
     }
     Ok(true)
+}
+
+/// The catalogue the demo assessments use (its newest version).
+const NORMEN: &str = "normen";
+
+/// The public web edition of Normen, for evidence links.
+const NORMEN_URL: &str =
+    "https://www.helsedirektoratet.no/normen/norm-for-informasjonssikkerhet-og-personvern-i-helse-og-omsorgssektoren";
+
+/// Who owns gaps and actions at the hospital (roles, not people).
+const HOSPITAL_OWNERS: &[&str] = &[
+    "Informasjonssikkerhetsleder",
+    "IKT-sjef",
+    "Personvernombud",
+    "Klinikksjef medisinsk klinikk",
+];
+
+const NA_REASONS: &[&str] = &[
+    "Gjelder ikke: tjenesten er ikke i bruk hos Fjordheim.",
+    "Dekkes av den regionale IKT-leverandørens avtale og revisjon.",
+    "Gjelder ikke: ingen slik behandling i perioden.",
+];
+
+/// The wizard run of the GP office: how far it got and what it answered.
+const WIZARD_ANSWERED: usize = 10;
+const WIZARD_CHOICES: &[WizardAnswer] = &[
+    WizardAnswer::Yes,
+    WizardAnswer::Yes,
+    WizardAnswer::Partly,
+    WizardAnswer::No,
+    WizardAnswer::Yes,
+    WizardAnswer::DontKnow,
+    WizardAnswer::Partly,
+    WizardAnswer::Yes,
+    WizardAnswer::No,
+    WizardAnswer::Yes,
+];
+
+/// Example assessments for a person clicking through the demo: at Fjordheim
+/// helseforetak two full assessments on the newest Normen ("Egenvurdering
+/// 2025", closed, and "Egenvurdering 2026" started from it and better), with
+/// owners, due dates, links and six actions (one for patient safety, one
+/// overdue, one done); at Solbakken legekontor a wizard run left after ten
+/// questions. Every choice follows from the requirement's place in the
+/// catalogue, so two demos look the same (apart from dates relative to
+/// today). Made by the demo administrator. Does nothing (false) when the
+/// hospital already has an assessment, Normen is not in `set`, or the demo
+/// enterprises are missing.
+pub async fn seed_assessments(store: &Store, set: &CatalogSet) -> Result<bool, StoreError> {
+    let Some(normen) = set
+        .catalogs
+        .iter()
+        .filter(|c| c.id == NORMEN)
+        .max_by(|a, b| (&a.date, &a.version).cmp(&(&b.date, &b.version)))
+    else {
+        return Ok(false);
+    };
+    let org = |o: &str| OrgNumber::parse(o).map_err(|e| StoreError::Invalid(e.to_string()));
+    let (Some(gp), Some(hospital), Some(admin)) = (
+        store.tenant_by_org(&org(GP_ORG)?).await?,
+        store.tenant_by_org(&org(HOSPITAL_ORG)?).await?,
+        store.user_by_email(ADMIN_EMAIL).await?,
+    ) else {
+        return Ok(false);
+    };
+    let hospital_scope = store.scope(&admin, &hospital.id).await?;
+    let ts = store.tenant(&hospital_scope);
+    if !ts.list_assessments().await?.is_empty() {
+        return Ok(false);
+    }
+    let actions = seed_hospital(&ts, normen).await?;
+    let gp_scope = store.scope(&admin, &gp.id).await?;
+    seed_wizard_run(&store.tenant(&gp_scope), normen).await?;
+    tracing::info!(
+        catalog = %normen.key(),
+        assessments = 3,
+        actions,
+        "demo assessments and action plan created"
+    );
+    Ok(true)
+}
+
+/// A date `days` from today (Oslo), `YYYY-MM-DD`.
+fn day(days: i64) -> String {
+    let tz = jiff::tz::TimeZone::get("Europe/Oslo").unwrap_or(jiff::tz::TimeZone::UTC);
+    let today = jiff::Timestamp::now().to_zoned(tz).date();
+    today
+        .checked_add(jiff::Span::new().days(days))
+        .unwrap_or(today)
+        .to_string()
+}
+
+fn maturity(level: u8) -> Option<Maturity> {
+    Maturity::new(i64::from(level)).ok()
+}
+
+/// The 2025 answer of the `i`th applicable requirement in chapter number
+/// `chapter`: chapters start from different points, so the heat map and
+/// chapter scores differ.
+fn answer_2025(i: usize, chapter: usize) -> AnswerInput {
+    let (status, level) = match ((i * 7) % 10 + chapter * 3) % 13 {
+        0 | 1 => (AnswerStatus::NotStarted, None),
+        2 | 3 => (AnswerStatus::NotStarted, Some(1)),
+        4..=6 => (AnswerStatus::Partly, Some(2)),
+        7..=9 => (AnswerStatus::Implemented, Some(3)),
+        10 | 11 => (AnswerStatus::Verified, Some(4)),
+        _ => (AnswerStatus::Verified, Some(5)),
+    };
+    let na = i % 19 == 7;
+    AnswerInput {
+        status: if na { AnswerStatus::NotApplicable } else { status },
+        maturity: if na { None } else { level.and_then(maturity) },
+        owner: None,
+        due_date: None,
+        comment: None,
+        na_reason: na.then(|| NA_REASONS[(i / 19) % NA_REASONS.len()].to_string()),
+        wizard_answer: None,
+    }
+}
+
+/// The 2026 answer, from 2025's: two of three gaps a step further, every
+/// fifth implemented requirement verified, and the remaining gaps with an
+/// owner and (every other one) a due date. `None` when unchanged.
+fn answer_2026(i: usize, before: &AnswerInput) -> Option<AnswerInput> {
+    let mut a = before.clone();
+    let level = |a: &AnswerInput| a.maturity.map_or(0, Maturity::level);
+    match a.status {
+        AnswerStatus::NotStarted if i % 3 != 2 => {
+            a.status = AnswerStatus::Partly;
+            a.maturity = maturity(level(before).max(1) + 1);
+        }
+        AnswerStatus::Partly if i % 3 != 2 => {
+            a.status = AnswerStatus::Implemented;
+            a.maturity = maturity(3);
+            a.comment = Some("Rutinen er vedtatt og gjort kjent i 2026.".into());
+        }
+        AnswerStatus::Implemented if i.is_multiple_of(5) => {
+            a.status = AnswerStatus::Verified;
+            a.maturity = maturity(level(before).max(3) + 1);
+            a.comment = Some("Kontrollert ved internrevisjon 2026.".into());
+        }
+        _ => {}
+    }
+    if a.status.is_gap() {
+        a.owner = Some(HOSPITAL_OWNERS[i % HOSPITAL_OWNERS.len()].into());
+        if i.is_multiple_of(2) {
+            a.due_date = Some(day(30 + 15 * (i % 6) as i64));
+        }
+    }
+    (a != *before).then_some(a)
+}
+
+/// Fjordheim's two assessments and action plan; returns the number of actions.
+async fn seed_hospital(ts: &TenantStore<'_>, normen: &Catalog) -> Result<usize, StoreError> {
+    let profile = AssessmentProfile {
+        kind: TenantKind::HospitalTrust,
+        size: SizeClass::Large,
+        conditions: vec![
+            Condition::UsesCloudServices,
+            Condition::UsesDataProcessors,
+            Condition::RunsMedicalDevices,
+            Condition::PublicBody,
+            Condition::SharesRecordsBetweenEnterprises,
+            Condition::ConnectedToHealthNetwork,
+            Condition::SupplierRemoteAccess,
+            Condition::ResearchOrHealthRegisters,
+            Condition::VideoConsultations,
+        ],
+    };
+    let applicable = etterlev_catalog::filter(normen, &profile.to_profile()).applicable;
+    let mut chapters: HashMap<&str, usize> = HashMap::new();
+    let answers: Vec<(&Node, AnswerInput)> = applicable
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let count = chapters.len();
+            let chapter = *chapters.entry(chapter_of(normen, n).id.as_str()).or_insert(count);
+            (*n, answer_2025(i, chapter))
+        })
+        .collect();
+
+    let first = ts
+        .create_assessment(NewAssessment {
+            catalog_key: normen.key(),
+            title: "Egenvurdering 2025".into(),
+            kind: AssessmentKind::Full,
+            owner: Some("Informasjonssikkerhetsleder".into()),
+            period_start: Some("2025-01-01".into()),
+            period_end: Some("2025-12-31".into()),
+            profile: profile.clone(),
+            start_from: None,
+        })
+        .await?;
+    for (n, input) in &answers {
+        ts.save_answer(&first.id, &n.id, input.clone(), 0).await?;
+    }
+    let first = ts.close_assessment(&first.id, first.version).await?;
+
+    let second = ts
+        .create_assessment(NewAssessment {
+            catalog_key: normen.key(),
+            title: "Egenvurdering 2026".into(),
+            kind: AssessmentKind::Full,
+            owner: Some("Informasjonssikkerhetsleder".into()),
+            period_start: Some("2026-01-01".into()),
+            period_end: Some("2026-12-31".into()),
+            profile,
+            start_from: Some(first.id.clone()),
+        })
+        .await?;
+    let stored: HashMap<String, i64> = ts
+        .answers(&second.id)
+        .await?
+        .into_iter()
+        .map(|a| (a.node_id, a.version))
+        .collect();
+    let mut now: Vec<(&Node, AnswerStatus)> = Vec::new();
+    for (i, (n, before)) in answers.iter().enumerate() {
+        let status = match answer_2026(i, before) {
+            Some(input) => {
+                let version = stored.get(&n.id).copied().unwrap_or(0);
+                ts.save_answer(&second.id, &n.id, input, version).await?.status
+            }
+            None => before.status,
+        };
+        now.push((*n, status));
+    }
+
+    // Evidence: links to the public Normen pages, on two met requirements.
+    let met = now.iter().filter(|(_, s)| s.is_met()).map(|(n, _)| *n);
+    for n in met.step_by(7).take(2) {
+        let (url, title) = n
+            .references
+            .iter()
+            .find_map(|r| {
+                r.url
+                    .as_deref()
+                    .filter(|u| u.starts_with("https://") && u.contains("normen"))
+                    .map(|u| (u.to_string(), r.citation()))
+            })
+            .unwrap_or_else(|| (NORMEN_URL.into(), "Normen (nettutgave)".into()));
+        ts.add_evidence_link(&second.id, &n.id, &url, Some(&title)).await?;
+    }
+
+    // Actions from the gaps: the first patient-safety gap, then five spread
+    // over the rest, with (deadline in days from today, status).
+    let gaps: Vec<(&Node, AnswerStatus)> = now.into_iter().filter(|(_, s)| s.is_gap()).collect();
+    let safety = gaps
+        .iter()
+        .position(|(n, s)| gap_priority(n, *s) == Priority::PatientSafety)
+        .unwrap_or(0);
+    let rest: Vec<usize> = (0..gaps.len()).filter(|i| *i != safety).collect();
+    let step = (rest.len() / 5).max(1);
+    let picked = std::iter::once(safety)
+        .chain(rest.into_iter().step_by(step).take(5))
+        .filter(|i| *i < gaps.len());
+    let plan: [(Option<i64>, ActionStatus); 6] = [
+        (Some(21), ActionStatus::Open),
+        (Some(-14), ActionStatus::InProgress),
+        (Some(-40), ActionStatus::Done),
+        (Some(45), ActionStatus::Open),
+        (Some(90), ActionStatus::InProgress),
+        (None, ActionStatus::Open),
+    ];
+    let mut count = 0;
+    for (k, (gap, (deadline, status))) in picked.zip(plan).enumerate() {
+        let (n, s) = gaps[gap];
+        let priority = if k == 0 {
+            Priority::PatientSafety
+        } else {
+            gap_priority(n, s)
+        };
+        let action = ts
+            .create_action(NewAction {
+                title: n.title.nb.clone(),
+                description: n.text.as_ref().map(|t| t.nb.clone()),
+                assessment_id: Some(second.id.clone()),
+                node_id: Some(n.id.clone()),
+                owner: Some(HOSPITAL_OWNERS[k % HOSPITAL_OWNERS.len()].into()),
+                deadline: deadline.map(day),
+                priority,
+            })
+            .await?;
+        if status != ActionStatus::Open {
+            ts.update_action(
+                &action.id,
+                ActionInput {
+                    title: action.title.clone(),
+                    description: action.description.clone(),
+                    owner: action.owner.clone(),
+                    deadline: action.deadline.clone(),
+                    priority: action.priority,
+                    status,
+                },
+                action.version,
+            )
+            .await?;
+        }
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// Solbakken's wizard run with the profile the wizard would make (cloud
+/// services and a data processor, nothing else), left after ten questions.
+async fn seed_wizard_run(ts: &TenantStore<'_>, normen: &Catalog) -> Result<(), StoreError> {
+    let profile = AssessmentProfile {
+        kind: TenantKind::GpOffice,
+        size: SizeClass::Micro,
+        conditions: vec![Condition::UsesCloudServices, Condition::UsesDataProcessors],
+    };
+    let today = day(0);
+    let run = ts
+        .create_assessment(NewAssessment {
+            catalog_key: normen.key(),
+            title: format!("Kom i gang {today}"),
+            kind: AssessmentKind::Wizard,
+            owner: Some("Erik Redaktør".into()),
+            period_start: Some(today),
+            period_end: None,
+            profile: profile.clone(),
+            start_from: None,
+        })
+        .await?;
+    let asked = questions(normen, &profile.to_profile(), DEFAULT_LENGTH);
+    for (i, q) in asked.iter().take(WIZARD_ANSWERED).enumerate() {
+        let choice = WIZARD_CHOICES[i % WIZARD_CHOICES.len()];
+        let input = AnswerInput {
+            status: choice.status(),
+            maturity: None,
+            owner: None,
+            due_date: None,
+            comment: None,
+            na_reason: None,
+            wizard_answer: Some(choice),
+        };
+        ts.save_answer(&run.id, &q.node.id, input, 0).await?;
+    }
+    Ok(())
 }
 
 /// The lines printed at start-up so a person can sign in.

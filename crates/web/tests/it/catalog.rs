@@ -489,3 +489,77 @@ async fn demo_imports_a_catalogue_folder_and_survives_a_broken_one() {
         "nothing else imported"
     );
 }
+
+/// `serve --demo` on a fresh database: the demo enterprises get example
+/// assessments, an action plan and a wizard run from the real `catalog/`
+/// folder, and a restart adds nothing.
+#[tokio::test]
+async fn demo_seeds_assessments_actions_and_a_wizard_run_once() {
+    use etterlev_core::{ActionStatus, OrgNumber, Priority};
+    use etterlev_store::AssessmentKind;
+
+    let (store, _dir) = crate::common::sqlite_store().await;
+    assert!(etterlev_web::demo::seed(&store).await.expect("first start"));
+    assert!(!etterlev_web::demo::seed(&store).await.expect("second start"));
+
+    let admin = store
+        .user_by_email(etterlev_web::demo::ADMIN_EMAIL)
+        .await
+        .expect("user")
+        .expect("admin");
+    let tenant = |org: &str| {
+        let store = store.clone();
+        let org = OrgNumber::parse(org).expect("org number");
+        async move { store.tenant_by_org(&org).await.expect("tenant").expect("demo tenant") }
+    };
+    let hospital = tenant("312000008").await;
+    let gp = tenant("311000004").await;
+    let scope = store.scope(&admin, &hospital.id).await.expect("scope");
+    let ts = store.tenant(&scope);
+
+    let list = ts.list_assessments().await.expect("assessments");
+    assert_eq!(list.len(), 2, "{list:#?}");
+    let newer = list.iter().find(|a| a.title == "Egenvurdering 2026").expect("2026");
+    let older = list.iter().find(|a| a.title == "Egenvurdering 2025").expect("2025");
+    assert!(older.closed && !newer.closed);
+    assert_eq!(newer.previous_id.as_deref(), Some(older.id.as_str()));
+    assert!(newer.catalog_key.starts_with("normen@"));
+    let (old_answers, new_answers) = (
+        ts.answers(&older.id).await.expect("answers"),
+        ts.answers(&newer.id).await.expect("answers"),
+    );
+    assert!(new_answers.len() > 20, "{}", new_answers.len());
+    assert_eq!(old_answers.len(), new_answers.len());
+    assert!(old_answers.iter().any(|a| a.na_reason.is_some()));
+    let met = |v: &[etterlev_store::Answer]| v.iter().filter(|a| a.status.is_met()).count();
+    assert!(met(&new_answers) > met(&old_answers), "2026 improves on 2025");
+    assert!(new_answers.iter().any(|a| a.owner.is_some() && a.due_date.is_some()));
+    assert_eq!(ts.evidence(&newer.id).await.expect("evidence").len(), 2);
+
+    let actions = ts.actions(None).await.expect("actions");
+    assert!(actions.len() >= 5, "{actions:#?}");
+    let today = jiff::Zoned::now().date().to_string();
+    assert!(
+        actions
+            .iter()
+            .any(|a| etterlev_core::assessment::is_overdue(a.status, a.deadline.as_deref(), &today))
+    );
+    assert_eq!(actions[0].priority, Priority::PatientSafety);
+    assert!(actions.iter().any(|a| a.status == ActionStatus::Done));
+
+    let gp_scope = store.scope(&admin, &gp.id).await.expect("scope");
+    let gts = store.tenant(&gp_scope);
+    let runs = gts.list_assessments().await.expect("assessments");
+    assert_eq!(runs.len(), 1);
+    assert!(runs[0].kind == AssessmentKind::Wizard && !runs[0].closed);
+    let answered = gts.answers(&runs[0].id).await.expect("answers");
+    assert_eq!(answered.len(), 10);
+    assert!(answered.iter().all(|a| a.wizard_answer.is_some()));
+
+    // Called again directly (e.g. after a partial first start): nothing new.
+    let set = etterlev_catalog::load_path(&etterlev_web::demo::catalog_dir()).expect("catalogue folder loads");
+    assert!(!etterlev_web::demo::seed_assessments(&store, &set).await.expect("again"));
+    assert_eq!(ts.list_assessments().await.expect("list").len(), 2);
+    assert_eq!(ts.actions(None).await.expect("actions").len(), actions.len());
+    assert_eq!(gts.list_assessments().await.expect("list").len(), 1);
+}
