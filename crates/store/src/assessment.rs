@@ -150,6 +150,15 @@ pub struct AnswerInput {
     pub wizard_answer: Option<WizardAnswer>,
 }
 
+/// The scoring part of a stored answer, see [`TenantStore::answer_statuses`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnswerStatusRow {
+    pub assessment_id: String,
+    pub node_id: String,
+    pub status: AnswerStatus,
+    pub maturity: Option<Maturity>,
+}
+
 /// A stored answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answer {
@@ -428,6 +437,14 @@ impl TenantStore<'_> {
         self.scope.require(Permission::Read)?;
         let tid = &self.scope.tenant_id;
         with_conn!(self.store, q, c => q::answers(c, tid, assessment_id).await)
+    }
+
+    /// Status and maturity of the answers of several assessments at once (for
+    /// trends). Ids of other tenants' assessments simply match nothing.
+    pub async fn answer_statuses(&self, assessment_ids: &[String]) -> StoreResult<Vec<AnswerStatusRow>> {
+        self.scope.require(Permission::Read)?;
+        let tid = &self.scope.tenant_id;
+        with_conn!(self.store, q, c => q::answer_statuses(c, tid, assessment_ids).await)
     }
 
     /// Saves one answer. `expected_version` is the version the user saw (0:

@@ -18,8 +18,8 @@ mod store;
 mod tenant;
 
 pub use assessment::{
-    Action, ActionInput, Answer, AnswerInput, Assessment, AssessmentKind, AssessmentProfile, ConflictWith, Evidence,
-    EvidenceKind, NewAction, NewAssessment, is_date,
+    Action, ActionInput, Answer, AnswerInput, AnswerStatusRow, Assessment, AssessmentKind, AssessmentProfile,
+    ConflictWith, Evidence, EvidenceKind, NewAction, NewAssessment, is_date,
 };
 pub use catalog::{CatalogStamp, ImportSummary, StoredCatalog};
 pub use error::{StoreError, StoreResult};

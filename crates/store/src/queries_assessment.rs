@@ -3,7 +3,7 @@
 // `sqlf!` are those of the backend). Every statement filters on the tenant id.
 
 use crate::assessment::{
-    Action, ActionInput, Answer, AnswerInput, Assessment, AssessmentKind, AssessmentProfile, ConflictWith, Evidence,
+    Action, ActionInput, Answer, AnswerInput, AnswerStatusRow, Assessment, AssessmentKind, AssessmentProfile, ConflictWith, Evidence,
     EvidenceKind, NewAction, NewAssessment,
 };
 use etterlev_core::{ActionStatus, AnswerStatus, Maturity, Priority, WizardAnswer};
@@ -391,6 +391,42 @@ async fn answers_of(c: &mut Conn, tenant_id: &str, assessment_id: &str) -> Store
     .fetch_all(&mut *c)
     .await?;
     rows.into_iter().map(AnswerRow::into_model).collect()
+}
+
+/// Status and maturity of every answer of several assessments of one tenant,
+/// in one query: what a trend over many assessments needs, nothing more.
+pub async fn answer_statuses(
+    c: &mut Conn,
+    tenant_id: &str,
+    assessment_ids: &[String],
+) -> StoreResult<Vec<AnswerStatusRow>> {
+    if assessment_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (2..assessment_ids.len() + 2).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT assessment_id, node_id, status, maturity FROM answers \
+         WHERE tenant_id = $1 AND assessment_id IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (String, String, String, Option<i64>)>(sqlx::AssertSqlSafe(sql)).bind(tenant_id);
+    for id in assessment_ids {
+        query = query.bind(id);
+    }
+    let rows = query.fetch_all(&mut *c).await?;
+    rows.into_iter()
+        .map(|(assessment_id, node_id, status, maturity)| {
+            Ok(AnswerStatusRow {
+                assessment_id,
+                node_id,
+                status: parse_text("answer status", &status, AnswerStatus::parse)?,
+                maturity: maturity
+                    .map(Maturity::new)
+                    .transpose()
+                    .map_err(|e| StoreError::Invalid(format!("stored {e}")))?,
+            })
+        })
+        .collect()
 }
 
 pub async fn answers(c: &mut Conn, tenant_id: &str, assessment_id: &str) -> StoreResult<Vec<Answer>> {

@@ -30,6 +30,11 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) backend: Backend,
+    /// SQLite allows one writer at a time. Queuing write transactions here,
+    /// in order, is much faster under load than letting them collide on the
+    /// database lock, where SQLite's busy handler sleeps in whole
+    /// milliseconds (a p99 of tens of ms at 50 concurrent writers).
+    pub(crate) sqlite_writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Runs `$body` with `$c` bound to a pooled connection of the right backend and
@@ -62,6 +67,7 @@ macro_rules! in_tx {
         match &$store.backend {
             Backend::Sqlite(pool) => {
                 use crate::sqlite_q as $q;
+                let _writer = $store.sqlite_writer.lock().await;
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 let out = {
                     let $c: &mut sqlx::SqliteConnection = &mut tx;
@@ -133,6 +139,7 @@ impl Store {
             .map_err(|e| StoreError::Connect(format!("cannot open SQLite database {}: {e}", path.display())))?;
         Ok(Store {
             backend: Backend::Sqlite(pool),
+            sqlite_writer: Default::default(),
         })
     }
 
@@ -145,6 +152,7 @@ impl Store {
             .map_err(|e| StoreError::Connect(format!("cannot connect to PostgreSQL: {e}")))?;
         Ok(Store {
             backend: Backend::Postgres(pool),
+            sqlite_writer: Default::default(),
         })
     }
 

@@ -265,6 +265,26 @@ async fn other_tenants_see_nothing() {
         let act = ta.create_action(act).await.must(b, "action");
         let audit_before = a.audit(b).await.len();
 
+        // The bulk status query sees the owner's answers and nothing across tenants.
+        let rows = ta
+            .answer_statuses(std::slice::from_ref(&asm.id))
+            .await
+            .must(b, "statuses");
+        assert_eq!(rows.len(), 1, "[{b}]");
+        assert_eq!(
+            (rows[0].node_id.as_str(), rows[0].status),
+            ("1-a", AnswerStatus::Partly),
+            "[{b}]"
+        );
+        assert!(
+            tb.answer_statuses(std::slice::from_ref(&asm.id))
+                .await
+                .must(b, "statuses")
+                .is_empty(),
+            "[{b}]"
+        );
+        assert!(ta.answer_statuses(&[]).await.must(b, "statuses").is_empty(), "[{b}]");
+
         assert!(tb.list_assessments().await.must(b, "list").is_empty(), "[{b}]");
         assert_err!(b, tb.assessment(&asm.id).await, StoreError::NotFound, "assessment");
         assert_err!(b, tb.answers(&asm.id).await, StoreError::NotFound, "answers");

@@ -15,7 +15,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use etterlev_catalog::{Catalog, NodeKind};
 use etterlev_core::assessment::is_overdue;
-use etterlev_core::{AnswerStatus, Maturity, Priority};
+use etterlev_core::{AnswerStatus, Maturity, Priority, ScoredAnswer};
 use etterlev_reports::{ActionRow, AnswerRow, ChapterRow, EvidenceRow, GapRow, ManagementReport, TrendPoint};
 use etterlev_store::{Answer, AnswerInput, Assessment, TenantStore};
 
@@ -108,13 +108,51 @@ async fn trend(ts: &TenantStore<'_>, a: &Assessment, loaded: &Loaded) -> AppResu
         .filter(|o| (o.created_at, &o.id) <= (a.created_at, &a.id))
         .collect();
     earlier.sort_by(|x, y| (x.created_at, &x.id).cmp(&(y.created_at, &y.id)));
+    // One query for all of them: a trend over ten assessments must not cost
+    // ten round trips of full answers.
+    let ids: Vec<String> = earlier.iter().map(|o| o.id.clone()).collect();
+    let mut by_assessment: HashMap<String, HashMap<String, (AnswerStatus, Option<Maturity>)>> = HashMap::new();
+    for row in ts.answer_statuses(&ids).await? {
+        by_assessment
+            .entry(row.assessment_id)
+            .or_default()
+            .insert(row.node_id, (row.status, row.maturity));
+    }
+    // Which requirements apply depends only on catalogue and profile, which
+    // successive assessments usually share.
+    let mut applicable: HashMap<(String, String), Vec<String>> = HashMap::new();
     let mut points = Vec::with_capacity(earlier.len());
     for o in &earlier {
         let Some(catalog) = loaded.catalog(&o.catalog_key) else {
             continue;
         };
-        let answers = ts.answers(&o.id).await?;
-        let overall = Sheet::new(catalog, &o.profile, &answers).scores.overall;
+        let profile_key = serde_json::to_string(&o.profile).unwrap_or_default();
+        let nodes = applicable
+            .entry((o.catalog_key.clone(), profile_key))
+            .or_insert_with(|| {
+                etterlev_catalog::filter(catalog, &o.profile.to_profile())
+                    .applicable
+                    .iter()
+                    .map(|n| n.id.clone())
+                    .collect()
+            });
+        let answers = by_assessment.get(&o.id);
+        let scored: Vec<ScoredAnswer> = nodes
+            .iter()
+            .map(|id| {
+                let (status, maturity) = answers
+                    .and_then(|m| m.get(id))
+                    .copied()
+                    .unwrap_or((AnswerStatus::NotStarted, None));
+                // The overall score does not look at chapters.
+                ScoredAnswer {
+                    chapter: String::new(),
+                    status,
+                    maturity,
+                }
+            })
+            .collect();
+        let overall = etterlev_core::assessment::score(&scored).overall;
         points.push(TrendPoint {
             label: o.title.clone(),
             compliance: overall.compliance,
