@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use etterlev_core::{Condition, SizeClass, TenantKind};
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid};
 
@@ -87,6 +88,34 @@ impl Tr {
         LOCALES
             .try_lookup_with_args(&self.lang.id(), key, &map)
             .unwrap_or_else(|| key.to_string())
+    }
+
+    /// The name of an enterprise kind, from the key `kind-{machine name}`.
+    /// Keys built from machine names are checked by `dynamic_keys_exist`.
+    pub fn kind_name(&self, kind: TenantKind) -> String {
+        self.msg(&format!("kind-{}", kind.as_str()))
+    }
+
+    /// The name of a size class (`size-…`).
+    pub fn size_name(&self, size: SizeClass) -> String {
+        self.msg(&format!("size-{}", size.as_str()))
+    }
+
+    /// The name of an applicability condition (`cond-…`).
+    pub fn condition_name(&self, condition: Condition) -> String {
+        self.msg(&format!("cond-{}", condition.as_str()))
+    }
+
+    /// A profile in words: "Legekontor, 1–9 ansatte, bruker skytjenester".
+    pub fn profile_words(
+        &self,
+        kind: TenantKind,
+        size: SizeClass,
+        conditions: impl IntoIterator<Item = Condition>,
+    ) -> String {
+        let mut parts = vec![self.kind_name(kind), self.size_name(size)];
+        parts.extend(conditions.into_iter().map(|c| self.condition_name(c)));
+        parts.join(", ")
     }
 
     /// Formats epoch milliseconds as Norwegian local time, `dd.mm.yyyy hh:mm`

@@ -15,7 +15,7 @@ use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
-use etterlev_catalog::{Catalog, LocalText, Node};
+use etterlev_catalog::{Catalog, Node};
 use etterlev_core::{
     AnswerStatus, Condition, Maturity, Permission, Score, ScoredAnswer, Scores, SizeClass, TenantKind,
 };
@@ -69,9 +69,7 @@ pub const OWNER_MAX: usize = 200;
 
 // ------------------------------------------------------------------ words
 
-pub(crate) fn text(t: &LocalText, tr: &Tr) -> String {
-    t.get(tr.lang.code()).to_owned()
-}
+pub(crate) use super::text;
 
 pub(crate) fn status_name(tr: &Tr, s: AnswerStatus) -> String {
     tr.msg(&format!("answer-status-{}", s.as_str()))
@@ -81,22 +79,8 @@ pub(crate) fn maturity_name(tr: &Tr, m: Maturity) -> String {
     tr.msg(m.level_key())
 }
 
-fn kind_name(tr: &Tr, kind: TenantKind) -> String {
-    tr.msg(&format!("kind-{}", kind.as_str()))
-}
-
-fn size_name(tr: &Tr, size: SizeClass) -> String {
-    tr.msg(&format!("size-{}", size.as_str()))
-}
-
-fn condition_name(tr: &Tr, c: Condition) -> String {
-    tr.msg(&format!("cond-{}", c.as_str()))
-}
-
 pub(crate) fn profile_words(tr: &Tr, p: &AssessmentProfile) -> String {
-    let mut parts = vec![kind_name(tr, p.kind), size_name(tr, p.size)];
-    parts.extend(p.conditions.iter().map(|c| condition_name(tr, *c)));
-    parts.join(", ")
+    tr.profile_words(p.kind, p.size, p.conditions.iter().copied())
 }
 
 /// "45 %": scores are shown as whole percentages.
@@ -402,7 +386,7 @@ async fn list_page(state: &AppState, auth: &Auth, typed: Option<NewForm>, errors
                 .iter()
                 .map(|k| Opt {
                     value: k.as_str().into(),
-                    label: kind_name(&tr, *k),
+                    label: tr.kind_name(*k),
                     selected: k.as_str() == f.kind,
                 })
                 .collect(),
@@ -410,7 +394,7 @@ async fn list_page(state: &AppState, auth: &Auth, typed: Option<NewForm>, errors
                 .iter()
                 .map(|s| Opt {
                     value: s.as_str().into(),
-                    label: size_name(&tr, *s),
+                    label: tr.size_name(*s),
                     selected: s.as_str() == f.size,
                 })
                 .collect(),
@@ -418,7 +402,7 @@ async fn list_page(state: &AppState, auth: &Auth, typed: Option<NewForm>, errors
                 .iter()
                 .map(|c| Opt {
                     value: c.as_str().into(),
-                    label: condition_name(&tr, *c),
+                    label: tr.condition_name(*c),
                     selected: f.conditions.iter().any(|x| x == c.as_str()),
                 })
                 .collect(),

@@ -316,14 +316,14 @@ struct SetupForm {
 fn kind_options(l: &Layout) -> Vec<(String, String)> {
     TenantKind::ALL
         .iter()
-        .map(|k| (k.as_str().to_string(), l.tr.msg(&format!("kind-{}", k.as_str()))))
+        .map(|k| (k.as_str().to_string(), l.tr.kind_name(*k)))
         .collect()
 }
 
 fn size_options(l: &Layout) -> Vec<(String, String)> {
     SizeClass::ALL
         .iter()
-        .map(|s| (s.as_str().to_string(), l.tr.msg(&format!("size-{}", s.as_str()))))
+        .map(|s| (s.as_str().to_string(), l.tr.size_name(*s)))
         .collect()
 }
 

@@ -12,11 +12,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use etterlev_catalog::diff::Segment;
 use etterlev_catalog::{
-    Applicability, Catalog, ChangeKind, Exclusion, LocalText, Mapping, Node, NodeKind, Profile, Relation, exclusions,
+    Applicability, Catalog, ChangeKind, Exclusion, Mapping, Node, NodeKind, Profile, Relation, exclusions,
 };
 use etterlev_core::{Condition, SizeClass, TenantKind};
 
-use super::{Layout, render};
+use super::{Layout, render, text};
 use crate::AppState;
 use crate::catalogs::{Loaded, ProfileParams, is_key, is_slug};
 use crate::error::{AppError, AppResult};
@@ -40,18 +40,6 @@ pub fn router() -> Router<AppState> {
 
 /// Message keys built from stable machine names. `dynamic_keys_exist`
 /// checks that every one of them is translated.
-fn kind_name(tr: &Tr, kind: TenantKind) -> String {
-    tr.msg(&format!("kind-{}", kind.as_str()))
-}
-
-fn size_name(tr: &Tr, size: SizeClass) -> String {
-    tr.msg(&format!("size-{}", size.as_str()))
-}
-
-fn condition_name(tr: &Tr, c: Condition) -> String {
-    tr.msg(&format!("cond-{}", c.as_str()))
-}
-
 fn node_kind_name(tr: &Tr, kind: NodeKind) -> String {
     tr.msg(&format!("node-kind-{}", kind.as_str()))
 }
@@ -66,10 +54,6 @@ fn status_name(tr: &Tr, status: &str) -> String {
 
 fn joined<T: Copy>(tr: &Tr, items: &[T], name: fn(&Tr, T) -> String) -> String {
     items.iter().map(|i| name(tr, *i)).collect::<Vec<_>>().join(", ")
-}
-
-fn text(t: &LocalText, tr: &Tr) -> String {
-    t.get(tr.lang.code()).to_owned()
 }
 
 fn catalog_status(c: &Catalog) -> Option<&'static str> {
@@ -96,21 +80,21 @@ pub fn reason_text(catalog: &Catalog, e: &Exclusion, tr: &Tr) -> String {
         Exclusion::Kind { allowed, rule_from } => tr.msg_with(
             "exclusion-kind",
             &[
-                ("allowed", joined(tr, allowed, kind_name)),
+                ("allowed", joined(tr, allowed, Tr::kind_name)),
                 ("node", node_name(catalog, rule_from, tr)),
             ],
         ),
         Exclusion::Size { allowed, rule_from } => tr.msg_with(
             "exclusion-size",
             &[
-                ("allowed", joined(tr, allowed, size_name)),
+                ("allowed", joined(tr, allowed, Tr::size_name)),
                 ("node", node_name(catalog, rule_from, tr)),
             ],
         ),
         Exclusion::Condition { missing, rule_from } => tr.msg_with(
             "exclusion-condition",
             &[
-                ("condition", condition_name(tr, *missing)),
+                ("condition", tr.condition_name(*missing)),
                 ("node", node_name(catalog, rule_from, tr)),
             ],
         ),
@@ -123,16 +107,19 @@ fn rule_lines(rule: &Applicability, tr: &Tr) -> Vec<String> {
     if !rule.enterprise_kinds.is_empty() {
         out.push(tr.msg_with(
             "applies-kinds",
-            &[("list", joined(tr, &rule.enterprise_kinds, kind_name))],
+            &[("list", joined(tr, &rule.enterprise_kinds, Tr::kind_name))],
         ));
     }
     if !rule.size_classes.is_empty() {
-        out.push(tr.msg_with("applies-sizes", &[("list", joined(tr, &rule.size_classes, size_name))]));
+        out.push(tr.msg_with(
+            "applies-sizes",
+            &[("list", joined(tr, &rule.size_classes, Tr::size_name))],
+        ));
     }
     if !rule.conditions.is_empty() {
         out.push(tr.msg_with(
             "applies-conditions",
-            &[("list", joined(tr, &rule.conditions, condition_name))],
+            &[("list", joined(tr, &rule.conditions, Tr::condition_name))],
         ));
     }
     if let Some(note) = &rule.note {
@@ -344,7 +331,7 @@ fn filter_form(tr: &Tr, profile: Option<&Profile>, params: &ProfileParams) -> Fi
             .iter()
             .map(|k| Opt {
                 value: k.as_str().into(),
-                label: kind_name(tr, *k),
+                label: tr.kind_name(*k),
                 selected: profile.is_some_and(|p| p.kind == *k),
             })
             .collect(),
@@ -352,7 +339,7 @@ fn filter_form(tr: &Tr, profile: Option<&Profile>, params: &ProfileParams) -> Fi
             .iter()
             .map(|s| Opt {
                 value: s.as_str().into(),
-                label: size_name(tr, *s),
+                label: tr.size_name(*s),
                 selected: profile.is_some_and(|p| p.size == *s),
             })
             .collect(),
@@ -361,7 +348,7 @@ fn filter_form(tr: &Tr, profile: Option<&Profile>, params: &ProfileParams) -> Fi
             .iter()
             .map(|c| Opt {
                 value: c.as_str().into(),
-                label: condition_name(tr, *c),
+                label: tr.condition_name(*c),
                 selected: profile.is_some_and(|p| p.conditions.contains(c)),
             })
             .collect(),
@@ -396,12 +383,6 @@ fn visible_rows<'a>(catalog: &'a Catalog, profile: Option<&Profile>) -> Vec<(usi
         .into_iter()
         .filter(|(_, n)| visible.contains(n.id.as_str()))
         .collect()
-}
-
-fn profile_words(tr: &Tr, p: &Profile) -> String {
-    let mut parts = vec![kind_name(tr, p.kind), size_name(tr, p.size)];
-    parts.extend(p.conditions.iter().map(|c| condition_name(tr, *c)));
-    parts.join(", ")
 }
 
 async fn tree(
@@ -459,7 +440,9 @@ async fn tree(
     let previous = here.and_then(|i| i.checked_sub(1)).map(|i| versions[i].key());
     Ok(render(&TreePage {
         filter: filter_form(&tr, profile.as_ref(), &params),
-        filtered_for: profile.as_ref().map(|p| profile_words(&tr, p)),
+        filtered_for: profile
+            .as_ref()
+            .map(|p| tr.profile_words(p.kind, p.size, p.conditions.iter().copied())),
         key,
         title: text(&catalog.title, &tr),
         version: catalog.version.clone(),

@@ -112,6 +112,11 @@ impl Layout {
     }
 }
 
+/// Catalogue text in the request's language (bokmål when there is no English).
+pub(crate) fn text(t: &etterlev_catalog::LocalText, tr: &Tr) -> String {
+    t.get(tr.lang.code()).to_owned()
+}
+
 /// Renders a template into a response, or a 500 if rendering fails.
 pub fn render<T: Template>(t: &T) -> Response {
     match t.render() {

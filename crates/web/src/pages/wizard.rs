@@ -292,8 +292,8 @@ fn profile_page(auth: &Auth, chosen: &HashMap<String, String>, errors: Vec<Strin
     let l = Layout::for_user(auth);
     let tr = l.tr;
     Ok(ProfilePage {
-        kind: tr.msg(&format!("kind-{}", tenant.kind.as_str())),
-        size: tr.msg(&format!("size-{}", tenant.size_class.as_str())),
+        kind: tr.kind_name(tenant.kind),
+        size: tr.size_name(tenant.size_class),
         questions: PROFILE_QUESTIONS
             .iter()
             .map(|(field, _, text, help)| ProfileQuestion {
