@@ -12,7 +12,7 @@ use etterlev_store::{Action, ConflictWith, NewAction, StoreError, TenantScope, U
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiError, ApiJson, ApiResult, ApiUser, id};
+use super::{ApiError, ApiJson, ApiResult, ApiUser, id, scopes};
 use crate::AppState;
 use crate::pages::actions::{RawAction, check, overdue, today};
 
@@ -128,18 +128,6 @@ pub struct ActionQuery {
 }
 
 // ------------------------------------------------------------------ helpers
-
-/// The scopes of every tenant the user belongs to, or only `tenant_id`'s.
-async fn scopes(state: &AppState, user: &User, tenant_id: Option<&str>) -> ApiResult<Vec<TenantScope>> {
-    if let Some(t) = tenant_id {
-        return Ok(vec![state.store.scope(user, id(t)?).await?]);
-    }
-    let mut out = Vec::new();
-    for m in state.store.memberships_of(&user.id).await? {
-        out.push(state.store.scope(user, &m.tenant.id).await?);
-    }
-    Ok(out)
-}
 
 /// The tenant an action with this id belongs to, among the user's.
 async fn find(state: &AppState, user: &User, action_id: &str) -> ApiResult<(TenantScope, Action)> {

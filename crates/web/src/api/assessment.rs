@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::catalog::TextDto;
-use super::{ApiError, ApiJson, ApiResult, ApiUser, ErrorBody, id};
+use super::{ApiError, ApiJson, ApiResult, ApiUser, ErrorBody, id, scopes};
 use crate::AppState;
 use crate::catalogs::Loaded;
 use crate::pages::assessment::{OWNER_MAX, Sheet, TITLE_MAX, assessable_node, is_date};
@@ -256,18 +256,6 @@ pub struct AssessmentQuery {
 
 async fn loaded(state: &AppState) -> ApiResult<std::sync::Arc<Loaded>> {
     Ok(state.catalogs.get(&state.store).await?)
-}
-
-/// The scopes of every tenant the user belongs to, or only `tenant_id`'s.
-async fn scopes(state: &AppState, user: &User, tenant_id: Option<&str>) -> ApiResult<Vec<TenantScope>> {
-    if let Some(t) = tenant_id {
-        return Ok(vec![state.store.scope(user, id(t)?).await?]);
-    }
-    let mut out = Vec::new();
-    for m in state.store.memberships_of(&user.id).await? {
-        out.push(state.store.scope(user, &m.tenant.id).await?);
-    }
-    Ok(out)
 }
 
 /// The tenant an assessment with this id belongs to, among the user's.

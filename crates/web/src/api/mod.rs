@@ -183,6 +183,19 @@ async fn scope_of(state: &AppState, user: &User, tenant_id: &str) -> ApiResult<T
 }
 
 /// Ids are UUIDs; anything else names no object.
+/// The scopes of every tenant the user belongs to, or only `tenant_id`'s
+/// (for endpoints that work across the user's tenants).
+async fn scopes(state: &AppState, user: &User, tenant_id: Option<&str>) -> ApiResult<Vec<TenantScope>> {
+    if let Some(t) = tenant_id {
+        return Ok(vec![state.store.scope(user, id(t)?).await?]);
+    }
+    let mut out = Vec::new();
+    for m in state.store.memberships_of(&user.id).await? {
+        out.push(state.store.scope(user, &m.tenant.id).await?);
+    }
+    Ok(out)
+}
+
 fn id(raw: &str) -> ApiResult<&str> {
     if crate::is_object_id(raw) {
         Ok(raw)
