@@ -6,6 +6,7 @@
 
 use std::fmt::Write as _;
 
+use etterlev_core::text::html_escape as esc;
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
@@ -348,20 +349,4 @@ impl CatalogDiff {
         out.push_str("</body></html>\n");
         out
     }
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

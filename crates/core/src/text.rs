@@ -49,6 +49,23 @@ pub fn email(value: &str) -> Result<String, TextError> {
     }
 }
 
+/// Escapes text for HTML element content and attribute values, for the
+/// documents written without a template engine (diffs, reports).
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +80,13 @@ mod tests {
         for bad in ["kari", "@x.no", "kari@x", "kari@@x.no", "ka ri@x.no", "kari@x.no."] {
             assert!(email(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn html_escape_escapes_markup() {
+        assert_eq!(
+            html_escape("<a href=\"x\">&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"
+        );
     }
 }
