@@ -245,37 +245,31 @@ fn parse_with_lines(name: &str, bytes: &[u8]) -> Result<(Document, Lines), Vec<D
     if !schema_errors.is_empty() {
         return Err(schema_errors);
     }
-    if is_catalog {
-        let catalog: Catalog = serde_json::from_value(value).map_err(|e| {
-            err(
-                None,
-                "internal",
-                format!("schema-valid file does not fit the model: {e}"),
-                "report this as a bug",
-            )
-        })?;
-        let problems = check_catalog(name, &catalog, &lines);
-        if problems.is_empty() {
-            Ok((Document::Catalog(catalog), lines))
-        } else {
-            Err(problems)
-        }
+    let doc = if is_catalog {
+        Document::Catalog(typed(name, value, |c| check_catalog(name, c, &lines))?)
     } else {
-        let mapping: Mapping = serde_json::from_value(value).map_err(|e| {
-            err(
-                None,
-                "internal",
-                format!("schema-valid file does not fit the model: {e}"),
-                "report this as a bug",
-            )
-        })?;
-        let problems = check_mapping_entries(name, &mapping, &lines);
-        if problems.is_empty() {
-            Ok((Document::Mapping(mapping), lines))
-        } else {
-            Err(problems)
-        }
-    }
+        Document::Mapping(typed(name, value, |m| check_mapping_entries(name, m, &lines))?)
+    };
+    Ok((doc, lines))
+}
+
+/// Turns a schema-valid value into the model and runs the semantic checks.
+fn typed<T: serde::de::DeserializeOwned>(
+    name: &str,
+    value: Value,
+    check: impl FnOnce(&T) -> Vec<Diagnostic>,
+) -> Result<T, Vec<Diagnostic>> {
+    let typed: T = serde_json::from_value(value).map_err(|e| {
+        vec![Diagnostic::new(
+            name,
+            None,
+            "internal",
+            format!("schema-valid file does not fit the model: {e}"),
+            "report this as a bug",
+        )]
+    })?;
+    let problems = check(&typed);
+    if problems.is_empty() { Ok(typed) } else { Err(problems) }
 }
 
 fn first_line(s: &str) -> String {
