@@ -23,6 +23,7 @@ use docx_rs::{
 };
 use etterlev_catalog::{Catalog, Node, Reference};
 
+use crate::labels::Labels;
 use crate::view::{Effective, View, heading_level, paragraphs};
 use crate::{Lang, ReportError};
 
@@ -44,37 +45,7 @@ pub fn catalog_docx_on(catalog: &Catalog, lang: Lang, generated: jiff::civil::Da
     let title = v.text(&catalog.title);
     let running_title = format!("{title} · {} {}", l.version.to_lowercase(), catalog.version);
 
-    let mut docx = styles(Docx::new())
-        .default_fonts(
-            RunFonts::new()
-                .ascii("Calibri")
-                .hi_ansi("Calibri")
-                .east_asia("Calibri")
-                .cs("Calibri"),
-        )
-        .default_size(22)
-        .default_line_spacing(LineSpacing::new().after(120))
-        .created_at(&format!("{generated}T00:00:00Z"))
-        .updated_at(&format!("{generated}T00:00:00Z"))
-        .header(
-            Header::new().add_paragraph(
-                Paragraph::new()
-                    .style("Meta")
-                    .align(AlignmentType::Right)
-                    .add_run(Run::new().add_text(&running_title)),
-            ),
-        )
-        .footer(
-            Footer::new().add_paragraph(
-                Paragraph::new()
-                    .style("Meta")
-                    .align(AlignmentType::Center)
-                    .add_run(Run::new().add_text(format!("{} ", l.page)))
-                    .add_page_num(PageNum::new())
-                    .add_run(Run::new().add_text(format!(" {} ", l.page_of)))
-                    .add_num_pages(NumPages::new()),
-            ),
-        )
+    let mut docx = page_setup(styles(Docx::new()), generated, &running_title, l)
         .first_header(Header::new())
         .first_footer(Footer::new())
         .title_pg();
@@ -268,6 +239,43 @@ fn toc(entries: &[TocEntry]) -> Vec<Paragraph> {
             p
         })
         .collect()
+}
+
+/// What every document shares: default font and spacing, the generated date
+/// as creation and change time, the running title in the header and
+/// "page N of M" in the footer.
+pub(crate) fn page_setup(docx: Docx, generated: jiff::civil::Date, running_title: &str, l: &Labels) -> Docx {
+    let at = format!("{generated}T00:00:00Z");
+    docx.default_fonts(
+        RunFonts::new()
+            .ascii("Calibri")
+            .hi_ansi("Calibri")
+            .east_asia("Calibri")
+            .cs("Calibri"),
+    )
+    .default_size(22)
+    .default_line_spacing(LineSpacing::new().after(120))
+    .created_at(&at)
+    .updated_at(&at)
+    .header(
+        Header::new().add_paragraph(
+            Paragraph::new()
+                .style("Meta")
+                .align(AlignmentType::Right)
+                .add_run(Run::new().add_text(running_title)),
+        ),
+    )
+    .footer(
+        Footer::new().add_paragraph(
+            Paragraph::new()
+                .style("Meta")
+                .align(AlignmentType::Center)
+                .add_run(Run::new().add_text(format!("{} ", l.page)))
+                .add_page_num(PageNum::new())
+                .add_run(Run::new().add_text(format!(" {} ", l.page_of)))
+                .add_num_pages(NumPages::new()),
+        ),
+    )
 }
 
 pub(crate) fn styles(docx: Docx) -> Docx {

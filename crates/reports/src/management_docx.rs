@@ -12,12 +12,12 @@
 use std::io::Cursor;
 
 use docx_rs::{
-    AlignmentType, Docx, Footer, Header, HeightRule, Hyperlink, HyperlinkType, LineSpacing, NumPages, PageNum,
-    Paragraph, Run, RunFonts, Shading, Style, StyleType, Table, TableCell, TableRow, WidthType,
+    AlignmentType, Docx, HeightRule, Hyperlink, HyperlinkType, LineSpacing, Paragraph, Run, RunFonts, Shading, Style,
+    StyleType, Table, TableCell, TableRow, WidthType,
 };
 use etterlev_core::{Maturity, Priority, Score};
 
-use crate::docx::{BLUE, GREY, TEXT_WIDTH, core_props, default_language, deflate, labelled, styles};
+use crate::docx::{BLUE, GREY, TEXT_WIDTH, core_props, default_language, deflate, labelled, page_setup, styles};
 use crate::labels::{self, Labels, SummaryFacts, percent, whole_percent};
 use crate::management::is_web_link;
 use crate::report::{ManagementReport, TOP_ACTIONS};
@@ -345,8 +345,7 @@ pub fn action_list_docx(r: &ManagementReport, lang: Lang) -> Result<Vec<u8>, Rep
 
 /// Styles, fonts, dates, header and footer.
 fn base(r: &ManagementReport, running: &str, l: &Labels) -> Docx {
-    let at = format!("{}T00:00:00Z", r.generated);
-    styles(Docx::new())
+    let docx = styles(Docx::new())
         .add_style(
             Style::new("ReportTitle", StyleType::Paragraph)
                 .name("Report Title")
@@ -373,37 +372,8 @@ fn base(r: &ManagementReport, running: &str, l: &Labels) -> Docx {
                 .bold()
                 .color(GREY)
                 .line_spacing(LineSpacing::new().after(0)),
-        )
-        .default_fonts(
-            RunFonts::new()
-                .ascii("Calibri")
-                .hi_ansi("Calibri")
-                .east_asia("Calibri")
-                .cs("Calibri"),
-        )
-        .default_size(22)
-        .default_line_spacing(LineSpacing::new().after(120))
-        .created_at(&at)
-        .updated_at(&at)
-        .header(
-            Header::new().add_paragraph(
-                Paragraph::new()
-                    .style("Meta")
-                    .align(AlignmentType::Right)
-                    .add_run(Run::new().add_text(running)),
-            ),
-        )
-        .footer(
-            Footer::new().add_paragraph(
-                Paragraph::new()
-                    .style("Meta")
-                    .align(AlignmentType::Center)
-                    .add_run(Run::new().add_text(format!("{} ", l.page)))
-                    .add_page_num(PageNum::new())
-                    .add_run(Run::new().add_text(format!(" {} ", l.page_of)))
-                    .add_num_pages(NumPages::new()),
-            ),
-        )
+        );
+    page_setup(docx, r.generated, running, l)
 }
 
 /// Builds the package, patches what docx-rs cannot set (repeating header
