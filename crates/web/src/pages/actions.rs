@@ -14,11 +14,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use etterlev_catalog::{Catalog, Node, NodeKind};
 use etterlev_core::assessment::is_overdue;
-use etterlev_core::{ActionStatus, AnswerStatus, Permission, Priority};
+use etterlev_core::{ActionStatus, AnswerStatus, Priority};
 use etterlev_store::{Action, ActionInput, ConflictWith, NewAction, StoreError};
 use serde::Deserialize;
 
-use super::{Form, Layout, object_id, render, render_status};
+use super::{Form, Layout, can_edit, object_id, query_param, render, render_status};
 use crate::AppState;
 use crate::catalogs::{Loaded, is_key, is_slug};
 use crate::error::{AppError, AppResult, url_encode};
@@ -235,17 +235,6 @@ pub fn find_node<'a>(loaded: &'a Loaded, key: &str, node_id: &str) -> Option<(&'
 /// The default priority of an action for a requirement with this status.
 pub fn gap_priority(node: &Node, status: AnswerStatus) -> Priority {
     Priority::for_gap(&node.tags, node.kind == NodeKind::Requirement, status)
-}
-
-fn can_edit(auth: &Auth) -> bool {
-    auth.scope.as_ref().is_some_and(|s| s.allows(Permission::Edit))
-}
-
-fn query_param(query: Option<&str>, name: &str) -> Option<String> {
-    form_urlencoded::parse(query.unwrap_or("").as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.trim().to_string())
-        .filter(|v| !v.is_empty())
 }
 
 // ------------------------------------------------------------------ views

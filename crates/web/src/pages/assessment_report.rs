@@ -13,9 +13,9 @@ use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use etterlev_catalog::{Catalog, NodeKind};
+use etterlev_catalog::Catalog;
 use etterlev_core::assessment::is_overdue;
-use etterlev_core::{AnswerStatus, Maturity, Priority, ScoredAnswer};
+use etterlev_core::{AnswerStatus, Maturity, ScoredAnswer};
 use etterlev_reports::{ActionRow, AnswerRow, ChapterRow, EvidenceRow, GapRow, ManagementReport, TrendPoint};
 use etterlev_store::{Answer, AnswerInput, Assessment, TenantStore};
 
@@ -23,7 +23,7 @@ use super::assessment::{
     Head, Opt, Sheet, assessable_node, assessment, catalog_name, catalog_of, is_date, loaded, pct, period, status_name,
     tenant_store, text, today,
 };
-use super::{Layout, object_id, render};
+use super::{Layout, object_id, render, tenant_name};
 use crate::AppState;
 use crate::catalogs::Loaded;
 use crate::error::{AppError, AppResult};
@@ -52,14 +52,6 @@ pub(crate) fn report_lang(lang: Lang) -> etterlev_reports::Lang {
 }
 
 // ------------------------------------------------------------------ gathering
-
-fn tenant_name(auth: &Auth) -> String {
-    auth.scope
-        .as_ref()
-        .and_then(|s| auth.memberships.iter().find(|m| m.tenant.id == s.tenant_id()))
-        .map(|m| m.tenant.name.clone())
-        .unwrap_or_default()
-}
 
 fn chapter_rows(sheet: &Sheet<'_>, tr: &Tr) -> Vec<ChapterRow> {
     sheet
@@ -184,7 +176,7 @@ async fn gather(
             status: r.status(),
             owner: r.answer.and_then(|x| x.owner.clone()),
             due: r.answer.and_then(|x| x.due_date.clone()),
-            priority: Priority::for_gap(&r.node.tags, r.node.kind == NodeKind::Requirement, r.status()),
+            priority: super::actions::gap_priority(r.node, r.status()),
         })
         .collect();
     let today = today().to_string();

@@ -16,7 +16,7 @@ use etterlev_catalog::{
 };
 use etterlev_core::{Condition, SizeClass, TenantKind};
 
-use super::{Layout, render, text};
+use super::{Layout, query_param, render, text};
 use crate::AppState;
 use crate::catalogs::{Loaded, ProfileParams, is_key, is_slug};
 use crate::error::{AppError, AppResult};
@@ -628,13 +628,6 @@ struct SearchPage {
     catalogs: Vec<Opt>,
     hits: Vec<HitView>,
     searched: bool,
-}
-
-fn query_param(query: Option<&str>, name: &str) -> Option<String> {
-    form_urlencoded::parse(query.unwrap_or("").as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.trim().to_string())
-        .filter(|v| !v.is_empty())
 }
 
 async fn search(State(state): State<AppState>, auth: Auth, RawQuery(query): RawQuery) -> AppResult<Response> {

@@ -112,6 +112,28 @@ impl Layout {
     }
 }
 
+/// A trimmed, non-empty query-string parameter.
+pub(crate) fn query_param(query: Option<&str>, name: &str) -> Option<String> {
+    form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// Whether the signed-in user may change the selected enterprise's data.
+pub(crate) fn can_edit(auth: &Auth) -> bool {
+    auth.scope.as_ref().is_some_and(|s| s.allows(Permission::Edit))
+}
+
+/// The name of the enterprise the user has selected ("" without one).
+pub(crate) fn tenant_name(auth: &Auth) -> String {
+    auth.scope
+        .as_ref()
+        .and_then(|s| auth.memberships.iter().find(|m| m.tenant.id == s.tenant_id()))
+        .map(|m| m.tenant.name.clone())
+        .unwrap_or_default()
+}
+
 /// Catalogue text in the request's language (bokmål when there is no English).
 pub(crate) fn text(t: &etterlev_catalog::LocalText, tr: &Tr) -> String {
     t.get(tr.lang.code()).to_owned()

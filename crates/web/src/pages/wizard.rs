@@ -25,14 +25,15 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use etterlev_catalog::wizard::{DEFAULT_LENGTH, WizardQuestion, questions};
 use etterlev_catalog::{Catalog, Node};
-use etterlev_core::{ActionStatus, AnswerStatus, Condition, Permission, Priority, ScoredAnswer, WizardAnswer};
+use etterlev_core::{ActionStatus, AnswerStatus, Condition, Priority, ScoredAnswer, WizardAnswer};
 use etterlev_store::{
     Action, Answer, AnswerInput, Assessment, AssessmentKind, AssessmentProfile, ConflictWith, NewAction, NewAssessment,
     StoreError,
 };
 
 use super::actions::{gap_priority, overdue, priority_label, today};
-use super::{Form, Layout, object_id, render, render_status};
+use super::assessment_report::report_lang;
+use super::{Form, Layout, can_edit, object_id, query_param, render, render_status, tenant_name};
 use crate::AppState;
 use crate::catalogs::Loaded;
 use crate::error::{AppError, AppResult};
@@ -86,17 +87,6 @@ const PROFILE_QUESTIONS: &[(&str, Condition, &str, &str)] = &[
     ),
 ];
 
-fn can_edit(auth: &Auth) -> bool {
-    auth.scope.as_ref().is_some_and(|s| s.allows(Permission::Edit))
-}
-
-fn query_param(query: Option<&str>, name: &str) -> Option<String> {
-    form_urlencoded::parse(query.unwrap_or("").as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-}
-
 /// The newest version (by date) of Normen among the loaded catalogues.
 pub fn newest_normen(loaded: &Loaded) -> Option<&Catalog> {
     loaded
@@ -117,14 +107,6 @@ fn choice_of(a: &Answer) -> Option<WizardAnswer> {
         AnswerStatus::Partly => Some(WizardAnswer::Partly),
         AnswerStatus::NotStarted | AnswerStatus::NotApplicable => None,
     })
-}
-
-fn tenant_name(auth: &Auth) -> String {
-    auth.scope
-        .as_ref()
-        .and_then(|s| auth.memberships.iter().find(|m| m.tenant.id == s.tenant_id()))
-        .map(|m| m.tenant.name.clone())
-        .unwrap_or_default()
 }
 
 /// One wizard run: the assessment, its answers by requirement and the
@@ -818,10 +800,6 @@ async fn create_actions(State(state): State<AppState>, auth: Auth, Path(id): Pat
 
 // ------------------------------------------------------------------ report
 
-fn report_lang(tr: &Tr) -> etterlev_reports::Lang {
-    etterlev_reports::Lang::parse(tr.lang.code()).unwrap_or_default()
-}
-
 /// The one-page report's content: scores over the wizard's questions, the
 /// gaps, and the action list (stored actions, and the gaps that have none
 /// yet as proposed actions).
@@ -947,7 +925,7 @@ const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src
 
 async fn report_html(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> AppResult<Response> {
     let report = report_of(&state, &auth, &id).await?;
-    let html = etterlev_reports::action_list_html(&report, report_lang(&auth.ctx.tr));
+    let html = etterlev_reports::action_list_html(&report, report_lang(auth.ctx.tr.lang));
     let mut resp = Html(html).into_response();
     resp.headers_mut()
         .insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(REPORT_CSP));
@@ -956,7 +934,7 @@ async fn report_html(State(state): State<AppState>, auth: Auth, Path(id): Path<S
 
 async fn report_docx(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> AppResult<Response> {
     let report = report_of(&state, &auth, &id).await?;
-    let bytes = etterlev_reports::action_list_docx(&report, report_lang(&auth.ctx.tr))
+    let bytes = etterlev_reports::action_list_docx(&report, report_lang(auth.ctx.tr.lang))
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let filename = format!(
         "{}-{}.docx",
