@@ -1,6 +1,6 @@
 //! Which requirements apply to an enterprise, and why the others do not.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use etterlev_core::{Condition, SizeClass, TenantKind};
 use serde::Serialize;
@@ -45,8 +45,18 @@ pub enum Exclusion {
 /// Rules are inherited: a requirement under a cloud chapter needs the cloud
 /// condition too.
 pub fn exclusions(catalog: &Catalog, node: &Node, profile: &Profile) -> Vec<Exclusion> {
+    exclusions_in(catalog, &catalog.index(), node, profile)
+}
+
+/// [`exclusions`] with the catalogue's index built once by the caller.
+pub(crate) fn exclusions_in(
+    catalog: &Catalog,
+    index: &HashMap<&str, usize>,
+    node: &Node,
+    profile: &Profile,
+) -> Vec<Exclusion> {
     let mut out = Vec::new();
-    let chain = std::iter::once(node).chain(catalog.ancestors(node));
+    let chain = std::iter::once(node).chain(catalog.ancestors_in(node, index));
     for source in chain {
         let Some(rule) = &source.applicability else { continue };
         if !rule.enterprise_kinds.is_empty() && !rule.enterprise_kinds.contains(&profile.kind) {
@@ -86,8 +96,9 @@ pub fn filter<'a>(catalog: &'a Catalog, profile: &Profile) -> Filtered<'a> {
         applicable: Vec::new(),
         excluded: Vec::new(),
     };
+    let index = catalog.index();
     for node in catalog.assessable() {
-        let reasons = exclusions(catalog, node, profile);
+        let reasons = exclusions_in(catalog, &index, node, profile);
         if reasons.is_empty() {
             filtered.applicable.push(node);
         } else {

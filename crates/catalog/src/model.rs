@@ -235,7 +235,12 @@ impl Catalog {
     /// The chain of ancestors of a node, nearest first. Stops at a repeat, so
     /// it is safe on a file that has not been checked yet.
     pub fn ancestors<'a>(&'a self, node: &'a Node) -> Vec<&'a Node> {
-        let index = self.index();
+        self.ancestors_in(node, &self.index())
+    }
+
+    /// [`Catalog::ancestors`] with an [`Catalog::index`] built once by a
+    /// caller that walks many nodes.
+    pub fn ancestors_in<'a>(&'a self, node: &'a Node, index: &HashMap<&str, usize>) -> Vec<&'a Node> {
         let mut out: Vec<&Node> = Vec::new();
         let mut current = node.parent.as_deref();
         while let Some(id) = current {
@@ -248,11 +253,6 @@ impl Catalog {
             current = parent.parent.as_deref();
         }
         out
-    }
-
-    /// Depth of each node in the tree (top level = 0), in node order.
-    pub fn depths(&self) -> Vec<usize> {
-        self.nodes.iter().map(|n| self.ancestors(n).len()).collect()
     }
 
     pub fn assessable(&self) -> impl Iterator<Item = &Node> {

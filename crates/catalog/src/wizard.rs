@@ -3,7 +3,7 @@
 //! Questions come from the catalogue (`question` on a requirement), so the
 //! wizard changes with the catalogue and never carries text of its own.
 
-use crate::applies::{Profile, exclusions};
+use crate::applies::{Profile, exclusions_in};
 use crate::model::{Catalog, Node};
 
 /// Default length of the wizard: about 30 questions, under 30 minutes.
@@ -22,12 +22,13 @@ pub struct WizardQuestion<'a> {
 /// chapter keeps at least one question before any chapter gets a second, so
 /// the short path still covers the whole catalogue.
 pub fn questions<'a>(catalog: &'a Catalog, profile: &Profile, limit: usize) -> Vec<WizardQuestion<'a>> {
+    let index = catalog.index();
     let candidates: Vec<(usize, &Node, &Node)> = catalog
         .tree_order()
         .into_iter()
         .map(|(_, n)| n)
         .filter(|n| n.kind.is_assessable() && n.question.is_some())
-        .filter(|n| exclusions(catalog, n, profile).is_empty())
+        .filter(|n| exclusions_in(catalog, &index, n, profile).is_empty())
         .enumerate()
         .map(|(i, n)| (i, n, chapter_of(catalog, n)))
         .collect();
