@@ -10,6 +10,7 @@ pub mod orgnr;
 pub mod password;
 pub mod role;
 pub mod tenant;
+pub mod testdata_guideline;
 pub mod text;
 
 pub use assessment::{ActionStatus, AnswerStatus, Maturity, Priority, Score, ScoredAnswer, Scores, WizardAnswer};
