@@ -125,7 +125,7 @@ pub struct BirthDate {
 
 impl BirthDate {
     pub fn new(year: i16, month: u8, day: u8) -> Option<BirthDate> {
-        (month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month)).then_some(BirthDate {
+        ((1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day)).then_some(BirthDate {
             year,
             month,
             day,
@@ -296,7 +296,14 @@ pub fn validate_person(digits: &[u8; 11], policy: Policy) -> Result<PersonId, Id
             (None, None)
         }
     };
-    Ok(PersonId { digits: *digits, kind, convention, rule, birth_date, sex })
+    Ok(PersonId {
+        digits: *digits,
+        kind,
+        convention,
+        rule,
+        birth_date,
+        sex,
+    })
 }
 
 /// Only the control digits (K1 classic or 2032, K2) — what a checksum-only
@@ -390,12 +397,7 @@ pub fn individual_range(year: i16) -> Vec<std::ops::RangeInclusive<u16>> {
 /// Builds a person number with classic control digits, or none when that
 /// individual number cannot be issued for that date (K1 or K2 would be 10)
 /// or does not fit the year's century.
-pub fn build_person(
-    date: BirthDate,
-    individual: u16,
-    kind: IdKind,
-    convention: Convention,
-) -> Option<PersonId> {
+pub fn build_person(date: BirthDate, individual: u16, kind: IdKind, convention: Convention) -> Option<PersonId> {
     if individual > 999 || kind == IdKind::FhNumber {
         return None;
     }
@@ -408,7 +410,7 @@ pub fn build_person(
             (IdKind::HNumber, _) => 40,
             (_, c) => c.month_offset(),
         };
-    let yy = (date.year.rem_euclid(100)) as u8;
+    let yy = date.year.rem_euclid(100) as u8;
     let mut d = [0u32; 11];
     let parts = [day / 10, day % 10, month / 10, month % 10, yy / 10, yy % 10];
     for (slot, v) in d.iter_mut().zip(parts) {
@@ -428,14 +430,14 @@ pub fn build_person(
 /// Builds an FH-number from eight free digits (0..10^8) and a first digit of
 /// 8 or 9; none when the control digits would be 10.
 pub fn build_fh(first: u8, rest: u32) -> Option<PersonId> {
-    if !(first == 8 || first == 9) || rest >= 100_000_000 {
+    if !matches!(first, 8 | 9) || rest >= 100_000_000 {
         return None;
     }
     let mut d = [0u32; 11];
     d[0] = u32::from(first);
     let mut r = rest;
-    for i in (1..9).rev() {
-        d[i] = r % 10;
+    for slot in d[1..9].iter_mut().rev() {
+        *slot = r % 10;
         r /= 10;
     }
     complete_control_digits(&mut d)?;
@@ -457,7 +459,11 @@ fn complete_control_digits(d: &mut [u32; 11]) -> Option<()> {
 
 /// Every K1 the 2032 rule allows for the first nine digits (classic first).
 pub fn k1_candidates_2032(first_nine: &[u8; 9]) -> Vec<u8> {
-    let s1: u32 = K1_WEIGHTS.iter().zip(first_nine.iter()).map(|(w, &x)| w * u32::from(x - b'0')).sum();
+    let s1: u32 = K1_WEIGHTS
+        .iter()
+        .zip(first_nine.iter())
+        .map(|(w, &x)| w * u32::from(x - b'0'))
+        .sum();
     (0..=3u32)
         .filter_map(|r| {
             let k = (11 + r - s1 % 11) % 11;
@@ -532,8 +538,11 @@ mod tests {
     #[test]
     fn reference_vectors() {
         let fnr = p("31129956715").unwrap();
-        assert_eq!((fnr.kind, fnr.convention, fnr.rule), (IdKind::Fnr, Convention::Production, ChecksumRule::Classic));
-        assert_eq!(fnr.birth_date, BirthDate::new(1999, 12, 31));
+        assert_eq!(
+            (fnr.kind, fnr.convention, fnr.rule),
+            (IdKind::Fnr, Convention::Production, ChecksumRule::Classic)
+        );
+        assert_eq!(fnr.birth_date, BirthDate::new(1899, 12, 31));
 
         let f = p("151086 95088").unwrap();
         assert_eq!(f.sex, Some(Sex::Female));
@@ -543,7 +552,10 @@ mod tests {
         assert_eq!(p("02013299997").unwrap().birth_date, BirthDate::new(2032, 1, 2));
         assert_eq!(p("30108299920").unwrap().rule, ChecksumRule::Classic);
         let new = p("30108299939").unwrap();
-        assert_eq!((new.rule, new.sex, new.birth_date), (ChecksumRule::From2032, None, None));
+        assert_eq!(
+            (new.rule, new.sex, new.birth_date),
+            (ChecksumRule::From2032, None, None)
+        );
         assert_eq!(
             parse_person_with("30108299939", Policy { accept_2032: false }),
             Err(IdError::Checksum)
@@ -557,10 +569,16 @@ mod tests {
         assert_eq!((tenor_d.kind, tenor_d.convention), (IdKind::DNumber, Convention::Tenor));
 
         let dolly = p("15507600333").unwrap();
-        assert_eq!((dolly.kind, dolly.convention), (IdKind::HNumber, Convention::DollyOrHNumber));
+        assert_eq!(
+            (dolly.kind, dolly.convention),
+            (IdKind::HNumber, Convention::DollyOrHNumber)
+        );
         assert!(dolly.may_be_real());
         let dolly_d = p("55507608360").unwrap();
-        assert_eq!((dolly_d.kind, dolly_d.convention), (IdKind::DNumber, Convention::DollyOrHNumber));
+        assert_eq!(
+            (dolly_d.kind, dolly_d.convention),
+            (IdKind::DNumber, Convention::DollyOrHNumber)
+        );
 
         assert_eq!(p("13527248013").unwrap().kind, IdKind::HNumber);
         assert_eq!(p("10915596784").unwrap().convention, Convention::Tenor);
@@ -583,8 +601,13 @@ mod tests {
 
     #[test]
     fn worked_example_control_digits() {
-        // fnrinfo.no: prefix 311299567 → K1 = 1, K2 = 5.
-        let id = build_person(BirthDate::new(1999, 12, 31).unwrap(), 567, IdKind::Fnr, Convention::Production);
+        // fnrinfo.no: prefix 311299567 → K1 = 1, K2 = 5 (individual number 567 with year 99 is 1899).
+        let id = build_person(
+            BirthDate::new(1999, 12, 31).unwrap(),
+            567,
+            IdKind::Fnr,
+            Convention::Production,
+        );
         assert!(id.is_none(), "567 is not a 1999 individual number");
         let digits = *b"31129956715";
         assert!(control_digits_ok(&digits, Policy { accept_2032: false }));
@@ -605,8 +628,13 @@ mod tests {
     }
 
     fn any_date() -> impl Strategy<Value = BirthDate> {
-        (1854i16..=2039, 1u8..=12, 1u8..=31)
-            .prop_map(|(y, m, d)| BirthDate::new(y, m, d.min(days_in_month(y, m))).unwrap_or(BirthDate { year: y, month: m, day: 1 }))
+        (1854i16..=2039, 1u8..=12, 1u8..=31).prop_map(|(y, m, d)| {
+            BirthDate::new(y, m, d.min(days_in_month(y, m))).unwrap_or(BirthDate {
+                year: y,
+                month: m,
+                day: 1,
+            })
+        })
     }
 
     fn any_kind() -> impl Strategy<Value = IdKind> {
@@ -614,7 +642,11 @@ mod tests {
     }
 
     fn any_convention() -> impl Strategy<Value = Convention> {
-        prop_oneof![Just(Convention::Production), Just(Convention::Tenor), Just(Convention::NhnReserved)]
+        prop_oneof![
+            Just(Convention::Production),
+            Just(Convention::Tenor),
+            Just(Convention::NhnReserved)
+        ]
     }
 
     proptest! {
