@@ -9,6 +9,7 @@ use etterlev_core::{OrgNumber, Role, SizeClass, TenantKind};
 use etterlev_store::{Actor, NewTenant, NewUser, SetupPurpose, Store};
 
 mod catalog;
+mod testdata;
 
 #[derive(Parser)]
 #[command(
@@ -76,6 +77,10 @@ enum Command {
     /// Requirement catalogues: check, diff, import, export (docx, xlsx, html, OSCAL).
     #[command(subcommand)]
     Catalog(catalog::CatalogCmd),
+    /// Test data without real people: synthetic persons, pseudonymisation,
+    /// a scanner for personal data, re-identification risk, identifier checks.
+    #[command(subcommand)]
+    Testdata(testdata::TestdataCmd),
 }
 
 #[derive(Args)]
@@ -195,6 +200,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => serve(args).await,
         Command::Catalog(cmd) => catalog::run(cmd).await,
+        Command::Testdata(cmd) => testdata::run(cmd),
         Command::Migrate { db } => {
             let store = open(&db).await?;
             println!("migrations applied ({})", store.backend_name());

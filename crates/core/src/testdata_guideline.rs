@@ -436,11 +436,7 @@ pub struct Progress {
 impl Progress {
     /// `done / required` as a whole percentage (100 when nothing is required).
     pub fn percent(&self) -> usize {
-        if self.required == 0 {
-            100
-        } else {
-            self.done * 100 / self.required
-        }
+        (self.done * 100).checked_div(self.required).unwrap_or(100)
     }
 }
 

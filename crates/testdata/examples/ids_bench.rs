@@ -22,7 +22,7 @@ fn main() {
     let mut rng = ChaCha8Rng::seed_from_u64(6);
     let mut numbers: Vec<[u8; 11]> = Vec::with_capacity(count);
     while numbers.len() < count {
-        if numbers.len() % 2 == 0 {
+        if numbers.len().is_multiple_of(2) {
             let year = rng.gen_range(1900..=2025);
             let month = rng.gen_range(1..=12);
             let day = rng.gen_range(1..=ids::days_in_month(year, month));

@@ -341,7 +341,7 @@ fn checksum_rule(d: &[u32; 11], policy: Policy) -> Option<ChecksumRule> {
 #[inline]
 fn k2_ok(d: &[u32; 11]) -> bool {
     let s: u32 = K2_WEIGHTS.iter().zip(d.iter()).map(|(w, x)| w * x).sum();
-    (s + d[10]) % 11 == 0
+    (s + d[10]).is_multiple_of(11)
 }
 
 /// 11 − (s mod 11), with 11 → 0 and 10 → none.

@@ -1,0 +1,541 @@
+//! The streaming pipeline (shared with JSON Lines) and the CSV front end.
+//!
+//! A reader thread fills batches, workers transform them, the calling thread
+//! writes them in input order. A fixed pool of batches circulates between
+//! them, so memory stays constant however large the input is: the reader
+//! waits for a free batch when the writer falls behind.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{BufRead, Write};
+use std::sync::{Mutex, mpsc};
+
+use csv::ByteRecord;
+
+use super::rules::{Action, Counts, Engine, Person};
+use super::{ColumnSummary, MAX_REPORTED, PseudonymiseError, RowProblem, RunOptions, Summary, Unlisted};
+use crate::io::IoError;
+
+/// Records per batch, at most.
+const BATCH_RECORDS: usize = 4096;
+/// Input bytes per batch, about.
+const BATCH_BYTES: u64 = 1 << 20;
+
+/// One unit of work.
+pub(crate) struct Batch<T> {
+    pub seq: u64,
+    pub items: Vec<T>,
+    pub len: usize,
+    pub bytes_end: u64,
+    pub last: bool,
+    pub out: Vec<u8>,
+    pub mapping: Vec<u8>,
+    pub mapping_entries: u64,
+    pub counts: Vec<Counts>,
+    pub rows_in: u64,
+    pub rows_out: u64,
+    pub skipped: u64,
+    pub problems: Vec<RowProblem>,
+    pub fatal: Option<PseudonymiseError>,
+    /// Free-form notes from a worker (JSON Lines: fields without a rule).
+    pub notes: Vec<String>,
+}
+
+impl<T> Default for Batch<T> {
+    fn default() -> Self {
+        Batch {
+            seq: 0,
+            items: Vec::new(),
+            len: 0,
+            bytes_end: 0,
+            last: false,
+            out: Vec::new(),
+            mapping: Vec::new(),
+            mapping_entries: 0,
+            counts: Vec::new(),
+            rows_in: 0,
+            rows_out: 0,
+            skipped: 0,
+            problems: Vec::new(),
+            fatal: None,
+            notes: Vec::new(),
+        }
+    }
+}
+
+impl<T> Batch<T> {
+    fn reset(&mut self) {
+        self.len = 0;
+        self.bytes_end = 0;
+        self.last = false;
+        self.out.clear();
+        self.mapping.clear();
+        self.mapping_entries = 0;
+        self.counts.iter_mut().for_each(|c| *c = Counts::default());
+        self.rows_in = 0;
+        self.rows_out = 0;
+        self.skipped = 0;
+        self.problems.clear();
+        self.fatal = None;
+        self.notes.clear();
+    }
+
+    /// Records a bad row: reported and skipped, or fatal with `on_error: fail`.
+    /// Returns false when processing of the batch must stop.
+    pub fn problem(&mut self, skip: bool, problem: RowProblem) -> bool {
+        if skip {
+            self.skipped += 1;
+            if self.problems.len() < MAX_REPORTED {
+                self.problems.push(problem);
+            }
+            true
+        } else {
+            self.fatal = Some(PseudonymiseError::Row(problem));
+            false
+        }
+    }
+}
+
+/// Per-worker state: remembers mapping entries already written (bounded).
+#[derive(Default)]
+pub(crate) struct Scratch {
+    seen: HashSet<u64>,
+    pub cell: Vec<u8>,
+}
+
+const MAPPING_SEEN_MAX: usize = 1 << 21;
+
+impl Scratch {
+    /// Appends one mapping entry unless this worker wrote it recently.
+    pub fn map_entry<T>(&mut self, batch: &mut Batch<T>, column: &str, original: &[u8], pseudonym: &[u8]) {
+        use std::hash::{BuildHasher, Hasher};
+        static STATE: std::sync::OnceLock<std::collections::hash_map::RandomState> = std::sync::OnceLock::new();
+        let mut h = STATE.get_or_init(Default::default).build_hasher();
+        h.write(column.as_bytes());
+        h.write_u8(0xff);
+        h.write(original);
+        if !self.seen.insert(h.finish()) {
+            return;
+        }
+        if self.seen.len() > MAPPING_SEEN_MAX {
+            self.seen.clear();
+        }
+        #[derive(serde::Serialize)]
+        struct Entry<'a> {
+            column: &'a str,
+            original: &'a str,
+            pseudonym: &'a str,
+        }
+        let original = String::from_utf8_lossy(original);
+        let pseudonym = String::from_utf8_lossy(pseudonym);
+        let entry = Entry {
+            column,
+            original: &original,
+            pseudonym: &pseudonym,
+        };
+        if serde_json::to_writer(&mut batch.mapping, &entry).is_ok() {
+            batch.mapping.push(b'\n');
+            batch.mapping_entries += 1;
+        }
+    }
+}
+
+/// Runs reader → workers → in-order writer.
+pub(crate) fn pipeline<T: Send>(
+    threads: usize,
+    mut fill: impl FnMut(&mut Batch<T>) -> Result<bool, PseudonymiseError> + Send,
+    work: impl Fn(&mut Batch<T>, &mut Scratch) + Sync,
+    mut drain: impl FnMut(&mut Batch<T>) -> Result<(), PseudonymiseError>,
+) -> Result<(), PseudonymiseError> {
+    let threads = threads.max(1);
+    let (free_tx, free_rx) = mpsc::channel::<Batch<T>>();
+    for _ in 0..threads * 2 + 2 {
+        let _ = free_tx.send(Batch::default());
+    }
+    let (work_tx, work_rx) = mpsc::channel::<Batch<T>>();
+    let work_rx = Mutex::new(work_rx);
+    let (done_tx, done_rx) = mpsc::channel::<Batch<T>>();
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            let mut seq = 0;
+            while let Ok(mut b) = free_rx.recv() {
+                b.reset();
+                b.seq = seq;
+                seq += 1;
+                match fill(&mut b) {
+                    Ok(more) => {
+                        b.last = !more;
+                        if work_tx.send(b).is_err() || !more {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        b.fatal = Some(e);
+                        b.len = 0;
+                        b.last = true;
+                        let _ = work_tx.send(b);
+                        break;
+                    }
+                }
+            }
+        });
+        for _ in 0..threads {
+            let done_tx = done_tx.clone();
+            let work_rx = &work_rx;
+            let work = &work;
+            s.spawn(move || {
+                let mut scratch = Scratch::default();
+                loop {
+                    let next = match work_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => break,
+                    };
+                    let Ok(mut b) = next else { break };
+                    if b.fatal.is_none() {
+                        work(&mut b, &mut scratch);
+                    }
+                    if done_tx.send(b).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+
+        let mut next = 0u64;
+        let mut pending: BTreeMap<u64, Batch<T>> = BTreeMap::new();
+        let mut result = Ok(());
+        'outer: while let Ok(b) = done_rx.recv() {
+            pending.insert(b.seq, b);
+            while let Some(mut b) = pending.remove(&next) {
+                next += 1;
+                if let Some(e) = b.fatal.take() {
+                    result = Err(e);
+                    break 'outer;
+                }
+                if let Err(e) = drain(&mut b) {
+                    result = Err(e);
+                    break 'outer;
+                }
+                if b.last {
+                    break 'outer;
+                }
+                let _ = free_tx.send(b);
+            }
+        }
+        // Unblock the reader and the workers before the scope joins them.
+        drop(free_tx);
+        drop(done_rx);
+        result
+    })
+}
+
+/// Adds a batch's results to the summary and writes its output.
+pub(crate) struct Collector<'o, 'm> {
+    pub summary: Summary,
+    pub counts: Vec<Counts>,
+    pub output: &'o mut dyn Write,
+    pub mapping: Option<super::mapping::MappingWriter<'m>>,
+    pub progress: Option<super::Progress<'m>>,
+    pub total: Option<u64>,
+}
+
+impl Collector<'_, '_> {
+    pub fn drain<T>(&mut self, b: &mut Batch<T>) -> Result<(), PseudonymiseError> {
+        self.output.write_all(&b.out).map_err(PseudonymiseError::Output)?;
+        if let Some(m) = &mut self.mapping {
+            m.write_all(&b.mapping)?;
+            self.summary.mapping_entries = Some(self.summary.mapping_entries.unwrap_or(0) + b.mapping_entries);
+        }
+        for (total, c) in self.counts.iter_mut().zip(&b.counts) {
+            total.add(c);
+        }
+        let s = &mut self.summary;
+        s.rows_in += b.rows_in;
+        s.rows_out += b.rows_out;
+        s.rows_skipped += b.skipped;
+        for p in b.problems.drain(..) {
+            if s.skipped.len() < MAX_REPORTED {
+                s.skipped.push(p);
+            }
+        }
+        for n in b.notes.drain(..) {
+            if !s.warnings.contains(&n) {
+                s.warnings.push(n);
+            }
+        }
+        s.bytes_in = s.bytes_in.max(b.bytes_end);
+        if let Some(p) = self.progress {
+            p(s.bytes_in, self.total);
+        }
+        Ok(())
+    }
+
+    /// Flushes, seals the mapping and lists the counts of the configured
+    /// columns (`configured` tells them from unlisted ones).
+    pub fn finish(
+        mut self,
+        columns: &[(String, Action)],
+        configured: &dyn Fn(&str) -> bool,
+    ) -> Result<Summary, PseudonymiseError> {
+        self.output.flush().map_err(PseudonymiseError::Output)?;
+        if let Some(m) = self.mapping.take() {
+            m.finish()?;
+        }
+        for ((name, action), c) in columns.iter().zip(&self.counts) {
+            if matches!(action, Action::Keep) || !configured(name) {
+                continue;
+            }
+            self.summary.columns.push(ColumnSummary {
+                name: name.clone(),
+                action: action.name().to_string(),
+                values: c.values,
+                replaced: c.replaced,
+                invalid: c.invalid,
+                unmapped: c.unmapped,
+                tokenised_invalid: c.tokenised_invalid,
+                kept_invalid: c.kept_invalid,
+            });
+            if matches!(action, Action::SyntheticId { .. }) {
+                self.summary.invalid_ids += c.invalid;
+            }
+        }
+        Ok(self.summary)
+    }
+}
+
+pub(crate) fn threads(options: &RunOptions<'_>) -> usize {
+    options
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .clamp(1, 64)
+}
+
+fn csv_error(e: csv::Error) -> PseudonymiseError {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => PseudonymiseError::Input(IoError::from_io(io)),
+        other => PseudonymiseError::Internal(format!("csv reader: {other:?}")),
+    }
+}
+
+pub(crate) fn run(
+    engine: &Engine<'_>,
+    input: Box<dyn BufRead + Send>,
+    output: &mut dyn Write,
+    options: RunOptions<'_>,
+) -> Result<Summary, PseudonymiseError> {
+    let config = engine.config;
+    let delimiter = config.delimiter as u8;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 18)
+        .from_reader(input);
+    let mut header = ByteRecord::new();
+    if !reader.read_byte_record(&mut header).map_err(csv_error)? {
+        return Err(PseudonymiseError::EmptyInput);
+    }
+    let mut names = Vec::with_capacity(header.len());
+    for (i, field) in header.iter().enumerate() {
+        let field = if i == 0 {
+            field.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(field)
+        } else {
+            field
+        };
+        let name = std::str::from_utf8(field).map_err(|_| PseudonymiseError::HeaderNotUtf8)?;
+        names.push(name.trim().to_string());
+    }
+
+    // Resolve the rules against the header.
+    let missing: Vec<String> = config
+        .columns
+        .keys()
+        .chain(config.person.iter())
+        .filter(|c| !names.contains(c))
+        .cloned()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if !missing.is_empty() {
+        return Err(PseudonymiseError::MissingColumns { missing, header: names });
+    }
+    for name in config.columns.keys() {
+        if names.iter().filter(|n| *n == name).count() > 1 {
+            return Err(PseudonymiseError::DuplicateColumn(name.clone()));
+        }
+    }
+    let unlisted: Vec<String> = names
+        .iter()
+        .filter(|n| !config.columns.contains_key(*n))
+        .cloned()
+        .collect();
+    let mut warnings = Vec::new();
+    if !unlisted.is_empty() {
+        match config.unlisted {
+            Unlisted::Fail => return Err(PseudonymiseError::UnlistedColumns(unlisted)),
+            Unlisted::Keep => warnings.push(format!("columns kept unchanged (no rule): {}", unlisted.join(", "))),
+            Unlisted::Drop => warnings.push(format!("columns left out (no rule): {}", unlisted.join(", "))),
+        }
+    }
+    let columns: Vec<(String, Action)> = names
+        .iter()
+        .map(|n| {
+            let action = match config.columns.get(n) {
+                Some(rule) => Action::from_rule(rule, config),
+                None if config.unlisted == Unlisted::Drop => Action::Drop,
+                None => Action::Keep,
+            };
+            (n.clone(), action)
+        })
+        .collect();
+    let person_index = config.person.as_ref().and_then(|p| names.iter().position(|n| n == p));
+    let ncols = names.len();
+
+    // Output header.
+    let mut head = csv::WriterBuilder::new().delimiter(delimiter).from_writer(Vec::new());
+    let kept: Vec<&str> = columns
+        .iter()
+        .filter(|(_, a)| !matches!(a, Action::Drop))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    head.write_record(&kept)
+        .map_err(|e| PseudonymiseError::Internal(e.to_string()))?;
+    let head = head
+        .into_inner()
+        .map_err(|e| PseudonymiseError::Internal(e.to_string()))?;
+    output.write_all(&head).map_err(PseudonymiseError::Output)?;
+
+    let threads = threads(&options);
+    let RunOptions {
+        mapping_out,
+        progress,
+        input_len,
+        ..
+    } = options;
+    let mapping_on = mapping_out.is_some();
+    let mapping = match mapping_out {
+        Some(w) => Some(super::mapping::MappingWriter::new(w, &engine.keys)?),
+        None => None,
+    };
+    let mut collector = Collector {
+        summary: Summary {
+            warnings,
+            ..Summary::default()
+        },
+        counts: vec![Counts::default(); ncols],
+        output,
+        mapping,
+        progress,
+        total: input_len,
+    };
+    let skip = config.on_error == super::OnError::Skip;
+
+    let fill = |b: &mut Batch<ByteRecord>| -> Result<bool, PseudonymiseError> {
+        let start = reader.position().byte();
+        while b.len < BATCH_RECORDS {
+            if b.items.len() == b.len {
+                b.items.push(ByteRecord::new());
+            }
+            let more = reader.read_byte_record(&mut b.items[b.len]).map_err(csv_error)?;
+            if !more {
+                b.bytes_end = reader.position().byte();
+                return Ok(false);
+            }
+            b.len += 1;
+            if reader.position().byte() - start >= BATCH_BYTES {
+                break;
+            }
+        }
+        b.bytes_end = reader.position().byte();
+        Ok(true)
+    };
+
+    let work = |b: &mut Batch<ByteRecord>, scratch: &mut Scratch| {
+        if b.counts.len() != ncols {
+            b.counts = vec![Counts::default(); ncols];
+        }
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .buffer_capacity(1 << 16)
+            .from_writer(std::mem::take(&mut b.out));
+        let mut row = ByteRecord::new();
+        let mut mapping_pairs: Vec<(usize, Vec<u8>, Vec<u8>)> = Vec::new();
+        let items = std::mem::take(&mut b.items);
+        'rows: for record in &items[..b.len] {
+            b.rows_in += 1;
+            let line = record.position().map_or(0, |p| p.line());
+            if record.len() != ncols {
+                let reason = format!("has {} fields, the header has {ncols}", record.len());
+                if !b.problem(
+                    skip,
+                    RowProblem {
+                        line,
+                        column: None,
+                        reason,
+                    },
+                ) {
+                    break;
+                }
+                continue;
+            }
+            if std::str::from_utf8(record.as_slice()).is_err() {
+                let reason = "is not valid UTF-8 (use --input-encoding windows-1252 for Latin-1 files)".to_string();
+                if !b.problem(
+                    skip,
+                    RowProblem {
+                        line,
+                        column: None,
+                        reason,
+                    },
+                ) {
+                    break;
+                }
+                continue;
+            }
+            let mut person = Person::new(person_index.and_then(|i| record.get(i)));
+            row.clear();
+            mapping_pairs.clear();
+            for (i, field) in record.iter().enumerate() {
+                let action = &columns[i].1;
+                match action {
+                    Action::Keep => row.push_field(field),
+                    Action::Drop => {}
+                    _ => {
+                        scratch.cell.clear();
+                        if let Err(e) = engine.apply(action, field, &mut person, &mut scratch.cell, &mut b.counts[i]) {
+                            let problem = RowProblem {
+                                line,
+                                column: Some(columns[i].0.clone()),
+                                reason: e.reason(action),
+                            };
+                            if !b.problem(skip, problem) {
+                                break 'rows;
+                            }
+                            continue 'rows;
+                        }
+                        row.push_field(&scratch.cell);
+                        if mapping_on && action.is_pseudonym() && !scratch.cell.is_empty() {
+                            mapping_pairs.push((i, field.trim_ascii().to_vec(), scratch.cell.clone()));
+                        }
+                    }
+                }
+            }
+            if writer.write_byte_record(&row).is_err() {
+                b.fatal = Some(PseudonymiseError::Internal("writing to memory failed".into()));
+                break;
+            }
+            b.rows_out += 1;
+            for (i, original, pseudonym) in mapping_pairs.drain(..) {
+                scratch.map_entry(b, &columns[i].0, &original, &pseudonym);
+            }
+        }
+        b.items = items;
+        match writer.into_inner() {
+            Ok(out) => b.out = out,
+            Err(_) => b.fatal = Some(PseudonymiseError::Internal("flushing to memory failed".into())),
+        }
+    };
+
+    pipeline(threads, fill, work, |b| collector.drain(b))?;
+    collector.finish(&columns, &|name| config.columns.contains_key(name))
+}

@@ -1,0 +1,815 @@
+//! Format-preserving replacement of person numbers by synthetic ones.
+//!
+//! # What maps where
+//!
+//! | input (valid, classic control digits) | output |
+//! |---|---|
+//! | fødselsnummer (months 01–12) | Tenor fødselsnummer (month + 80) |
+//! | D-number (day + 40) | Tenor D-number (day + 40, month + 80) |
+//! | H-number / Dolly (month + 40) | NHN fødselsnummer (month + 65) |
+//! | FH-number (first digit 8 or 9) | shared region: NHN D-numbers, then free 2032-rule slots |
+//! | already synthetic (Tenor, NHN, Dolly D-numbers) | shared region, after the FH-numbers |
+//! | valid only under the 2032 control-digit rule | not mapped (the caller tokenises it) |
+//!
+//! With `convention: nhn_reserved` the roles of +80 and +65 swap.
+//!
+//! # Dated numbers: keep the birth date, the sex and the control-digit rule
+//!
+//! The first six digits (`DDMMYY` with the kind's offsets) form a *prefix*.
+//! Within a prefix, the valid numbers with classic control digits fall into
+//! classes by birth year (the individual-number series tells the century) and
+//! by sex (parity of the individual number); the numbers valid only under the
+//! 2032 rule form one more class. The input's rank within its class is
+//! permuted with a keyed Feistel permutation (tweaked by kind, prefix and
+//! class) over the size of the input class, and the result picks the
+//! member of the same class (same year, same sex) of the output prefix.
+//! Output prefix = same birth date (or, with `shift_birth_date`, the birth
+//! date moved by a keyed permutation of dates, see [`super::dates`]).
+//! Input and output classes hold about the same number of valid numbers but
+//! not exactly (the control digits depend on the month digits), so the few
+//! permuted ranks beyond the output class *spill* into the output prefix's
+//! 2032-rule class, at an offset that accounts for the spills of the other
+//! classes of that prefix.
+//!
+//! # Why this is injective
+//!
+//! Each output prefix and class receives inputs from exactly one input prefix
+//! and class (the prefix map is a bijection: the date permutation is one, and
+//! each kind has its own output space). A permutation is injective, the
+//! in-class part takes distinct members, and spills take distinct slots of
+//! the 2032-rule class, placed after the spills of the classes before. The
+//! shared region is a list of slots disjoint from everything above (NHN
+//! D-numbers receive nothing else; in the other spaces only the 2032-rule
+//! slots after the spills), FH-numbers and synthetic inputs are numbered
+//! globally and permuted into disjoint ranges of it. The test suite checks
+//! that every spill fits and that the region is larger than both domains.
+//!
+//! # Why 2032-only inputs are not mapped
+//!
+//! There are about twice as many valid numbers as synthetic ones (months
+//! 01–12 and 41–52 with and without D, against 66–77 and 81–92), so no
+//! injective map from every valid number onto synthetic numbers exists.
+//! Numbers valid only under the relaxed 2032 rule are not issued before 2032,
+//! and in today's data most of them are typing errors that happen to pass
+//! the looser check, so they are the ones left out: the caller replaces them
+//! by a token and counts them.
+
+use std::sync::OnceLock;
+
+use super::dates::{DatePermutation, birth_date_days, birth_date_from_days};
+use super::feistel::permute;
+use super::key::Sip;
+use crate::ids::{BirthDate, ChecksumRule, Convention, IdKind, PersonId};
+
+const W1: [u32; 6] = [3, 7, 6, 1, 8, 9];
+const W2: [u32; 6] = [5, 4, 3, 2, 7, 6];
+const NONE: u16 = u16::MAX;
+/// Prefix slots of a dated space: day (31) × month (12) × two-digit year (100).
+const DATED_SLOTS: usize = 31 * 12 * 100;
+const FH_SLOTS: usize = 200_000;
+/// Four classic classes (year A/B × even/odd) and the 2032-rule class.
+const RELAXED: usize = 4;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum YyType {
+    /// 00–39: 19yy (000–499) or 20yy (500–999).
+    Modern,
+    /// 40–53: 19yy (000–499, 900–999).
+    Mid,
+    /// 54–99: 19yy (000–499, 900–999) or 18yy (500–749).
+    Old,
+    /// FH-numbers: no date, one series.
+    Fh,
+}
+
+impl YyType {
+    fn of(yy: u8) -> YyType {
+        match yy {
+            0..=39 => YyType::Modern,
+            40..=53 => YyType::Mid,
+            _ => YyType::Old,
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Year class (0 = A, 1 = B) of an individual number.
+    fn year_class(self, iii: u16) -> Option<u8> {
+        match self {
+            YyType::Modern => Some(u8::from(iii >= 500)),
+            YyType::Mid => (!(500..900).contains(&iii)).then_some(0),
+            YyType::Old if !(500..900).contains(&iii) => Some(0),
+            YyType::Old if iii < 750 => Some(1),
+            YyType::Old => None,
+            YyType::Fh => Some(0),
+        }
+    }
+
+    fn year(self, class: u8, yy: u8) -> Option<i16> {
+        let yy = i16::from(yy);
+        match (self, class) {
+            (YyType::Modern | YyType::Mid | YyType::Old, 0) => Some(1900 + yy),
+            (YyType::Modern, 1) => Some(2000 + yy),
+            (YyType::Old, 1) => Some(1800 + yy),
+            _ => None,
+        }
+    }
+
+    fn class_of_year(self, year: i16) -> u8 {
+        match self {
+            YyType::Modern => u8::from(year >= 2000),
+            YyType::Old => u8::from(year < 1900),
+            _ => 0,
+        }
+    }
+}
+
+#[inline]
+fn k1(s1r: u32, iii: u16, r: u32) -> Option<u32> {
+    let i = u32::from(iii);
+    let s1 = s1r + 4 * (i / 100) + 5 * (i / 10 % 10) + 2 * (i % 10);
+    let k = (11 + r - s1 % 11) % 11;
+    (k != 10).then_some(k)
+}
+
+#[inline]
+fn k2(s2r: u32, iii: u16, k1: u32) -> Option<u32> {
+    let i = u32::from(iii);
+    let s2 = s2r + 5 * (i / 100) + 4 * (i / 10 % 10) + 3 * (i % 10) + 2 * k1;
+    let k = (11 - s2 % 11) % 11;
+    (k != 10).then_some(k)
+}
+
+/// The valid tails (individual number + control digits) of every prefix with
+/// the same weighted digit sums and year type. 4 × 121 tables, ~7 MB.
+struct Table {
+    /// Rank within the class, indexed by `r * 1000 + iii` (r = 0 classic,
+    /// 1–3 the 2032 remainders); `NONE` when invalid.
+    rank: Vec<u16>,
+    /// Individual numbers of each classic class, ascending.
+    classic: [Vec<u16>; 4],
+    /// `r * 1000 + iii` of the 2032-rule class, ascending.
+    relaxed: Vec<u16>,
+}
+
+impl Table {
+    fn build(s1r: u32, s2r: u32, t: YyType) -> Table {
+        let mut rank = vec![NONE; 4000];
+        let mut classic: [Vec<u16>; 4] = Default::default();
+        let mut relaxed = Vec::new();
+        for r in 0..4u32 {
+            for iii in 0..1000u16 {
+                let Some(c1) = k1(s1r, iii, r) else { continue };
+                if k2(s2r, iii, c1).is_none() {
+                    continue;
+                }
+                let u = r as usize * 1000 + usize::from(iii);
+                if r == 0 {
+                    if let Some(yc) = t.year_class(iii) {
+                        let class = &mut classic[usize::from(yc) * 2 + usize::from(iii % 2)];
+                        rank[u] = class.len() as u16;
+                        class.push(iii);
+                    }
+                } else {
+                    rank[u] = relaxed.len() as u16;
+                    relaxed.push(u as u16);
+                }
+            }
+        }
+        Table { rank, classic, relaxed }
+    }
+}
+
+fn tables() -> &'static [Table] {
+    static TABLES: OnceLock<Vec<Table>> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let mut v = Vec::with_capacity(4 * 121);
+        for t in [YyType::Modern, YyType::Mid, YyType::Old, YyType::Fh] {
+            for s1r in 0..11 {
+                for s2r in 0..11 {
+                    v.push(Table::build(s1r, s2r, t));
+                }
+            }
+        }
+        v
+    })
+}
+
+/// A number space with a date: offsets added to day and month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Space {
+    day_add: u8,
+    month_add: u8,
+}
+
+/// First six digits and what follows from them.
+#[derive(Clone, Copy)]
+struct Prefix {
+    digits: [u8; 6],
+    table: &'static Table,
+    t: YyType,
+    day: u8,
+    month: u8,
+    yy: u8,
+}
+
+impl Prefix {
+    fn new(digits: [u8; 6], t: YyType, day: u8, month: u8, yy: u8) -> Prefix {
+        let mut s1 = 0;
+        let mut s2 = 0;
+        for i in 0..6 {
+            s1 += W1[i] * u32::from(digits[i]);
+            s2 += W2[i] * u32::from(digits[i]);
+        }
+        let table = &tables()[t.index() * 121 + (s1 % 11) as usize * 11 + (s2 % 11) as usize];
+        Prefix {
+            digits,
+            table,
+            t,
+            day,
+            month,
+            yy,
+        }
+    }
+
+    fn dated(space: Space, day: u8, month: u8, yy: u8) -> Prefix {
+        let dd = day + space.day_add;
+        let mm = month + space.month_add;
+        Prefix::new(
+            [dd / 10, dd % 10, mm / 10, mm % 10, yy / 10, yy % 10],
+            YyType::of(yy),
+            day,
+            month,
+            yy,
+        )
+    }
+
+    fn of_date(space: Space, date: BirthDate) -> Prefix {
+        Prefix::dated(space, date.day, date.month, date.year.rem_euclid(100) as u8)
+    }
+
+    fn from_slot(space: Space, slot: usize) -> Prefix {
+        let day = (slot / 1200) as u8 + 1;
+        let month = (slot / 100 % 12) as u8 + 1;
+        Prefix::dated(space, day, month, (slot % 100) as u8)
+    }
+
+    fn slot(&self) -> usize {
+        (usize::from(self.day) - 1) * 1200 + (usize::from(self.month) - 1) * 100 + usize::from(self.yy)
+    }
+
+    fn fh(slot: usize) -> Prefix {
+        let first = 8 + (slot / 100_000) as u8;
+        let mut rest = slot % 100_000;
+        let mut digits = [first, 0, 0, 0, 0, 0];
+        for i in (1..6).rev() {
+            digits[i] = (rest % 10) as u8;
+            rest /= 10;
+        }
+        Prefix::new(digits, YyType::Fh, 0, 0, 0)
+    }
+
+    fn fh_slot(&self) -> usize {
+        self.digits
+            .iter()
+            .skip(1)
+            .fold(usize::from(self.digits[0] - 8), |acc, &d| acc * 10 + usize::from(d))
+    }
+
+    fn class_exists(&self, class: usize) -> bool {
+        if self.t == YyType::Fh {
+            return class < RELAXED;
+        }
+        if class == RELAXED {
+            return [1900, 2000]
+                .into_iter()
+                .any(|c| BirthDate::new(c + i16::from(self.yy), self.month, self.day).is_some());
+        }
+        match self.t.year((class / 2) as u8, self.yy) {
+            Some(year) => BirthDate::new(year, self.month, self.day).is_some(),
+            None => false,
+        }
+    }
+
+    fn class_size(&self, class: usize) -> usize {
+        if !self.class_exists(class) {
+            0
+        } else if class == RELAXED {
+            self.table.relaxed.len()
+        } else {
+            self.table.classic[class].len()
+        }
+    }
+
+    fn class_member(&self, class: usize, index: usize) -> (u16, u32) {
+        if class == RELAXED {
+            let u = self.table.relaxed[index];
+            (u % 1000, u32::from(u / 1000))
+        } else {
+            (self.table.classic[class][index], 0)
+        }
+    }
+
+    /// The number with this prefix, individual number and K1 remainder.
+    fn build(&self, iii: u16, r: u32) -> Option<[u8; 11]> {
+        let mut s1 = 0;
+        let mut s2 = 0;
+        for i in 0..6 {
+            s1 += W1[i] * u32::from(self.digits[i]);
+            s2 += W2[i] * u32::from(self.digits[i]);
+        }
+        let c1 = k1(s1 % 11, iii, r)?;
+        let c2 = k2(s2 % 11, iii, c1)?;
+        let mut out = [0u8; 11];
+        for (o, d) in out.iter_mut().zip(&self.digits[..6]) {
+            *o = b'0' + d;
+        }
+        out[6] = b'0' + (iii / 100) as u8;
+        out[7] = b'0' + (iii / 10 % 10) as u8;
+        out[8] = b'0' + (iii % 10) as u8;
+        out[9] = b'0' + c1 as u8;
+        out[10] = b'0' + c2 as u8;
+        Some(out)
+    }
+}
+
+/// Which synthetic convention the ordinary numbers go to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputConvention {
+    /// Skatteetaten's Tenor / Test-Norge (month + 80); H-numbers go to +65.
+    #[default]
+    Tenor,
+    /// Norsk helsenett's reserved persons (month + 65); H-numbers go to +80.
+    NhnReserved,
+}
+
+/// Input kinds mapped with their birth date: ordinary, D and H numbers.
+const DATED_INPUTS: [Space; 3] = [
+    Space {
+        day_add: 0,
+        month_add: 0,
+    },
+    Space {
+        day_add: 40,
+        month_add: 0,
+    },
+    Space {
+        day_add: 0,
+        month_add: 40,
+    },
+];
+
+/// Already synthetic inputs, numbered into the shared region: Dolly
+/// D-numbers, Tenor ordinary and D, NHN ordinary and D.
+const SYNTHETIC_INPUTS: [Space; 5] = [
+    Space {
+        day_add: 40,
+        month_add: 40,
+    },
+    Space {
+        day_add: 0,
+        month_add: 80,
+    },
+    Space {
+        day_add: 40,
+        month_add: 80,
+    },
+    Space {
+        day_add: 0,
+        month_add: 65,
+    },
+    Space {
+        day_add: 40,
+        month_add: 65,
+    },
+];
+
+// Tweaks: dated kinds use (kind 1–3) << 20 | slot << 3 | class (< 2^22).
+const TWEAK_FH: u64 = 0xF0 << 24;
+const TWEAK_SYNTHETIC: u64 = 0xF1 << 24;
+
+/// Maps valid person numbers to synthetic ones. Cheap to share between threads.
+pub(crate) struct IdMapper {
+    prf: Sip,
+    /// Output spaces for the three dated input kinds, then the spare space.
+    outputs: [Space; 4],
+    dates: Option<DatePermutation>,
+    region: OnceLock<Region>,
+}
+
+/// Global numbering of FH-numbers and synthetic inputs, and the shared
+/// region of free synthetic slots they are mapped into.
+struct Region {
+    fh_cum: Vec<u32>,
+    syn_cum: Vec<u32>,
+    /// Start of each region segment: the spare space's prefixes (every
+    /// class), then the 2032-rule class of each dated output prefix after its spills.
+    cum: Vec<u64>,
+    spills: Vec<u16>,
+    n_fh: u64,
+    n_syn: u64,
+}
+
+impl IdMapper {
+    pub fn new(prf: Sip, convention: OutputConvention, dates: Option<DatePermutation>) -> IdMapper {
+        let (p, s) = match convention {
+            OutputConvention::Tenor => (80, 65),
+            OutputConvention::NhnReserved => (65, 80),
+        };
+        let outputs = [
+            Space {
+                day_add: 0,
+                month_add: p,
+            },
+            Space {
+                day_add: 40,
+                month_add: p,
+            },
+            Space {
+                day_add: 0,
+                month_add: s,
+            },
+            Space {
+                day_add: 40,
+                month_add: s,
+            },
+        ];
+        IdMapper {
+            prf,
+            outputs,
+            dates,
+            region: OnceLock::new(),
+        }
+    }
+
+    /// The birth date a synthetic id of a person born on `date` gets.
+    pub fn output_date(&self, date: BirthDate) -> BirthDate {
+        match &self.dates {
+            Some(p) => birth_date_from_days(p.forward(birth_date_days(date))),
+            None => date,
+        }
+    }
+
+    /// The synthetic number for a valid input, or `None` for numbers valid
+    /// only under the 2032 rule.
+    pub fn map(&self, id: &PersonId) -> Option<[u8; 11]> {
+        if id.rule != ChecksumRule::Classic {
+            return None;
+        }
+        match (id.kind, id.convention) {
+            (IdKind::FhNumber, _) => self.map_fh(id),
+            (IdKind::Fnr, Convention::Production) => self.map_dated(id, 0),
+            (IdKind::DNumber, Convention::Production) => self.map_dated(id, 1),
+            (IdKind::HNumber, _) => self.map_dated(id, 2),
+            _ => self.map_synthetic(id),
+        }
+    }
+
+    fn map_dated(&self, id: &PersonId, kind: usize) -> Option<[u8; 11]> {
+        let date = id.birth_date?;
+        let d = id.digits;
+        let iii = u16::from(d[6] - b'0') * 100 + u16::from(d[7] - b'0') * 10 + u16::from(d[8] - b'0');
+        let input = Prefix::of_date(DATED_INPUTS[kind], date);
+        let class_in = usize::from(input.t.class_of_year(date.year)) * 2 + usize::from(iii % 2);
+        let rank = input.table.rank[usize::from(iii)];
+        if rank == NONE {
+            return None;
+        }
+        let a = input.class_size(class_in);
+        let out_date = self.output_date(date);
+        let output = Prefix::of_date(self.outputs[kind], out_date);
+        let class_out = usize::from(output.t.class_of_year(out_date.year)) * 2 + usize::from(iii % 2);
+        let b = output.class_size(class_out);
+        let tweak = ((kind as u64 + 1) << 20) | ((input.slot() as u64) << 3) | class_in as u64;
+        let permuted = permute(&self.prf, tweak, a as u64, u64::from(rank)) as usize;
+        if permuted < b {
+            let (iii, r) = output.class_member(class_out, permuted);
+            return output.build(iii, r);
+        }
+        let slot = self.spill_before(kind, &output, class_out) + (permuted - b);
+        if slot >= output.class_size(RELAXED) {
+            return None;
+        }
+        let (iii, r) = output.class_member(RELAXED, slot);
+        output.build(iii, r)
+    }
+
+    /// How many inputs of the classic classes before `class` of an output
+    /// prefix spill into its 2032-rule class.
+    fn spill_before(&self, kind: usize, output: &Prefix, class: usize) -> usize {
+        (0..class).map(|c| self.excess(kind, output, c)).sum()
+    }
+
+    fn excess(&self, kind: usize, output: &Prefix, class: usize) -> usize {
+        if !output.class_exists(class) {
+            return 0;
+        }
+        let Some(year) = output.t.year((class / 2) as u8, output.yy) else {
+            return 0;
+        };
+        let Some(out_date) = BirthDate::new(year, output.month, output.day) else {
+            return 0;
+        };
+        let in_date = match &self.dates {
+            Some(p) => birth_date_from_days(p.backward(birth_date_days(out_date))),
+            None => out_date,
+        };
+        let input = Prefix::of_date(DATED_INPUTS[kind], in_date);
+        let class_in = usize::from(input.t.class_of_year(in_date.year)) * 2 + class % 2;
+        input.class_size(class_in).saturating_sub(output.class_size(class))
+    }
+
+    fn region(&self) -> &Region {
+        self.region.get_or_init(|| self.build_region())
+    }
+
+    fn build_region(&self) -> Region {
+        use rayon::prelude::*;
+        let mut fh_cum = Vec::with_capacity(FH_SLOTS + 1);
+        let mut acc = 0u32;
+        for slot in 0..FH_SLOTS {
+            fh_cum.push(acc);
+            let p = Prefix::fh(slot);
+            acc += (p.class_size(0) + p.class_size(1)) as u32;
+        }
+        fh_cum.push(acc);
+        let n_fh = u64::from(acc);
+
+        let mut syn_cum = Vec::with_capacity(SYNTHETIC_INPUTS.len() * DATED_SLOTS + 1);
+        let mut acc = 0u32;
+        for space in SYNTHETIC_INPUTS {
+            for slot in 0..DATED_SLOTS {
+                syn_cum.push(acc);
+                let p = Prefix::from_slot(space, slot);
+                acc += (0..RELAXED).map(|c| p.class_size(c)).sum::<usize>() as u32;
+            }
+        }
+        syn_cum.push(acc);
+        let n_syn = u64::from(acc);
+
+        let spills: Vec<u16> = (0..3 * DATED_SLOTS)
+            .into_par_iter()
+            .map(|k| {
+                let kind = k / DATED_SLOTS;
+                let p = Prefix::from_slot(self.outputs[kind], k % DATED_SLOTS);
+                self.spill_before(kind, &p, RELAXED) as u16
+            })
+            .collect();
+        let mut cum = Vec::with_capacity(4 * DATED_SLOTS + 1);
+        let mut acc = 0u64;
+        for slot in 0..DATED_SLOTS {
+            cum.push(acc);
+            let p = Prefix::from_slot(self.outputs[3], slot);
+            acc += (0..=RELAXED).map(|c| p.class_size(c)).sum::<usize>() as u64;
+        }
+        for (k, spill) in spills.iter().enumerate().take(3 * DATED_SLOTS) {
+            cum.push(acc);
+            let p = Prefix::from_slot(self.outputs[k / DATED_SLOTS], k % DATED_SLOTS);
+            acc += p.class_size(RELAXED).saturating_sub(usize::from(*spill)) as u64;
+        }
+        cum.push(acc);
+        Region {
+            fh_cum,
+            syn_cum,
+            cum,
+            spills,
+            n_fh,
+            n_syn,
+        }
+    }
+
+    fn map_fh(&self, id: &PersonId) -> Option<[u8; 11]> {
+        let d = id.digits;
+        let mut digits = [0u8; 6];
+        for i in 0..6 {
+            digits[i] = d[i] - b'0';
+        }
+        let iii = u16::from(d[6] - b'0') * 100 + u16::from(d[7] - b'0') * 10 + u16::from(d[8] - b'0');
+        let p = Prefix::new(digits, YyType::Fh, 0, 0, 0);
+        let rank = p.table.rank[usize::from(iii)];
+        if rank == NONE {
+            return None;
+        }
+        let region = self.region();
+        let class = usize::from(iii % 2);
+        let before = if class == 1 { p.class_size(0) } else { 0 };
+        let g = u64::from(region.fh_cum[p.fh_slot()]) + before as u64 + u64::from(rank);
+        let permuted = permute(&self.prf, TWEAK_FH, region.n_fh, g);
+        self.region_slot(permuted)
+    }
+
+    fn map_synthetic(&self, id: &PersonId) -> Option<[u8; 11]> {
+        let date = id.birth_date?;
+        let d = id.digits;
+        let day_add = if id.kind == IdKind::DNumber { 40 } else { 0 };
+        let month_add = id.convention.month_offset();
+        let space_index = SYNTHETIC_INPUTS
+            .iter()
+            .position(|s| s.day_add == day_add && s.month_add == month_add)?;
+        let iii = u16::from(d[6] - b'0') * 100 + u16::from(d[7] - b'0') * 10 + u16::from(d[8] - b'0');
+        let p = Prefix::of_date(SYNTHETIC_INPUTS[space_index], date);
+        let rank = p.table.rank[usize::from(iii)];
+        if rank == NONE {
+            return None;
+        }
+        let class = usize::from(p.t.class_of_year(date.year)) * 2 + usize::from(iii % 2);
+        let region = self.region();
+        let before: usize = (0..class).map(|c| p.class_size(c)).sum();
+        let g = u64::from(region.syn_cum[space_index * DATED_SLOTS + p.slot()]) + before as u64 + u64::from(rank);
+        let permuted = permute(&self.prf, TWEAK_SYNTHETIC, region.n_syn, g);
+        self.region_slot(region.n_fh + permuted)
+    }
+
+    /// The number at position `index` of the shared region.
+    fn region_slot(&self, index: u64) -> Option<[u8; 11]> {
+        let region = self.region();
+        if index >= *region.cum.last()? {
+            return None;
+        }
+        let segment = region.cum.partition_point(|&start| start <= index) - 1;
+        let mut offset = (index - region.cum[segment]) as usize;
+        if segment < DATED_SLOTS {
+            let p = Prefix::from_slot(self.outputs[3], segment);
+            for class in 0..=RELAXED {
+                let size = p.class_size(class);
+                if offset < size {
+                    let (iii, r) = p.class_member(class, offset);
+                    return p.build(iii, r);
+                }
+                offset -= size;
+            }
+            return None;
+        }
+        let k = segment - DATED_SLOTS;
+        let p = Prefix::from_slot(self.outputs[k / DATED_SLOTS], k % DATED_SLOTS);
+        let (iii, r) = p.class_member(RELAXED, usize::from(region.spills[k]) + offset);
+        p.build(iii, r)
+    }
+
+    /// Sizes of the shared region and what it must hold (for tests and docs).
+    #[cfg(test)]
+    fn region_capacity(&self) -> (u64, u64, u64) {
+        let r = self.region();
+        (*r.cum.last().unwrap_or(&0), r.n_fh, r.n_syn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{Policy, Sex, build_person, individual_range, validate_person};
+    use std::collections::HashSet;
+
+    fn mapper(shift: bool) -> IdMapper {
+        let prf = Sip::from_key(&[9u8; 16]);
+        let dates = shift.then(|| DatePermutation::new(Sip::from_key(&[4u8; 16]), 180));
+        IdMapper::new(prf, OutputConvention::Tenor, dates)
+    }
+
+    fn all_valid_for(date: BirthDate, kind: IdKind) -> Vec<PersonId> {
+        let mut v = Vec::new();
+        for range in individual_range(date.year) {
+            for iii in range {
+                if let Some(id) = build_person(date, iii, kind, Convention::Production) {
+                    v.push(id);
+                }
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn tables_agree_with_the_validator() {
+        // Every classic member and every 2032 member of a few prefixes validates.
+        for (space, date) in [
+            (
+                Space {
+                    day_add: 0,
+                    month_add: 80,
+                },
+                BirthDate::new(1999, 12, 31).unwrap(),
+            ),
+            (
+                Space {
+                    day_add: 40,
+                    month_add: 65,
+                },
+                BirthDate::new(2000, 2, 29).unwrap(),
+            ),
+            (
+                Space {
+                    day_add: 0,
+                    month_add: 80,
+                },
+                BirthDate::new(1872, 6, 1).unwrap(),
+            ),
+        ] {
+            let p = Prefix::of_date(space, date);
+            for class in 0..=RELAXED {
+                for i in 0..p.class_size(class) {
+                    let (iii, r) = p.class_member(class, i);
+                    let digits = p.build(iii, r).unwrap();
+                    let id = validate_person(&digits, Policy::default()).unwrap();
+                    assert!(id.is_synthetic());
+                    if class < RELAXED {
+                        assert_eq!(id.rule, ChecksumRule::Classic);
+                        assert_eq!(id.birth_date.unwrap().month, date.month);
+                    } else {
+                        assert_eq!(id.rule, ChecksumRule::From2032);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_number_of_some_dates_maps_injectively_keeping_date_and_sex() {
+        for shift in [false, true] {
+            let m = mapper(shift);
+            let mut seen = HashSet::new();
+            let mut spilled = 0;
+            for date in [
+                BirthDate::new(1999, 12, 31).unwrap(),
+                BirthDate::new(2000, 1, 1).unwrap(),
+                BirthDate::new(1986, 10, 15).unwrap(),
+                BirthDate::new(1900, 2, 28).unwrap(),
+                BirthDate::new(2000, 2, 29).unwrap(),
+                BirthDate::new(1854, 1, 1).unwrap(),
+                BirthDate::new(2039, 12, 31).unwrap(),
+            ] {
+                for kind in [IdKind::Fnr, IdKind::DNumber, IdKind::HNumber] {
+                    for id in all_valid_for(date, kind) {
+                        let out = m.map(&id).expect("classic dated numbers always map");
+                        let o = validate_person(&out, Policy::default()).unwrap();
+                        assert!(o.is_synthetic(), "{}", o);
+                        assert!(seen.insert(out), "collision for {}", id);
+                        let expected_kind = if kind == IdKind::HNumber { IdKind::Fnr } else { kind };
+                        assert_eq!(o.kind, expected_kind);
+                        if o.rule == ChecksumRule::Classic {
+                            assert_eq!(o.birth_date, Some(m.output_date(date)));
+                            assert_eq!(o.sex, id.sex);
+                        } else {
+                            spilled += 1;
+                        }
+                    }
+                }
+            }
+            assert!(spilled < seen.len() / 10, "{spilled} of {} spilled", seen.len());
+        }
+    }
+
+    #[test]
+    fn spills_always_fit() {
+        // Every output prefix of every dated kind: the classic classes that
+        // overflow fit into the 2032-rule class.
+        for shift in [false, true] {
+            let m = mapper(shift);
+            for kind in 0..3 {
+                for slot in 0..DATED_SLOTS {
+                    let p = Prefix::from_slot(m.outputs[kind], slot);
+                    let spill = m.spill_before(kind, &p, RELAXED);
+                    assert!(spill <= p.class_size(RELAXED), "kind {kind} slot {slot}: {spill}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn shared_region_holds_fh_and_synthetic_inputs() {
+        let m = mapper(false);
+        let (capacity, n_fh, n_syn) = m.region_capacity();
+        assert!(n_fh + n_syn <= capacity, "{n_fh} + {n_syn} > {capacity}");
+        // FH example and a Tenor input.
+        let fh = crate::ids::build_fh(8, 12_345_678)
+            .or_else(|| crate::ids::build_fh(8, 12_345_679))
+            .unwrap();
+        let out = m.map(&fh).unwrap();
+        assert!(validate_person(&out, Policy::default()).unwrap().is_synthetic());
+        let tenor = crate::ids::parse_person("17912099997").unwrap();
+        let out2 = m.map(&tenor).unwrap();
+        assert!(validate_person(&out2, Policy::default()).unwrap().is_synthetic());
+        assert_ne!(out, out2);
+        // 2032-only numbers are left to the caller.
+        assert!(m.map(&crate::ids::parse_person("30108299939").unwrap()).is_none());
+    }
+
+    #[test]
+    fn fh_region_is_injective_on_a_sample() {
+        let m = mapper(true);
+        let mut seen = HashSet::new();
+        for rest in (0..100_000_000u32).step_by(997).take(60_000) {
+            for first in [8, 9] {
+                if let Some(fh) = crate::ids::build_fh(first, rest) {
+                    let out = m.map(&fh).unwrap();
+                    assert!(validate_person(&out, Policy::default()).unwrap().is_synthetic());
+                    assert!(seen.insert(out));
+                }
+            }
+        }
+        assert!(seen.len() > 90_000);
+        let _ = Sex::Female;
+    }
+}
