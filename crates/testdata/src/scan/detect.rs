@@ -874,7 +874,9 @@ fn street_before(text: &[u8], s: usize) -> Option<usize> {
         if prev.is_empty() || !starts_upper(prev) {
             break;
         }
-        if words == 0 && !prev.ends_with(b"s") {
+        // "Karl Johans gate" takes a genitive; an avenue need not ("Bygdøy allé").
+        let avenue = matches!(*suffix, "allé" | "alle");
+        if words == 0 && !prev.ends_with(b"s") && !avenue {
             return None;
         }
         start = ps;
@@ -985,10 +987,13 @@ mod tests {
         Detector::new(Policy::default(), 0xFF)
     }
 
+    /// What a plain-text scan counts: raw hits, then the column rules with
+    /// no column (organisation and account numbers need a context word).
     fn find(text: &str) -> Vec<(Kind, String, Confidence)> {
         let d = det();
         let mut out = Vec::new();
         d.detect(text.as_bytes(), &mut out);
+        out.retain_mut(|h| h.apply_column(Hints(0)));
         out.iter()
             .map(|h| (h.kind, text[h.start..h.end].to_string(), h.confidence))
             .collect()
@@ -1023,7 +1028,7 @@ mod tests {
 
     #[test]
     fn org_and_account_need_context() {
-        assert!(kinds("988077917").is_empty());
+        assert_eq!(kinds("988077917"), vec![]);
         assert_eq!(kinds("orgnr 988077917"), vec![(Kind::OrgNumber, "988077917".into())]);
         assert_eq!(
             kinds("Org.nr. 988 077 917"),
