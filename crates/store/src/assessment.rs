@@ -268,6 +268,8 @@ pub enum ConflictWith {
     Answer(Answer),
     Action(Action),
     Assessment(Assessment),
+    TestProject(crate::testdata::TestProject),
+    TestCheck(crate::testdata::TestCheck),
 }
 
 // ---------------------------------------------------------------- validation

@@ -1,6 +1,7 @@
 use etterlev_core::ChainError;
 
 use crate::assessment::ConflictWith;
+use etterlev_core::testdata_guideline::Missing;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -16,6 +17,10 @@ pub enum StoreError {
     /// [`StoreError::Conflict`], a unique constraint.)
     #[error("someone else saved this after you opened it")]
     VersionConflict(Box<ConflictWith>),
+    /// A test project's checklist does not support the decision asked for:
+    /// every item in the way, with why (never empty). Nothing was saved.
+    #[error("the checklist does not support this decision yet: {} item(s) missing", .0.len())]
+    ChecklistIncomplete(Vec<Missing>),
     /// A named unique constraint was violated.
     #[error("already exists ({0})")]
     Conflict(String),

@@ -16,6 +16,7 @@ mod error;
 mod model;
 mod store;
 mod tenant;
+mod testdata;
 
 pub use assessment::{
     Action, ActionInput, Answer, AnswerInput, AnswerStatusRow, Assessment, AssessmentKind, AssessmentProfile,
@@ -26,6 +27,9 @@ pub use error::{StoreError, StoreResult};
 pub use model::*;
 pub use store::{Backend, Store, now_ms, pg_options};
 pub use tenant::{SessionContext, TenantScope, TenantStore};
+pub use testdata::{
+    CheckInput, CheckUpdate, DecisionInput, TestCheck, TestDecision, TestProject, TestProjectInput, answered,
+};
 
 /// The queries, compiled once for each backend. See the module docs.
 mod sqlite_q {
@@ -35,6 +39,7 @@ mod sqlite_q {
     include!("queries.rs");
     include!("queries_catalog.rs");
     include!("queries_assessment.rs");
+    include!("queries_testdata.rs");
 }
 
 mod pg_q {
@@ -44,4 +49,5 @@ mod pg_q {
     include!("queries.rs");
     include!("queries_catalog.rs");
     include!("queries_assessment.rs");
+    include!("queries_testdata.rs");
 }

@@ -11,9 +11,10 @@ use etterlev_catalog::{Catalog, CatalogSet, Node};
 use etterlev_core::{
     ActionStatus, AnswerStatus, Condition, Maturity, OrgNumber, Priority, Role, SizeClass, TenantKind, WizardAnswer,
 };
+use etterlev_core::testdata_guideline::{CheckAnswer, CheckKey, DataKind, Decision};
 use etterlev_store::{
-    ActionInput, Actor, AnswerInput, AssessmentKind, AssessmentProfile, ImportSummary, NewAction, NewAssessment,
-    NewTenant, NewUser, Store, StoreError, TenantStore,
+    ActionInput, Actor, AnswerInput, AssessmentKind, AssessmentProfile, CheckInput, CheckUpdate, DecisionInput,
+    ImportSummary, NewAction, NewAssessment, NewTenant, NewUser, Store, StoreError, TenantStore, TestProjectInput,
 };
 
 use crate::pages::actions::gap_priority;
@@ -72,6 +73,9 @@ pub async fn seed(store: &Store) -> Result<bool, StoreError> {
     let imported = import_catalogs(store, &catalog_dir()).await;
     if created && let Some((set, _)) = imported {
         seed_assessments(store, &set).await?;
+    }
+    if created {
+        seed_test_projects(store).await?;
     }
     Ok(created)
 }
@@ -539,6 +543,125 @@ async fn seed_wizard_run(ts: &TenantStore<'_>, normen: &Catalog) -> Result<(), S
         ts.save_answer(&run.id, &q.node.id, input, 0).await?;
     }
     Ok(())
+}
+
+/// Example test projects at Fjordheim helseforetak (the enterprise
+/// `admin@demo.etterlev.no` administers): an EPJ upgrade that asks for real
+/// health data with half of the checklist answered (so the decision panel
+/// lists what is missing), and an integration test on synthetic data that is
+/// approved. Made by the demo administrator. Does nothing (false) when the
+/// hospital already has test projects or the demo people are missing.
+pub async fn seed_test_projects(store: &Store) -> Result<bool, StoreError> {
+    let org = OrgNumber::parse(HOSPITAL_ORG).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let (Some(hospital), Some(admin)) = (
+        store.tenant_by_org(&org).await?,
+        store.user_by_email(ADMIN_EMAIL).await?,
+    ) else {
+        return Ok(false);
+    };
+    let scope = store.scope(&admin, &hospital.id).await?;
+    let ts = store.tenant(&scope);
+    if !ts.test_projects().await?.is_empty() {
+        return Ok(false);
+    }
+    let check = |key: CheckKey, answer: CheckAnswer, note: Option<&str>| CheckUpdate {
+        key,
+        input: CheckInput {
+            answer,
+            note: note.map(str::to_string),
+        },
+        expected_version: 0,
+    };
+
+    let epj = ts
+        .create_test_project(TestProjectInput {
+            name: "Oppgradering av EPJ til versjon 24.1".into(),
+            system_name: "Elektronisk pasientjournal (EPJ)".into(),
+            environment: Some("Testmiljø T2 i eget nettsegment".into()),
+            purpose: Some(
+                "Regresjonstest av migrering av journaldata før oppgraderingen. Leverandøren mener \
+                 gamle journalformater ikke finnes i syntetiske data."
+                    .into(),
+            ),
+            owner: Some("IKT-sjef".into()),
+            supplier: Some("EPJ-leverandøren".into()),
+            data_kind: DataKind::Real,
+            delete_by: Some(day(60)),
+        })
+        .await?;
+    ts.save_test_checks(&epj.id, vec![
+        check(
+            CheckKey::Purpose,
+            CheckAnswer::Yes,
+            Some("Teste at journaldata i gamle formater migreres riktig. Bare til denne testen."),
+        ),
+        check(
+            CheckKey::WhyNotSynthetic,
+            CheckAnswer::Yes,
+            Some("Syntetiske journaler har ikke formatene fra før 2012 som migreringen må håndtere."),
+        ),
+        check(CheckKey::SeparateEnvironments, CheckAnswer::Yes, None),
+        check(
+            CheckKey::AccessControl,
+            CheckAnswer::Yes,
+            Some("Fire navngitte testere hos oss og to hos leverandøren."),
+        ),
+        check(
+            CheckKey::Logging,
+            CheckAnswer::Partly,
+            Some("Tilgang logges, men ingen er satt til å følge opp loggene ennå."),
+        ),
+        check(
+            CheckKey::ProcessingAgreement,
+            CheckAnswer::No,
+            Some("Databehandleravtalen dekker drift, ikke test. Må utvides."),
+        ),
+    ])
+    .await?;
+
+    let booking = ts
+        .create_test_project(TestProjectInput {
+            name: "Ny integrasjon mot timebok".into(),
+            system_name: "Timebok og innbyggerportal".into(),
+            environment: Some("Integrasjonsmiljø I1".into()),
+            purpose: Some("Ende-til-ende-test av timebestilling fra innbyggerportalen.".into()),
+            owner: Some("Informasjonssikkerhetsleder".into()),
+            supplier: None,
+            data_kind: DataKind::Synthetic,
+            delete_by: None,
+        })
+        .await?;
+    ts.save_test_checks(&booking.id, vec![
+        check(
+            CheckKey::Purpose,
+            CheckAnswer::Yes,
+            Some("Vise at timer bestilt i portalen kommer riktig inn i timeboken."),
+        ),
+        check(
+            CheckKey::SeparateEnvironments,
+            CheckAnswer::Yes,
+            Some("Integrasjonsmiljøet har ingen forbindelse til produksjon."),
+        ),
+        check(
+            CheckKey::WhyNotSynthetic,
+            CheckAnswer::NotRelevant,
+            Some("Testen bruker bare syntetiske personer (etterlev testdata generate)."),
+        ),
+    ])
+    .await?;
+    ts.decide_test_project(
+        &booking.id,
+        DecisionInput {
+            decision: Decision::Approved,
+            reason: "Bare syntetiske testdata. Formål og atskilt miljø er dokumentert.".into(),
+            conditions: None,
+            review_by: Some(day(180)),
+        },
+        booking.version,
+    )
+    .await?;
+    tracing::info!(projects = 2, "demo test projects created");
+    Ok(true)
 }
 
 /// The lines printed at start-up so a person can sign in.

@@ -93,6 +93,8 @@ impl From<StoreError> for AppError {
                 AppError::Conflict(e.to_string())
             }
             StoreError::Invalid(m) => AppError::BadRequest(m),
+            // The test-project pages show the missing items themselves.
+            e @ StoreError::ChecklistIncomplete(_) => AppError::BadRequest(e.to_string()),
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -17,3 +17,4 @@ mod concurrency;
 mod credentials;
 mod migrations;
 mod tenancy;
+mod testdata;

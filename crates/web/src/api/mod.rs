@@ -23,6 +23,7 @@ use crate::AppState;
 pub mod actions;
 pub mod assessment;
 pub mod catalog;
+pub mod testdata;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -49,6 +50,10 @@ pub fn router() -> Router<AppState> {
         .route("/assessments/{id}/answers/{node_id}", assessment::answer_route())
         .route("/actions", get(actions::list).post(actions::create))
         .route("/actions/{id}", get(actions::get_one).put(actions::update))
+        .route("/test-projects", get(testdata::list).post(testdata::create))
+        .route("/test-projects/{id}", get(testdata::get_one))
+        .route("/test-projects/{id}/checks", axum::routing::put(testdata::save_checks))
+        .route("/test-projects/{id}/decision", axum::routing::post(testdata::decide))
         .fallback(|| async { ApiError::NotFound })
 }
 
@@ -126,6 +131,7 @@ impl From<StoreError> for ApiError {
                 ApiError::Conflict(e.to_string())
             }
             StoreError::Invalid(m) => ApiError::Unprocessable(m),
+            e @ StoreError::ChecklistIncomplete(_) => ApiError::Unprocessable(e.to_string()),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -563,6 +569,7 @@ async fn openapi() -> Response {
     let mut doc = ApiDoc::openapi();
     doc.merge(assessment::AssessmentsDoc::openapi());
     doc.merge(actions::ActionsDoc::openapi());
+    doc.merge(testdata::TestDataDoc::openapi());
     match doc.to_json() {
         Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
         Err(e) => ApiError::Internal(e.to_string()).into_response(),

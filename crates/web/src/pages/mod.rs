@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod catalog;
 mod home;
+pub(crate) mod testdata;
 mod wizard;
 
 use askama::Template;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(assessment::router())
         .merge(actions::router())
         .merge(wizard::router())
+        .merge(testdata::router())
 }
 
 /// A tenant in the header's tenant switcher.

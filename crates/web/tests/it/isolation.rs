@@ -54,6 +54,16 @@ const COVERED: &[&str] = &[
     "/wizard/{id}/report",
     "/wizard/{id}/report.docx",
     "/actions/{id}",
+    // Test projects (pages and API) of another tenant answer 404, checked
+    // in testdata.rs (`other_tenants_projects_are_404_in_pages_and_api`).
+    "/testdata/{id}",
+    "/testdata/{id}/edit",
+    "/testdata/{id}/checks",
+    "/testdata/{id}/decision",
+    "/testdata/{id}/report",
+    "/test-projects/{id}",
+    "/test-projects/{id}/checks",
+    "/test-projects/{id}/decision",
 ];
 
 #[test]

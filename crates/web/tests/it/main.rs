@@ -13,4 +13,5 @@ mod catalog;
 mod isolation;
 mod security;
 mod smoke;
+mod testdata;
 mod wizard;
