@@ -22,7 +22,11 @@ fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn s(p: &Path) -> &str {
@@ -33,14 +37,40 @@ fn s(p: &Path) -> &str {
 fn generated_persons_pass_a_production_id_scan_and_real_ones_fail_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let synthetic = dir.path().join("persons.csv");
-    let o = run(&["testdata", "generate", "-n", "300", "--seed", "7", "-q", "-o", s(&synthetic)], &[]);
+    let o = run(
+        &[
+            "testdata",
+            "generate",
+            "-n",
+            "300",
+            "--seed",
+            "7",
+            "-q",
+            "-o",
+            s(&synthetic),
+        ],
+        &[],
+    );
     assert!(o.status.success(), "{}", text(&o));
     let csv = std::fs::read_to_string(&synthetic).expect("output written");
     assert_eq!(csv.lines().count(), 301, "header + 300 persons");
 
     // The same seed gives the same bytes.
     let again = dir.path().join("again.csv");
-    let o = run(&["testdata", "generate", "-n", "300", "--seed", "7", "-q", "-o", s(&again)], &[]);
+    let o = run(
+        &[
+            "testdata",
+            "generate",
+            "-n",
+            "300",
+            "--seed",
+            "7",
+            "-q",
+            "-o",
+            s(&again),
+        ],
+        &[],
+    );
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(std::fs::read(&again).expect("again"), csv.as_bytes());
 
@@ -55,14 +85,24 @@ fn generated_persons_pass_a_production_id_scan_and_real_ones_fail_it() {
     assert!(!o.status.success());
     assert!(text(&o).contains("allow-production"), "{}", text(&o));
 
-    let o = run(&["testdata", "scan", "-q", "--fail-on", "production-ids", s(&synthetic)], &[]);
+    let o = run(
+        &["testdata", "scan", "-q", "--fail-on", "production-ids", s(&synthetic)],
+        &[],
+    );
     assert!(o.status.success(), "synthetic data passes: {}", text(&o));
 
     let real = dir.path().join("dump.csv");
     std::fs::write(&real, "id,fnr,navn\n1,15108695088,Kari Nordmann\n").expect("write");
-    let o = run(&["testdata", "scan", "-q", "--fail-on", "production-ids", s(&real)], &[]);
+    let o = run(
+        &["testdata", "scan", "-q", "--fail-on", "production-ids", s(&real)],
+        &[],
+    );
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    assert!(!text(&o).contains("15108695088"), "values are masked by default: {}", text(&o));
+    assert!(
+        !text(&o).contains("15108695088"),
+        "values are masked by default: {}",
+        text(&o)
+    );
 }
 
 #[test]
@@ -71,7 +111,16 @@ fn pseudonymise_needs_a_key_refuses_latin1_and_writes_an_encrypted_mapping() {
     let config = fixtures().join("pseudo/config.yaml");
     let input = fixtures().join("pseudo/sample.csv");
     let out = dir.path().join("out.csv");
-    let base = ["testdata", "pseudonymise", s(&input), "-c", s(&config), "-q", "-o", s(&out)];
+    let base = [
+        "testdata",
+        "pseudonymise",
+        s(&input),
+        "-c",
+        s(&config),
+        "-q",
+        "-o",
+        s(&out),
+    ];
 
     let o = run(&base, &[]);
     assert!(!o.status.success());
@@ -88,10 +137,16 @@ fn pseudonymise_needs_a_key_refuses_latin1_and_writes_an_encrypted_mapping() {
     let o = run(&with_mapping, &[("ETTERLEV_PSEUDONYM_KEY", KEY)]);
     assert!(o.status.success(), "{}", text(&o));
     let pseudo = std::fs::read_to_string(&out).expect("output");
-    assert!(!pseudo.contains("15108695088"), "the national id is replaced:\n{pseudo}");
+    assert!(
+        !pseudo.contains("15108695088"),
+        "the national id is replaced:\n{pseudo}"
+    );
     assert!(!pseudo.contains("Kari Nordmann"), "the name is tokenised:\n{pseudo}");
     let raw = std::fs::read(&mapping).expect("mapping");
-    assert!(!String::from_utf8_lossy(&raw).contains("15108695088"), "the mapping is encrypted");
+    assert!(
+        !String::from_utf8_lossy(&raw).contains("15108695088"),
+        "the mapping is encrypted"
+    );
 
     // The output holds only synthetic ids: a production-id scan passes.
     let o = run(&["testdata", "scan", "-q", "--fail-on", "production-ids", s(&out)], &[]);
@@ -103,7 +158,11 @@ fn pseudonymise_needs_a_key_refuses_latin1_and_writes_an_encrypted_mapping() {
         &[("ETTERLEV_PSEUDONYM_KEY", KEY)],
     );
     assert!(o.status.success(), "{}", text(&o));
-    assert!(std::fs::read_to_string(&revealed).expect("revealed").contains("15108695088"));
+    assert!(
+        std::fs::read_to_string(&revealed)
+            .expect("revealed")
+            .contains("15108695088")
+    );
 
     // The same key gives the same pseudonyms in a second run.
     let out2 = dir.path().join("out2.csv");
@@ -114,10 +173,22 @@ fn pseudonymise_needs_a_key_refuses_latin1_and_writes_an_encrypted_mapping() {
     assert_eq!(std::fs::read_to_string(&out2).expect("out2"), pseudo);
 
     // A Windows-1252 export is refused with its line, and leaves no output.
-    let latin1 = fixtures().join("pseudo/latin1.csv");
+    let latin1 = dir.path().join("latin1.csv");
+    let mut bytes = b"fnr,mor_fnr,navn,fodt,innlagt,postnr,alder,kommentar,diagnose\n".to_vec();
+    bytes.extend_from_slice(b"15108695088,,Bj\xf8rn \xc5s,1986-10-15,03.02.2024,0150,37,,J06.9\n");
+    std::fs::write(&latin1, bytes).expect("write latin-1");
     let out3 = dir.path().join("out3.csv");
     let o = run(
-        &["testdata", "pseudonymise", s(&latin1), "-c", s(&config), "-q", "-o", s(&out3)],
+        &[
+            "testdata",
+            "pseudonymise",
+            s(&latin1),
+            "-c",
+            s(&config),
+            "-q",
+            "-o",
+            s(&out3),
+        ],
         &[("ETTERLEV_PSEUDONYM_KEY", KEY)],
     );
     assert!(!o.status.success());
@@ -135,9 +206,27 @@ fn pseudonymise_needs_a_key_refuses_latin1_and_writes_an_encrypted_mapping() {
 fn risk_reports_k_anonymity_and_check_id_classifies() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("data.csv");
-    std::fs::write(&data, "age,postcode,diagnosis\n34,0150,J06\n35,0150,I10\n34,0151,J06\n61,9008,E11\n").expect("write");
+    std::fs::write(
+        &data,
+        "age,postcode,diagnosis\n34,0150,J06\n35,0150,I10\n34,0151,J06\n61,9008,E11\n",
+    )
+    .expect("write");
     let o = run(
-        &["testdata", "risk", s(&data), "--qi", "age,postcode", "--generalise", "age=band:10", "--generalise", "postcode=prefix:2", "--sensitive", "diagnosis", "--format", "json"],
+        &[
+            "testdata",
+            "risk",
+            s(&data),
+            "--qi",
+            "age,postcode",
+            "--generalise",
+            "age=band:10",
+            "--generalise",
+            "postcode=prefix:2",
+            "--sensitive",
+            "diagnosis",
+            "--format",
+            "json",
+        ],
         &[],
     );
     assert!(o.status.success(), "{}", text(&o));

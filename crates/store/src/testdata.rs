@@ -22,7 +22,7 @@
 
 use etterlev_core::Permission;
 use etterlev_core::testdata_guideline::{
-    Answered, CheckAnswer, CheckKey, DataKind, Decision, Missing, ProjectFacts, Progress, missing, progress,
+    Answered, CheckAnswer, CheckKey, DataKind, Decision, Missing, Progress, ProjectFacts, missing, progress,
 };
 use serde::{Deserialize, Serialize};
 
@@ -259,8 +259,8 @@ pub(crate) fn validate_check(key: CheckKey, c: CheckInput) -> StoreResult<CheckI
 }
 
 pub(crate) fn validate_decision(d: DecisionInput) -> StoreResult<DecisionInput> {
-    let reason = text("the reason", Some(d.reason))?
-        .ok_or_else(|| StoreError::Invalid("a decision needs a reason".into()))?;
+    let reason =
+        text("the reason", Some(d.reason))?.ok_or_else(|| StoreError::Invalid("a decision needs a reason".into()))?;
     let conditions = text("the conditions", d.conditions)?;
     if d.decision == Decision::ApprovedWithConditions && conditions.is_none() {
         return Err(StoreError::Invalid(

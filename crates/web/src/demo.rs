@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 
 use etterlev_catalog::wizard::{DEFAULT_LENGTH, chapter_of, questions};
 use etterlev_catalog::{Catalog, CatalogSet, Node};
+use etterlev_core::testdata_guideline::{CheckAnswer, CheckKey, DataKind, Decision};
 use etterlev_core::{
     ActionStatus, AnswerStatus, Condition, Maturity, OrgNumber, Priority, Role, SizeClass, TenantKind, WizardAnswer,
 };
-use etterlev_core::testdata_guideline::{CheckAnswer, CheckKey, DataKind, Decision};
 use etterlev_store::{
     ActionInput, Actor, AnswerInput, AssessmentKind, AssessmentProfile, CheckInput, CheckUpdate, DecisionInput,
     ImportSummary, NewAction, NewAssessment, NewTenant, NewUser, Store, StoreError, TenantStore, TestProjectInput,
@@ -589,34 +589,37 @@ pub async fn seed_test_projects(store: &Store) -> Result<bool, StoreError> {
             delete_by: Some(day(60)),
         })
         .await?;
-    ts.save_test_checks(&epj.id, vec![
-        check(
-            CheckKey::Purpose,
-            CheckAnswer::Yes,
-            Some("Teste at journaldata i gamle formater migreres riktig. Bare til denne testen."),
-        ),
-        check(
-            CheckKey::WhyNotSynthetic,
-            CheckAnswer::Yes,
-            Some("Syntetiske journaler har ikke formatene fra før 2012 som migreringen må håndtere."),
-        ),
-        check(CheckKey::SeparateEnvironments, CheckAnswer::Yes, None),
-        check(
-            CheckKey::AccessControl,
-            CheckAnswer::Yes,
-            Some("Fire navngitte testere hos oss og to hos leverandøren."),
-        ),
-        check(
-            CheckKey::Logging,
-            CheckAnswer::Partly,
-            Some("Tilgang logges, men ingen er satt til å følge opp loggene ennå."),
-        ),
-        check(
-            CheckKey::ProcessingAgreement,
-            CheckAnswer::No,
-            Some("Databehandleravtalen dekker drift, ikke test. Må utvides."),
-        ),
-    ])
+    ts.save_test_checks(
+        &epj.id,
+        vec![
+            check(
+                CheckKey::Purpose,
+                CheckAnswer::Yes,
+                Some("Teste at journaldata i gamle formater migreres riktig. Bare til denne testen."),
+            ),
+            check(
+                CheckKey::WhyNotSynthetic,
+                CheckAnswer::Yes,
+                Some("Syntetiske journaler har ikke formatene fra før 2012 som migreringen må håndtere."),
+            ),
+            check(CheckKey::SeparateEnvironments, CheckAnswer::Yes, None),
+            check(
+                CheckKey::AccessControl,
+                CheckAnswer::Yes,
+                Some("Fire navngitte testere hos oss og to hos leverandøren."),
+            ),
+            check(
+                CheckKey::Logging,
+                CheckAnswer::Partly,
+                Some("Tilgang logges, men ingen er satt til å følge opp loggene ennå."),
+            ),
+            check(
+                CheckKey::ProcessingAgreement,
+                CheckAnswer::No,
+                Some("Databehandleravtalen dekker drift, ikke test. Må utvides."),
+            ),
+        ],
+    )
     .await?;
 
     let booking = ts
@@ -631,23 +634,26 @@ pub async fn seed_test_projects(store: &Store) -> Result<bool, StoreError> {
             delete_by: None,
         })
         .await?;
-    ts.save_test_checks(&booking.id, vec![
-        check(
-            CheckKey::Purpose,
-            CheckAnswer::Yes,
-            Some("Vise at timer bestilt i portalen kommer riktig inn i timeboken."),
-        ),
-        check(
-            CheckKey::SeparateEnvironments,
-            CheckAnswer::Yes,
-            Some("Integrasjonsmiljøet har ingen forbindelse til produksjon."),
-        ),
-        check(
-            CheckKey::WhyNotSynthetic,
-            CheckAnswer::NotRelevant,
-            Some("Testen bruker bare syntetiske personer (etterlev testdata generate)."),
-        ),
-    ])
+    ts.save_test_checks(
+        &booking.id,
+        vec![
+            check(
+                CheckKey::Purpose,
+                CheckAnswer::Yes,
+                Some("Vise at timer bestilt i portalen kommer riktig inn i timeboken."),
+            ),
+            check(
+                CheckKey::SeparateEnvironments,
+                CheckAnswer::Yes,
+                Some("Integrasjonsmiljøet har ingen forbindelse til produksjon."),
+            ),
+            check(
+                CheckKey::WhyNotSynthetic,
+                CheckAnswer::NotRelevant,
+                Some("Testen bruker bare syntetiske personer (etterlev testdata generate)."),
+            ),
+        ],
+    )
     .await?;
     ts.decide_test_project(
         &booking.id,

@@ -592,7 +592,10 @@ async fn small_enterprise_path(
 async fn test_project_decision(client: &Client, app: &TestApp) -> anyhow::Result<()> {
     client.delete_all_cookies().await?;
     client.goto(&app.url("/login")).await?;
-    find(client, "#email").await?.send_keys("redaktor@demo.etterlev.no").await?;
+    find(client, "#email")
+        .await?
+        .send_keys("redaktor@demo.etterlev.no")
+        .await?;
     find(client, "#password").await?.send_keys(PASSWORD).await?;
     find(client, "#login-submit").await?.click().await?;
     wait_path(client, "/").await?;
@@ -600,21 +603,33 @@ async fn test_project_decision(client: &Client, app: &TestApp) -> anyhow::Result
     client.goto(&app.url("/testdata/new")).await?;
     find(client, "#name").await?.send_keys("Nettlesertest EPJ").await?;
     find(client, "#system_name").await?.send_keys("EPJ 24.1").await?;
-    find(client, "#purpose").await?.send_keys("Regresjonstest av ny versjon.").await?;
+    find(client, "#purpose")
+        .await?
+        .send_keys("Regresjonstest av ny versjon.")
+        .await?;
     find(client, "#kind-synthetic").await?.click().await?;
     find(client, "#project-save").await?.click().await?;
     wait_text(client, "#page-title", "Nettlesertest EPJ").await?;
-    ensure!(client.find(Locator::Css("#missing-none")).await.is_err(), "nothing answered yet, so something is missing");
+    ensure!(
+        client.find(Locator::Css("#missing-none")).await.is_err(),
+        "nothing answered yet, so something is missing"
+    );
 
     for key in ["purpose", "separate_environments"] {
         find(client, &format!("#{key}-yes")).await?.click().await?;
-        find(client, &format!("#{key}-note")).await?.send_keys("Se testplanen.").await?;
+        find(client, &format!("#{key}-note"))
+            .await?
+            .send_keys("Se testplanen.")
+            .await?;
         find(client, &format!("#save-{key}")).await?.click().await?;
         find(client, &format!("#check-{key}:not(.unanswered)")).await?;
     }
     find(client, "#missing-none").await?;
     find(client, "#decision-approved").await?.click().await?;
-    find(client, "#reason").await?.send_keys("Bare syntetiske data, eget testmiljø.").await?;
+    find(client, "#reason")
+        .await?
+        .send_keys("Bare syntetiske data, eget testmiljø.")
+        .await?;
     find(client, "#decision-save").await?.click().await?;
     find(client, "#current-decision.decision-approved").await?;
     find(client, "#decision-history #decision-1").await?;

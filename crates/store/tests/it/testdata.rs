@@ -110,7 +110,11 @@ async fn create_list_get_and_update() {
         assert_eq!(first.data_kind, DataKind::Real, "[{b}]");
         assert!(first.decision.is_none(), "[{b}]");
         let second = w.project(b, DataKind::Synthetic).await;
-        assert_eq!(ts.test_project(&first.id).await.must(b, "get"), first, "[{b}] round trip");
+        assert_eq!(
+            ts.test_project(&first.id).await.must(b, "get"),
+            first,
+            "[{b}] round trip"
+        );
         let ids: Vec<_> = ts
             .test_projects()
             .await
@@ -136,7 +140,12 @@ async fn create_list_get_and_update() {
                 ..project_input(DataKind::Real)
             },
         ] {
-            assert_err!(b, ts.create_test_project(bad).await, StoreError::Invalid(_), "bad project");
+            assert_err!(
+                b,
+                ts.create_test_project(bad).await,
+                StoreError::Invalid(_),
+                "bad project"
+            );
         }
         assert_eq!(ts.test_projects().await.must(b, "list").len(), 2, "[{b}]");
 
@@ -151,14 +160,26 @@ async fn create_list_get_and_update() {
             )
             .await
             .must(b, "update");
-        assert_eq!((changed.version, changed.owner.as_deref()), (2, Some("Personvernombud")), "[{b}]");
+        assert_eq!(
+            (changed.version, changed.owner.as_deref()),
+            (2, Some("Personvernombud")),
+            "[{b}]"
+        );
         match ts.update_test_project(&first.id, first.input(), 1).await {
             Err(StoreError::VersionConflict(c)) => {
-                assert_eq!(*c, ConflictWith::TestProject(changed.clone()), "[{b}] carries the stored project")
+                assert_eq!(
+                    *c,
+                    ConflictWith::TestProject(changed.clone()),
+                    "[{b}] carries the stored project"
+                )
             }
             other => panic!("[{b}] expected VersionConflict, got {other:?}"),
         }
-        assert_eq!(ts.test_project(&first.id).await.must(b, "get"), changed, "[{b}] unchanged");
+        assert_eq!(
+            ts.test_project(&first.id).await.must(b, "get"),
+            changed,
+            "[{b}] unchanged"
+        );
         let actions: Vec<_> = w.audit(b).await.into_iter().map(|e| e.action).collect();
         assert_eq!(
             actions.iter().filter(|a| *a == "test_project.create").count(),
@@ -198,7 +219,12 @@ async fn checklist_and_decisions() {
         // Bad decisions are refused before the checklist is looked at.
         let mut no_reason = decision(Decision::Rejected);
         no_reason.reason = " ".into();
-        assert_err!(b, ts.decide_test_project(&p.id, no_reason, 1).await, StoreError::Invalid(_), "no reason");
+        assert_err!(
+            b,
+            ts.decide_test_project(&p.id, no_reason, 1).await,
+            StoreError::Invalid(_),
+            "no reason"
+        );
         let mut no_conditions = decision(Decision::ApprovedWithConditions);
         no_conditions.conditions = None;
         assert_err!(
@@ -219,7 +245,11 @@ async fn checklist_and_decisions() {
             }
             other => panic!("[{b}] expected VersionConflict, got {other:?}"),
         }
-        assert_eq!(ts.test_checks(&p.id).await.must(b, "checks"), checks, "[{b}] batch not saved");
+        assert_eq!(
+            ts.test_checks(&p.id).await.must(b, "checks"),
+            checks,
+            "[{b}] batch not saved"
+        );
         // A new answer must say version 0; a duplicate key is refused.
         assert_err!(
             b,
@@ -230,10 +260,13 @@ async fn checklist_and_decisions() {
         );
         assert_err!(
             b,
-            ts.save_test_checks(&p.id, vec![
-                update(CheckKey::Logging, CheckAnswer::Yes, None, 0),
-                update(CheckKey::Logging, CheckAnswer::No, None, 0)
-            ])
+            ts.save_test_checks(
+                &p.id,
+                vec![
+                    update(CheckKey::Logging, CheckAnswer::Yes, None, 0),
+                    update(CheckKey::Logging, CheckAnswer::No, None, 0)
+                ]
+            )
             .await,
             StoreError::Invalid(_),
             "duplicate key"
@@ -242,12 +275,15 @@ async fn checklist_and_decisions() {
         ts.save_test_checks(&p.id, rest).await.must(b, "save rest");
         // Saving an unchanged answer writes nothing.
         let again = ts
-            .save_test_checks(&p.id, vec![update(
-                checks[0].key,
-                CheckAnswer::Yes,
-                Some("Dokumentert i testplanen"),
-                1,
-            )])
+            .save_test_checks(
+                &p.id,
+                vec![update(
+                    checks[0].key,
+                    CheckAnswer::Yes,
+                    Some("Dokumentert i testplanen"),
+                    1,
+                )],
+            )
             .await
             .must(b, "unchanged");
         assert!(again.is_empty(), "[{b}]");
@@ -270,12 +306,15 @@ async fn checklist_and_decisions() {
             .into_iter()
             .find(|c| c.key == CheckKey::Logging)
             .expect("logging answered");
-        ts.save_test_checks(&p.id, vec![update(
-            CheckKey::Logging,
-            CheckAnswer::Partly,
-            Some("Logg finnes, oppfølging mangler"),
-            logging.version,
-        )])
+        ts.save_test_checks(
+            &p.id,
+            vec![update(
+                CheckKey::Logging,
+                CheckAnswer::Partly,
+                Some("Logg finnes, oppfølging mangler"),
+                logging.version,
+            )],
+        )
         .await
         .must(b, "partly");
         assert_err!(
@@ -295,7 +334,11 @@ async fn checklist_and_decisions() {
             .decide_test_project(&p.id, decision(Decision::ApprovedWithConditions), 2)
             .await
             .must(b, "approve with conditions");
-        assert_eq!(revised.conditions.as_deref(), Some("Logging slås på før start"), "[{b}]");
+        assert_eq!(
+            revised.conditions.as_deref(),
+            Some("Logging slås på før start"),
+            "[{b}]"
+        );
         let rejected = ts
             .decide_test_project(&p.id, decision(Decision::Rejected), 3)
             .await
@@ -312,7 +355,11 @@ async fn checklist_and_decisions() {
             ],
             "[{b}]"
         );
-        assert_eq!(history[1].checks.len(), CheckKey::ALL.len(), "[{b}] the checklist as it stood");
+        assert_eq!(
+            history[1].checks.len(),
+            CheckKey::ALL.len(),
+            "[{b}] the checklist as it stood"
+        );
         assert!(
             history[1]
                 .checks
@@ -320,10 +367,7 @@ async fn checklist_and_decisions() {
                 .any(|c| c.key == CheckKey::Logging && c.answer == CheckAnswer::Partly),
             "[{b}]"
         );
-        assert!(
-            history[2].checks.iter().all(|c| c.answer == CheckAnswer::Yes),
-            "[{b}]"
-        );
+        assert!(history[2].checks.iter().all(|c| c.answer == CheckAnswer::Yes), "[{b}]");
         assert_eq!(history[0].data_kind, DataKind::Real, "[{b}]");
 
         // Changing the data kind withdraws the decision; the history keeps it.
@@ -348,12 +392,13 @@ async fn checklist_and_decisions() {
             CheckKey::ALL.len() + 1,
             "[{b}] one entry per saved answer: {actions:?}"
         );
-        assert_eq!(actions.iter().filter(|a| **a == "test_project.decide").count(), 1, "[{b}]");
         assert_eq!(
-            actions
-                .iter()
-                .filter(|a| **a == "test_project.revise_decision")
-                .count(),
+            actions.iter().filter(|a| **a == "test_project.decide").count(),
+            1,
+            "[{b}]"
+        );
+        assert_eq!(
+            actions.iter().filter(|a| **a == "test_project.revise_decision").count(),
             2,
             "[{b}]"
         );
@@ -365,7 +410,11 @@ async fn checklist_and_decisions() {
         let after: serde_json::Value =
             serde_json::from_str(decide.after.as_deref().unwrap_or("{}")).expect("after json");
         assert_eq!(after["decision"], "approved", "[{b}]");
-        assert_eq!(after["checks"].as_array().map(Vec::len), Some(CheckKey::ALL.len()), "[{b}]");
+        assert_eq!(
+            after["checks"].as_array().map(Vec::len),
+            Some(CheckKey::ALL.len()),
+            "[{b}]"
+        );
         let report = w.store.audit_verify().await.must(b, "verify");
         assert!(report.errors.is_empty(), "[{b}] {:?}", report.errors);
     })
@@ -386,10 +435,13 @@ async fn synthetic_data_needs_only_purpose_and_separate_environments() {
             ),
             other => panic!("[{b}] expected ChecklistIncomplete, got {other:?}"),
         }
-        ts.save_test_checks(&p.id, vec![
-            update(CheckKey::Purpose, CheckAnswer::Yes, Some("Test av ny versjon"), 0),
-            update(CheckKey::SeparateEnvironments, CheckAnswer::Yes, None, 0),
-        ])
+        ts.save_test_checks(
+            &p.id,
+            vec![
+                update(CheckKey::Purpose, CheckAnswer::Yes, Some("Test av ny versjon"), 0),
+                update(CheckKey::SeparateEnvironments, CheckAnswer::Yes, None, 0),
+            ],
+        )
         .await
         .must(b, "answer");
         let d = ts
@@ -472,7 +524,11 @@ async fn other_tenants_see_nothing_and_readers_only_read() {
                 format!("{who} decides")
             );
         }
-        assert_eq!(a.audit(b).await.len(), audit_before, "[{b}] refused calls write no audit");
+        assert_eq!(
+            a.audit(b).await.len(),
+            audit_before,
+            "[{b}] refused calls write no audit"
+        );
 
         let editor = a.member(b, "editor@example.no", Role::Editor).await;
         let te = a.store.tenant(&editor);

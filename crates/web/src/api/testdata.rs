@@ -10,9 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use etterlev_core::testdata_guideline::{CheckKey, Decision, Missing};
-use etterlev_store::{
-    CheckUpdate, ConflictWith, StoreError, TenantScope, TestCheck, TestDecision, TestProject, User,
-};
+use etterlev_store::{CheckUpdate, ConflictWith, StoreError, TenantScope, TestCheck, TestDecision, TestProject, User};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -64,7 +64,9 @@ fn line(raw: &str, required: bool) -> Result<Option<String>, ()> {
     if v.is_empty() {
         return if required { Err(()) } else { Ok(None) };
     }
-    etterlev_core::text::one_line("field", v, LINE_MAX).map(Some).map_err(|_| ())
+    etterlev_core::text::one_line("field", v, LINE_MAX)
+        .map(Some)
+        .map_err(|_| ())
 }
 
 /// A multi-line text; line breaks and tabs are the only control characters.
@@ -129,7 +131,10 @@ pub fn check_project(raw: &RawProject) -> Result<TestProjectInput, Vec<FieldErro
                 errors.push(err(
                     field,
                     key,
-                    format!("{field} must be one line of at most {LINE_MAX} characters{}", if required { " and not empty" } else { "" }),
+                    format!(
+                        "{field} must be one line of at most {LINE_MAX} characters{}",
+                        if required { " and not empty" } else { "" }
+                    ),
                 ))
             })
             .ok()
@@ -206,7 +211,10 @@ pub fn check_answer(key: CheckKey, answer: &str, note: &str) -> Result<CheckInpu
         errors.push(err(
             "answer",
             "testdata-error-answer",
-            format!("{key}: answer must be one of {}", names(CheckAnswer::ALL, CheckAnswer::as_str)),
+            format!(
+                "{key}: answer must be one of {}",
+                names(CheckAnswer::ALL, CheckAnswer::as_str)
+            ),
         ));
     }
     let note = multi_line(note)
@@ -453,7 +461,11 @@ impl FormPage {
 }
 
 fn require_edit(auth: &Auth) -> AppResult<()> {
-    if can_edit(auth) { Ok(()) } else { Err(AppError::Forbidden) }
+    if can_edit(auth) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 async fn new_form(auth: Auth) -> AppResult<Response> {
@@ -531,7 +543,9 @@ async fn update(
         }
     };
     match ts.update_test_project(&current.id, input, version).await {
-        Ok(p) => Ok(Redirect::to(&format!("/testdata/{}?notice=testdata-notice-saved", url_encode(&p.id))).into_response()),
+        Ok(p) => {
+            Ok(Redirect::to(&format!("/testdata/{}?notice=testdata-notice-saved", url_encode(&p.id))).into_response())
+        }
         Err(StoreError::VersionConflict(c)) => {
             let now = match *c {
                 ConflictWith::TestProject(p) => p,
@@ -716,20 +730,26 @@ async fn project_page(
                             .map(|s| Link {
                                 href: s.document.url().into(),
                                 label: match s.section {
-                                    Some(sec) => format!("{} {sec}", tr.msg(&format!("testdata-doc-{}", s.document.as_str()))),
+                                    Some(sec) => {
+                                        format!("{} {sec}", tr.msg(&format!("testdata-doc-{}", s.document.as_str())))
+                                    }
                                     None => tr.msg(&format!("testdata-doc-{}", s.document.as_str())),
                                 },
                             })
                             .collect(),
                         in_catalog: catalog_links(&loaded, &tr, key),
                         answered: stored.is_some(),
-                        answer_label: stored.map_or_else(|| tr.msg("testdata-unanswered"), |c| answer_label(&tr, c.answer)),
+                        answer_label: stored
+                            .map_or_else(|| tr.msg("testdata-unanswered"), |c| answer_label(&tr, c.answer)),
                         note: stored.and_then(|c| c.note.clone()).unwrap_or_default(),
                         updated: stored.map_or_else(String::new, |c| {
-                            tr.msg_with("testdata-answered-by", &[
-                                ("at", tr.datetime(&c.updated_at)),
-                                ("by", c.updated_by.clone().unwrap_or_default()),
-                            ])
+                            tr.msg_with(
+                                "testdata-answered-by",
+                                &[
+                                    ("at", tr.datetime(&c.updated_at)),
+                                    ("by", c.updated_by.clone().unwrap_or_default()),
+                                ],
+                            )
                         }),
                         version: match input {
                             Some(i) => i.version,
@@ -776,7 +796,13 @@ async fn project_page(
     });
     let decisions = Decision::ALL
         .iter()
-        .map(|d| (d.as_str(), decision_label(&tr, *d), decision_form.decision.trim() == d.as_str()))
+        .map(|d| {
+            (
+                d.as_str(),
+                decision_label(&tr, *d),
+                decision_form.decision.trim() == d.as_str(),
+            )
+        })
         .collect();
     Ok(ProjectPage {
         kind: kind_label(&tr, p.data_kind),
@@ -793,12 +819,15 @@ async fn project_page(
         done: progress.done,
         required: progress.required,
         percent: progress.percent(),
-        progress_text: tr.msg_with("testdata-progress", &[
-            ("done", progress.done.to_string()),
-            ("required", progress.required.to_string()),
-            ("answered", progress.answered.to_string()),
-            ("total", CheckKey::ALL.len().to_string()),
-        ]),
+        progress_text: tr.msg_with(
+            "testdata-progress",
+            &[
+                ("done", progress.done.to_string()),
+                ("required", progress.required.to_string()),
+                ("answered", progress.answered.to_string()),
+                ("total", CheckKey::ALL.len().to_string()),
+            ],
+        ),
         current,
         missing_conditions: missing_views(&tr, &p.missing_for(&checks, Decision::ApprovedWithConditions)),
         missing_approved: missing_views(&tr, &missing_approved),
@@ -959,7 +988,10 @@ async fn decide(
         ))
         .into_response()),
         Err(StoreError::ChecklistIncomplete(missing)) => {
-            let mut errors = vec![tr.msg_with("testdata-decision-refused", &[("decision", decision_label(&tr, chosen))])];
+            let mut errors = vec![tr.msg_with(
+                "testdata-decision-refused",
+                &[("decision", decision_label(&tr, chosen))],
+            )];
             errors.extend(
                 missing
                     .iter()
@@ -1024,7 +1056,11 @@ fn report_checks(tr: &Tr, kind: DataKind, checks: &[TestCheck]) -> Vec<ReportChe
                 answer: c.map_or_else(|| tr.msg("testdata-unanswered"), |c| answer_label(tr, c.answer)),
                 note: c.and_then(|c| c.note.clone()).unwrap_or_default(),
                 by: c.map_or_else(String::new, |c| {
-                    format!("{} {}", c.updated_by.clone().unwrap_or_default(), tr.datetime(&c.updated_at))
+                    format!(
+                        "{} {}",
+                        c.updated_by.clone().unwrap_or_default(),
+                        tr.datetime(&c.updated_at)
+                    )
                 }),
             }
         })
@@ -1044,9 +1080,17 @@ async fn report(State(state): State<AppState>, auth: Auth, Path(id): Path<String
         (true, Some(latest)) => {
             let mut views = views.into_iter();
             let first = views.next();
-            (first, report_checks(&tr, latest.data_kind, &latest.checks), views.collect())
+            (
+                first,
+                report_checks(&tr, latest.data_kind, &latest.checks),
+                views.collect(),
+            )
         }
-        _ => (None, report_checks(&tr, p.data_kind, &ts.test_checks(&p.id).await?), views),
+        _ => (
+            None,
+            report_checks(&tr, p.data_kind, &ts.test_checks(&p.id).await?),
+            views,
+        ),
     };
     let page = ReportPage {
         tenant: tenant_name(&auth),
@@ -1086,7 +1130,11 @@ mod tests {
         assert_eq!((ok.name.as_str(), ok.data_kind), ("EPJ 24.1", DataKind::Real));
         assert_eq!(ok.purpose.as_deref(), Some("Linje 1\nLinje 2"));
         let fields = |r: RawProject| -> Vec<&'static str> {
-            check_project(&r).expect_err("invalid").iter().map(|e| e.field).collect()
+            check_project(&r)
+                .expect_err("invalid")
+                .iter()
+                .map(|e| e.field)
+                .collect()
         };
         assert_eq!(
             fields(RawProject {
@@ -1145,10 +1193,22 @@ mod tests {
                     format!("testdata-kind-{}-help", k.as_str()),
                 ]
             }));
-            keys.extend(Decision::ALL.iter().map(|d| format!("testdata-decision-{}", d.as_str())));
-            keys.extend(CheckAnswer::ALL.iter().map(|a| format!("testdata-answer-{}", a.as_str())));
+            keys.extend(
+                Decision::ALL
+                    .iter()
+                    .map(|d| format!("testdata-decision-{}", d.as_str())),
+            );
+            keys.extend(
+                CheckAnswer::ALL
+                    .iter()
+                    .map(|a| format!("testdata-answer-{}", a.as_str())),
+            );
             keys.extend(Need::ALL.iter().map(|n| format!("testdata-need-{}", n.as_str())));
-            keys.extend(MissingReason::ALL.iter().map(|r| format!("testdata-missing-{}", r.as_str())));
+            keys.extend(
+                MissingReason::ALL
+                    .iter()
+                    .map(|r| format!("testdata-missing-{}", r.as_str())),
+            );
             keys.extend(CheckGroup::ALL.iter().map(|g| format!("testdata-group-{}", g.as_str())));
             keys.extend(
                 etterlev_core::testdata_guideline::SourceDocument::ALL

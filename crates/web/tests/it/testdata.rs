@@ -119,7 +119,8 @@ async fn checklist_ends_in_an_audited_decision() {
 
         // Half answered.
         for key in &CheckKey::ALL[..5] {
-            let (status, location, body) = answer(&c, &app, &csrf, &id, (key.as_str(), "yes", "Se testplanen"), 0).await;
+            let (status, location, body) =
+                answer(&c, &app, &csrf, &id, (key.as_str(), "yes", "Se testplanen"), 0).await;
             assert_eq!(status, 303, "[{be}] {key}: {body}");
             assert_eq!(
                 location,
@@ -160,20 +161,40 @@ async fn checklist_ends_in_an_audited_decision() {
         assert_eq!(status, 400, "[{be}] unknown key");
         let (status, _, body) = answer(&c, &app, &csrf, &id, ("logging", "maybe", "x"), 0).await;
         assert_eq!(status, 422, "[{be}] invalid answer: {body}");
-        assert!(body.contains("Velg et svar.") && body.contains("id=\"errors-logging\""), "[{be}] {body}");
+        assert!(
+            body.contains("Velg et svar.") && body.contains("id=\"errors-logging\""),
+            "[{be}] {body}"
+        );
         let (status, _, _) = answer(&c, &app, &csrf, &id, ("logging", "yes", ""), -1).await;
         assert_eq!(status, 422, "[{be}] a negative version names no answer");
-        let bad_version = [s("_csrf", &csrf), s("key", "logging"), s("answer", "yes"), s("version", "x")];
-        assert_eq!(post(&c, &app, &format!("/testdata/{id}/checks"), &bad_version).await.0, 400, "[{be}]");
+        let bad_version = [
+            s("_csrf", &csrf),
+            s("key", "logging"),
+            s("answer", "yes"),
+            s("version", "x"),
+        ];
+        assert_eq!(
+            post(&c, &app, &format!("/testdata/{id}/checks"), &bad_version).await.0,
+            400,
+            "[{be}]"
+        );
         let (status, _, body) = post(
             &c,
             &app,
             &format!("/testdata/{id}/decision"),
-            &[s("_csrf", &csrf), s("version", "1"), s("decision", "maybe"), s("reason", "")],
+            &[
+                s("_csrf", &csrf),
+                s("version", "1"),
+                s("decision", "maybe"),
+                s("reason", ""),
+            ],
         )
         .await;
         assert_eq!(status, 422, "[{be}] {body}");
-        assert!(body.contains("Velg en beslutning.") && body.contains("Skriv en begrunnelse"), "[{be}]");
+        assert!(
+            body.contains("Velg en beslutning.") && body.contains("Skriv en begrunnelse"),
+            "[{be}]"
+        );
 
         // Two people answer the same item: the second gets 409 and keeps their text.
         let (status, _, body) = answer(&c, &app, &csrf, &id, ("purpose", "partly", "Mitt utkast"), 0).await;
@@ -203,7 +224,14 @@ async fn checklist_ends_in_an_audited_decision() {
         let page = ok(&c, &app, &format!("/testdata/{id}")).await;
         assert!(page.contains("id=\"missing-none\""), "[{be}] {page}");
         let (status, location, body) = post(&c, &app, &format!("/testdata/{id}/decision"), &approve(1)).await;
-        assert_eq!((status, location.as_str()), (303, format!("/testdata/{id}?notice=testdata-notice-decided#decision").as_str()), "[{be}] {body}");
+        assert_eq!(
+            (status, location.as_str()),
+            (
+                303,
+                format!("/testdata/{id}?notice=testdata-notice-decided#decision").as_str()
+            ),
+            "[{be}] {body}"
+        );
         let page = ok(&c, &app, &format!("/testdata/{id}?notice=testdata-notice-decided")).await;
         for needle in [
             "Beslutningen er lagret.",
@@ -221,7 +249,11 @@ async fn checklist_ends_in_an_audited_decision() {
         assert!(body.contains("Noen andre endret testprosjektet"), "[{be}]");
 
         // The printable record: who, when, what was checked.
-        let r = c.get(app.url(&format!("/testdata/{id}/report"))).send().await.expect("report");
+        let r = c
+            .get(app.url(&format!("/testdata/{id}/report")))
+            .send()
+            .await
+            .expect("report");
         assert_eq!(r.status(), 200, "[{be}]");
         let csp = r
             .headers()
@@ -297,15 +329,26 @@ async fn readers_see_but_cannot_change() {
         let p = project(&app.store, &scope, DataKind::Pseudonymous).await;
         let reader = app.login(READER).await;
         let list = ok(&reader, &app, "/testdata").await;
-        assert!(list.contains(&p.name) && !list.contains("id=\"new-test-project\""), "[{be}] {list}");
+        assert!(
+            list.contains(&p.name) && !list.contains("id=\"new-test-project\""),
+            "[{be}] {list}"
+        );
         let page = ok(&reader, &app, &format!("/testdata/{}", p.id)).await;
         assert!(page.contains("id=\"read-only\""), "[{be}] {page}");
         for absent in ["id=\"form-logging\"", "id=\"decision-form\"", "id=\"edit-project\""] {
             assert!(!page.contains(absent), "[{be}] reader sees {absent}");
         }
         assert_eq!(get(&reader, &app, "/testdata/new").await.0, 403, "[{be}]");
-        assert_eq!(get(&reader, &app, &format!("/testdata/{}/edit", p.id)).await.0, 403, "[{be}]");
-        assert_eq!(get(&reader, &app, &format!("/testdata/{}/report", p.id)).await.0, 200, "[{be}]");
+        assert_eq!(
+            get(&reader, &app, &format!("/testdata/{}/edit", p.id)).await.0,
+            403,
+            "[{be}]"
+        );
+        assert_eq!(
+            get(&reader, &app, &format!("/testdata/{}/report", p.id)).await.0,
+            200,
+            "[{be}]"
+        );
         let csrf = extract_csrf(&page);
         let (status, _, _) = answer(&reader, &app, &csrf, &p.id, ("logging", "yes", ""), 0).await;
         assert_eq!(status, 403, "[{be}]");
@@ -316,7 +359,9 @@ async fn readers_see_but_cannot_change() {
             s("reason", "nei"),
         ];
         assert_eq!(
-            post(&reader, &app, &format!("/testdata/{}/decision", p.id), &decision).await.0,
+            post(&reader, &app, &format!("/testdata/{}/decision", p.id), &decision)
+                .await
+                .0,
             403,
             "[{be}]"
         );
@@ -382,7 +427,11 @@ async fn api_creates_answers_and_decides() {
         assert_eq!(created["project"]["required"], 11, "[{be}]");
         assert_eq!(created["checks"].as_array().map(Vec::len), Some(11), "[{be}]");
         assert_eq!(created["checks"][0]["need"], "required", "[{be}]");
-        assert_eq!(created["missing_for_approval"].as_array().map(Vec::len), Some(11), "[{be}]");
+        assert_eq!(
+            created["missing_for_approval"].as_array().map(Vec::len),
+            Some(11),
+            "[{be}]"
+        );
 
         let list: serde_json::Value = http
             .get(api("/test-projects"))
@@ -395,9 +444,7 @@ async fn api_creates_answers_and_decides() {
             .expect("json");
         assert_eq!(list.as_array().map(Vec::len), Some(1), "[{be}] {list}");
 
-        let decide = |version: i64, decision: &str| {
-            serde_json::json!({"decision": decision, "reason": "Vurdert", "version": version})
-        };
+        let decide = |version: i64, decision: &str| serde_json::json!({"decision": decision, "reason": "Vurdert", "version": version});
         let r = http
             .post(api(&format!("/test-projects/{id}/decision")))
             .bearer_auth(&token)
@@ -422,11 +469,26 @@ async fn api_creates_answers_and_decides() {
                 .send()
         };
         for (body, status) in [
-            (serde_json::json!({"checks": [{"key": "colour", "answer": "yes", "version": 0}]}), 422),
-            (serde_json::json!({"checks": [{"key": "logging", "answer": "maybe", "version": 0}]}), 422),
-            (serde_json::json!({"checks": [{"key": "logging", "answer": "yes"}]}), 422),
-            (serde_json::json!({"checks": [{"key": "logging", "answer": "yes", "version": 0, "x": 1}]}), 422),
-            (serde_json::json!({"checks": [{"key": "logging", "answer": "yes", "version": 3}]}), 422),
+            (
+                serde_json::json!({"checks": [{"key": "colour", "answer": "yes", "version": 0}]}),
+                422,
+            ),
+            (
+                serde_json::json!({"checks": [{"key": "logging", "answer": "maybe", "version": 0}]}),
+                422,
+            ),
+            (
+                serde_json::json!({"checks": [{"key": "logging", "answer": "yes"}]}),
+                422,
+            ),
+            (
+                serde_json::json!({"checks": [{"key": "logging", "answer": "yes", "version": 0, "x": 1}]}),
+                422,
+            ),
+            (
+                serde_json::json!({"checks": [{"key": "logging", "answer": "yes", "version": 3}]}),
+                422,
+            ),
         ] {
             let r = put(body.clone()).await.expect("put");
             assert_eq!(r.status(), status, "[{be}] {body}");
@@ -434,7 +496,10 @@ async fn api_creates_answers_and_decides() {
         let r = put(serde_json::json!({ "checks": checks })).await.expect("put");
         assert_eq!(r.status(), 200, "[{be}]");
         let v: serde_json::Value = r.json().await.expect("json");
-        assert!(v["missing_for_approval"].as_array().is_some_and(Vec::is_empty), "[{be}] {v}");
+        assert!(
+            v["missing_for_approval"].as_array().is_some_and(Vec::is_empty),
+            "[{be}] {v}"
+        );
         assert_eq!(v["checks"][0]["version"], 1, "[{be}]");
         // A stale version is 409 with the stored item; nothing saved.
         let r = put(serde_json::json!({"checks": [{"key": "logging", "answer": "no", "version": 0}]}))
@@ -530,14 +595,17 @@ async fn tenant_b(store: &Store) -> (String, TenantScope, TestProject) {
     let p = project(store, &scope, DataKind::Real).await;
     store
         .tenant(&scope)
-        .save_test_checks(&p.id, vec![CheckUpdate {
-            key: CheckKey::Purpose,
-            input: CheckInput {
-                answer: CheckAnswer::Yes,
-                note: Some("B's purpose".into()),
-            },
-            expected_version: 0,
-        }])
+        .save_test_checks(
+            &p.id,
+            vec![CheckUpdate {
+                key: CheckKey::Purpose,
+                input: CheckInput {
+                    answer: CheckAnswer::Yes,
+                    note: Some("B's purpose".into()),
+                },
+                expected_version: 0,
+            }],
+        )
         .await
         .expect("B's answer");
     (t.id, scope, p)
@@ -559,7 +627,12 @@ async fn other_tenants_projects_are_404_in_pages_and_api() {
         let posts: Vec<(String, Vec<(String, String)>)> = vec![
             (
                 format!("/testdata/{}/checks", b.id),
-                vec![s("key", "purpose"), s("answer", "no"), s("note", "x"), s("version", "1")],
+                vec![
+                    s("key", "purpose"),
+                    s("answer", "no"),
+                    s("note", "x"),
+                    s("version", "1"),
+                ],
             ),
             (
                 format!("/testdata/{}/decision", b.id),
@@ -567,7 +640,12 @@ async fn other_tenants_projects_are_404_in_pages_and_api() {
             ),
             (
                 format!("/testdata/{}/edit", b.id),
-                vec![s("name", "x"), s("system_name", "y"), s("data_kind", "synthetic"), s("version", "1")],
+                vec![
+                    s("name", "x"),
+                    s("system_name", "y"),
+                    s("data_kind", "synthetic"),
+                    s("version", "1"),
+                ],
             ),
         ];
         for (path, mut form) in posts {
@@ -666,8 +744,17 @@ async fn demo_seeds_two_test_projects_once() {
     let checks = ts.test_checks(&real.id).await.expect("checks");
     let progress = real.progress(&checks);
     assert!(real.decision.is_none());
-    assert!(progress.answered * 2 >= CheckKey::ALL.len() && progress.done < progress.required, "{progress:?}");
-    let synthetic = projects.iter().find(|p| p.data_kind == DataKind::Synthetic).expect("synthetic");
-    assert_eq!(synthetic.decision, Some(etterlev_core::testdata_guideline::Decision::Approved));
+    assert!(
+        progress.answered * 2 >= CheckKey::ALL.len() && progress.done < progress.required,
+        "{progress:?}"
+    );
+    let synthetic = projects
+        .iter()
+        .find(|p| p.data_kind == DataKind::Synthetic)
+        .expect("synthetic");
+    assert_eq!(
+        synthetic.decision,
+        Some(etterlev_core::testdata_guideline::Decision::Approved)
+    );
     assert_eq!(ts.test_decisions(&synthetic.id).await.expect("history").len(), 1);
 }
