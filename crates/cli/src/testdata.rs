@@ -588,10 +588,16 @@ fn classify(number: &str) -> Verdict {
     let digits = number.chars().filter(char::is_ascii_digit).count();
     let person_error = match ids::parse_person(number) {
         Ok(id) => {
+            // Eleven digits can pass both the person-number and the account-number checks.
+            let also_account = ids::is_valid_account(number);
+            let mut text = describe(&id);
+            if also_account {
+                text.push_str("; also a valid account number");
+            }
             return Verdict {
                 valid: true,
-                text: describe(&id),
-                json: serde_json::json!({"input": number, "valid": true, "kind": kind_name(id.kind), "convention": convention_name(id.convention), "synthetic": id.is_synthetic(), "birth_date": id.birth_date.map(|d| d.to_string())}),
+                text,
+                json: serde_json::json!({"input": number, "valid": true, "kind": kind_name(id.kind), "convention": convention_name(id.convention), "synthetic": id.is_synthetic(), "birth_date": id.birth_date.map(|d| d.to_string()), "also_account_number": also_account}),
             };
         }
         Err(e) => e,

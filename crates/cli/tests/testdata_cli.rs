@@ -243,6 +243,8 @@ fn risk_reports_k_anonymity_and_check_id_classifies() {
     let t = text(&o);
     assert!(o.status.success(), "{t}");
     assert!(t.contains("15108695088: valid fødselsnummer; production range"), "{t}");
+    let o = run(&["testdata", "check-id", "86011117947"], &[]);
+    assert!(text(&o).contains("also a valid account number"), "{}", text(&o));
     let o = run(&["testdata", "check-id", "15108695089"], &[]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("invalid"), "{}", text(&o));
