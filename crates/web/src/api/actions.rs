@@ -12,7 +12,7 @@ use etterlev_store::{Action, ConflictWith, NewAction, StoreError, TenantScope, U
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiError, ApiJson, ApiResult, ApiUser, id, scopes};
+use super::{ApiError, ApiJson, ApiResult, ApiUser, create_scope, id, scopes};
 use crate::AppState;
 use crate::pages::actions::{RawAction, check, overdue, today};
 
@@ -205,21 +205,7 @@ pub async fn create(
     ApiUser(user): ApiUser,
     ApiJson(body): ApiJson<NewActionDto>,
 ) -> ApiResult<Response> {
-    let scope = match body.tenant_id.as_deref() {
-        Some(t) => state.store.scope(&user, id(t)?).await?,
-        None => {
-            let memberships = state.store.memberships_of(&user.id).await?;
-            match memberships.as_slice() {
-                [only] => state.store.scope(&user, &only.tenant.id).await?,
-                [] => return Err(ApiError::NotFound),
-                _ => {
-                    return Err(ApiError::BadRequest(
-                        "tenant_id is required: you belong to more than one tenant".into(),
-                    ));
-                }
-            }
-        }
-    };
+    let scope = create_scope(&state, &user, body.tenant_id.as_deref()).await?;
     let input = check(&RawAction {
         title: body.title,
         description: body.description.unwrap_or_default(),

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::catalog::TextDto;
-use super::{ApiError, ApiJson, ApiResult, ApiUser, ErrorBody, id, scopes};
+use super::{ApiError, ApiJson, ApiResult, ApiUser, ErrorBody, create_scope, id, scopes};
 use crate::AppState;
 use crate::catalogs::Loaded;
 use crate::pages::assessment::{OWNER_MAX, Sheet, TITLE_MAX, assessable_node, is_date};
@@ -412,14 +412,7 @@ pub async fn create(
     ApiUser(user): ApiUser,
     ApiJson(body): ApiJson<NewAssessmentDto>,
 ) -> ApiResult<Response> {
-    let memberships = state.store.memberships_of(&user.id).await?;
-    let tenant_id = match (&body.tenant_id, memberships.as_slice()) {
-        (Some(t), _) => id(t)?.to_owned(),
-        (None, [only]) => only.tenant.id.clone(),
-        (None, []) => return Err(ApiError::NotFound),
-        (None, _) => return Err(bad("tenant_id is required: you belong to more than one tenant")),
-    };
-    let scope = state.store.scope(&user, &tenant_id).await?;
+    let scope = create_scope(&state, &user, body.tenant_id.as_deref()).await?;
     let ts = state.store.tenant(&scope);
     let loaded = loaded(&state).await?;
     if loaded.catalog(&body.catalog_key).is_none() {

@@ -202,6 +202,22 @@ async fn scopes(state: &AppState, user: &User, tenant_id: Option<&str>) -> ApiRe
     Ok(out)
 }
 
+/// The tenant a new object goes to: the one named, or the caller's only
+/// tenant. Someone in several tenants must name one.
+async fn create_scope(state: &AppState, user: &User, tenant_id: Option<&str>) -> ApiResult<TenantScope> {
+    if let Some(t) = tenant_id {
+        return Ok(state.store.scope(user, id(t)?).await?);
+    }
+    let memberships = state.store.memberships_of(&user.id).await?;
+    match memberships.as_slice() {
+        [only] => Ok(state.store.scope(user, &only.tenant.id).await?),
+        [] => Err(ApiError::NotFound),
+        _ => Err(ApiError::BadRequest(
+            "tenant_id is required: you belong to more than one tenant".into(),
+        )),
+    }
+}
+
 fn id(raw: &str) -> ApiResult<&str> {
     if crate::is_object_id(raw) {
         Ok(raw)

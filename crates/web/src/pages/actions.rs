@@ -18,7 +18,7 @@ use etterlev_core::{ActionStatus, AnswerStatus, Priority};
 use etterlev_store::{Action, ActionInput, ConflictWith, NewAction, StoreError};
 use serde::Deserialize;
 
-use super::{Form, Layout, can_edit, object_id, query_param, render, render_status};
+use super::{Form, Layout, can_edit, form_version, object_id, query_param, render, render_status};
 use crate::AppState;
 use crate::catalogs::{Loaded, is_key, is_slug};
 use crate::error::{AppError, AppResult, url_encode};
@@ -637,11 +637,7 @@ async fn update(
     let ts = state.store.tenant(scope);
     let id = object_id(&id)?;
     let current = ts.action(id).await?;
-    let version: i64 = form
-        .version
-        .trim()
-        .parse()
-        .map_err(|_| AppError::BadRequest("the form has no valid version".into()))?;
+    let version = form_version(&form.version)?;
     let loaded = state.catalogs.get(&state.store).await?;
     let input = match check(&form.f) {
         Ok(input) => input,

@@ -22,7 +22,7 @@ use etterlev_core::Permission;
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
-use crate::error::{AppError, ErrorPage};
+use crate::error::{AppError, AppResult, ErrorPage};
 use crate::i18n::{Lang, Tr};
 use crate::session::{Auth, Ctx};
 
@@ -123,6 +123,13 @@ pub(crate) fn query_param(query: Option<&str>, name: &str) -> Option<String> {
 }
 
 /// Whether the signed-in user may change the selected enterprise's data.
+/// The `version` a form was rendered with (optimistic locking).
+pub(crate) fn form_version(raw: &str) -> AppResult<i64> {
+    raw.trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest("the form has no valid version".into()))
+}
+
 pub(crate) fn can_edit(auth: &Auth) -> bool {
     auth.scope.as_ref().is_some_and(|s| s.allows(Permission::Edit))
 }

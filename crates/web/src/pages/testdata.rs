@@ -26,7 +26,7 @@ use etterlev_store::{
 use serde::Deserialize;
 
 use super::actions::FieldError;
-use super::{Form, Layout, can_edit, object_id, query_param, render, render_status, tenant_name};
+use super::{Form, Layout, can_edit, form_version, object_id, query_param, render, render_status, tenant_name};
 use crate::AppState;
 use crate::catalogs::Loaded;
 use crate::error::{AppError, AppResult, url_encode};
@@ -517,12 +517,6 @@ struct EditForm {
     version: String,
 }
 
-fn version_of(raw: &str) -> AppResult<i64> {
-    raw.trim()
-        .parse()
-        .map_err(|_| AppError::BadRequest("the form has no valid version".into()))
-}
-
 async fn update(
     State(state): State<AppState>,
     auth: Auth,
@@ -533,7 +527,7 @@ async fn update(
     let ts = state.store.tenant(scope);
     let current = ts.test_project(object_id(&id)?).await?;
     require_edit(&auth)?;
-    let version = version_of(&form.version)?;
+    let version = form_version(&form.version)?;
     let input = match check_project(&form.f) {
         Ok(input) => input,
         Err(errors) => {
@@ -902,7 +896,7 @@ async fn save_check(
     let p = ts.test_project(object_id(&id)?).await?;
     require_edit(&auth)?;
     let key = parse_key(&form.key).map_err(|e| AppError::BadRequest(e.english))?;
-    let version = version_of(&form.version)?;
+    let version = form_version(&form.version)?;
     let input_of = |errors: Vec<String>, conflict: bool| ItemInput {
         key,
         answer: form.answer.trim().to_string(),
@@ -970,7 +964,7 @@ async fn decide(
     let ts = state.store.tenant(scope);
     let p = ts.test_project(object_id(&id)?).await?;
     require_edit(&auth)?;
-    let version = version_of(&form.version)?;
+    let version = form_version(&form.version)?;
     let tr = auth.ctx.tr;
     let input = match check_decision(&form.f) {
         Ok(input) => input,

@@ -33,7 +33,7 @@ use etterlev_store::{
 
 use super::actions::{gap_priority, overdue, priority_label, today};
 use super::assessment_report::report_lang;
-use super::{Form, Layout, can_edit, object_id, query_param, render, render_status, tenant_name};
+use super::{Form, Layout, can_edit, form_version, object_id, query_param, render, render_status, tenant_name};
 use crate::AppState;
 use crate::catalogs::Loaded;
 use crate::error::{AppError, AppResult};
@@ -533,10 +533,7 @@ async fn save_page(
             AppError::BadRequest(format!("{raw:?} is not an answer: use yes, partly, no or dont_know"))
         })?;
         let expected: i64 = match field(&format!("v.{node_id}")) {
-            Some(v) => v
-                .trim()
-                .parse()
-                .map_err(|_| AppError::BadRequest("the form has no valid version".into()))?,
+            Some(v) => form_version(v)?,
             None => 0,
         };
         let stored = run.answers.get(node_id);
