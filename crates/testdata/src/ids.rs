@@ -344,9 +344,19 @@ fn k2_ok(d: &[u32; 11]) -> bool {
     (s + d[10]).is_multiple_of(11)
 }
 
+/// What the six date digits (values 0–9) contribute to the sums behind K1
+/// and K2, each mod 11. Numbers whose prefixes agree here have the same
+/// valid tails; the generator and the pseudonymiser group prefixes by it.
+#[inline]
+pub(crate) fn prefix_remainders(digits: [u32; 6]) -> (u32, u32) {
+    let s1: u32 = K1_WEIGHTS.iter().zip(digits).map(|(w, d)| w * d).sum();
+    let s2: u32 = K2_WEIGHTS.iter().zip(digits).map(|(w, d)| w * d).sum();
+    (s1 % 11, s2 % 11)
+}
+
 /// 11 − (s mod 11), with 11 → 0 and 10 → none.
 #[inline]
-fn mod11_check(s: u32) -> Option<u32> {
+pub(crate) fn mod11_check(s: u32) -> Option<u32> {
     match 11 - s % 11 {
         11 => Some(0),
         10 => None,

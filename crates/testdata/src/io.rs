@@ -79,6 +79,26 @@ pub enum Sniffed {
 /// Latin-1 / Windows-1252 codes for æ ø å Æ Ø Å.
 const NORWEGIAN_LATIN1: [u8; 6] = [0xE6, 0xF8, 0xE5, 0xC6, 0xD8, 0xC5];
 
+/// The CSV delimiter of the first line of `sample`: the most frequent of
+/// `,` `;` tab outside quotes (a tie goes to the comma), or `None` when the
+/// line has none of them.
+pub fn sniff_csv_delimiter(sample: &[u8]) -> Option<u8> {
+    let line = sample.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let mut counts = [0usize; 3];
+    let mut in_quote = false;
+    for &b in line {
+        match b {
+            b'"' => in_quote = !in_quote,
+            b',' if !in_quote => counts[0] += 1,
+            b';' if !in_quote => counts[1] += 1,
+            b'\t' if !in_quote => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], usize::from(i == 0))).unwrap_or(0);
+    (counts[best] > 0).then_some([b',', b';', b'\t'][best])
+}
+
 /// Cheap guess at the encoding of a sample (e.g. the first 64 KiB, or the
 /// buffer in which invalid UTF-8 was found).
 pub fn sniff_encoding(sample: &[u8]) -> Sniffed {

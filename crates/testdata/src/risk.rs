@@ -902,7 +902,7 @@ fn open_csv(path: &Path, delimiter: Option<u8>) -> Result<(Vec<String>, csv::Rea
                 .take(64 * 1024)
                 .read_to_end(&mut head)
                 .map_err(io_err(path))?;
-            sniff_delimiter(&head)
+            crate::io::sniff_csv_delimiter(&head).unwrap_or(b',')
         }
     };
     let file = std::fs::File::open(path).map_err(io_err(path))?;
@@ -922,23 +922,6 @@ fn open_csv(path: &Path, delimiter: Option<u8>) -> Result<(Vec<String>, csv::Rea
         *first = stripped.to_string();
     }
     Ok((columns, rdr))
-}
-
-fn sniff_delimiter(head: &[u8]) -> u8 {
-    let line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
-    let mut counts = [0usize; 3];
-    let mut in_quote = false;
-    for &b in line {
-        match b {
-            b'"' => in_quote = !in_quote,
-            b',' if !in_quote => counts[0] += 1,
-            b';' if !in_quote => counts[1] += 1,
-            b'\t' if !in_quote => counts[2] += 1,
-            _ => {}
-        }
-    }
-    let best = (0..3).max_by_key(|&i| (counts[i], usize::from(i == 0))).unwrap_or(0);
-    [b',', b';', b'\t'][best]
 }
 
 fn run_csv(options: &RiskOptions, path: &Path, population: Option<PopulationCounts>) -> Result<RiskReport, RiskError> {

@@ -16,13 +16,12 @@
 use std::ops::RangeInclusive;
 use std::sync::LazyLock;
 
-use crate::ids::{BirthDate, Convention, IdKind, PersonId, Policy, days_in_month, validate_person};
+use crate::ids::{
+    BirthDate, Convention, IdKind, PersonId, Policy, days_in_month, mod11_check, prefix_remainders, validate_person,
+};
 
 use super::GenerateError;
 use super::perm::{Permutation, derive};
-
-const K1_WEIGHTS: [u32; 6] = [3, 7, 6, 1, 8, 9];
-const K2_WEIGHTS: [u32; 6] = [5, 4, 3, 2, 7, 6];
 
 /// The individual-number series for a birth year (folkeregisterforskriften):
 /// 0 = 1854–1899, 1 = 1900–1939, 2 = 1940–1999, 3 = 2000–2039.
@@ -49,15 +48,6 @@ fn series_ranges(series: usize) -> &'static [RangeInclusive<u16>] {
     }
 }
 
-/// 11 − (s mod 11), 11 → 0, 10 → none.
-fn check_digit(s: u32) -> Option<u32> {
-    match 11 - s % 11 {
-        11 => Some(0),
-        10 => None,
-        k => Some(k),
-    }
-}
-
 /// For each class (c1 * 11 + c2) and series: the issuable individual numbers
 /// with their control digits, packed as `individual * 100 + K1 * 10 + K2`.
 static VALID: LazyLock<Vec<Vec<u32>>> = LazyLock::new(|| {
@@ -69,10 +59,10 @@ static VALID: LazyLock<Vec<Vec<u32>>> = LazyLock::new(|| {
             for range in series_ranges(series) {
                 for ind in range.clone() {
                     let (a, b, c) = (u32::from(ind / 100), u32::from(ind / 10 % 10), u32::from(ind % 10));
-                    let Some(k1) = check_digit(c1 + 4 * a + 5 * b + 2 * c) else {
+                    let Some(k1) = mod11_check(c1 + 4 * a + 5 * b + 2 * c) else {
                         continue;
                     };
-                    let Some(k2) = check_digit(c2 + 5 * a + 4 * b + 3 * c + 2 * k1) else {
+                    let Some(k2) = mod11_check(c2 + 5 * a + 4 * b + 3 * c + 2 * k1) else {
                         continue;
                     };
                     list.push(u32::from(ind) * 100 + k1 * 10 + k2);
@@ -155,9 +145,8 @@ fn date_digits(kind: IdKind, convention: Convention, month: u8, day: u8, yy: u8)
 }
 
 fn class_of(digits: &[u32; 6]) -> u8 {
-    let s1: u32 = K1_WEIGHTS.iter().zip(digits).map(|(w, d)| w * d).sum();
-    let s2: u32 = K2_WEIGHTS.iter().zip(digits).map(|(w, d)| w * d).sum();
-    ((s1 % 11) * 11 + s2 % 11) as u8
+    let (r1, r2) = prefix_remainders(*digits);
+    (r1 * 11 + r2) as u8
 }
 
 impl IdSpace {

@@ -59,10 +59,8 @@ use std::sync::OnceLock;
 use super::dates::{DatePermutation, birth_date_days, birth_date_from_days};
 use super::feistel::permute;
 use super::key::Sip;
-use crate::ids::{BirthDate, ChecksumRule, Convention, IdKind, PersonId};
+use crate::ids::{BirthDate, ChecksumRule, Convention, IdKind, PersonId, mod11_check, prefix_remainders};
 
-const W1: [u32; 6] = [3, 7, 6, 1, 8, 9];
-const W2: [u32; 6] = [5, 4, 3, 2, 7, 6];
 /// Prefix slots of a dated space: day (31) × month (12) × two-digit year (100).
 const DATED_SLOTS: usize = 31 * 12 * 100;
 const FH_SLOTS: usize = 200_000;
@@ -136,9 +134,7 @@ fn k1(s1r: u32, iii: u16, r: u32) -> Option<u32> {
 #[inline]
 fn k2(s2r: u32, iii: u16, k1: u32) -> Option<u32> {
     let i = u32::from(iii);
-    let s2 = s2r + 5 * (i / 100) + 4 * (i / 10 % 10) + 3 * (i % 10) + 2 * k1;
-    let k = (11 - s2 % 11) % 11;
-    (k != 10).then_some(k)
+    mod11_check(s2r + 5 * (i / 100) + 4 * (i / 10 % 10) + 3 * (i % 10) + 2 * k1)
 }
 
 /// The valid tails (individual number + control digits) of every prefix with
@@ -264,13 +260,8 @@ struct Prefix {
 
 impl Prefix {
     fn new(digits: [u8; 6], t: YyType, day: u8, month: u8, yy: u8) -> Prefix {
-        let mut s1 = 0;
-        let mut s2 = 0;
-        for i in 0..6 {
-            s1 += W1[i] * u32::from(digits[i]);
-            s2 += W2[i] * u32::from(digits[i]);
-        }
-        let table = &tables()[t.index() * 121 + (s1 % 11) as usize * 11 + (s2 % 11) as usize];
+        let (r1, r2) = prefix_remainders(digits.map(u32::from));
+        let table = &tables()[t.index() * 121 + r1 as usize * 11 + r2 as usize];
         Prefix {
             digits,
             table,
@@ -361,14 +352,9 @@ impl Prefix {
 
     /// The number with this prefix, individual number and K1 remainder.
     fn build(&self, iii: u16, r: u32) -> Option<[u8; 11]> {
-        let mut s1 = 0;
-        let mut s2 = 0;
-        for i in 0..6 {
-            s1 += W1[i] * u32::from(self.digits[i]);
-            s2 += W2[i] * u32::from(self.digits[i]);
-        }
-        let c1 = k1(s1 % 11, iii, r)?;
-        let c2 = k2(s2 % 11, iii, c1)?;
+        let (r1, r2) = prefix_remainders(self.digits.map(u32::from));
+        let c1 = k1(r1, iii, r)?;
+        let c2 = k2(r2, iii, c1)?;
         let mut out = [0u8; 11];
         for (o, d) in out.iter_mut().zip(&self.digits[..6]) {
             *o = b'0' + d;

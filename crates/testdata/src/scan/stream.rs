@@ -20,6 +20,7 @@ use super::detect::{self, Detector, Hints, RawHit, flag};
 use super::{Counts, Finding, Format, Location, PersonDetail, ScanOptions};
 use super::{conv_index, id_kind_index, json, office};
 use crate::ids::ChecksumRule;
+use crate::io::sniff_csv_delimiter;
 
 /// Shared, read-only state of one scan.
 pub(crate) struct Ctx<'a> {
@@ -895,30 +896,14 @@ pub(crate) fn record_end(buf: &[u8], start: usize, delim: u8) -> (usize, u64, bo
     }
 }
 
-/// The delimiter of the first line: the most frequent of `,` `;` tab
-/// outside quotes (`.tsv` files default to tab).
+/// The delimiter of the first line (see [`sniff_csv_delimiter`]); a line
+/// without one is a one-column file: tab for `.tsv`, else comma.
 fn sniff_delimiter(body: &[u8], path: &str) -> u8 {
-    let line = &body[..memchr(b'\n', body).unwrap_or(body.len())];
-    let mut counts = [0usize; 3];
-    let mut in_quote = false;
-    for &b in line {
-        match b {
-            b'"' => in_quote = !in_quote,
-            b',' if !in_quote => counts[0] += 1,
-            b';' if !in_quote => counts[1] += 1,
-            b'\t' if !in_quote => counts[2] += 1,
-            _ => {}
-        }
-    }
-    let best = (0..3).max_by_key(|&i| (counts[i], usize::from(i == 0))).unwrap_or(0);
-    if counts[best] == 0 {
-        return if path.to_ascii_lowercase().ends_with(".tsv") {
-            b'\t'
-        } else {
-            b','
-        };
-    }
-    [b',', b';', b'\t'][best]
+    sniff_csv_delimiter(body).unwrap_or(if path.to_ascii_lowercase().ends_with(".tsv") {
+        b'\t'
+    } else {
+        b','
+    })
 }
 
 /// Header names (quotes removed, trimmed); true when decoded as Windows-1252.
