@@ -79,6 +79,15 @@ pub enum Sniffed {
 /// Latin-1 / Windows-1252 codes for æ ø å Æ Ø Å.
 const NORWEGIAN_LATIN1: [u8; 6] = [0xE6, 0xF8, 0xE5, 0xC6, 0xD8, 0xC5];
 
+/// `bytes` as text: UTF-8 when valid, else read as Windows-1252 (the other
+/// encoding Norwegian exports come in); the flag says which.
+pub fn utf8_or_windows1252(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, bool) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (std::borrow::Cow::Borrowed(s), false),
+        Err(_) => (encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0, true),
+    }
+}
+
 /// The CSV delimiter of the first line of `sample`: the most frequent of
 /// `,` `;` tab outside quotes (a tie goes to the comma), or `None` when the
 /// line has none of them.

@@ -437,10 +437,7 @@ fn key_values(mut key: &[u8]) -> Vec<String> {
 }
 
 fn decode(v: &[u8]) -> String {
-    match std::str::from_utf8(v) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(v).0.into_owned(),
-    }
+    crate::io::utf8_or_windows1252(v).0.into_owned()
 }
 
 /// Finds each wanted column (exact name first, then trimmed and
@@ -549,13 +546,8 @@ impl<'o> Analyser<'o> {
             let raw = fields[c].as_ref();
             match &self.gens[i] {
                 Some(g) => {
-                    let s = match std::str::from_utf8(raw) {
-                        Ok(s) => std::borrow::Cow::Borrowed(s),
-                        Err(_) => {
-                            self.not_utf8 = true;
-                            encoding_rs::WINDOWS_1252.decode_without_bom_handling(raw).0
-                        }
-                    };
+                    let (s, was_1252) = crate::io::utf8_or_windows1252(raw);
+                    self.not_utf8 |= was_1252;
                     let v = g.apply(&s);
                     push_value(&mut self.key, v.as_bytes());
                 }

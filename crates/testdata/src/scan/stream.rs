@@ -20,7 +20,7 @@ use super::detect::{self, Detector, Hints, RawHit, flag};
 use super::{Counts, Finding, Format, Location, PersonDetail, ScanOptions};
 use super::{conv_index, id_kind_index, json, office};
 use crate::ids::ChecksumRule;
-use crate::io::sniff_csv_delimiter;
+use crate::io::{sniff_csv_delimiter, utf8_or_windows1252};
 
 /// Shared, read-only state of one scan.
 pub(crate) struct Ctx<'a> {
@@ -633,16 +633,8 @@ fn pipeline<R: Read + Send>(
 /// Scans one block: detector pass, then mapping of hits to lines, fields, paths.
 fn process_block(ctx: &Ctx, file: &str, layout: &Layout, block: &Block) -> BlockOut {
     let raw = &block.data[..];
-    let decoded;
-    let (text, windows_1252) = if std::str::from_utf8(raw).is_ok() {
-        (raw, false)
-    } else {
-        decoded = encoding_rs::WINDOWS_1252
-            .decode_without_bom_handling(raw)
-            .0
-            .into_owned();
-        (decoded.as_bytes(), true)
-    };
+    let (decoded, windows_1252) = utf8_or_windows1252(raw);
+    let text = decoded.as_bytes();
     let mut offsets = OffsetMap {
         decoded: windows_1252,
         pos: 0,
@@ -909,16 +901,7 @@ fn sniff_delimiter(body: &[u8], path: &str) -> u8 {
 /// Header names (quotes removed, trimmed); true when decoded as Windows-1252.
 fn parse_header(header: &[u8], delim: u8) -> (Vec<String>, bool) {
     let header = header.strip_suffix(b"\r").unwrap_or(header);
-    let (text, was_1252) = match std::str::from_utf8(header) {
-        Ok(s) => (s.to_string(), false),
-        Err(_) => (
-            encoding_rs::WINDOWS_1252
-                .decode_without_bom_handling(header)
-                .0
-                .into_owned(),
-            true,
-        ),
-    };
+    let (text, was_1252) = utf8_or_windows1252(header);
     let mut names = Vec::new();
     let mut cur = String::new();
     let mut in_quote = false;
