@@ -174,6 +174,12 @@ fn serialize_digits<S: serde::Serializer>(digits: &[u8; 11], s: S) -> Result<S::
 }
 
 impl PersonId {
+    /// The individual number (digits 7–9).
+    pub fn individual(&self) -> u16 {
+        let d = |i: usize| u16::from(self.digits[i] - b'0');
+        d(6) * 100 + d(7) * 10 + d(8)
+    }
+
     pub fn as_str(&self) -> &str {
         // Invariant: constructed only from ASCII digits.
         std::str::from_utf8(&self.digits).unwrap_or("")

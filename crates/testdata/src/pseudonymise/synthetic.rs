@@ -503,8 +503,7 @@ impl IdMapper {
 
     fn map_dated(&self, id: &PersonId, kind: usize) -> Option<[u8; 11]> {
         let date = id.birth_date?;
-        let d = id.digits;
-        let iii = u16::from(d[6] - b'0') * 100 + u16::from(d[7] - b'0') * 10 + u16::from(d[8] - b'0');
+        let iii = id.individual();
         let input = Prefix::of_date(DATED_INPUTS[kind], date);
         let class_in = usize::from(input.t.class_of_year(date.year)) * 2 + usize::from(iii % 2);
         let rank = input.table.classic_rank(iii)?;
@@ -617,7 +616,7 @@ impl IdMapper {
         for i in 0..6 {
             digits[i] = d[i] - b'0';
         }
-        let iii = u16::from(d[6] - b'0') * 100 + u16::from(d[7] - b'0') * 10 + u16::from(d[8] - b'0');
+        let iii = id.individual();
         let p = Prefix::new(digits, YyType::Fh, 0, 0, 0);
         let rank = p.table.classic_rank(iii)?;
         let region = self.region();
@@ -630,13 +629,12 @@ impl IdMapper {
 
     fn map_synthetic(&self, id: &PersonId) -> Option<[u8; 11]> {
         let date = id.birth_date?;
-        let d = id.digits;
         let day_add = if id.kind == IdKind::DNumber { 40 } else { 0 };
         let month_add = id.convention.month_offset();
         let space_index = SYNTHETIC_INPUTS
             .iter()
             .position(|s| s.day_add == day_add && s.month_add == month_add)?;
-        let iii = u16::from(d[6] - b'0') * 100 + u16::from(d[7] - b'0') * 10 + u16::from(d[8] - b'0');
+        let iii = id.individual();
         let p = Prefix::of_date(SYNTHETIC_INPUTS[space_index], date);
         let rank = p.table.classic_rank(iii)?;
         let class = usize::from(p.t.class_of_year(date.year)) * 2 + usize::from(iii % 2);
