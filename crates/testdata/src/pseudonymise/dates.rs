@@ -3,7 +3,7 @@
 //! of birth dates used when synthetic ids follow the shifted birth date.
 
 use super::feistel;
-use super::key::Sip;
+use super::key::Prf;
 use crate::ids::{BirthDate, days_in_month};
 
 /// Days since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm).
@@ -217,9 +217,9 @@ pub(crate) fn birth_date_from_days(days: i64) -> BirthDate {
 /// days are put in a secret cyclic order and each date moves to the next one
 /// in that order. Every person born on a date gets the same offset, which
 /// keeps the synthetic ids injective while they follow the shifted birth date.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub(crate) struct DatePermutation {
-    prf: Sip,
+    prf: Prf,
     block: i64,
     first: i64,
     count: i64,
@@ -229,7 +229,7 @@ const TWEAK_DATES: u64 = 0xDA << 32;
 
 impl DatePermutation {
     /// `shift_days` must be at least 2.
-    pub fn new(prf: Sip, shift_days: u32) -> DatePermutation {
+    pub fn new(prf: Prf, shift_days: u32) -> DatePermutation {
         let first = days_from_civil(1854, 1, 1);
         let last = days_from_civil(2039, 12, 31);
         DatePermutation {
@@ -330,7 +330,7 @@ mod tests {
     #[test]
     fn date_permutation_is_a_bounded_derangement() {
         for shift in [2u32, 3, 30, 180, 365] {
-            let perm = DatePermutation::new(Sip::from_key(&[shift as u8; 16]), shift);
+            let perm = DatePermutation::new(Prf::from_key(&[shift as u8; 16]), shift);
             let mut seen = std::collections::HashSet::new();
             let mut t = perm.first;
             while perm.contains(t) {

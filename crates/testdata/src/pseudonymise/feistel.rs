@@ -1,17 +1,17 @@
 //! Keyed permutations of small integer ranges `[0, n)`.
 //!
 //! An unbalanced Feistel network over the next power of two (8 rounds,
-//! SipHash-2-4 as the round function, keyed by the `id` or `date` sub-key and
-//! a per-use tweak), restricted to `[0, n)` by cycle walking: apply the
+//! AES-128 as the round function (`key::Prf`), keyed by the `id` or `date`
+//! sub-key and a per-use tweak), restricted to `[0, n)` by cycle walking: apply the
 //! network again until the value falls inside the range. Cycle walking over a
 //! permutation of the larger range always returns to the range, and the
 //! result is a permutation of `[0, n)` (Black & Rogaway, "Ciphers with
 //! arbitrary finite domains", 2002). Since `n` is more than half of the power
 //! of two, fewer than two passes are needed on average. Domains of at most
-//! 2^8 use the same network with each round's function read from one PRF
-//! output (see `SmallRounds`).
+//! 2^8 use the same network with each round's function read from one 64-bit
+//! PRF word, all eight computed together (see `SmallRounds`).
 
-use super::key::Sip;
+use super::key::Prf;
 
 const ROUNDS: u64 = 8;
 
@@ -19,7 +19,7 @@ const ROUNDS: u64 = 8;
 /// Requires `x < n`, `n ≤ 2^32` and `tweak < 2^40` (the round function's
 /// input packs tweak, round and half into one 64-bit word).
 #[inline]
-pub(crate) fn permute(prf: &Sip, tweak: u64, n: u64, x: u64) -> u64 {
+pub(crate) fn permute(prf: &Prf, tweak: u64, n: u64, x: u64) -> u64 {
     debug_assert!(x < n, "{x} outside [0, {n})");
     if n <= 1 {
         return x;
@@ -44,7 +44,7 @@ pub(crate) fn permute(prf: &Sip, tweak: u64, n: u64, x: u64) -> u64 {
 }
 
 /// The inverse of [`permute`] (for tests and the date permutation).
-pub(crate) fn unpermute(prf: &Sip, tweak: u64, n: u64, y: u64) -> u64 {
+pub(crate) fn unpermute(prf: &Prf, tweak: u64, n: u64, y: u64) -> u64 {
     debug_assert!(y < n);
     if n <= 1 {
         return y;
@@ -72,29 +72,25 @@ pub(crate) fn unpermute(prf: &Sip, tweak: u64, n: u64, y: u64) -> u64 {
 /// each round's function maps a half (16 possible values) to a half, so one
 /// 64-bit PRF output, read as 16 nibbles, *is* that round's function. The
 /// eight outputs depend only on the tweak, so they are computed once per
-/// call, independently of each other (the CPU overlaps them), and reused by
-/// every cycle-walking pass — instead of one PRF call per round and pass,
-/// each waiting for the last. Most national-id classes have ~100–250
+/// call, as four AES blocks in one pipelined call (`Prf::words8`), and
+/// reused by every cycle-walking pass — instead of one PRF call per round
+/// and pass, each waiting for the last. Most national-id classes have ~100–250
 /// members, so this is the common case.
 struct SmallRounds {
     functions: [u64; ROUNDS as usize],
     bits: u32,
 }
 
-/// Marks the round index of the table form, so its PRF inputs never equal
-/// those of [`round_fn`] for the same tweak.
-const SMALL_ROUND: u64 = 0x80;
-
 impl SmallRounds {
-    fn new(prf: &Sip, tweak: u64, bits: u32) -> Option<SmallRounds> {
+    fn new(prf: &Prf, tweak: u64, bits: u32) -> Option<SmallRounds> {
         if !(2..=8).contains(&bits) {
             return None;
         }
-        let mut functions = [0u64; ROUNDS as usize];
-        for (round, f) in (0..ROUNDS).zip(functions.iter_mut()) {
-            *f = round_fn(prf, tweak, SMALL_ROUND | round, 0);
-        }
-        Some(SmallRounds { functions, bits })
+        debug_assert!(tweak < 1 << 40);
+        Some(SmallRounds {
+            functions: prf.words8(tweak),
+            bits,
+        })
     }
 
     #[inline]
@@ -130,16 +126,16 @@ impl SmallRounds {
 }
 
 #[inline]
-fn round_fn(prf: &Sip, tweak: u64, round: u64, half: u64) -> u64 {
+fn round_fn(prf: &Prf, tweak: u64, round: u64, half: u64) -> u64 {
     debug_assert!(tweak < 1 << 40 && half < 1 << 16);
-    prf.hash1((tweak << 24) | (round << 16) | half)
+    prf.word((tweak << 24) | (round << 16) | half)
 }
 
 /// One pass of the network over `bits`-bit values. The value is split into a
 /// high part of `h` bits and a low part of `l` bits; each round replaces the
 /// high part by `high ⊕ F(low)` and rotates so the parts swap roles.
 #[inline]
-fn network(prf: &Sip, tweak: u64, bits: u32, x: u64) -> u64 {
+fn network(prf: &Prf, tweak: u64, bits: u32, x: u64) -> u64 {
     if bits == 1 {
         return x ^ (round_fn(prf, tweak, 0xff, 0) & 1);
     }
@@ -156,7 +152,7 @@ fn network(prf: &Sip, tweak: u64, bits: u32, x: u64) -> u64 {
     v
 }
 
-fn network_inverse(prf: &Sip, tweak: u64, bits: u32, y: u64) -> u64 {
+fn network_inverse(prf: &Prf, tweak: u64, bits: u32, y: u64) -> u64 {
     if bits == 1 {
         return y ^ (round_fn(prf, tweak, 0xff, 0) & 1);
     }
@@ -179,8 +175,8 @@ fn network_inverse(prf: &Sip, tweak: u64, bits: u32, y: u64) -> u64 {
 mod tests {
     use super::*;
 
-    fn prf(seed: u8) -> Sip {
-        Sip::from_key(&[seed; 16])
+    fn prf(seed: u8) -> Prf {
+        Prf::from_key(&[seed; 16])
     }
 
     #[test]

@@ -208,13 +208,16 @@ fn parse_id(v: &[u8]) -> Result<PersonId, IdError> {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// The date PRF's tag for per-person offsets derived from a valid id.
+const PERSON_ID_TAG: u8 = 1;
+
 impl<'c> Engine<'c> {
     pub fn new(config: &'c Config, key: &super::Key) -> Engine<'c> {
         let keys = key.sub_keys();
         let dates = config
             .shift_birth_date
-            .then(|| DatePermutation::new(keys.date_prf, config.shift_days));
-        let ids = IdMapper::new(keys.id_prf, config.convention, dates);
+            .then(|| DatePermutation::new(keys.date_prf.clone(), config.shift_days));
+        let ids = IdMapper::new(keys.id_prf.clone(), config.convention, dates.clone());
         Engine {
             config,
             keys,
@@ -278,14 +281,20 @@ impl<'c> Engine<'c> {
             let from = birth_date_days(date);
             return Ok(perm.forward(from) - from);
         }
-        let mac = match &id {
-            Some(id) => hmac_tagged(&self.keys.date, b"person-id", &id.digits),
-            None => hmac_tagged(&self.keys.date, b"person", person),
+        // A valid id (11 digits) fits one AES block of the date PRF; other
+        // person values, of any length, go through HMAC.
+        let word = match &id {
+            Some(id) => self.keys.date_prf.short_bytes(PERSON_ID_TAG, &id.digits),
+            None => None,
         };
-        let mut first = [0u8; 8];
-        first.copy_from_slice(&mac[..8]);
+        let word = word.unwrap_or_else(|| {
+            let mac = hmac_tagged(&self.keys.date, b"person", person);
+            let mut first = [0u8; 8];
+            first.copy_from_slice(&mac[..8]);
+            u64::from_le_bytes(first)
+        });
         let n = i64::from(self.config.shift_days);
-        let x = (u64::from_le_bytes(first) % (2 * n as u64)) as i64;
+        let x = (word % (2 * n as u64)) as i64;
         Ok(if x < n { x - n } else { x - n + 1 })
     }
 

@@ -58,7 +58,7 @@ use std::sync::OnceLock;
 
 use super::dates::{DatePermutation, birth_date_days, birth_date_from_days};
 use super::feistel::permute;
-use super::key::Sip;
+use super::key::Prf;
 use crate::ids::{BirthDate, ChecksumRule, Convention, IdKind, PersonId, mod11_check, prefix_remainders};
 
 /// Prefix slots of a dated space: day (31) × month (12) × two-digit year (100).
@@ -251,6 +251,8 @@ struct Space {
 #[derive(Clone, Copy)]
 struct Prefix {
     digits: [u8; 6],
+    /// The prefix's weighted digit sums mod 11 (for K1 and K2).
+    remainders: (u32, u32),
     table: &'static Table,
     t: YyType,
     day: u8,
@@ -264,6 +266,7 @@ impl Prefix {
         let table = &tables()[t.index() * 121 + r1 as usize * 11 + r2 as usize];
         Prefix {
             digits,
+            remainders: (r1, r2),
             table,
             t,
             day,
@@ -352,7 +355,7 @@ impl Prefix {
 
     /// The number with this prefix, individual number and K1 remainder.
     fn build(&self, iii: u16, r: u32) -> Option<[u8; 11]> {
-        let (r1, r2) = prefix_remainders(self.digits.map(u32::from));
+        let (r1, r2) = self.remainders;
         let c1 = k1(r1, iii, r)?;
         let c2 = k2(r2, iii, c1)?;
         let mut out = [0u8; 11];
@@ -426,7 +429,7 @@ const TWEAK_SYNTHETIC: u64 = 0xF1 << 24;
 
 /// Maps valid person numbers to synthetic ones. Cheap to share between threads.
 pub(crate) struct IdMapper {
-    prf: Sip,
+    prf: Prf,
     /// Output spaces for the three dated input kinds, then the spare space.
     outputs: [Space; 4],
     dates: Option<DatePermutation>,
@@ -447,7 +450,7 @@ struct Region {
 }
 
 impl IdMapper {
-    pub fn new(prf: Sip, convention: OutputConvention, dates: Option<DatePermutation>) -> IdMapper {
+    pub fn new(prf: Prf, convention: OutputConvention, dates: Option<DatePermutation>) -> IdMapper {
         let (p, s) = match convention {
             OutputConvention::Tenor => (80, 65),
             OutputConvention::NhnReserved => (65, 80),
@@ -686,8 +689,8 @@ mod tests {
     use std::collections::HashSet;
 
     fn mapper(shift: bool) -> IdMapper {
-        let prf = Sip::from_key(&[9u8; 16]);
-        let dates = shift.then(|| DatePermutation::new(Sip::from_key(&[4u8; 16]), 180));
+        let prf = Prf::from_key(&[9u8; 16]);
+        let dates = shift.then(|| DatePermutation::new(Prf::from_key(&[4u8; 16]), 180));
         IdMapper::new(prf, OutputConvention::Tenor, dates)
     }
 
@@ -814,7 +817,13 @@ mod tests {
                     }
                 }
             }
-            assert!(spilled < seen.len() / 10, "{spilled} of {} spilled", seen.len());
+            // Without a shift only remainder differences spill (~0.4 %). With
+            // one, these dates sit at century boundaries on purpose: a date
+            // shifted across one lands in a year class with 500 individual
+            // numbers instead of 600, and the difference spills (up to ~11 %
+            // of this sample, depending on the key).
+            let bound = if shift { seen.len() / 8 } else { seen.len() / 50 };
+            assert!(spilled < bound, "{spilled} of {} spilled", seen.len());
         }
     }
 
