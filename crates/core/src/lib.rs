@@ -9,6 +9,8 @@ pub mod audit;
 pub mod orgnr;
 pub mod password;
 pub mod role;
+pub mod secretariat;
+pub mod sector_stats;
 pub mod tenant;
 pub mod testdata_guideline;
 pub mod text;
