@@ -343,12 +343,13 @@ pub(crate) mod tests {
                 continue;
             }
             m.swap(rank, p);
-            for i in 0..m.len() {
+            let pivot = m[rank].clone();
+            for (i, row) in m.iter_mut().enumerate() {
                 if i != rank {
-                    let f = m[i][col] / m[rank][col];
+                    let f = row[col] / pivot[col];
                     if f != 0.0 {
-                        for j in 0..cols {
-                            m[i][j] -= f * m[rank][j];
+                        for (x, p) in row.iter_mut().zip(&pivot) {
+                            *x -= f * p;
                         }
                     }
                 }

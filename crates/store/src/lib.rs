@@ -14,6 +14,7 @@ mod assessment;
 mod catalog;
 mod error;
 mod model;
+mod secretariat;
 mod store;
 mod tenant;
 mod testdata;
@@ -25,6 +26,11 @@ pub use assessment::{
 pub use catalog::{CatalogStamp, ImportSummary, StoredCatalog};
 pub use error::{StoreError, StoreResult};
 pub use model::*;
+pub use secretariat::{
+    Attendance, AttendanceInput, Case, CaseComment, CaseInput, ChapterTally, DecisionInput as CaseDecisionInput,
+    Document, DocumentInput, Followup, FollowupInput, Measure, Meeting, MeetingInput, Organisation, Seat, SeatInput,
+    SecretariatStore, StatusChange, is_time, tabulate as tabulate_statistics,
+};
 pub use store::{Backend, Store, now_ms, pg_options};
 pub use tenant::{SessionContext, TenantScope, TenantStore};
 pub use testdata::{
@@ -40,6 +46,7 @@ mod sqlite_q {
     include!("queries_catalog.rs");
     include!("queries_assessment.rs");
     include!("queries_testdata.rs");
+    include!("queries_secretariat.rs");
 }
 
 mod pg_q {
@@ -50,4 +57,5 @@ mod pg_q {
     include!("queries_catalog.rs");
     include!("queries_assessment.rs");
     include!("queries_testdata.rs");
+    include!("queries_secretariat.rs");
 }

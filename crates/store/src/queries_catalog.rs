@@ -236,6 +236,26 @@ async fn insert_nodes(c: &mut Conn, key: &str, catalog: &Catalog) -> StoreResult
         }
         q.execute(&mut *c).await?;
     }
+    set_chapters(c, key).await
+}
+
+/// Sets every node's `chapter_id` to its top-level ancestor (the loader has
+/// refused parent cycles, so the walk ends). Same statement as the
+/// migration's back-fill, for one catalogue.
+async fn set_chapters(c: &mut Conn, key: &str) -> StoreResult<()> {
+    sqlx::query(
+        "WITH RECURSIVE up (node_id, ancestor, parent) AS ( \
+             SELECT node_id, node_id, parent_id FROM catalog_nodes WHERE catalog_key = $1 \
+             UNION ALL \
+             SELECT up.node_id, p.node_id, p.parent_id FROM up \
+             JOIN catalog_nodes p ON p.catalog_key = $1 AND p.node_id = up.parent) \
+         UPDATE catalog_nodes SET chapter_id = ( \
+             SELECT up.ancestor FROM up WHERE up.node_id = catalog_nodes.node_id AND up.parent IS NULL) \
+         WHERE catalog_key = $1",
+    )
+    .bind(key)
+    .execute(&mut *c)
+    .await?;
     Ok(())
 }
 

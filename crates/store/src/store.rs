@@ -95,7 +95,7 @@ macro_rules! in_tx {
 }
 pub(crate) use in_tx;
 
-fn new_id() -> String {
+pub(crate) fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 

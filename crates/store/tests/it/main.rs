@@ -16,5 +16,6 @@ mod catalogs;
 mod concurrency;
 mod credentials;
 mod migrations;
+mod secretariat;
 mod tenancy;
 mod testdata;

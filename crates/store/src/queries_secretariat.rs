@@ -1,0 +1,871 @@
+// Secretariat queries: compiled twice like queries.rs (same module, so
+// `Conn`, `Change`, `append_audit`, `json`, `sqlf!` and `parse_text` are those
+// of the backend). Audit entries go to the system chain (tenant_id None).
+
+use crate::secretariat::{
+    Attendance, AttendanceInput, Case, CaseComment, CaseInput, ChapterTally, Document, DocumentInput, Followup,
+    Meeting, Organisation, Seat, SeatInput, StatusChange,
+};
+use etterlev_core::secretariat::{
+    AttendanceStatus, CaseKind, CaseNumber, DocumentKind, DocumentStatus, MemberRole, PlanStatus, covers,
+};
+
+type HistoryRow = (i64, Option<String>, String, Option<i64>, Option<i64>, Option<String>, i64, String);
+type AttendanceRow = (String, String, Option<String>, String, Option<String>);
+type FollowupRow = (String, String, Option<String>, String, Option<String>, Option<String>, String);
+
+async fn sec_audit(
+    c: &mut Conn,
+    actor: &Actor,
+    action: &str,
+    object_type: &str,
+    object_id: &str,
+    before: Option<String>,
+    after: Option<String>,
+) -> StoreResult<()> {
+    append_audit(
+        c,
+        actor,
+        Change {
+            tenant_id: None,
+            action,
+            object_type,
+            object_id,
+            before,
+            after,
+        },
+    )
+    .await
+}
+
+// ------------------------------------------------------------ organisations
+
+pub async fn sec_organisations(c: &mut Conn) -> StoreResult<Vec<Organisation>> {
+    let rows: Vec<(String, String, Option<String>)> =
+        sqlx::query_as("SELECT id, name, short_name FROM sec_organisations ORDER BY name")
+            .fetch_all(&mut *c)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, short_name)| Organisation { id, name, short_name })
+        .collect())
+}
+
+pub async fn sec_create_organisation(c: &mut Conn, actor: &Actor, org: &Organisation) -> StoreResult<()> {
+    sqlx::query("INSERT INTO sec_organisations (id, name, short_name, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(&org.id)
+        .bind(&org.name)
+        .bind(&org.short_name)
+        .bind(crate::now_ms())
+        .execute(&mut *c)
+        .await?;
+    sec_audit(c, actor, "sec_organisation.create", "sec_organisation", &org.id, None, json(org)).await
+}
+
+const SEAT_SELECT: &str = "SELECT m.id, m.organisation_id, o.name, m.role, m.valid_from, m.valid_to, \
+     m.representative, m.deputy FROM sec_memberships m JOIN sec_organisations o ON o.id = m.organisation_id";
+
+type SeatRow = (String, String, String, String, String, Option<String>, Option<String>, Option<String>);
+
+fn seat(r: SeatRow) -> StoreResult<Seat> {
+    Ok(Seat {
+        id: r.0,
+        organisation_id: r.1,
+        organisation_name: r.2,
+        role: parse_text("seat role", &r.3, MemberRole::parse)?,
+        valid_from: r.4,
+        valid_to: r.5,
+        representative: r.6,
+        deputy: r.7,
+    })
+}
+
+pub async fn sec_seats(c: &mut Conn) -> StoreResult<Vec<Seat>> {
+    let rows: Vec<SeatRow> = sqlx::query_as(sqlf!("{SEAT_SELECT} ORDER BY o.name, m.valid_from"))
+        .fetch_all(&mut *c)
+        .await?;
+    rows.into_iter().map(seat).collect()
+}
+
+pub async fn sec_add_seat(c: &mut Conn, actor: &Actor, id: &str, i: &SeatInput) -> StoreResult<Seat> {
+    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM sec_organisations WHERE id = $1")
+        .bind(&i.organisation_id)
+        .fetch_optional(&mut *c)
+        .await?;
+    if exists.is_none() {
+        return Err(StoreError::Invalid("unknown organisation".into()));
+    }
+    sqlx::query(
+        "INSERT INTO sec_memberships (id, organisation_id, role, valid_from, valid_to, representative, deputy, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(&i.organisation_id)
+    .bind(i.role.as_str())
+    .bind(&i.valid_from)
+    .bind(&i.valid_to)
+    .bind(&i.representative)
+    .bind(&i.deputy)
+    .bind(crate::now_ms())
+    .execute(&mut *c)
+    .await?;
+    let row: SeatRow = sqlx::query_as(sqlf!("{SEAT_SELECT} WHERE m.id = $1"))
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await?;
+    let s = seat(row)?;
+    sec_audit(c, actor, "sec_seat.create", "sec_seat", id, None, json(&s)).await?;
+    Ok(s)
+}
+
+// ---------------------------------------------------------------- documents
+
+const DOC_COLS: &str = "id, kind, number, title, doc_version, status, owner, working_group, catalog_key, \
+     published_on, next_revision, updated_at, version";
+
+#[derive(sqlx::FromRow)]
+struct DocRow {
+    id: String,
+    kind: String,
+    number: Option<String>,
+    title: String,
+    doc_version: Option<String>,
+    status: String,
+    owner: Option<String>,
+    working_group: Option<String>,
+    catalog_key: Option<String>,
+    published_on: Option<String>,
+    next_revision: Option<String>,
+    updated_at: i64,
+    version: i64,
+}
+
+impl DocRow {
+    fn into_model(self) -> StoreResult<Document> {
+        Ok(Document {
+            kind: parse_text("document kind", &self.kind, DocumentKind::parse)?,
+            status: parse_text("document status", &self.status, DocumentStatus::parse)?,
+            id: self.id,
+            number: self.number,
+            title: self.title,
+            doc_version: self.doc_version,
+            owner: self.owner,
+            working_group: self.working_group,
+            catalog_key: self.catalog_key,
+            published_on: self.published_on,
+            next_revision: self.next_revision,
+            updated_at: self.updated_at,
+            version: self.version,
+        })
+    }
+}
+
+pub async fn sec_documents(c: &mut Conn) -> StoreResult<Vec<Document>> {
+    let rows: Vec<DocRow> = sqlx::query_as(sqlf!(
+        "SELECT {DOC_COLS} FROM sec_documents ORDER BY kind, LENGTH(COALESCE(number, '')), number, title"
+    ))
+    .fetch_all(&mut *c)
+    .await?;
+    rows.into_iter().map(DocRow::into_model).collect()
+}
+
+pub async fn sec_document(c: &mut Conn, id: &str) -> StoreResult<Document> {
+    let row: DocRow = sqlx::query_as(sqlf!("SELECT {DOC_COLS} FROM sec_documents WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    row.into_model()
+}
+
+pub async fn sec_create_document(c: &mut Conn, actor: &Actor, id: &str, i: &DocumentInput) -> StoreResult<Document> {
+    if let Some(key) = &i.catalog_key {
+        let found: Option<String> = sqlx::query_scalar("SELECT key FROM catalogs WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&mut *c)
+            .await?;
+        if found.is_none() {
+            return Err(StoreError::Invalid(format!("no catalogue version {key}")));
+        }
+    }
+    let now = crate::now_ms();
+    let inserted = sqlx::query(sqlf!(
+        "INSERT INTO sec_documents ({DOC_COLS}, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $12)"
+    ))
+    .bind(id)
+    .bind(i.kind.as_str())
+    .bind(&i.number)
+    .bind(&i.title)
+    .bind(&i.doc_version)
+    .bind(i.status.as_str())
+    .bind(&i.owner)
+    .bind(&i.working_group)
+    .bind(&i.catalog_key)
+    .bind(&i.published_on)
+    .bind(&i.next_revision)
+    .bind(now)
+    .execute(&mut *c)
+    .await;
+    if let Err(StoreError::Conflict(_)) = inserted.map_err(StoreError::from) {
+        return Err(StoreError::Conflict(format!(
+            "a {} numbered {} exists already",
+            i.kind.as_str(),
+            i.number.as_deref().unwrap_or("")
+        )));
+    }
+    add_history(c, actor, id, None, i.status, None, Some("created")).await?;
+    let doc = sec_document(c, id).await?;
+    sec_audit(c, actor, "sec_document.create", "sec_document", id, None, json(&doc)).await?;
+    Ok(doc)
+}
+
+async fn add_history(
+    c: &mut Conn,
+    actor: &Actor,
+    document_id: &str,
+    from: Option<DocumentStatus>,
+    to: DocumentStatus,
+    case_id: Option<&str>,
+    note: Option<&str>,
+) -> StoreResult<()> {
+    let seq: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM sec_document_history WHERE document_id = $1")
+        .bind(document_id)
+        .fetch_one(&mut *c)
+        .await?;
+    sqlx::query(
+        "INSERT INTO sec_document_history (document_id, seq, from_status, to_status, case_id, note, at, by_label) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(document_id)
+    .bind(seq.unwrap_or(0) + 1)
+    .bind(from.map(|s| s.as_str()))
+    .bind(to.as_str())
+    .bind(case_id)
+    .bind(note)
+    .bind(crate::now_ms())
+    .bind(&actor.label)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+pub async fn sec_document_history(c: &mut Conn, id: &str) -> StoreResult<Vec<StatusChange>> {
+    sec_document(c, id).await?;
+    let rows: Vec<HistoryRow> =
+        sqlx::query_as(
+            "SELECT h.seq, h.from_status, h.to_status, k.case_year, k.case_number, h.note, h.at, h.by_label \
+             FROM sec_document_history h LEFT JOIN sec_cases k ON k.id = h.case_id \
+             WHERE h.document_id = $1 ORDER BY h.seq",
+        )
+        .bind(id)
+        .fetch_all(&mut *c)
+        .await?;
+    rows.into_iter()
+        .map(|(seq, from, to, year, number, note, at, by)| {
+            Ok(StatusChange {
+                seq,
+                from_status: from
+                    .as_deref()
+                    .map(|s| parse_text("document status", s, DocumentStatus::parse))
+                    .transpose()?,
+                to_status: parse_text("document status", &to, DocumentStatus::parse)?,
+                case_number: year.zip(number).and_then(|(y, n)| case_number(y, n).ok()).map(|n| n.to_string()),
+                note,
+                at,
+                by,
+            })
+        })
+        .collect()
+}
+
+// ----------------------------------------------------------------- meetings
+
+pub async fn sec_meetings(c: &mut Conn) -> StoreResult<Vec<Meeting>> {
+    let rows: Vec<MeetingRow> = sqlx::query_as(
+        "SELECT id, title, meeting_date, starts, ends, place FROM sec_meetings ORDER BY meeting_date DESC, starts DESC",
+    )
+    .fetch_all(&mut *c)
+    .await?;
+    Ok(rows.into_iter().map(meeting).collect())
+}
+
+type MeetingRow = (String, String, String, Option<String>, Option<String>, Option<String>);
+
+fn meeting(r: MeetingRow) -> Meeting {
+    Meeting {
+        id: r.0,
+        title: r.1,
+        meeting_date: r.2,
+        starts: r.3,
+        ends: r.4,
+        place: r.5,
+    }
+}
+
+pub async fn sec_meeting(c: &mut Conn, id: &str) -> StoreResult<Meeting> {
+    let row: MeetingRow =
+        sqlx::query_as("SELECT id, title, meeting_date, starts, ends, place FROM sec_meetings WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+    Ok(meeting(row))
+}
+
+pub async fn sec_create_meeting(c: &mut Conn, actor: &Actor, m: &Meeting) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO sec_meetings (id, title, meeting_date, starts, ends, place, created_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1)",
+    )
+    .bind(&m.id)
+    .bind(&m.title)
+    .bind(&m.meeting_date)
+    .bind(&m.starts)
+    .bind(&m.ends)
+    .bind(&m.place)
+    .bind(crate::now_ms())
+    .execute(&mut *c)
+    .await?;
+    sec_audit(c, actor, "sec_meeting.create", "sec_meeting", &m.id, None, json(m)).await
+}
+
+pub async fn sec_attendance(c: &mut Conn, meeting_id: &str) -> StoreResult<Vec<Attendance>> {
+    let m = sec_meeting(c, meeting_id).await?;
+    let rows: Vec<AttendanceRow> = sqlx::query_as(
+        "SELECT a.organisation_id, o.name, a.person, a.status, a.present_from \
+         FROM sec_attendance a JOIN sec_organisations o ON o.id = a.organisation_id \
+         WHERE a.meeting_id = $1",
+    )
+    .bind(meeting_id)
+    .fetch_all(&mut *c)
+    .await?;
+    let seats = sec_seats(c).await?;
+    let role_of = |org: &str| {
+        seats
+            .iter()
+            .find(|s| s.organisation_id == org && covers(&s.valid_from, s.valid_to.as_deref(), &m.meeting_date))
+            .map_or(MemberRole::Observer, |s| s.role)
+    };
+    let mut out: Vec<Attendance> = rows
+        .into_iter()
+        .map(|(org, name, person, status, from)| {
+            Ok(Attendance {
+                role: role_of(&org),
+                organisation_id: org,
+                organisation_name: name,
+                person,
+                status: parse_text("attendance", &status, AttendanceStatus::parse)?,
+                present_from: from,
+            })
+        })
+        .collect::<StoreResult<_>>()?;
+    // Members first, then observers; by name within each.
+    out.sort_by(|a, b| {
+        (a.role != MemberRole::Member, &a.organisation_name).cmp(&(b.role != MemberRole::Member, &b.organisation_name))
+    });
+    Ok(out)
+}
+
+pub async fn sec_set_attendance(
+    c: &mut Conn,
+    actor: &Actor,
+    meeting_id: &str,
+    rows: &[AttendanceInput],
+) -> StoreResult<Vec<Attendance>> {
+    let m = sec_meeting(c, meeting_id).await?;
+    let seats = sec_seats(c).await?;
+    let orgs = sec_organisations(c).await?;
+    let mut seen = std::collections::HashSet::new();
+    for r in rows {
+        if !seen.insert(r.organisation_id.as_str()) {
+            return Err(StoreError::Invalid("an organisation is listed twice".into()));
+        }
+        let seated = seats.iter().any(|s| {
+            s.organisation_id == r.organisation_id && covers(&s.valid_from, s.valid_to.as_deref(), &m.meeting_date)
+        });
+        if !seated {
+            let name = orgs
+                .iter()
+                .find(|o| o.id == r.organisation_id)
+                .map_or_else(|| "an unknown organisation".to_string(), |o| o.name.clone());
+            return Err(StoreError::Invalid(format!(
+                "{name} has no seat in the steering group on {} and cannot be listed as attending",
+                m.meeting_date
+            )));
+        }
+    }
+    let before = sec_attendance(c, meeting_id).await?;
+    sqlx::query("DELETE FROM sec_attendance WHERE meeting_id = $1")
+        .bind(meeting_id)
+        .execute(&mut *c)
+        .await?;
+    for r in rows {
+        sqlx::query(
+            "INSERT INTO sec_attendance (meeting_id, organisation_id, person, status, present_from) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(meeting_id)
+        .bind(&r.organisation_id)
+        .bind(&r.person)
+        .bind(r.status.as_str())
+        .bind(&r.present_from)
+        .execute(&mut *c)
+        .await?;
+    }
+    let after = sec_attendance(c, meeting_id).await?;
+    sec_audit(
+        c,
+        actor,
+        "sec_meeting.attendance",
+        "sec_meeting",
+        meeting_id,
+        json(&before),
+        json(&after),
+    )
+    .await?;
+    Ok(after)
+}
+
+// -------------------------------------------------------------------- cases
+
+const CASE_COLS: &str = "id, meeting_id, case_year, case_number, kind, title, time_slot, presenter, background, \
+     proposal, document_id, proposed_status, decision, decided_status, decided_at";
+
+#[derive(sqlx::FromRow)]
+struct CaseRow {
+    id: String,
+    meeting_id: String,
+    case_year: i64,
+    case_number: i64,
+    kind: String,
+    title: String,
+    time_slot: Option<String>,
+    presenter: Option<String>,
+    background: Option<String>,
+    proposal: Option<String>,
+    document_id: Option<String>,
+    proposed_status: Option<String>,
+    decision: Option<String>,
+    decided_status: Option<String>,
+    decided_at: Option<i64>,
+}
+
+fn case_number(year: i64, number: i64) -> StoreResult<CaseNumber> {
+    let (y, n) = (u16::try_from(year), u16::try_from(number));
+    match (y, n) {
+        (Ok(y), Ok(n)) => CaseNumber::new(y, n).map_err(|e| StoreError::Invalid(e.to_string())),
+        _ => Err(StoreError::Invalid(format!("stored case number {number}/{year} is out of range"))),
+    }
+}
+
+fn opt_status(s: Option<String>) -> StoreResult<Option<DocumentStatus>> {
+    s.as_deref()
+        .map(|s| parse_text("document status", s, DocumentStatus::parse))
+        .transpose()
+}
+
+impl CaseRow {
+    fn into_model(self) -> StoreResult<Case> {
+        Ok(Case {
+            number: case_number(self.case_year, self.case_number)?,
+            kind: parse_text("case kind", &self.kind, CaseKind::parse)?,
+            proposed_status: opt_status(self.proposed_status)?,
+            decided_status: opt_status(self.decided_status)?,
+            id: self.id,
+            meeting_id: self.meeting_id,
+            title: self.title,
+            time_slot: self.time_slot,
+            presenter: self.presenter,
+            background: self.background,
+            proposal: self.proposal,
+            document_id: self.document_id,
+            decision: self.decision,
+            decided_at: self.decided_at,
+        })
+    }
+}
+
+pub async fn sec_cases(c: &mut Conn, meeting_id: &str) -> StoreResult<Vec<Case>> {
+    sec_meeting(c, meeting_id).await?;
+    let rows: Vec<CaseRow> = sqlx::query_as(sqlf!(
+        "SELECT {CASE_COLS} FROM sec_cases WHERE meeting_id = $1 ORDER BY case_year, case_number"
+    ))
+    .bind(meeting_id)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.into_iter().map(CaseRow::into_model).collect()
+}
+
+pub async fn sec_document_cases(c: &mut Conn, document_id: &str) -> StoreResult<Vec<Case>> {
+    let rows: Vec<CaseRow> = sqlx::query_as(sqlf!(
+        "SELECT {CASE_COLS} FROM sec_cases WHERE document_id = $1 ORDER BY case_year DESC, case_number DESC"
+    ))
+    .bind(document_id)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.into_iter().map(CaseRow::into_model).collect()
+}
+
+pub async fn sec_case(c: &mut Conn, id: &str) -> StoreResult<Case> {
+    let row: CaseRow = sqlx::query_as(sqlf!("SELECT {CASE_COLS} FROM sec_cases WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    row.into_model()
+}
+
+pub async fn sec_add_case(c: &mut Conn, actor: &Actor, meeting_id: &str, id: &str, i: &CaseInput) -> StoreResult<Case> {
+    let m = sec_meeting(c, meeting_id).await?;
+    let year: u16 = m.meeting_date[..4].parse().unwrap_or(0);
+    let number = match i.number {
+        Some(n) if n.year != year => {
+            return Err(StoreError::Invalid(format!(
+                "case {n} is numbered for {}, but the meeting is in {year}",
+                n.year
+            )));
+        }
+        Some(n) => n,
+        None => {
+            let max: Option<i64> = sqlx::query_scalar("SELECT MAX(case_number) FROM sec_cases WHERE case_year = $1")
+                .bind(i64::from(year))
+                .fetch_one(&mut *c)
+                .await?;
+            case_number(i64::from(year), max.unwrap_or(0) + 1)?
+        }
+    };
+    let taken: Option<String> =
+        sqlx::query_scalar("SELECT id FROM sec_cases WHERE case_year = $1 AND case_number = $2")
+            .bind(i64::from(number.year))
+            .bind(i64::from(number.number))
+            .fetch_optional(&mut *c)
+            .await?;
+    if taken.is_some() {
+        return Err(StoreError::Conflict(format!("case number {number} is already used in {}", number.year)));
+    }
+    if let Some(doc) = &i.document_id {
+        sec_document(c, doc).await.map_err(|e| match e {
+            StoreError::NotFound => StoreError::Invalid("the case names a document that does not exist".into()),
+            e => e,
+        })?;
+    }
+    sqlx::query(sqlf!(
+        "INSERT INTO sec_cases ({CASE_COLS}, created_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, NULL, NULL, $13, 1)"
+    ))
+    .bind(id)
+    .bind(meeting_id)
+    .bind(i64::from(number.year))
+    .bind(i64::from(number.number))
+    .bind(i.kind.as_str())
+    .bind(&i.title)
+    .bind(&i.time_slot)
+    .bind(&i.presenter)
+    .bind(&i.background)
+    .bind(&i.proposal)
+    .bind(&i.document_id)
+    .bind(i.proposed_status.map(|s| s.as_str()))
+    .bind(crate::now_ms())
+    .execute(&mut *c)
+    .await?;
+    let case = sec_case(c, id).await?;
+    sec_audit(c, actor, "sec_case.create", "sec_case", id, None, json(&case)).await?;
+    Ok(case)
+}
+
+pub async fn sec_comments(c: &mut Conn, meeting_id: &str) -> StoreResult<Vec<CaseComment>> {
+    let rows: Vec<(String, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT k.id, k.case_id, k.organisation_id, o.name, k.comment, k.created_at \
+         FROM sec_case_comments k JOIN sec_cases s ON s.id = k.case_id \
+         JOIN sec_organisations o ON o.id = k.organisation_id \
+         WHERE s.meeting_id = $1 ORDER BY k.created_at, k.id",
+    )
+    .bind(meeting_id)
+    .fetch_all(&mut *c)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, case_id, organisation_id, organisation_name, comment, created_at)| CaseComment {
+            id,
+            case_id,
+            organisation_id,
+            organisation_name,
+            comment,
+            created_at,
+        })
+        .collect())
+}
+
+pub async fn sec_add_comment(
+    c: &mut Conn,
+    actor: &Actor,
+    id: &str,
+    case_id: &str,
+    organisation_id: &str,
+    text: &str,
+) -> StoreResult<CaseComment> {
+    let case = sec_case(c, case_id).await?;
+    let m = sec_meeting(c, &case.meeting_id).await?;
+    let seats = sec_seats(c).await?;
+    let seat = seats
+        .iter()
+        .find(|s| s.organisation_id == organisation_id && covers(&s.valid_from, s.valid_to.as_deref(), &m.meeting_date))
+        .ok_or_else(|| StoreError::Invalid("the organisation has no seat in the steering group on the meeting's date".into()))?;
+    let now = crate::now_ms();
+    sqlx::query(
+        "INSERT INTO sec_case_comments (id, case_id, organisation_id, comment, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(case_id)
+    .bind(organisation_id)
+    .bind(text)
+    .bind(now)
+    .execute(&mut *c)
+    .await?;
+    let comment = CaseComment {
+        id: id.to_string(),
+        case_id: case_id.to_string(),
+        organisation_id: organisation_id.to_string(),
+        organisation_name: seat.organisation_name.clone(),
+        comment: text.to_string(),
+        created_at: now,
+    };
+    sec_audit(c, actor, "sec_case.comment", "sec_case", case_id, None, json(&comment)).await?;
+    Ok(comment)
+}
+
+pub async fn sec_decide(
+    c: &mut Conn,
+    actor: &Actor,
+    meeting_id: &str,
+    case_id: &str,
+    decision: &str,
+    new_status: Option<DocumentStatus>,
+) -> StoreResult<Case> {
+    sec_meeting(c, meeting_id).await?;
+    let before = sec_case(c, case_id).await?;
+    if before.meeting_id != meeting_id {
+        return Err(StoreError::Invalid(format!(
+            "case {} belongs to another meeting; record its decision in that meeting",
+            before.number
+        )));
+    }
+    if new_status.is_some() && before.document_id.is_none() {
+        return Err(StoreError::Invalid("this case concerns no document, so it cannot set a document status".into()));
+    }
+    let now = crate::now_ms();
+    sqlx::query(
+        "UPDATE sec_cases SET decision = $1, decided_status = $2, decided_at = $3, version = version + 1 WHERE id = $4",
+    )
+    .bind(decision)
+    .bind(new_status.map(|s| s.as_str()))
+    .bind(now)
+    .bind(case_id)
+    .execute(&mut *c)
+    .await?;
+    if let (Some(status), Some(doc_id)) = (new_status, &before.document_id) {
+        let doc = sec_document(c, doc_id).await?;
+        let published_on = if status == DocumentStatus::Published && doc.published_on.is_none() {
+            Some(utc_date(now))
+        } else {
+            doc.published_on.clone()
+        };
+        sqlx::query(
+            "UPDATE sec_documents SET status = $1, published_on = $2, updated_at = $3, version = version + 1 WHERE id = $4",
+        )
+        .bind(status.as_str())
+        .bind(&published_on)
+        .bind(now)
+        .bind(doc_id)
+        .execute(&mut *c)
+        .await?;
+        add_history(
+            c,
+            actor,
+            doc_id,
+            Some(doc.status),
+            status,
+            Some(case_id),
+            Some(&format!("case {}", before.number)),
+        )
+        .await?;
+        let after_doc = sec_document(c, doc_id).await?;
+        sec_audit(
+            c,
+            actor,
+            "sec_document.status",
+            "sec_document",
+            doc_id,
+            json(&doc),
+            json(&after_doc),
+        )
+        .await?;
+    }
+    let after = sec_case(c, case_id).await?;
+    sec_audit(c, actor, "sec_case.decide", "sec_case", case_id, json(&before), json(&after)).await?;
+    Ok(after)
+}
+
+/// `YYYY-MM-DD` (UTC) of a millisecond instant, without a date crate.
+fn utc_date(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+// ---------------------------------------------------------------- follow-ups
+
+pub async fn sec_open_followups(c: &mut Conn) -> StoreResult<Vec<Followup>> {
+    let rows: Vec<FollowupRow> = sqlx::query_as(
+        "SELECT id, meeting_id, case_id, title, owner, due, status FROM sec_followups \
+         WHERE status <> 'done' ORDER BY due IS NULL, due, created_at",
+    )
+    .fetch_all(&mut *c)
+    .await?;
+    rows.into_iter()
+        .map(|(id, meeting_id, case_id, title, owner, due, status)| {
+            Ok(Followup {
+                id,
+                meeting_id,
+                case_id,
+                title,
+                owner,
+                due,
+                status: parse_text("follow-up status", &status, PlanStatus::parse)?,
+            })
+        })
+        .collect()
+}
+
+pub async fn sec_add_followup(c: &mut Conn, actor: &Actor, f: &Followup) -> StoreResult<()> {
+    sec_meeting(c, &f.meeting_id).await?;
+    if let Some(case_id) = &f.case_id {
+        let case = sec_case(c, case_id).await?;
+        if case.meeting_id != f.meeting_id {
+            return Err(StoreError::Invalid("the follow-up names a case of another meeting".into()));
+        }
+    }
+    sqlx::query(
+        "INSERT INTO sec_followups (id, meeting_id, case_id, title, owner, due, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&f.id)
+    .bind(&f.meeting_id)
+    .bind(&f.case_id)
+    .bind(&f.title)
+    .bind(&f.owner)
+    .bind(&f.due)
+    .bind(f.status.as_str())
+    .bind(crate::now_ms())
+    .execute(&mut *c)
+    .await?;
+    sec_audit(c, actor, "sec_followup.create", "sec_followup", &f.id, None, json(f)).await
+}
+
+// ----------------------------------------------------------------- settings
+
+pub async fn sec_setting(c: &mut Conn, key: &str) -> StoreResult<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT value FROM sec_settings WHERE key = $1")
+        .bind(key)
+        .fetch_optional(&mut *c)
+        .await?)
+}
+
+pub async fn sec_set_setting(c: &mut Conn, actor: &Actor, key: &str, value: &str) -> StoreResult<()> {
+    let before = sec_setting(c, key).await?;
+    sqlx::query("INSERT INTO sec_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2")
+        .bind(key)
+        .bind(value)
+        .execute(&mut *c)
+        .await?;
+    sec_audit(c, actor, "sec_setting.set", "sec_setting", key, before, Some(value.to_string())).await
+}
+
+pub async fn set_share_statistics(c: &mut Conn, actor: &Actor, tenant_id: &str, share: bool) -> StoreResult<()> {
+    let before = share_statistics(c, tenant_id).await?;
+    sqlx::query("UPDATE tenants SET share_statistics = $1 WHERE id = $2")
+        .bind(share)
+        .bind(tenant_id)
+        .execute(&mut *c)
+        .await?;
+    append_audit(
+        c,
+        actor,
+        Change {
+            tenant_id: Some(tenant_id),
+            action: "tenant.share_statistics",
+            object_type: "tenant",
+            object_id: tenant_id,
+            before: Some(before.to_string()),
+            after: Some(share.to_string()),
+        },
+    )
+    .await
+}
+
+pub async fn share_statistics(c: &mut Conn, tenant_id: &str) -> StoreResult<bool> {
+    sqlx::query_scalar("SELECT share_statistics FROM tenants WHERE id = $1")
+        .bind(tenant_id)
+        .fetch_optional(&mut *c)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+// --------------------------------------------------------------- statistics
+
+/// Per opted-in tenant and chapter of its latest Normen assessment: how many
+/// requirements apply and how many are met. One grouped query.
+pub async fn sec_chapter_tallies(c: &mut Conn) -> StoreResult<Vec<ChapterTally>> {
+    let rows: Vec<(String, String, String, Option<String>, i64, i64)> = sqlx::query_as(
+        "WITH normen AS (SELECT a.tenant_id, a.id, a.catalog_key, a.created_at FROM assessments a \
+             JOIN catalogs k ON k.key = a.catalog_key \
+             JOIN tenants t ON t.id = a.tenant_id \
+             WHERE k.catalog_id = 'normen' AND t.share_statistics), \
+         latest AS (SELECT n.tenant_id, n.id, n.catalog_key FROM normen n \
+             WHERE NOT EXISTS (SELECT 1 FROM normen m WHERE m.tenant_id = n.tenant_id \
+                 AND (m.created_at > n.created_at OR (m.created_at = n.created_at AND m.id > n.id)))) \
+         SELECT l.tenant_id, t.kind, t.size_class, cn.chapter_id, \
+             SUM(CASE WHEN ans.status <> 'not_applicable' THEN 1 ELSE 0 END) AS applicable, \
+             SUM(CASE WHEN ans.status IN ('implemented', 'verified') THEN 1 ELSE 0 END) AS met \
+         FROM latest l \
+         JOIN tenants t ON t.id = l.tenant_id \
+         JOIN answers ans ON ans.tenant_id = l.tenant_id AND ans.assessment_id = l.id \
+         JOIN catalog_nodes cn ON cn.catalog_key = l.catalog_key AND cn.node_id = ans.node_id \
+         GROUP BY l.tenant_id, t.kind, t.size_class, cn.chapter_id",
+    )
+    .fetch_all(&mut *c)
+    .await?;
+    rows.into_iter()
+        .map(|(tenant_id, kind, size, chapter, applicable, met)| {
+            Ok(ChapterTally {
+                tenant_id,
+                kind: parse_text("tenant kind", &kind, TenantKind::parse)?,
+                size: parse_text("size class", &size, SizeClass::parse)?,
+                chapter: chapter.unwrap_or_default(),
+                applicable,
+                met,
+            })
+        })
+        .collect()
+}
+
+/// The chapters of the newest Normen catalogue version.
+pub async fn sec_chapters(c: &mut Conn) -> StoreResult<Vec<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT n.node_id, n.title_nb FROM catalog_nodes n JOIN catalogs k ON k.key = n.catalog_key \
+         WHERE k.catalog_id = 'normen' AND n.parent_id IS NULL \
+         AND k.key = (SELECT key FROM catalogs WHERE catalog_id = 'normen' ORDER BY imported_at DESC, key DESC LIMIT 1) \
+         ORDER BY n.position",
+    )
+    .fetch_all(&mut *c)
+    .await?)
+}

@@ -1,0 +1,607 @@
+//! The Normen secretariat (module M11): document portfolio, steering-group
+//! organisations and seats, meetings with attendance, numbered cases with
+//! comments and decisions, follow-ups, and the anonymous sector statistics.
+//!
+//! Sector-level data: reachable only through [`SecretariatStore`], which
+//! [`Store::secretariat`] hands out to users with the secretariat flag and
+//! nobody else. Rules kept here (tested in `tests/it/secretariat.rs` on
+//! both backends):
+//! - every change writes its audit entry to the system chain in the same
+//!   transaction;
+//! - case numbers `NN/YY` are unique per year, and a case's year is its
+//!   meeting's year; without a number the next free one is taken;
+//! - a decision names its meeting, and a case of another meeting is refused;
+//!   a decision that sets a document's status changes the document and its
+//!   history in the same transaction;
+//! - attendance is accepted only for organisations with a seat (member or
+//!   observer) on the meeting's date, all or nothing;
+//! - statistics count only tenants that opted in, use each one's latest
+//!   Normen assessment, and go through `core::sector_stats` with a `k` of at
+//!   least `K_MIN`.
+
+use etterlev_core::secretariat::{
+    AttendanceStatus, CaseKind, CaseNumber, DocumentKind, DocumentStatus, MemberRole, PlanStatus,
+};
+use etterlev_core::sector_stats::{self, Contribution, Table};
+use etterlev_core::{SizeClass, TenantKind};
+use serde::{Deserialize, Serialize};
+
+use crate::assessment::{clean, is_date};
+use crate::error::{StoreError, StoreResult};
+use crate::model::{Actor, User};
+use crate::store::{Backend, Store, in_tx, with_conn};
+
+/// Longest one-line field.
+pub const LINE_MAX: usize = 300;
+/// Longest text field.
+pub const TEXT_MAX: usize = 8000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organisation {
+    pub id: String,
+    pub name: String,
+    pub short_name: Option<String>,
+}
+
+/// A seat in the steering group over a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seat {
+    pub id: String,
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub role: MemberRole,
+    pub valid_from: String,
+    pub valid_to: Option<String>,
+    pub representative: Option<String>,
+    pub deputy: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatInput {
+    pub organisation_id: String,
+    pub role: MemberRole,
+    pub valid_from: String,
+    pub valid_to: Option<String>,
+    pub representative: Option<String>,
+    pub deputy: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    pub id: String,
+    pub kind: DocumentKind,
+    /// Fact-sheet number and the like ("31", "20a").
+    pub number: Option<String>,
+    pub title: String,
+    pub doc_version: Option<String>,
+    pub status: DocumentStatus,
+    pub owner: Option<String>,
+    /// Organisations in the working group, comma-separated as entered.
+    pub working_group: Option<String>,
+    /// The catalogue version the document belongs to (`id@version`).
+    pub catalog_key: Option<String>,
+    pub published_on: Option<String>,
+    pub next_revision: Option<String>,
+    pub updated_at: i64,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentInput {
+    pub kind: DocumentKind,
+    pub number: Option<String>,
+    pub title: String,
+    pub doc_version: Option<String>,
+    pub status: DocumentStatus,
+    pub owner: Option<String>,
+    pub working_group: Option<String>,
+    pub catalog_key: Option<String>,
+    pub published_on: Option<String>,
+    pub next_revision: Option<String>,
+}
+
+/// One status change of a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub seq: i64,
+    pub from_status: Option<DocumentStatus>,
+    pub to_status: DocumentStatus,
+    /// The case that decided it, as `NN/YY`.
+    pub case_number: Option<String>,
+    pub note: Option<String>,
+    pub at: i64,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meeting {
+    pub id: String,
+    pub title: String,
+    pub meeting_date: String,
+    pub starts: Option<String>,
+    pub ends: Option<String>,
+    pub place: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingInput {
+    pub title: String,
+    pub meeting_date: String,
+    pub starts: Option<String>,
+    pub ends: Option<String>,
+    pub place: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attendance {
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub role: MemberRole,
+    pub person: Option<String>,
+    pub status: AttendanceStatus,
+    pub present_from: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendanceInput {
+    pub organisation_id: String,
+    pub person: Option<String>,
+    pub status: AttendanceStatus,
+    /// HH:MM, only with `present_from`.
+    pub present_from: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    pub id: String,
+    pub meeting_id: String,
+    pub number: CaseNumber,
+    pub kind: CaseKind,
+    pub title: String,
+    pub time_slot: Option<String>,
+    pub presenter: Option<String>,
+    pub background: Option<String>,
+    pub proposal: Option<String>,
+    pub document_id: Option<String>,
+    /// The document status the proposal would set.
+    pub proposed_status: Option<DocumentStatus>,
+    /// The decision as made (may differ from the proposal).
+    pub decision: Option<String>,
+    pub decided_status: Option<DocumentStatus>,
+    pub decided_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseInput {
+    /// `None`: the next free number of the meeting's year.
+    pub number: Option<CaseNumber>,
+    pub kind: CaseKind,
+    pub title: String,
+    pub time_slot: Option<String>,
+    pub presenter: Option<String>,
+    pub background: Option<String>,
+    pub proposal: Option<String>,
+    pub document_id: Option<String>,
+    pub proposed_status: Option<DocumentStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseComment {
+    pub id: String,
+    pub case_id: String,
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub comment: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionInput {
+    pub decision: String,
+    /// The document's new status, when the case concerns a document.
+    pub new_status: Option<DocumentStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Followup {
+    pub id: String,
+    pub meeting_id: String,
+    pub case_id: Option<String>,
+    pub title: String,
+    pub owner: Option<String>,
+    pub due: Option<String>,
+    pub status: PlanStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowupInput {
+    pub case_id: Option<String>,
+    pub title: String,
+    pub owner: Option<String>,
+    pub due: Option<String>,
+}
+
+/// Which figure the statistics show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Measure {
+    /// All answered requirements.
+    Overall,
+    /// One chapter of the norm (its node id, e.g. "4").
+    Chapter(String),
+}
+
+/// Per tenant and chapter: applicable and met requirements (for statistics).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChapterTally {
+    pub tenant_id: String,
+    pub kind: TenantKind,
+    pub size: SizeClass,
+    pub chapter: String,
+    pub applicable: i64,
+    pub met: i64,
+}
+
+/// The secretariat's view of the store. Only [`Store::secretariat`] makes one.
+pub struct SecretariatStore<'s> {
+    store: &'s Store,
+    actor: Actor,
+}
+
+const K_SETTING: &str = "statistics_k";
+
+impl Store {
+    /// The secretariat's part of the store, for users with the secretariat
+    /// flag; anyone else is [`StoreError::Forbidden`].
+    pub fn secretariat(&self, user: &User) -> StoreResult<SecretariatStore<'_>> {
+        if !user.is_secretariat || user.disabled {
+            return Err(StoreError::Forbidden);
+        }
+        Ok(SecretariatStore {
+            store: self,
+            actor: Actor::user(user),
+        })
+    }
+
+    /// Sets whether a tenant takes part in the sector statistics (the
+    /// tenant's admin decides; the web layer checks the role).
+    pub async fn set_share_statistics(&self, actor: &Actor, tenant_id: &str, share: bool) -> StoreResult<()> {
+        in_tx!(self, q, c => q::set_share_statistics(c, actor, tenant_id, share).await)
+    }
+
+    /// Whether a tenant takes part in the sector statistics.
+    pub async fn share_statistics(&self, tenant_id: &str) -> StoreResult<bool> {
+        with_conn!(self, q, c => q::share_statistics(c, tenant_id).await)
+    }
+}
+
+fn line(what: &str, v: &str) -> StoreResult<String> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Err(StoreError::Invalid(format!("{what} is required")));
+    }
+    if v.chars().count() > LINE_MAX {
+        return Err(StoreError::Invalid(format!(
+            "{what} is longer than {LINE_MAX} characters"
+        )));
+    }
+    Ok(v.to_string())
+}
+
+fn opt(what: &str, v: &Option<String>, max: usize) -> StoreResult<Option<String>> {
+    let v = clean(v.clone());
+    if let Some(s) = &v
+        && s.chars().count() > max
+    {
+        return Err(StoreError::Invalid(format!("{what} is longer than {max} characters")));
+    }
+    Ok(v)
+}
+
+fn date(what: &str, v: &str) -> StoreResult<String> {
+    let v = v.trim();
+    if !is_date(v) {
+        return Err(StoreError::Invalid(format!(
+            "{what} must be a date written YYYY-MM-DD, not {:?}",
+            v.chars().take(40).collect::<String>()
+        )));
+    }
+    Ok(v.to_string())
+}
+
+fn opt_date(what: &str, v: &Option<String>) -> StoreResult<Option<String>> {
+    clean(v.clone()).map(|d| date(what, &d)).transpose()
+}
+
+/// `HH:MM`, 00:00–23:59.
+pub fn is_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 5
+        && b[2] == b':'
+        && s[..2]
+            .parse::<u8>()
+            .is_ok_and(|h| h < 24 && b[0].is_ascii_digit() && b[1].is_ascii_digit())
+        && s[3..]
+            .parse::<u8>()
+            .is_ok_and(|m| m < 60 && b[3].is_ascii_digit() && b[4].is_ascii_digit())
+}
+
+fn opt_time(what: &str, v: &Option<String>) -> StoreResult<Option<String>> {
+    match clean(v.clone()) {
+        Some(t) if !is_time(&t) => Err(StoreError::Invalid(format!("{what} must be a time written HH:MM"))),
+        t => Ok(t),
+    }
+}
+
+fn validate_document(i: &DocumentInput) -> StoreResult<DocumentInput> {
+    Ok(DocumentInput {
+        kind: i.kind,
+        number: opt("number", &i.number, 20)?,
+        title: line("title", &i.title)?,
+        doc_version: opt("version", &i.doc_version, 20)?,
+        status: i.status,
+        owner: opt("owner", &i.owner, LINE_MAX)?,
+        working_group: opt("working group", &i.working_group, TEXT_MAX)?,
+        catalog_key: opt("catalogue", &i.catalog_key, LINE_MAX)?,
+        published_on: opt_date("publication date", &i.published_on)?,
+        next_revision: opt_date("next revision", &i.next_revision)?,
+    })
+}
+
+fn validate_case(i: &CaseInput) -> StoreResult<CaseInput> {
+    if i.proposed_status.is_some() && i.document_id.is_none() {
+        return Err(StoreError::Invalid(
+            "a proposed document status needs the document it concerns".into(),
+        ));
+    }
+    Ok(CaseInput {
+        number: i.number,
+        kind: i.kind,
+        title: line("title", &i.title)?,
+        time_slot: opt("time slot", &i.time_slot, 40)?,
+        presenter: opt("presenter", &i.presenter, LINE_MAX)?,
+        background: opt("background", &i.background, TEXT_MAX)?,
+        proposal: opt("proposal for decision", &i.proposal, TEXT_MAX)?,
+        document_id: clean(i.document_id.clone()),
+        proposed_status: i.proposed_status,
+    })
+}
+
+impl SecretariatStore<'_> {
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    pub async fn organisations(&self) -> StoreResult<Vec<Organisation>> {
+        with_conn!(self.store, q, c => q::sec_organisations(c).await)
+    }
+
+    pub async fn create_organisation(&self, name: &str, short_name: Option<String>) -> StoreResult<Organisation> {
+        let org = Organisation {
+            id: crate::store::new_id(),
+            name: line("name", name)?,
+            short_name: opt("short name", &short_name, 40)?,
+        };
+        in_tx!(self.store, q, c => q::sec_create_organisation(c, &self.actor, &org).await)?;
+        Ok(org)
+    }
+
+    /// Every seat, current and past, by organisation and start.
+    pub async fn seats(&self) -> StoreResult<Vec<Seat>> {
+        with_conn!(self.store, q, c => q::sec_seats(c).await)
+    }
+
+    pub async fn add_seat(&self, input: &SeatInput) -> StoreResult<Seat> {
+        let valid_from = date("valid from", &input.valid_from)?;
+        let valid_to = opt_date("valid to", &input.valid_to)?;
+        if valid_to.as_ref().is_some_and(|t| *t < valid_from) {
+            return Err(StoreError::Invalid("a seat cannot end before it starts".into()));
+        }
+        let input = SeatInput {
+            organisation_id: input.organisation_id.trim().to_string(),
+            role: input.role,
+            valid_from,
+            valid_to,
+            representative: opt("representative", &input.representative, LINE_MAX)?,
+            deputy: opt("deputy", &input.deputy, LINE_MAX)?,
+        };
+        let id = crate::store::new_id();
+        in_tx!(self.store, q, c => q::sec_add_seat(c, &self.actor, &id, &input).await)
+    }
+
+    pub async fn documents(&self) -> StoreResult<Vec<Document>> {
+        with_conn!(self.store, q, c => q::sec_documents(c).await)
+    }
+
+    pub async fn document(&self, id: &str) -> StoreResult<Document> {
+        with_conn!(self.store, q, c => q::sec_document(c, id).await)
+    }
+
+    pub async fn document_history(&self, id: &str) -> StoreResult<Vec<StatusChange>> {
+        with_conn!(self.store, q, c => q::sec_document_history(c, id).await)
+    }
+
+    pub async fn create_document(&self, input: &DocumentInput) -> StoreResult<Document> {
+        let input = validate_document(input)?;
+        let id = crate::store::new_id();
+        in_tx!(self.store, q, c => q::sec_create_document(c, &self.actor, &id, &input).await)
+    }
+
+    pub async fn meetings(&self) -> StoreResult<Vec<Meeting>> {
+        with_conn!(self.store, q, c => q::sec_meetings(c).await)
+    }
+
+    pub async fn meeting(&self, id: &str) -> StoreResult<Meeting> {
+        with_conn!(self.store, q, c => q::sec_meeting(c, id).await)
+    }
+
+    pub async fn create_meeting(&self, input: &MeetingInput) -> StoreResult<Meeting> {
+        let meeting = Meeting {
+            id: crate::store::new_id(),
+            title: line("title", &input.title)?,
+            meeting_date: date("meeting date", &input.meeting_date)?,
+            starts: opt_time("start", &input.starts)?,
+            ends: opt_time("end", &input.ends)?,
+            place: opt("place", &input.place, LINE_MAX)?,
+        };
+        in_tx!(self.store, q, c => q::sec_create_meeting(c, &self.actor, &meeting).await)?;
+        Ok(meeting)
+    }
+
+    /// Seats held on a date (the organisations that may attend a meeting).
+    pub async fn seats_on(&self, day: &str) -> StoreResult<Vec<Seat>> {
+        let day = date("date", day)?;
+        Ok(self
+            .seats()
+            .await?
+            .into_iter()
+            .filter(|s| etterlev_core::secretariat::covers(&s.valid_from, s.valid_to.as_deref(), &day))
+            .collect())
+    }
+
+    pub async fn attendance(&self, meeting_id: &str) -> StoreResult<Vec<Attendance>> {
+        with_conn!(self.store, q, c => q::sec_attendance(c, meeting_id).await)
+    }
+
+    /// Replaces the meeting's attendance list: all rows or none.
+    pub async fn set_attendance(&self, meeting_id: &str, rows: &[AttendanceInput]) -> StoreResult<Vec<Attendance>> {
+        let mut clean_rows = Vec::with_capacity(rows.len());
+        for r in rows {
+            let present_from = opt_time("present from", &r.present_from)?;
+            if (r.status == AttendanceStatus::PresentFrom) != present_from.is_some() {
+                return Err(StoreError::Invalid(
+                    "\"present from\" needs a time, and a time needs \"present from\"".into(),
+                ));
+            }
+            clean_rows.push(AttendanceInput {
+                organisation_id: r.organisation_id.trim().to_string(),
+                person: opt("person", &r.person, LINE_MAX)?,
+                status: r.status,
+                present_from,
+            });
+        }
+        in_tx!(self.store, q, c => q::sec_set_attendance(c, &self.actor, meeting_id, &clean_rows).await)
+    }
+
+    pub async fn cases(&self, meeting_id: &str) -> StoreResult<Vec<Case>> {
+        with_conn!(self.store, q, c => q::sec_cases(c, meeting_id).await)
+    }
+
+    /// Cases about a document, newest first.
+    pub async fn document_cases(&self, document_id: &str) -> StoreResult<Vec<Case>> {
+        with_conn!(self.store, q, c => q::sec_document_cases(c, document_id).await)
+    }
+
+    pub async fn case(&self, id: &str) -> StoreResult<Case> {
+        with_conn!(self.store, q, c => q::sec_case(c, id).await)
+    }
+
+    pub async fn add_case(&self, meeting_id: &str, input: &CaseInput) -> StoreResult<Case> {
+        let input = validate_case(input)?;
+        let id = crate::store::new_id();
+        in_tx!(self.store, q, c => q::sec_add_case(c, &self.actor, meeting_id, &id, &input).await)
+    }
+
+    pub async fn comments(&self, meeting_id: &str) -> StoreResult<Vec<CaseComment>> {
+        with_conn!(self.store, q, c => q::sec_comments(c, meeting_id).await)
+    }
+
+    /// A comment by an organisation during the meeting of the case.
+    pub async fn add_comment(&self, case_id: &str, organisation_id: &str, text: &str) -> StoreResult<CaseComment> {
+        let text = text.trim();
+        if text.is_empty() || text.chars().count() > TEXT_MAX {
+            return Err(StoreError::Invalid(format!("a comment has 1 to {TEXT_MAX} characters")));
+        }
+        let id = crate::store::new_id();
+        in_tx!(self.store, q, c => q::sec_add_comment(c, &self.actor, &id, case_id, organisation_id.trim(), text).await)
+    }
+
+    /// Records the decision of a case of `meeting_id`; a new document status
+    /// is applied to the document in the same transaction.
+    pub async fn decide(&self, meeting_id: &str, case_id: &str, input: &DecisionInput) -> StoreResult<Case> {
+        let decision = input.decision.trim();
+        if decision.is_empty() || decision.chars().count() > TEXT_MAX {
+            return Err(StoreError::Invalid(format!(
+                "a decision has 1 to {TEXT_MAX} characters"
+            )));
+        }
+        in_tx!(self.store, q, c => q::sec_decide(c, &self.actor, meeting_id, case_id, decision, input.new_status).await)
+    }
+
+    /// Follow-ups not done yet, oldest due date first (carried to every
+    /// later meeting until done).
+    pub async fn open_followups(&self) -> StoreResult<Vec<Followup>> {
+        with_conn!(self.store, q, c => q::sec_open_followups(c).await)
+    }
+
+    pub async fn add_followup(&self, meeting_id: &str, input: &FollowupInput) -> StoreResult<Followup> {
+        let f = Followup {
+            id: crate::store::new_id(),
+            meeting_id: meeting_id.to_string(),
+            case_id: clean(input.case_id.clone()),
+            title: line("title", &input.title)?,
+            owner: opt("owner", &input.owner, LINE_MAX)?,
+            due: opt_date("due date", &input.due)?,
+            status: PlanStatus::NotStarted,
+        };
+        in_tx!(self.store, q, c => q::sec_add_followup(c, &self.actor, &f).await)?;
+        Ok(f)
+    }
+
+    /// The statistics threshold `k` (default 5, never below 3).
+    pub async fn k(&self) -> StoreResult<u32> {
+        let v: Option<String> = with_conn!(self.store, q, c => q::sec_setting(c, K_SETTING).await)?;
+        Ok(v.and_then(|s| s.parse().ok())
+            .and_then(|k| sector_stats::check_k(k).ok())
+            .unwrap_or(sector_stats::K_DEFAULT))
+    }
+
+    pub async fn set_k(&self, k: u32) -> StoreResult<()> {
+        let k = sector_stats::check_k(k).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        in_tx!(self.store, q, c => q::sec_set_setting(c, &self.actor, K_SETTING, &k.to_string()).await)
+    }
+
+    /// Applicable and met requirements per opted-in tenant and chapter, from
+    /// each tenant's latest Normen assessment.
+    pub async fn chapter_tallies(&self) -> StoreResult<Vec<ChapterTally>> {
+        with_conn!(self.store, q, c => q::sec_chapter_tallies(c).await)
+    }
+
+    /// The protected statistics table for one measure.
+    pub async fn statistics(&self, measure: &Measure) -> StoreResult<Table> {
+        let k = self.k().await?;
+        let tallies = self.chapter_tallies().await?;
+        Ok(tabulate(&tallies, measure, k))
+    }
+
+    /// The chapters the statistics can show (id, title), in catalogue order.
+    pub async fn chapters(&self) -> StoreResult<Vec<(String, String)>> {
+        with_conn!(self.store, q, c => q::sec_chapters(c).await)
+    }
+}
+
+/// Scores per tenant for a measure, then the protected table. A tenant with
+/// nothing applicable in the measure is left out of it.
+pub fn tabulate(tallies: &[ChapterTally], measure: &Measure, k: u32) -> Table {
+    use std::collections::BTreeMap;
+    let mut per_tenant: BTreeMap<&str, (TenantKind, SizeClass, i64, i64)> = BTreeMap::new();
+    for t in tallies {
+        if let Measure::Chapter(ch) = measure
+            && *ch != t.chapter
+        {
+            continue;
+        }
+        let e = per_tenant.entry(&t.tenant_id).or_insert((t.kind, t.size, 0, 0));
+        e.2 += t.applicable;
+        e.3 += t.met;
+    }
+    let contributions: Vec<Contribution> = per_tenant
+        .values()
+        .filter(|(_, _, applicable, _)| *applicable > 0)
+        .map(|&(kind, size, applicable, met)| Contribution {
+            kind,
+            size,
+            score: met as f64 / applicable as f64 * 100.0,
+        })
+        .collect();
+    sector_stats::tabulate(&contributions, k)
+}
