@@ -36,6 +36,7 @@ mod html;
 mod labels;
 mod management;
 mod management_docx;
+mod minutes;
 mod report;
 mod view;
 mod xlsx;
@@ -48,6 +49,7 @@ pub use docx::{catalog_docx, catalog_docx_on};
 pub use html::{catalog_html, catalog_html_on};
 pub use management::{action_list_html, management_html};
 pub use management_docx::{action_list_docx, management_docx};
+pub use minutes::{Minutes, MinutesAttendance, MinutesCase, MinutesFollowup, MinutesKind, minutes_docx, minutes_html};
 pub use report::{ActionRow, ChapterRow, EvidenceRow, GapRow, ManagementReport, TrendPoint};
 pub use xlsx::{catalog_xlsx, catalog_xlsx_on};
 
