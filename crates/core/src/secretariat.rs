@@ -72,7 +72,9 @@ string_enum! {
 }
 
 /// A case number `NN/YY`: the number runs through the calendar year.
+/// Serialised as the text `NN/YY`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub struct CaseNumber {
     /// The full year, 2000–2099.
     pub year: u16,
@@ -107,6 +109,19 @@ impl CaseNumber {
         let year: u16 = y.parse().map_err(|_| CaseNumberError::Format)?;
         let year = if y.len() == 2 { 2000 + year } else { year };
         CaseNumber::new(year, number)
+    }
+}
+
+impl From<CaseNumber> for String {
+    fn from(c: CaseNumber) -> String {
+        c.to_string()
+    }
+}
+
+impl TryFrom<String> for CaseNumber {
+    type Error = CaseNumberError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        CaseNumber::parse(&s)
     }
 }
 

@@ -36,7 +36,7 @@ pub const LINE_MAX: usize = 300;
 /// Longest text field.
 pub const TEXT_MAX: usize = 8000;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Organisation {
     pub id: String,
     pub name: String,
@@ -44,11 +44,12 @@ pub struct Organisation {
 }
 
 /// A seat in the steering group over a period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Seat {
     pub id: String,
     pub organisation_id: String,
     pub organisation_name: String,
+    #[schema(value_type = String)]
     pub role: MemberRole,
     pub valid_from: String,
     pub valid_to: Option<String>,
@@ -56,9 +57,10 @@ pub struct Seat {
     pub deputy: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SeatInput {
     pub organisation_id: String,
+    #[schema(value_type = String)]
     pub role: MemberRole,
     pub valid_from: String,
     pub valid_to: Option<String>,
@@ -66,14 +68,16 @@ pub struct SeatInput {
     pub deputy: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Document {
     pub id: String,
+    #[schema(value_type = String)]
     pub kind: DocumentKind,
     /// Fact-sheet number and the like ("31", "20a").
     pub number: Option<String>,
     pub title: String,
     pub doc_version: Option<String>,
+    #[schema(value_type = String)]
     pub status: DocumentStatus,
     pub owner: Option<String>,
     /// Organisations in the working group, comma-separated as entered.
@@ -86,12 +90,14 @@ pub struct Document {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DocumentInput {
+    #[schema(value_type = String)]
     pub kind: DocumentKind,
     pub number: Option<String>,
     pub title: String,
     pub doc_version: Option<String>,
+    #[schema(value_type = String)]
     pub status: DocumentStatus,
     pub owner: Option<String>,
     pub working_group: Option<String>,
@@ -101,10 +107,12 @@ pub struct DocumentInput {
 }
 
 /// One status change of a document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StatusChange {
     pub seq: i64,
+    #[schema(value_type = Option<String>)]
     pub from_status: Option<DocumentStatus>,
+    #[schema(value_type = String)]
     pub to_status: DocumentStatus,
     /// The case that decided it, as `NN/YY`.
     pub case_number: Option<String>,
@@ -113,7 +121,7 @@ pub struct StatusChange {
     pub by: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Meeting {
     pub id: String,
     pub title: String,
@@ -123,7 +131,7 @@ pub struct Meeting {
     pub place: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MeetingInput {
     pub title: String,
     pub meeting_date: String,
@@ -132,30 +140,35 @@ pub struct MeetingInput {
     pub place: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Attendance {
     pub organisation_id: String,
     pub organisation_name: String,
+    #[schema(value_type = String)]
     pub role: MemberRole,
     pub person: Option<String>,
+    #[schema(value_type = String)]
     pub status: AttendanceStatus,
     pub present_from: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AttendanceInput {
     pub organisation_id: String,
     pub person: Option<String>,
+    #[schema(value_type = String)]
     pub status: AttendanceStatus,
     /// HH:MM, only with `present_from`.
     pub present_from: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Case {
     pub id: String,
     pub meeting_id: String,
+    #[schema(value_type = String)]
     pub number: CaseNumber,
+    #[schema(value_type = String)]
     pub kind: CaseKind,
     pub title: String,
     pub time_slot: Option<String>,
@@ -164,17 +177,21 @@ pub struct Case {
     pub proposal: Option<String>,
     pub document_id: Option<String>,
     /// The document status the proposal would set.
+    #[schema(value_type = Option<String>)]
     pub proposed_status: Option<DocumentStatus>,
     /// The decision as made (may differ from the proposal).
     pub decision: Option<String>,
+    #[schema(value_type = Option<String>)]
     pub decided_status: Option<DocumentStatus>,
     pub decided_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CaseInput {
     /// `None`: the next free number of the meeting's year.
+    #[schema(value_type = Option<String>)]
     pub number: Option<CaseNumber>,
+    #[schema(value_type = String)]
     pub kind: CaseKind,
     pub title: String,
     pub time_slot: Option<String>,
@@ -182,10 +199,11 @@ pub struct CaseInput {
     pub background: Option<String>,
     pub proposal: Option<String>,
     pub document_id: Option<String>,
+    #[schema(value_type = Option<String>)]
     pub proposed_status: Option<DocumentStatus>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CaseComment {
     pub id: String,
     pub case_id: String,
@@ -195,14 +213,15 @@ pub struct CaseComment {
     pub created_at: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DecisionInput {
     pub decision: String,
     /// The document's new status, when the case concerns a document.
+    #[schema(value_type = Option<String>)]
     pub new_status: Option<DocumentStatus>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Followup {
     pub id: String,
     pub meeting_id: String,
@@ -210,10 +229,11 @@ pub struct Followup {
     pub title: String,
     pub owner: Option<String>,
     pub due: Option<String>,
+    #[schema(value_type = String)]
     pub status: PlanStatus,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FollowupInput {
     pub case_id: Option<String>,
     pub title: String,

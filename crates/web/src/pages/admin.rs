@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users", get(list).post(add))
         .route("/admin/users/{id}", get(edit).post(update))
         .route("/admin/users/{id}/remove", post(remove))
+        .route("/admin/share-statistics", post(share_statistics))
 }
 
 #[derive(Template)]
@@ -30,6 +31,8 @@ struct UsersPage {
     roles: Vec<(String, String)>,
     errors: Vec<String>,
     invite_link: Option<String>,
+    /// The tenant takes part in the secretariat's sector statistics.
+    shares_statistics: bool,
 }
 
 fn role_options(l: &Layout) -> Vec<(String, String)> {
@@ -61,8 +64,9 @@ async fn page(
 ) -> AppResult<UsersPage> {
     let scope = auth.scope()?;
     let members = state.store.tenant(scope).members().await?;
+    let shares_statistics = state.store.share_statistics(scope.tenant_id()).await?;
     let mut l = Layout::for_user(auth);
-    if let Some(n) = notice.filter(|n| matches!(*n, "member-updated" | "member-removed")) {
+    if let Some(n) = notice.filter(|n| matches!(*n, "member-updated" | "member-removed" | "sharing-saved")) {
         l = l.with_notice(&format!("notice-{n}"));
     }
     Ok(UsersPage {
@@ -71,7 +75,27 @@ async fn page(
         members,
         errors,
         invite_link,
+        shares_statistics,
     })
+}
+
+#[derive(Deserialize)]
+struct ShareForm {
+    #[serde(default)]
+    share: String,
+}
+
+/// The tenant admin opts the enterprise in to (or out of) the sector
+/// statistics; audited in the tenant's chain.
+async fn share_statistics(State(state): State<AppState>, auth: Auth, Form(f): Form<ShareForm>) -> AppResult<Response> {
+    require_admin(&auth)?;
+    let scope = auth.scope()?;
+    let actor = etterlev_store::Actor::user(&auth.user);
+    state
+        .store
+        .set_share_statistics(&actor, scope.tenant_id(), f.share == "yes")
+        .await?;
+    Ok(Redirect::to("/admin/users?notice=sharing-saved").into_response())
 }
 
 async fn list(State(state): State<AppState>, auth: Auth, Query(q): Query<Notice>) -> AppResult<Response> {

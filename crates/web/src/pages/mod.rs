@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod catalog;
 mod home;
+pub(crate) mod secretariat;
 pub(crate) mod testdata;
 mod wizard;
 
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(actions::router())
         .merge(wizard::router())
         .merge(testdata::router())
+        .merge(secretariat::router())
 }
 
 /// A tenant in the header's tenant switcher.
@@ -61,6 +63,8 @@ pub struct Layout {
     pub role_key: Option<String>,
     pub can_manage: bool,
     pub can_audit: bool,
+    /// The user works in the Normen secretariat (sees its menu).
+    pub secretariat: bool,
     pub notice: Option<String>,
 }
 
@@ -76,6 +80,7 @@ impl Layout {
             role_key: None,
             can_manage: false,
             can_audit: false,
+            secretariat: false,
             notice: None,
         }
     }
@@ -99,6 +104,7 @@ impl Layout {
             role_key: scope.map(|s| format!("role-{}", s.role().as_str())),
             can_manage: scope.is_some_and(|s| s.allows(Permission::ManageMembers)),
             can_audit: scope.is_some_and(|s| s.allows(Permission::ReadAuditLog)),
+            secretariat: auth.user.is_secretariat && !auth.user.disabled,
             ..Self::anonymous(&auth.ctx)
         }
     }

@@ -1,0 +1,1270 @@
+//! The Normen secretariat (module M11), for users with the secretariat flag
+//! only; everyone else gets 404, as if the pages did not exist.
+//!
+//! - `/secretariat`: overdue revisions, open follow-ups, the next meetings;
+//! - `/secretariat/documents` and `/secretariat/documents/{id}`: the
+//!   portfolio, each document's status history and cases;
+//! - `/secretariat/organisations`: organisations and their seats over time;
+//! - `/secretariat/meetings/{id}`: attendance, cases with comments and
+//!   decisions, follow-ups, and the invitation and minutes (.docx, HTML);
+//! - `/secretariat/statistics`: the protected sector statistics, .xlsx.
+//!
+//! Rules live in the store (`etterlev_store::SecretariatStore`) and core
+//! (`sector_stats`); the handlers parse forms and show errors in place.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use etterlev_core::secretariat::{
+    AttendanceStatus, CaseKind, CaseNumber, DocumentKind, DocumentStatus, MemberRole, revision_overdue,
+};
+use etterlev_core::sector_stats::Table;
+use etterlev_core::{SizeClass, TenantKind};
+use etterlev_reports::{Minutes, MinutesAttendance, MinutesCase, MinutesFollowup, MinutesKind};
+use etterlev_store::{
+    AttendanceInput, Case, CaseComment, CaseDecisionInput, CaseInput, Document, DocumentInput, FollowupInput, Measure,
+    Meeting, MeetingInput, SecretariatStore, SeatInput, StoreError,
+};
+use serde::Deserialize;
+
+use super::{Form, Layout, object_id, query_param, render, render_status};
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Tr;
+use crate::session::Auth;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/secretariat", get(home))
+        .route("/secretariat/documents", get(documents).post(create_document))
+        .route("/secretariat/documents/{id}", get(document))
+        .route("/secretariat/organisations", get(organisations).post(create_organisation))
+        .route("/secretariat/seats", post(create_seat))
+        .route("/secretariat/meetings", get(meetings).post(create_meeting))
+        .route("/secretariat/meetings/{id}", get(meeting))
+        .route("/secretariat/meetings/{id}/attendance", post(save_attendance))
+        .route("/secretariat/meetings/{id}/cases", post(add_case))
+        .route("/secretariat/meetings/{id}/cases/{case_id}/comments", post(add_comment))
+        .route("/secretariat/meetings/{id}/cases/{case_id}/decision", post(decide))
+        .route("/secretariat/meetings/{id}/followups", post(add_followup))
+        .route("/secretariat/meetings/{id}/{document}", get(minutes_file))
+        .route("/secretariat/statistics", get(statistics))
+        .route("/secretariat/statistics/k", post(set_k))
+        .route("/secretariat/statistics.xlsx", get(statistics_xlsx))
+}
+
+pub(crate) const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The secretariat's store, or 404 for anyone without the flag.
+fn sec<'s>(state: &'s AppState, auth: &Auth) -> AppResult<SecretariatStore<'s>> {
+    state.store.secretariat(&auth.user).map_err(|_| AppError::NotFound)
+}
+
+/// `YYYY-MM-DD` as `dd.mm.yyyy` (the sector's way of writing dates).
+pub(crate) fn nb_date(iso: &str) -> String {
+    match (iso.get(0..4), iso.get(5..7), iso.get(8..10)) {
+        (Some(y), Some(m), Some(d)) if iso.len() == 10 => format!("{d}.{m}.{y}"),
+        _ => iso.to_string(),
+    }
+}
+
+fn opt_date(iso: &Option<String>) -> String {
+    iso.as_deref().map_or_else(|| "–".into(), nb_date)
+}
+
+fn blank_none(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+fn today() -> String {
+    jiff::Zoned::now().date().to_string()
+}
+
+/// A store refusal shown in place on the page (status 400 or 409), the rest
+/// as errors.
+fn refusal(e: StoreError) -> AppResult<(StatusCode, String)> {
+    match e {
+        StoreError::Invalid(m) => Ok((StatusCode::BAD_REQUEST, m)),
+        StoreError::Conflict(m) => Ok((StatusCode::CONFLICT, m)),
+        other => Err(other.into()),
+    }
+}
+
+pub(crate) fn status_label(tr: &Tr, s: DocumentStatus) -> String {
+    tr.msg(&format!("sec-status-{}", s.as_str()))
+}
+
+fn kind_label(tr: &Tr, k: DocumentKind) -> String {
+    tr.msg(&format!("sec-doc-{}", k.as_str()))
+}
+
+fn case_kind_label(tr: &Tr, k: CaseKind) -> String {
+    tr.msg(&format!("sec-case-{}", k.as_str()))
+}
+
+fn role_label(tr: &Tr, r: MemberRole) -> String {
+    tr.msg(&format!("sec-role-{}", r.as_str()))
+}
+
+fn attendance_label(tr: &Tr, s: AttendanceStatus, from: &Option<String>) -> String {
+    match (s, from) {
+        (AttendanceStatus::PresentFrom, Some(t)) => tr.msg_with("sec-att-present_from-at", &[("time", t.clone())]),
+        _ => tr.msg(&format!("sec-att-{}", s.as_str())),
+    }
+}
+
+/// (value, label) pairs for a select.
+fn options<T: Copy>(all: &[T], name: fn(T) -> &'static str, label: impl Fn(T) -> String) -> Vec<(String, String)> {
+    all.iter().map(|v| (name(*v).to_string(), label(*v))).collect()
+}
+
+fn document_label(d: &Document, tr: &Tr) -> String {
+    match &d.number {
+        Some(n) => format!("{} {n}: {}", kind_label(tr, d.kind), d.title),
+        None => format!("{}: {}", kind_label(tr, d.kind), d.title),
+    }
+}
+
+// ------------------------------------------------------------------ overview
+
+struct DocRow {
+    id: String,
+    kind: String,
+    number: String,
+    title: String,
+    version: String,
+    status_key: &'static str,
+    status: String,
+    owner: String,
+    next_revision: String,
+    overdue: bool,
+    catalog: String,
+}
+
+fn doc_rows(docs: &[Document], tr: &Tr) -> Vec<DocRow> {
+    let today = today();
+    docs.iter()
+        .map(|d| DocRow {
+            id: d.id.clone(),
+            kind: kind_label(tr, d.kind),
+            number: d.number.clone().unwrap_or_default(),
+            title: d.title.clone(),
+            version: d.doc_version.clone().unwrap_or_default(),
+            status_key: d.status.as_str(),
+            status: status_label(tr, d.status),
+            owner: d.owner.clone().unwrap_or_default(),
+            next_revision: opt_date(&d.next_revision),
+            overdue: revision_overdue(d.status, d.next_revision.as_deref(), &today),
+            catalog: d.catalog_key.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+struct FollowupRow {
+    title: String,
+    owner: String,
+    due: String,
+    meeting_id: String,
+    overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "secretariat_home.html")]
+struct HomePage {
+    l: Layout,
+    overdue: Vec<DocRow>,
+    followups: Vec<FollowupRow>,
+    meetings: Vec<MeetingRow>,
+}
+
+struct MeetingRow {
+    id: String,
+    title: String,
+    date: String,
+    place: String,
+}
+
+fn meeting_rows(ms: &[Meeting]) -> Vec<MeetingRow> {
+    ms.iter()
+        .map(|m| MeetingRow {
+            id: m.id.clone(),
+            title: m.title.clone(),
+            date: nb_date(&m.meeting_date),
+            place: m.place.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+async fn home(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let l = Layout::for_user(&auth);
+    let today = today();
+    let docs = s.documents().await?;
+    let overdue = doc_rows(&docs, &l.tr).into_iter().filter(|d| d.overdue).collect();
+    let followups = s
+        .open_followups()
+        .await?
+        .into_iter()
+        .map(|f| FollowupRow {
+            overdue: f.due.as_deref().is_some_and(|d| d < today.as_str()),
+            title: f.title,
+            owner: f.owner.unwrap_or_default(),
+            due: opt_date(&f.due),
+            meeting_id: f.meeting_id,
+        })
+        .collect();
+    let meetings = meeting_rows(&s.meetings().await?);
+    Ok(render(&HomePage {
+        l,
+        overdue,
+        followups,
+        meetings,
+    }))
+}
+
+// ------------------------------------------------------------------ documents
+
+#[derive(Template)]
+#[template(path = "secretariat_documents.html")]
+struct DocumentsPage {
+    l: Layout,
+    rows: Vec<DocRow>,
+    kinds: Vec<(String, String)>,
+    statuses: Vec<(String, String)>,
+    catalogs: Vec<String>,
+    error: Option<String>,
+    form: DocumentForm,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DocumentForm {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub number: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub doc_version: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub owner: String,
+    #[serde(default)]
+    pub working_group: String,
+    #[serde(default)]
+    pub catalog_key: String,
+    #[serde(default)]
+    pub published_on: String,
+    #[serde(default)]
+    pub next_revision: String,
+}
+
+impl DocumentForm {
+    pub fn input(&self) -> Result<DocumentInput, String> {
+        Ok(DocumentInput {
+            kind: DocumentKind::parse(self.kind.trim()).ok_or("unknown document kind")?,
+            number: blank_none(&self.number),
+            title: self.title.clone(),
+            doc_version: blank_none(&self.doc_version),
+            status: DocumentStatus::parse(self.status.trim()).ok_or("unknown document status")?,
+            owner: blank_none(&self.owner),
+            working_group: blank_none(&self.working_group),
+            catalog_key: blank_none(&self.catalog_key),
+            published_on: blank_none(&self.published_on),
+            next_revision: blank_none(&self.next_revision),
+        })
+    }
+}
+
+async fn documents_page(
+    state: &AppState,
+    auth: &Auth,
+    error: Option<(StatusCode, String)>,
+    form: DocumentForm,
+) -> AppResult<Response> {
+    let s = sec(state, auth)?;
+    let l = Layout::for_user(auth);
+    let tr = l.tr;
+    let rows = doc_rows(&s.documents().await?, &tr);
+    let catalogs = state.store.list_catalogs().await?.into_iter().map(|c| c.key).collect();
+    let status = error.as_ref().map_or(StatusCode::OK, |(st, _)| *st);
+    Ok(render_status(
+        status,
+        &DocumentsPage {
+            rows,
+            kinds: options(DocumentKind::ALL, DocumentKind::as_str, |k| kind_label(&tr, k)),
+            statuses: options(DocumentStatus::ALL, DocumentStatus::as_str, |k| status_label(&tr, k)),
+            catalogs,
+            error: error.map(|(_, m)| m),
+            form,
+            l,
+        },
+    ))
+}
+
+async fn documents(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
+    documents_page(&state, &auth, None, DocumentForm::default()).await
+}
+
+async fn create_document(State(state): State<AppState>, auth: Auth, Form(f): Form<DocumentForm>) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let input = match f.input() {
+        Ok(i) => i,
+        Err(m) => return documents_page(&state, &auth, Some((StatusCode::BAD_REQUEST, m)), f).await,
+    };
+    match s.create_document(&input).await {
+        Ok(d) => Ok(Redirect::to(&format!("/secretariat/documents/{}", d.id)).into_response()),
+        Err(e) => documents_page(&state, &auth, Some(refusal(e)?), f).await,
+    }
+}
+
+struct HistoryRow {
+    at: String,
+    from: String,
+    to: String,
+    case_number: String,
+    by: String,
+}
+
+struct CaseLink {
+    meeting_id: String,
+    number: String,
+    title: String,
+    decision: String,
+}
+
+#[derive(Template)]
+#[template(path = "secretariat_document.html")]
+struct DocumentPage {
+    l: Layout,
+    d: DocRow,
+    working_group: String,
+    published_on: String,
+    history: Vec<HistoryRow>,
+    cases: Vec<CaseLink>,
+}
+
+async fn document(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let id = object_id(&id)?;
+    let doc = s.document(id).await?;
+    let l = Layout::for_user(&auth);
+    let tr = l.tr;
+    let history = s
+        .document_history(id)
+        .await?
+        .into_iter()
+        .map(|h| HistoryRow {
+            at: tr.datetime(&h.at),
+            from: h.from_status.map_or_else(|| "–".into(), |st| status_label(&tr, st)),
+            to: status_label(&tr, h.to_status),
+            case_number: h.case_number.unwrap_or_default(),
+            by: h.by,
+        })
+        .collect();
+    let cases = s
+        .document_cases(id)
+        .await?
+        .into_iter()
+        .map(|c| CaseLink {
+            meeting_id: c.meeting_id,
+            number: c.number.to_string(),
+            title: c.title,
+            decision: c.decision.unwrap_or_default(),
+        })
+        .collect();
+    let mut rows = doc_rows(std::slice::from_ref(&doc), &tr);
+    let Some(d) = rows.pop() else {
+        return Err(AppError::NotFound);
+    };
+    Ok(render(&DocumentPage {
+        d,
+        working_group: doc.working_group.clone().unwrap_or_default(),
+        published_on: opt_date(&doc.published_on),
+        history,
+        cases,
+        l,
+    }))
+}
+
+// ------------------------------------------------------------------ organisations
+
+struct SeatRow {
+    organisation: String,
+    role: String,
+    from: String,
+    to: String,
+    representative: String,
+    deputy: String,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "secretariat_organisations.html")]
+struct OrganisationsPage {
+    l: Layout,
+    organisations: Vec<(String, String)>,
+    seats: Vec<SeatRow>,
+    roles: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+async fn organisations_page(state: &AppState, auth: &Auth, error: Option<(StatusCode, String)>) -> AppResult<Response> {
+    let s = sec(state, auth)?;
+    let l = Layout::for_user(auth);
+    let tr = l.tr;
+    let today = today();
+    let organisations = s.organisations().await?.into_iter().map(|o| (o.id, o.name)).collect();
+    let seats = s
+        .seats()
+        .await?
+        .into_iter()
+        .map(|x| SeatRow {
+            current: etterlev_core::secretariat::covers(&x.valid_from, x.valid_to.as_deref(), &today),
+            organisation: x.organisation_name,
+            role: role_label(&tr, x.role),
+            from: nb_date(&x.valid_from),
+            to: opt_date(&x.valid_to),
+            representative: x.representative.unwrap_or_default(),
+            deputy: x.deputy.unwrap_or_default(),
+        })
+        .collect();
+    let status = error.as_ref().map_or(StatusCode::OK, |(st, _)| *st);
+    Ok(render_status(
+        status,
+        &OrganisationsPage {
+            organisations,
+            seats,
+            roles: options(MemberRole::ALL, MemberRole::as_str, |r| role_label(&tr, r)),
+            error: error.map(|(_, m)| m),
+            l,
+        },
+    ))
+}
+
+async fn organisations(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
+    organisations_page(&state, &auth, None).await
+}
+
+#[derive(Deserialize)]
+struct OrganisationForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    short_name: String,
+}
+
+async fn create_organisation(
+    State(state): State<AppState>,
+    auth: Auth,
+    Form(f): Form<OrganisationForm>,
+) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    match s.create_organisation(&f.name, blank_none(&f.short_name)).await {
+        Ok(_) => Ok(Redirect::to("/secretariat/organisations").into_response()),
+        Err(e) => organisations_page(&state, &auth, Some(refusal(e)?)).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct SeatForm {
+    #[serde(default)]
+    organisation_id: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    valid_from: String,
+    #[serde(default)]
+    valid_to: String,
+    #[serde(default)]
+    representative: String,
+    #[serde(default)]
+    deputy: String,
+}
+
+async fn create_seat(State(state): State<AppState>, auth: Auth, Form(f): Form<SeatForm>) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let Some(role) = MemberRole::parse(f.role.trim()) else {
+        return organisations_page(&state, &auth, Some((StatusCode::BAD_REQUEST, "unknown role".into()))).await;
+    };
+    let input = SeatInput {
+        organisation_id: f.organisation_id,
+        role,
+        valid_from: f.valid_from,
+        valid_to: blank_none(&f.valid_to),
+        representative: blank_none(&f.representative),
+        deputy: blank_none(&f.deputy),
+    };
+    match s.add_seat(&input).await {
+        Ok(_) => Ok(Redirect::to("/secretariat/organisations").into_response()),
+        Err(e) => organisations_page(&state, &auth, Some(refusal(e)?)).await,
+    }
+}
+
+// ------------------------------------------------------------------ meetings
+
+#[derive(Template)]
+#[template(path = "secretariat_meetings.html")]
+struct MeetingsPage {
+    l: Layout,
+    meetings: Vec<MeetingRow>,
+    error: Option<String>,
+}
+
+async fn meetings(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    Ok(render(&MeetingsPage {
+        meetings: meeting_rows(&s.meetings().await?),
+        error: None,
+        l: Layout::for_user(&auth),
+    }))
+}
+
+#[derive(Deserialize)]
+struct MeetingForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    meeting_date: String,
+    #[serde(default)]
+    starts: String,
+    #[serde(default)]
+    ends: String,
+    #[serde(default)]
+    place: String,
+}
+
+async fn create_meeting(State(state): State<AppState>, auth: Auth, Form(f): Form<MeetingForm>) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let input = MeetingInput {
+        title: f.title,
+        meeting_date: f.meeting_date,
+        starts: blank_none(&f.starts),
+        ends: blank_none(&f.ends),
+        place: blank_none(&f.place),
+    };
+    match s.create_meeting(&input).await {
+        Ok(m) => Ok(Redirect::to(&format!("/secretariat/meetings/{}", m.id)).into_response()),
+        Err(e) => {
+            let (status, m) = refusal(e)?;
+            Ok(render_status(
+                status,
+                &MeetingsPage {
+                    meetings: meeting_rows(&s.meetings().await?),
+                    error: Some(m),
+                    l: Layout::for_user(&auth),
+                },
+            ))
+        }
+    }
+}
+
+/// One seat on the meeting date, with what the attendance list says.
+struct AttendanceRow {
+    organisation_id: String,
+    organisation: String,
+    role: String,
+    person: String,
+    status: String,
+    present_from: String,
+}
+
+struct CommentRow {
+    organisation: String,
+    comment: String,
+}
+
+struct CaseView {
+    id: String,
+    number: String,
+    title: String,
+    kind: String,
+    time_slot: String,
+    presenter: String,
+    background: String,
+    proposal: String,
+    document: Option<(String, String)>,
+    proposed_status: String,
+    decision: String,
+    decided_status: String,
+    comments: Vec<CommentRow>,
+}
+
+#[derive(Template)]
+#[template(path = "secretariat_meeting.html")]
+struct MeetingPage {
+    l: Layout,
+    m: MeetingRow,
+    time: String,
+    attendance: Vec<AttendanceRow>,
+    attendance_options: Vec<(String, String)>,
+    cases: Vec<CaseView>,
+    followups: Vec<FollowupRow>,
+    documents: Vec<(String, String)>,
+    case_kinds: Vec<(String, String)>,
+    statuses: Vec<(String, String)>,
+    seated: Vec<(String, String)>,
+    next_number: String,
+    error: Option<String>,
+}
+
+fn time_span(m: &Meeting) -> String {
+    match (&m.starts, &m.ends) {
+        (Some(a), Some(b)) => format!("{a}–{b}"),
+        (Some(a), None) => a.clone(),
+        _ => String::new(),
+    }
+}
+
+async fn meeting_page(
+    state: &AppState,
+    auth: &Auth,
+    id: &str,
+    error: Option<(StatusCode, String)>,
+) -> AppResult<Response> {
+    let s = sec(state, auth)?;
+    let m = s.meeting(id).await?;
+    let l = Layout::for_user(auth);
+    let tr = l.tr;
+    let listed = s.attendance(id).await?;
+    let seats = s.seats_on(&m.meeting_date).await?;
+    let mut attendance: Vec<AttendanceRow> = seats
+        .iter()
+        .map(|seat| {
+            let a = listed.iter().find(|a| a.organisation_id == seat.organisation_id);
+            AttendanceRow {
+                organisation_id: seat.organisation_id.clone(),
+                organisation: seat.organisation_name.clone(),
+                role: role_label(&tr, seat.role),
+                person: a
+                    .and_then(|a| a.person.clone())
+                    .or_else(|| seat.representative.clone())
+                    .unwrap_or_default(),
+                status: a.map(|a| a.status.as_str().to_string()).unwrap_or_default(),
+                present_from: a.and_then(|a| a.present_from.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    attendance.sort_by(|a, b| (&a.role, &a.organisation).cmp(&(&b.role, &b.organisation)));
+    let comments = s.comments(id).await?;
+    let documents = s.documents().await?;
+    let cases = s
+        .cases(id)
+        .await?
+        .into_iter()
+        .map(|c| case_view(&c, &comments, &documents, &tr))
+        .collect::<Vec<_>>();
+    let followups = s
+        .open_followups()
+        .await?
+        .into_iter()
+        .map(|f| FollowupRow {
+            overdue: false,
+            title: f.title,
+            owner: f.owner.unwrap_or_default(),
+            due: opt_date(&f.due),
+            meeting_id: f.meeting_id,
+        })
+        .collect();
+    let status = error.as_ref().map_or(StatusCode::OK, |(st, _)| *st);
+    let mut attendance_options = vec![(String::new(), tr.msg("sec-att-none"))];
+    attendance_options.extend(options(AttendanceStatus::ALL, AttendanceStatus::as_str, |a| {
+        tr.msg(&format!("sec-att-{}", a.as_str()))
+    }));
+    let year: u16 = m.meeting_date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2000);
+    let next_number = CaseNumber::new(year, 1).map(|c| c.to_string()).unwrap_or_default();
+    Ok(render_status(
+        status,
+        &MeetingPage {
+            time: time_span(&m),
+            m: MeetingRow {
+                id: m.id.clone(),
+                title: m.title.clone(),
+                date: nb_date(&m.meeting_date),
+                place: m.place.clone().unwrap_or_default(),
+            },
+            attendance,
+            attendance_options,
+            cases,
+            followups,
+            documents: documents.iter().map(|d| (d.id.clone(), document_label(d, &tr))).collect(),
+            case_kinds: options(CaseKind::ALL, CaseKind::as_str, |k| case_kind_label(&tr, k)),
+            statuses: options(DocumentStatus::ALL, DocumentStatus::as_str, |k| status_label(&tr, k)),
+            seated: seats
+                .iter()
+                .map(|s| (s.organisation_id.clone(), s.organisation_name.clone()))
+                .collect(),
+            next_number,
+            error: error.map(|(_, m)| m),
+            l,
+        },
+    ))
+}
+
+fn case_view(c: &Case, comments: &[CaseComment], documents: &[Document], tr: &Tr) -> CaseView {
+    CaseView {
+        id: c.id.clone(),
+        number: c.number.to_string(),
+        title: c.title.clone(),
+        kind: case_kind_label(tr, c.kind),
+        time_slot: c.time_slot.clone().unwrap_or_default(),
+        presenter: c.presenter.clone().unwrap_or_default(),
+        background: c.background.clone().unwrap_or_default(),
+        proposal: c.proposal.clone().unwrap_or_default(),
+        document: c.document_id.as_ref().and_then(|id| {
+            documents
+                .iter()
+                .find(|d| &d.id == id)
+                .map(|d| (d.id.clone(), document_label(d, tr)))
+        }),
+        proposed_status: c.proposed_status.map(|s| status_label(tr, s)).unwrap_or_default(),
+        decision: c.decision.clone().unwrap_or_default(),
+        decided_status: c.decided_status.map(|s| status_label(tr, s)).unwrap_or_default(),
+        comments: comments
+            .iter()
+            .filter(|k| k.case_id == c.id)
+            .map(|k| CommentRow {
+                organisation: k.organisation_name.clone(),
+                comment: k.comment.clone(),
+            })
+            .collect(),
+    }
+}
+
+async fn meeting(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> AppResult<Response> {
+    let id = object_id(&id)?;
+    meeting_page(&state, &auth, id, None).await
+}
+
+/// The attendance form: `status_<org>`, `person_<org>`, `from_<org>` per
+/// seat; a blank status leaves the organisation off the list.
+async fn save_attendance(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let id = object_id(&id)?;
+    let get = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string());
+    let mut rows = Vec::new();
+    for (key, value) in &fields {
+        let Some(org) = key.strip_prefix("status_") else { continue };
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        let Some(status) = AttendanceStatus::parse(value) else {
+            return meeting_page(&state, &auth, id, Some((StatusCode::BAD_REQUEST, "unknown attendance".into()))).await;
+        };
+        rows.push(AttendanceInput {
+            organisation_id: org.to_string(),
+            person: get(&format!("person_{org}")).filter(|p| !p.is_empty()),
+            status,
+            present_from: get(&format!("from_{org}")).filter(|p| !p.is_empty()),
+        });
+    }
+    match s.set_attendance(id, &rows).await {
+        Ok(_) => Ok(Redirect::to(&format!("/secretariat/meetings/{id}#attendance")).into_response()),
+        Err(e) => meeting_page(&state, &auth, id, Some(refusal(e)?)).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CaseForm {
+    #[serde(default)]
+    pub number: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub time_slot: String,
+    #[serde(default)]
+    pub presenter: String,
+    #[serde(default)]
+    pub background: String,
+    #[serde(default)]
+    pub proposal: String,
+    #[serde(default)]
+    pub document_id: String,
+    #[serde(default)]
+    pub proposed_status: String,
+}
+
+impl CaseForm {
+    pub fn input(&self) -> Result<CaseInput, String> {
+        let number = match blank_none(&self.number) {
+            Some(n) => Some(CaseNumber::parse(&n).map_err(|e| e.to_string())?),
+            None => None,
+        };
+        let proposed_status = match blank_none(&self.proposed_status) {
+            Some(s) => Some(DocumentStatus::parse(&s).ok_or("unknown document status")?),
+            None => None,
+        };
+        Ok(CaseInput {
+            number,
+            kind: CaseKind::parse(self.kind.trim()).ok_or("unknown case kind")?,
+            title: self.title.clone(),
+            time_slot: blank_none(&self.time_slot),
+            presenter: blank_none(&self.presenter),
+            background: blank_none(&self.background),
+            proposal: blank_none(&self.proposal),
+            document_id: blank_none(&self.document_id),
+            proposed_status,
+        })
+    }
+}
+
+async fn add_case(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<CaseForm>,
+) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let id = object_id(&id)?;
+    let input = match f.input() {
+        Ok(i) => i,
+        Err(m) => return meeting_page(&state, &auth, id, Some((StatusCode::BAD_REQUEST, m))).await,
+    };
+    match s.add_case(id, &input).await {
+        Ok(c) => Ok(Redirect::to(&format!("/secretariat/meetings/{id}#case-{}", c.id)).into_response()),
+        Err(e) => meeting_page(&state, &auth, id, Some(refusal(e)?)).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct CommentForm {
+    #[serde(default)]
+    organisation_id: String,
+    #[serde(default)]
+    comment: String,
+}
+
+async fn add_comment(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, case_id)): Path<(String, String)>,
+    Form(f): Form<CommentForm>,
+) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let (id, case_id) = (object_id(&id)?, object_id(&case_id)?);
+    let case = s.case(case_id).await?;
+    if case.meeting_id != id {
+        return Err(AppError::NotFound);
+    }
+    match s.add_comment(case_id, &f.organisation_id, &f.comment).await {
+        Ok(_) => Ok(Redirect::to(&format!("/secretariat/meetings/{id}#case-{case_id}")).into_response()),
+        Err(e) => meeting_page(&state, &auth, id, Some(refusal(e)?)).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct DecisionForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    new_status: String,
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, case_id)): Path<(String, String)>,
+    Form(f): Form<DecisionForm>,
+) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let (id, case_id) = (object_id(&id)?, object_id(&case_id)?);
+    let new_status = match blank_none(&f.new_status) {
+        Some(v) => match DocumentStatus::parse(&v) {
+            Some(st) => Some(st),
+            None => {
+                return meeting_page(&state, &auth, id, Some((StatusCode::BAD_REQUEST, "unknown status".into()))).await;
+            }
+        },
+        None => None,
+    };
+    let input = CaseDecisionInput {
+        decision: f.decision,
+        new_status,
+    };
+    match s.decide(id, case_id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/secretariat/meetings/{id}#case-{case_id}")).into_response()),
+        Err(StoreError::NotFound) => Err(AppError::NotFound),
+        Err(e) => meeting_page(&state, &auth, id, Some(refusal(e)?)).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct FollowupForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    due: String,
+    #[serde(default)]
+    case_id: String,
+}
+
+async fn add_followup(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<FollowupForm>,
+) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let id = object_id(&id)?;
+    let input = FollowupInput {
+        case_id: blank_none(&f.case_id),
+        title: f.title,
+        owner: blank_none(&f.owner),
+        due: blank_none(&f.due),
+    };
+    match s.add_followup(id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/secretariat/meetings/{id}#followups")).into_response()),
+        Err(e) => meeting_page(&state, &auth, id, Some(refusal(e)?)).await,
+    }
+}
+
+/// The data of the invitation or the minutes, in the reader's language.
+pub(crate) async fn minutes_data(s: &SecretariatStore<'_>, id: &str, kind: MinutesKind, tr: &Tr) -> AppResult<Minutes> {
+    let m = s.meeting(id).await?;
+    let listed = s.attendance(id).await?;
+    let seats = s.seats_on(&m.meeting_date).await?;
+    let mut attendance: Vec<MinutesAttendance> = seats
+        .iter()
+        .map(|seat| {
+            let a = listed.iter().find(|a| a.organisation_id == seat.organisation_id);
+            MinutesAttendance {
+                organisation: seat.organisation_name.clone(),
+                role: role_label(tr, seat.role),
+                person: a
+                    .and_then(|a| a.person.clone())
+                    .or_else(|| seat.representative.clone())
+                    .unwrap_or_default(),
+                attendance: a.map_or_else(
+                    || tr.msg("sec-att-not-recorded"),
+                    |a| attendance_label(tr, a.status, &a.present_from),
+                ),
+            }
+        })
+        .collect();
+    attendance.sort_by(|a, b| (&a.role, &a.organisation).cmp(&(&b.role, &b.organisation)));
+    let comments = s.comments(id).await?;
+    let cases = s
+        .cases(id)
+        .await?
+        .into_iter()
+        .map(|c| MinutesCase {
+            number: c.number.to_string(),
+            title: c.title.clone(),
+            kind: case_kind_label(tr, c.kind),
+            time_slot: c.time_slot.clone(),
+            presenter: c.presenter.clone(),
+            background: c.background.clone(),
+            proposal: c.proposal.clone(),
+            comments: comments
+                .iter()
+                .filter(|k| k.case_id == c.id)
+                .map(|k| (k.organisation_name.clone(), k.comment.clone()))
+                .collect(),
+            decision: c.decision.clone(),
+        })
+        .collect();
+    let followups = s
+        .open_followups()
+        .await?
+        .into_iter()
+        .filter(|f| f.meeting_id == id || kind == MinutesKind::Invitation)
+        .map(|f| MinutesFollowup {
+            title: f.title,
+            owner: f.owner.unwrap_or_default(),
+            due: opt_date(&f.due),
+        })
+        .collect();
+    let span = time_span(&m);
+    Ok(Minutes {
+        kind,
+        title: m.title,
+        date: nb_date(&m.meeting_date),
+        time: (!span.is_empty()).then_some(span),
+        place: m.place,
+        attendance,
+        cases,
+        followups,
+        generated: jiff::Zoned::now().date(),
+    })
+}
+
+pub(crate) fn report_lang(tr: &Tr) -> etterlev_reports::Lang {
+    match tr.lang {
+        crate::i18n::Lang::En => etterlev_reports::Lang::En,
+        _ => etterlev_reports::Lang::Nb,
+    }
+}
+
+pub(crate) fn download(content_type: &'static str, filename: &str, bytes: Vec<u8>) -> Response {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+        .unwrap_or(HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `minutes.docx`, `minutes.html`, `invitation.docx`, `invitation.html`.
+async fn minutes_file(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, document)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let id = object_id(&id)?;
+    let (kind, docx) = match document.as_str() {
+        "minutes.docx" => (MinutesKind::Minutes, true),
+        "minutes.html" => (MinutesKind::Minutes, false),
+        "invitation.docx" => (MinutesKind::Invitation, true),
+        "invitation.html" => (MinutesKind::Invitation, false),
+        _ => return Err(AppError::NotFound),
+    };
+    let tr = auth.ctx.tr;
+    let data = minutes_data(&s, id, kind, &tr).await?;
+    let lang = report_lang(&tr);
+    if docx {
+        let stem = if kind == MinutesKind::Minutes { "referat" } else { "innkalling" };
+        let name = format!("{stem}-{}.docx", data.date.replace('.', "-"));
+        let bytes = tokio::task::spawn_blocking(move || etterlev_reports::minutes_docx(&data, lang))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        return Ok(download(DOCX_TYPE, &name, bytes));
+    }
+    let html = etterlev_reports::minutes_html(&data, lang);
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'"),
+            ),
+        ],
+        html,
+    )
+        .into_response())
+}
+
+// ------------------------------------------------------------------ statistics
+
+/// The measure named in a query (`measure=overall` or a chapter id).
+pub(crate) fn measure_of(raw: Option<String>) -> Measure {
+    match raw {
+        Some(m) if m != "overall" => Measure::Chapter(m),
+        _ => Measure::Overall,
+    }
+}
+
+struct StatCell {
+    text: String,
+    hidden: bool,
+    n: String,
+}
+
+struct StatRow {
+    label: String,
+    key: String,
+    cells: Vec<StatCell>,
+}
+
+struct Bar {
+    label: String,
+    width: String,
+    value: String,
+    y: usize,
+    text_y: usize,
+}
+
+#[derive(Template)]
+#[template(path = "secretariat_statistics.html")]
+struct StatisticsPage {
+    l: Layout,
+    k: u32,
+    measure: String,
+    measure_label: String,
+    chapters: Vec<(String, String)>,
+    cols: Vec<String>,
+    rows: Vec<StatRow>,
+    bars: Vec<Bar>,
+    chart_height: usize,
+    error: Option<String>,
+}
+
+pub(crate) fn row_labels(tr: &Tr) -> Vec<String> {
+    TenantKind::ALL
+        .iter()
+        .map(|k| tr.kind_name(*k))
+        .chain([tr.msg("sec-stat-all")])
+        .collect()
+}
+
+pub(crate) fn col_labels(tr: &Tr) -> Vec<String> {
+    SizeClass::ALL
+        .iter()
+        .map(|s| tr.size_name(*s))
+        .chain([tr.msg("sec-stat-all")])
+        .collect()
+}
+
+fn stat_rows(t: &Table, tr: &Tr) -> Vec<StatRow> {
+    let keys: Vec<String> = TenantKind::ALL
+        .iter()
+        .map(|k| k.as_str().to_string())
+        .chain(["all".into()])
+        .collect();
+    row_labels(tr)
+        .into_iter()
+        .zip(keys)
+        .zip(&t.cells)
+        .map(|((label, key), cells)| StatRow {
+            label,
+            key,
+            cells: cells
+                .iter()
+                .map(|c| StatCell {
+                    hidden: c.hidden.is_some(),
+                    text: match (c.hidden, c.mean) {
+                        (Some(_), _) => "–".into(),
+                        (None, Some(m)) => format!("{m:.1} %"),
+                        (None, None) => String::new(),
+                    },
+                    n: c.enterprises.map(|n| n.to_string()).unwrap_or_default(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+async fn statistics_page(state: &AppState, auth: &Auth, raw: Option<String>, error: Option<String>) -> AppResult<Response> {
+    let s = sec(state, auth)?;
+    let l = Layout::for_user(auth);
+    let tr = l.tr;
+    let measure = measure_of(raw);
+    let chapters = s.chapters().await?;
+    let table = s.statistics(&measure).await?;
+    let (measure_key, measure_label) = match &measure {
+        Measure::Overall => ("overall".to_string(), tr.msg("sec-stat-overall")),
+        Measure::Chapter(c) => (
+            c.clone(),
+            chapters
+                .iter()
+                .find(|(id, _)| id == c)
+                .map_or_else(|| c.clone(), |(id, t)| format!("{id} {t}")),
+        ),
+    };
+    // The chart: one bar per kind whose total is published.
+    let total_col = SizeClass::ALL.len();
+    let mut bars = Vec::new();
+    for (kind, row) in TenantKind::ALL.iter().zip(&table.cells) {
+        if let Some(c) = row.get(total_col)
+            && c.hidden.is_none()
+            && let Some(mean) = c.mean
+        {
+            let y = bars.len() * 28 + 4;
+            bars.push(Bar {
+                label: tr.kind_name(*kind),
+                width: format!("{:.1}", mean * 3.0),
+                value: format!("{mean:.1} %"),
+                y,
+                text_y: y + 16,
+            });
+        }
+    }
+    let chart_height = bars.len() * 28 + 8;
+    Ok(render_status(
+        if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK },
+        &StatisticsPage {
+            k: table.k,
+            measure: measure_key,
+            measure_label,
+            chapters,
+            cols: col_labels(&tr),
+            rows: stat_rows(&table, &tr),
+            bars,
+            chart_height,
+            error,
+            l,
+        },
+    ))
+}
+
+async fn statistics(State(state): State<AppState>, auth: Auth, RawQuery(q): RawQuery) -> AppResult<Response> {
+    statistics_page(&state, &auth, query_param(q.as_deref(), "measure"), None).await
+}
+
+#[derive(Deserialize)]
+struct KForm {
+    #[serde(default)]
+    k: String,
+}
+
+async fn set_k(State(state): State<AppState>, auth: Auth, Form(f): Form<KForm>) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let Ok(k) = f.k.trim().parse::<u32>() else {
+        let msg = auth.ctx.tr.msg("sec-stat-k-invalid");
+        return statistics_page(&state, &auth, None, Some(msg)).await;
+    };
+    match s.set_k(k).await {
+        Ok(()) => Ok(Redirect::to("/secretariat/statistics").into_response()),
+        Err(StoreError::Invalid(_)) => {
+            let msg = auth.ctx.tr.msg("sec-stat-k-invalid");
+            statistics_page(&state, &auth, None, Some(msg)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn statistics_xlsx(State(state): State<AppState>, auth: Auth, RawQuery(q): RawQuery) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let tr = auth.ctx.tr;
+    let measure = measure_of(query_param(q.as_deref(), "measure"));
+    let table = s.statistics(&measure).await?;
+    let measure_label = match &measure {
+        Measure::Overall => tr.msg("sec-stat-overall"),
+        Measure::Chapter(c) => format!("{}: {c}", tr.msg("sec-stat-chapter")),
+    };
+    let (rows, cols) = (row_labels(&tr), col_labels(&tr));
+    let note = tr.msg_with("sec-stat-note", &[("k", table.k.to_string())]);
+    let (title, enterprises, mean, hidden) = (
+        tr.msg("sec-stat-title"),
+        tr.msg("sec-stat-enterprises"),
+        tr.msg("sec-stat-mean"),
+        tr.msg("sec-stat-hidden"),
+    );
+    let bytes = etterlev_reports::statistics_xlsx(
+        &table,
+        &etterlev_reports::StatisticsLabels {
+            title: &title,
+            measure: &measure_label,
+            note: &note,
+            enterprises: &enterprises,
+            mean: &mean,
+            hidden: &hidden,
+            rows: &rows,
+            cols: &cols,
+        },
+    )
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(download(XLSX_TYPE, "sektorstatistikk.xlsx", bytes))
+}
