@@ -23,6 +23,7 @@ use crate::AppState;
 pub mod actions;
 pub mod assessment;
 pub mod catalog;
+pub mod secretariat;
 pub mod testdata;
 
 pub fn router() -> Router<AppState> {
@@ -54,6 +55,46 @@ pub fn router() -> Router<AppState> {
         .route("/test-projects/{id}", get(testdata::get_one))
         .route("/test-projects/{id}/checks", axum::routing::put(testdata::save_checks))
         .route("/test-projects/{id}/decision", axum::routing::post(testdata::decide))
+        .route(
+            "/secretariat/documents",
+            get(secretariat::documents).post(secretariat::create_document),
+        )
+        .route("/secretariat/documents/{id}", get(secretariat::document))
+        .route(
+            "/secretariat/organisations",
+            get(secretariat::organisations).post(secretariat::create_organisation),
+        )
+        .route(
+            "/secretariat/seats",
+            get(secretariat::seats).post(secretariat::create_seat),
+        )
+        .route(
+            "/secretariat/meetings",
+            get(secretariat::meetings).post(secretariat::create_meeting),
+        )
+        .route("/secretariat/meetings/{id}", get(secretariat::meeting))
+        .route(
+            "/secretariat/meetings/{id}/attendance",
+            axum::routing::put(secretariat::set_attendance),
+        )
+        .route(
+            "/secretariat/meetings/{id}/cases",
+            axum::routing::post(secretariat::add_case),
+        )
+        .route(
+            "/secretariat/meetings/{id}/cases/{case_id}/comments",
+            axum::routing::post(secretariat::add_comment),
+        )
+        .route(
+            "/secretariat/meetings/{id}/cases/{case_id}/decision",
+            axum::routing::post(secretariat::decide),
+        )
+        .route(
+            "/secretariat/meetings/{id}/minutes.docx",
+            get(secretariat::minutes_docx),
+        )
+        .route("/secretariat/statistics", get(secretariat::statistics))
+        .route("/secretariat/statistics/k", axum::routing::put(secretariat::set_k))
         .fallback(|| async { ApiError::NotFound })
 }
 
@@ -586,6 +627,7 @@ async fn openapi() -> Response {
     doc.merge(assessment::AssessmentsDoc::openapi());
     doc.merge(actions::ActionsDoc::openapi());
     doc.merge(testdata::TestDataDoc::openapi());
+    doc.merge(secretariat::SecretariatDoc::openapi());
     match doc.to_json() {
         Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
         Err(e) => ApiError::Internal(e.to_string()).into_response(),

@@ -26,7 +26,7 @@ use etterlev_core::{SizeClass, TenantKind};
 use etterlev_reports::{Minutes, MinutesAttendance, MinutesCase, MinutesFollowup, MinutesKind};
 use etterlev_store::{
     AttendanceInput, Case, CaseComment, CaseDecisionInput, CaseInput, Document, DocumentInput, FollowupInput, Measure,
-    Meeting, MeetingInput, SecretariatStore, SeatInput, StoreError,
+    Meeting, MeetingInput, SeatInput, SecretariatStore, StoreError,
 };
 use serde::Deserialize;
 
@@ -41,7 +41,10 @@ pub fn router() -> Router<AppState> {
         .route("/secretariat", get(home))
         .route("/secretariat/documents", get(documents).post(create_document))
         .route("/secretariat/documents/{id}", get(document))
-        .route("/secretariat/organisations", get(organisations).post(create_organisation))
+        .route(
+            "/secretariat/organisations",
+            get(organisations).post(create_organisation),
+        )
         .route("/secretariat/seats", post(create_seat))
         .route("/secretariat/meetings", get(meetings).post(create_meeting))
         .route("/secretariat/meetings/{id}", get(meeting))
@@ -312,7 +315,11 @@ async fn documents(State(state): State<AppState>, auth: Auth) -> AppResult<Respo
     documents_page(&state, &auth, None, DocumentForm::default()).await
 }
 
-async fn create_document(State(state): State<AppState>, auth: Auth, Form(f): Form<DocumentForm>) -> AppResult<Response> {
+async fn create_document(
+    State(state): State<AppState>,
+    auth: Auth,
+    Form(f): Form<DocumentForm>,
+) -> AppResult<Response> {
     let s = sec(&state, &auth)?;
     let input = match f.input() {
         Ok(i) => i,
@@ -693,7 +700,10 @@ async fn meeting_page(
             attendance_options,
             cases,
             followups,
-            documents: documents.iter().map(|d| (d.id.clone(), document_label(d, &tr))).collect(),
+            documents: documents
+                .iter()
+                .map(|d| (d.id.clone(), document_label(d, &tr)))
+                .collect(),
             case_kinds: options(CaseKind::ALL, CaseKind::as_str, |k| case_kind_label(&tr, k)),
             statuses: options(DocumentStatus::ALL, DocumentStatus::as_str, |k| status_label(&tr, k)),
             seated: seats
@@ -752,16 +762,29 @@ async fn save_attendance(
 ) -> AppResult<Response> {
     let s = sec(&state, &auth)?;
     let id = object_id(&id)?;
-    let get = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string());
+    let get = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+    };
     let mut rows = Vec::new();
     for (key, value) in &fields {
-        let Some(org) = key.strip_prefix("status_") else { continue };
+        let Some(org) = key.strip_prefix("status_") else {
+            continue;
+        };
         let value = value.trim();
         if value.is_empty() {
             continue;
         }
         let Some(status) = AttendanceStatus::parse(value) else {
-            return meeting_page(&state, &auth, id, Some((StatusCode::BAD_REQUEST, "unknown attendance".into()))).await;
+            return meeting_page(
+                &state,
+                &auth,
+                id,
+                Some((StatusCode::BAD_REQUEST, "unknown attendance".into())),
+            )
+            .await;
         };
         rows.push(AttendanceInput {
             organisation_id: org.to_string(),
@@ -886,7 +909,13 @@ async fn decide(
         Some(v) => match DocumentStatus::parse(&v) {
             Some(st) => Some(st),
             None => {
-                return meeting_page(&state, &auth, id, Some((StatusCode::BAD_REQUEST, "unknown status".into()))).await;
+                return meeting_page(
+                    &state,
+                    &auth,
+                    id,
+                    Some((StatusCode::BAD_REQUEST, "unknown status".into())),
+                )
+                .await;
             }
         },
         None => None,
@@ -1044,7 +1073,11 @@ async fn minutes_file(
     let data = minutes_data(&s, id, kind, &tr).await?;
     let lang = report_lang(&tr);
     if docx {
-        let stem = if kind == MinutesKind::Minutes { "referat" } else { "innkalling" };
+        let stem = if kind == MinutesKind::Minutes {
+            "referat"
+        } else {
+            "innkalling"
+        };
         let name = format!("{stem}-{}.docx", data.date.replace('.', "-"));
         let bytes = tokio::task::spawn_blocking(move || etterlev_reports::minutes_docx(&data, lang))
             .await
@@ -1055,7 +1088,10 @@ async fn minutes_file(
     let html = etterlev_reports::minutes_html(&data, lang);
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
             (
                 header::CONTENT_SECURITY_POLICY,
                 HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'"),
@@ -1156,7 +1192,12 @@ fn stat_rows(t: &Table, tr: &Tr) -> Vec<StatRow> {
         .collect()
 }
 
-async fn statistics_page(state: &AppState, auth: &Auth, raw: Option<String>, error: Option<String>) -> AppResult<Response> {
+async fn statistics_page(
+    state: &AppState,
+    auth: &Auth,
+    raw: Option<String>,
+    error: Option<String>,
+) -> AppResult<Response> {
     let s = sec(state, auth)?;
     let l = Layout::for_user(auth);
     let tr = l.tr;
@@ -1193,7 +1234,11 @@ async fn statistics_page(state: &AppState, auth: &Auth, raw: Option<String>, err
     }
     let chart_height = bars.len() * 28 + 8;
     Ok(render_status(
-        if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK },
+        if error.is_some() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        },
         &StatisticsPage {
             k: table.k,
             measure: measure_key,

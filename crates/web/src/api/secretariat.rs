@@ -1,0 +1,391 @@
+//! The secretariat's API (module M11) under `/api/v1/secretariat`: the
+//! document portfolio, organisations and seats, meetings with attendance,
+//! cases, comments and decisions, the minutes as .docx, and the protected
+//! sector statistics. Only tokens of secretariat users get in; anyone else
+//! gets 404, like the pages. Every change is audited by the store.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use etterlev_core::sector_stats::Hidden;
+use etterlev_core::{SizeClass, TenantKind};
+use etterlev_reports::MinutesKind;
+use etterlev_store::{
+    Attendance, AttendanceInput, Case, CaseComment, CaseDecisionInput, CaseInput, Document, DocumentInput, Meeting,
+    MeetingInput, Organisation, Seat, SeatInput, SecretariatStore, StatusChange, User,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ApiError, ApiJson, ApiResult, ApiUser};
+use crate::AppState;
+use crate::i18n::{Lang, Tr};
+use crate::pages::secretariat::{DOCX_TYPE, download, measure_of, minutes_data, report_lang};
+
+fn sec<'s>(state: &'s AppState, user: &User) -> ApiResult<SecretariatStore<'s>> {
+    state.store.secretariat(user).map_err(|_| ApiError::NotFound)
+}
+
+fn path_id(raw: &str) -> ApiResult<&str> {
+    if crate::is_object_id(raw) {
+        Ok(raw)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+fn created<T: Serialize>(v: T) -> Response {
+    (StatusCode::CREATED, Json(v)).into_response()
+}
+
+/// The portfolio, by kind and number.
+#[utoipa::path(get, path = "/secretariat/documents", tag = "secretariat", operation_id = "list_documents",
+    responses((status = 200, body = Vec<Document>), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn documents(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Json<Vec<Document>>> {
+    Ok(Json(sec(&state, &user)?.documents().await?))
+}
+
+#[utoipa::path(post, path = "/secretariat/documents", tag = "secretariat", operation_id = "create_document", request_body = DocumentInput,
+    responses((status = 201, body = Document), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
+pub async fn create_document(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(body): ApiJson<DocumentInput>,
+) -> ApiResult<Response> {
+    Ok(created(sec(&state, &user)?.create_document(&body).await?))
+}
+
+/// A document with its status history and the cases about it.
+#[derive(Serialize, ToSchema)]
+pub struct DocumentDetail {
+    pub document: Document,
+    pub history: Vec<StatusChange>,
+    pub cases: Vec<Case>,
+}
+
+#[utoipa::path(get, path = "/secretariat/documents/{id}", tag = "secretariat", operation_id = "get_document", params(("id" = String, Path)),
+    responses((status = 200, body = DocumentDetail), (status = 404, body = super::ErrorBody)))]
+pub async fn document(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<DocumentDetail>> {
+    let s = sec(&state, &user)?;
+    let id = path_id(&id)?;
+    Ok(Json(DocumentDetail {
+        document: s.document(id).await?,
+        history: s.document_history(id).await?,
+        cases: s.document_cases(id).await?,
+    }))
+}
+
+#[utoipa::path(get, path = "/secretariat/organisations", tag = "secretariat", operation_id = "list_organisations",
+    responses((status = 200, body = Vec<Organisation>), (status = 404, body = super::ErrorBody)))]
+pub async fn organisations(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> ApiResult<Json<Vec<Organisation>>> {
+    Ok(Json(sec(&state, &user)?.organisations().await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewOrganisation {
+    pub name: String,
+    pub short_name: Option<String>,
+}
+
+#[utoipa::path(post, path = "/secretariat/organisations", tag = "secretariat", operation_id = "create_organisation", request_body = NewOrganisation,
+    responses((status = 201, body = Organisation), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
+pub async fn create_organisation(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(body): ApiJson<NewOrganisation>,
+) -> ApiResult<Response> {
+    Ok(created(
+        sec(&state, &user)?
+            .create_organisation(&body.name, body.short_name)
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/secretariat/seats", tag = "secretariat", operation_id = "list_seats",
+    responses((status = 200, body = Vec<Seat>), (status = 404, body = super::ErrorBody)))]
+pub async fn seats(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Json<Vec<Seat>>> {
+    Ok(Json(sec(&state, &user)?.seats().await?))
+}
+
+#[utoipa::path(post, path = "/secretariat/seats", tag = "secretariat", operation_id = "create_seat", request_body = SeatInput,
+    responses((status = 201, body = Seat), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn create_seat(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(body): ApiJson<SeatInput>,
+) -> ApiResult<Response> {
+    Ok(created(sec(&state, &user)?.add_seat(&body).await?))
+}
+
+#[utoipa::path(get, path = "/secretariat/meetings", tag = "secretariat", operation_id = "list_meetings",
+    responses((status = 200, body = Vec<Meeting>), (status = 404, body = super::ErrorBody)))]
+pub async fn meetings(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Json<Vec<Meeting>>> {
+    Ok(Json(sec(&state, &user)?.meetings().await?))
+}
+
+#[utoipa::path(post, path = "/secretariat/meetings", tag = "secretariat", operation_id = "create_meeting", request_body = MeetingInput,
+    responses((status = 201, body = Meeting), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn create_meeting(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(body): ApiJson<MeetingInput>,
+) -> ApiResult<Response> {
+    Ok(created(sec(&state, &user)?.create_meeting(&body).await?))
+}
+
+/// A meeting with its attendance, cases and comments.
+#[derive(Serialize, ToSchema)]
+pub struct MeetingDetail {
+    pub meeting: Meeting,
+    pub attendance: Vec<Attendance>,
+    pub cases: Vec<Case>,
+    pub comments: Vec<CaseComment>,
+}
+
+async fn meeting_detail(s: &SecretariatStore<'_>, id: &str) -> ApiResult<MeetingDetail> {
+    Ok(MeetingDetail {
+        meeting: s.meeting(id).await?,
+        attendance: s.attendance(id).await?,
+        cases: s.cases(id).await?,
+        comments: s.comments(id).await?,
+    })
+}
+
+#[utoipa::path(get, path = "/secretariat/meetings/{id}", tag = "secretariat", operation_id = "get_meeting", params(("id" = String, Path)),
+    responses((status = 200, body = MeetingDetail), (status = 404, body = super::ErrorBody)))]
+pub async fn meeting(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<MeetingDetail>> {
+    let s = sec(&state, &user)?;
+    Ok(Json(meeting_detail(&s, path_id(&id)?).await?))
+}
+
+/// Replaces the attendance list: all rows or none (an organisation without
+/// a seat on the meeting date is refused).
+#[utoipa::path(put, path = "/secretariat/meetings/{id}/attendance", tag = "secretariat", operation_id = "set_attendance",
+    params(("id" = String, Path)), request_body = Vec<AttendanceInput>,
+    responses((status = 200, body = Vec<Attendance>), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn set_attendance(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Vec<AttendanceInput>>,
+) -> ApiResult<Json<Vec<Attendance>>> {
+    let s = sec(&state, &user)?;
+    Ok(Json(s.set_attendance(path_id(&id)?, &body).await?))
+}
+
+/// Adds a case; without `number` the next free `NN/YY` of the meeting's
+/// year is taken. A number used already that year is 409.
+#[utoipa::path(post, path = "/secretariat/meetings/{id}/cases", tag = "secretariat", operation_id = "add_case",
+    params(("id" = String, Path)), request_body = CaseInput,
+    responses((status = 201, body = Case), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
+pub async fn add_case(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<CaseInput>,
+) -> ApiResult<Response> {
+    let s = sec(&state, &user)?;
+    Ok(created(s.add_case(path_id(&id)?, &body).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewComment {
+    pub organisation_id: String,
+    pub comment: String,
+}
+
+#[utoipa::path(post, path = "/secretariat/meetings/{id}/cases/{case_id}/comments", tag = "secretariat", operation_id = "add_comment",
+    params(("id" = String, Path), ("case_id" = String, Path)), request_body = NewComment,
+    responses((status = 201, body = CaseComment), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn add_comment(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, case_id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<NewComment>,
+) -> ApiResult<Response> {
+    let s = sec(&state, &user)?;
+    let (id, case_id) = (path_id(&id)?, path_id(&case_id)?);
+    if s.case(case_id).await?.meeting_id != id {
+        return Err(ApiError::NotFound);
+    }
+    Ok(created(
+        s.add_comment(case_id, &body.organisation_id, &body.comment).await?,
+    ))
+}
+
+/// Records the decision as made; `new_status` moves the case's document in
+/// the same transaction. A case of another meeting is 422.
+#[utoipa::path(post, path = "/secretariat/meetings/{id}/cases/{case_id}/decision", tag = "secretariat", operation_id = "decide_case",
+    params(("id" = String, Path), ("case_id" = String, Path)), request_body = CaseDecisionInput,
+    responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn decide(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, case_id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<CaseDecisionInput>,
+) -> ApiResult<Json<Case>> {
+    let s = sec(&state, &user)?;
+    Ok(Json(s.decide(path_id(&id)?, path_id(&case_id)?, &body).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct LangQuery {
+    /// `nb` (default) or `en`.
+    pub lang: Option<String>,
+}
+
+/// The minutes as a Word document.
+#[utoipa::path(get, path = "/secretariat/meetings/{id}/minutes.docx", tag = "secretariat", operation_id = "minutes_docx",
+    params(("id" = String, Path), LangQuery),
+    responses((status = 200, description = "The minutes (.docx)", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (status = 404, body = super::ErrorBody)))]
+pub async fn minutes_docx(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Query(q): Query<LangQuery>,
+) -> ApiResult<Response> {
+    let s = sec(&state, &user)?;
+    let tr = Tr::new(q.lang.as_deref().and_then(Lang::parse).unwrap_or_default());
+    let data = minutes_data(&s, path_id(&id)?, MinutesKind::Minutes, &tr)
+        .await
+        .map_err(|e| match e {
+            crate::error::AppError::NotFound => ApiError::NotFound,
+            other => ApiError::Internal(other.to_string()),
+        })?;
+    let lang = report_lang(&tr);
+    let name = format!("referat-{}.docx", data.date.replace('.', "-"));
+    let bytes = tokio::task::spawn_blocking(move || etterlev_reports::minutes_docx(&data, lang))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(download(DOCX_TYPE, &name, bytes))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct StatisticsQuery {
+    /// `overall` (default) or a Normen chapter id.
+    pub measure: Option<String>,
+    /// Only the row of this enterprise kind (a view of the same table).
+    pub kind: Option<String>,
+    /// Only the column of this size class (a view of the same table).
+    pub size: Option<String>,
+}
+
+/// One cell: `kind`/`size` absent means "all".
+#[derive(Serialize, ToSchema)]
+pub struct StatisticsCell {
+    pub kind: Option<String>,
+    pub size: Option<String>,
+    /// Absent when hidden.
+    pub enterprises: Option<u32>,
+    /// Mean share of requirements met (0–100); absent when hidden or empty.
+    pub mean: Option<f64>,
+    /// `too_few` or `complementary` when hidden.
+    pub hidden: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Statistics {
+    pub k: u32,
+    pub measure: String,
+    pub cells: Vec<StatisticsCell>,
+}
+
+/// Sector statistics, protected: cells resting on fewer than k enterprises
+/// are hidden, and more where needed so none can be recovered by
+/// subtraction. `kind` and `size` select parts of the one protected table.
+#[utoipa::path(get, path = "/secretariat/statistics", tag = "secretariat", operation_id = "statistics", params(StatisticsQuery),
+    responses((status = 200, body = Statistics), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn statistics(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(q): Query<StatisticsQuery>,
+) -> ApiResult<Json<Statistics>> {
+    let s = sec(&state, &user)?;
+    let kind = match q.kind.as_deref() {
+        Some(k) => Some(TenantKind::parse(k).ok_or_else(|| ApiError::Unprocessable(format!("unknown kind {k}")))?),
+        None => None,
+    };
+    let size = match q.size.as_deref() {
+        Some(k) => Some(SizeClass::parse(k).ok_or_else(|| ApiError::Unprocessable(format!("unknown size {k}")))?),
+        None => None,
+    };
+    let measure = measure_of(q.measure.clone());
+    let table = s.statistics(&measure).await?;
+    let kinds: Vec<Option<TenantKind>> = TenantKind::ALL.iter().copied().map(Some).chain([None]).collect();
+    let sizes: Vec<Option<SizeClass>> = SizeClass::ALL.iter().copied().map(Some).chain([None]).collect();
+    let mut cells = Vec::new();
+    for (k, row) in kinds.iter().zip(&table.cells) {
+        if kind.is_some() && *k != kind {
+            continue;
+        }
+        for (z, c) in sizes.iter().zip(row) {
+            if size.is_some() && *z != size {
+                continue;
+            }
+            cells.push(StatisticsCell {
+                kind: k.map(|k| k.as_str().to_string()),
+                size: z.map(|z| z.as_str().to_string()),
+                enterprises: c.enterprises,
+                mean: c.mean,
+                hidden: c.hidden.map(|h| {
+                    match h {
+                        Hidden::TooFew => "too_few",
+                        Hidden::Complementary => "complementary",
+                    }
+                    .to_string()
+                }),
+            });
+        }
+    }
+    Ok(Json(Statistics {
+        k: table.k,
+        measure: q.measure.unwrap_or_else(|| "overall".into()),
+        cells,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Threshold {
+    /// At least 3.
+    pub k: u32,
+}
+
+#[utoipa::path(put, path = "/secretariat/statistics/k", tag = "secretariat", operation_id = "set_statistics_k", request_body = Threshold,
+    responses((status = 204, description = "Saved"), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn set_k(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(body): ApiJson<Threshold>,
+) -> ApiResult<StatusCode> {
+    sec(&state, &user)?.set_k(body.k).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The secretariat endpoints' part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(documents, create_document, document, organisations, create_organisation, seats, create_seat, meetings,
+        create_meeting, meeting, set_attendance, add_case, add_comment, decide, minutes_docx, statistics, set_k),
+    components(schemas(Document, DocumentInput, DocumentDetail, StatusChange, Organisation, NewOrganisation, Seat, SeatInput,
+        Meeting, MeetingInput, MeetingDetail, Attendance, AttendanceInput, Case, CaseInput, CaseComment, NewComment,
+        CaseDecisionInput, Statistics, StatisticsCell, Threshold)),
+    tags((name = "secretariat", description = "The Normen secretariat (secretariat users only): document portfolio, steering group, minutes and protected sector statistics"))
+)]
+pub struct SecretariatDoc;
