@@ -38,6 +38,7 @@ mod management;
 mod management_docx;
 mod minutes;
 mod report;
+mod statistics_xlsx;
 mod view;
 mod xlsx;
 
@@ -51,6 +52,7 @@ pub use management::{action_list_html, management_html};
 pub use management_docx::{action_list_docx, management_docx};
 pub use minutes::{Minutes, MinutesAttendance, MinutesCase, MinutesFollowup, MinutesKind, minutes_docx, minutes_html};
 pub use report::{ActionRow, ChapterRow, EvidenceRow, GapRow, ManagementReport, TrendPoint};
+pub use statistics_xlsx::{StatisticsLabels, statistics_xlsx};
 pub use xlsx::{catalog_xlsx, catalog_xlsx_on};
 
 /// The language a document is written in. Texts without an English version

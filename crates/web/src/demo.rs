@@ -19,6 +19,8 @@ use etterlev_store::{
 
 use crate::pages::actions::gap_priority;
 
+pub mod secretariat;
+
 /// The demo password of every demo user.
 pub const PASSWORD: &str = "Demo-passord-2026";
 /// The demo administrator's TOTP secret (base32), for an authenticator app.
@@ -71,11 +73,19 @@ pub const USERS: &[DemoUser] = &[
 pub async fn seed(store: &Store) -> Result<bool, StoreError> {
     let created = seed_people(store).await?;
     let imported = import_catalogs(store, &catalog_dir()).await;
-    if created && let Some((set, _)) = imported {
-        seed_assessments(store, &set).await?;
+    if created && let Some((set, _)) = &imported {
+        seed_assessments(store, set).await?;
     }
     if created {
         seed_test_projects(store).await?;
+        let normen = imported.as_ref().and_then(|(set, _)| {
+            set.catalogs
+                .iter()
+                .filter(|c| c.id == NORMEN)
+                .max_by(|a, b| (&a.date, &a.version).cmp(&(&b.date, &b.version)))
+        });
+        let hash = etterlev_auth::hash_password(PASSWORD).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        secretariat::seed(store, normen, &hash).await?;
     }
     Ok(created)
 }
@@ -681,6 +691,10 @@ pub fn banner(base: &url::Url) -> String {
             if u.totp { "  (TOTP, see below)" } else { "" }
         ));
     }
+    s.push_str(&format!(
+        "  {:<28} secretariat (Normen secretariat pages)\n",
+        secretariat::SECRETARIAT_EMAIL
+    ));
     s.push_str(&format!(
         "  TOTP secret of {ADMIN_EMAIL}: {TOTP_SECRET}\n  (add it to an authenticator app, or run `etterlev demo-code` for the current code)\n"
     ));

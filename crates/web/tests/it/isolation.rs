@@ -64,6 +64,19 @@ const COVERED: &[&str] = &[
     "/test-projects/{id}",
     "/test-projects/{id}/checks",
     "/test-projects/{id}/decision",
+    // The secretariat's data is sector-level, not owned by a tenant: every
+    // one of these answers 404 to anyone without the secretariat flag (pages
+    // and API), checked in secretariat.rs
+    // (`only_secretariat_users_reach_the_secretariat`); malformed ids are 404.
+    "/secretariat/documents/{id}",
+    "/secretariat/meetings/{id}",
+    "/secretariat/meetings/{id}/attendance",
+    "/secretariat/meetings/{id}/cases",
+    "/secretariat/meetings/{id}/cases/{case_id}/comments",
+    "/secretariat/meetings/{id}/cases/{case_id}/decision",
+    "/secretariat/meetings/{id}/followups",
+    "/secretariat/meetings/{id}/{document}",
+    "/secretariat/meetings/{id}/minutes.docx",
 ];
 
 #[test]

@@ -1,0 +1,533 @@
+//! The secretariat over HTTP: only secretariat users reach it (pages and
+//! API); the statistics hide a four-enterprise cell, show a five-enterprise
+//! one, and an attacker who reads every view the UI and the API offer
+//! cannot subtract their way to the hidden figure; bad input to meetings
+//! and cases is refused with nothing saved.
+
+use std::collections::HashMap;
+
+use etterlev_core::{AnswerStatus, OrgNumber, SizeClass, TenantKind};
+use etterlev_store::{
+    Actor, AnswerInput, AssessmentKind, AssessmentProfile, MeetingInput, NewAssessment, NewTenant, NewUser, Store,
+};
+use serde_json::{Value, json};
+
+use crate::common::{DEMO_PASSWORD, TestApp};
+
+const SEC_EMAIL: &str = "sekretariat@test.etterlev.no";
+
+async fn secretariat_user(app: &TestApp) {
+    let hash = etterlev_auth::hash_password(DEMO_PASSWORD).expect("hash");
+    app.store
+        .create_user(
+            &Actor::cli(),
+            &NewUser {
+                email: SEC_EMAIL.into(),
+                display_name: "Sekretær".into(),
+                password_hash: Some(hash),
+                is_secretariat: true,
+            },
+        )
+        .await
+        .expect("secretariat user");
+}
+
+fn org(n: u32) -> OrgNumber {
+    let mut base = 93_000_000 + n * 10;
+    loop {
+        for c in 0..=9 {
+            if let Ok(o) = OrgNumber::parse(&format!("{base}{c}")) {
+                return o;
+            }
+        }
+        base += 1;
+    }
+}
+
+fn normen_requirements() -> (etterlev_catalog::CatalogSet, Vec<String>) {
+    let set = etterlev_catalog::load_path(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../catalog/normen/normen-6.0.yaml"
+    )))
+    .unwrap_or_else(|e| panic!("normen: {e:?}"));
+    let ids = set.catalogs[0]
+        .nodes
+        .iter()
+        .filter(|n| n.kind.as_str() == "requirement")
+        .map(|n| n.id.clone())
+        .collect();
+    (set, ids)
+}
+
+/// Opted-in enterprises of one kind, each meeting `met` of ten requirements.
+async fn enterprises(store: &Store, requirements: &[String], kind: TenantKind, first: u32, mets: &[usize]) {
+    for (i, &met) in mets.iter().enumerate() {
+        let n = first + i as u32;
+        let (t, admin) = store
+            .create_tenant_with_admin(
+                &Actor::cli(),
+                &NewTenant {
+                    name: format!("Virksomhet {n}"),
+                    org_number: org(n),
+                    kind,
+                    size_class: SizeClass::Micro,
+                },
+                &NewUser {
+                    email: format!("v{n}@test.etterlev.no"),
+                    display_name: format!("V {n}"),
+                    password_hash: None,
+                    is_secretariat: false,
+                },
+            )
+            .await
+            .expect("tenant");
+        store
+            .set_share_statistics(&Actor::cli(), &t.id, true)
+            .await
+            .expect("opt in");
+        let scope = store.scope(&admin, &t.id).await.expect("scope");
+        let ts = store.tenant(&scope);
+        let a = ts
+            .create_assessment(NewAssessment {
+                catalog_key: "normen@6.0".into(),
+                title: "Egenvurdering".into(),
+                kind: AssessmentKind::Full,
+                owner: None,
+                period_start: None,
+                period_end: None,
+                profile: AssessmentProfile {
+                    kind,
+                    size: SizeClass::Micro,
+                    conditions: vec![],
+                },
+                start_from: None,
+            })
+            .await
+            .expect("assessment");
+        let rows = requirements
+            .iter()
+            .take(10)
+            .enumerate()
+            .map(|(j, id)| {
+                (
+                    id.clone(),
+                    AnswerInput {
+                        status: if j < met {
+                            AnswerStatus::Implemented
+                        } else {
+                            AnswerStatus::NotStarted
+                        },
+                        maturity: None,
+                        owner: None,
+                        due_date: None,
+                        comment: None,
+                        na_reason: None,
+                        wizard_answer: None,
+                    },
+                )
+            })
+            .collect();
+        ts.save_answers(&a.id, rows).await.expect("answers");
+    }
+}
+
+#[tokio::test]
+async fn only_secretariat_users_reach_the_secretariat() {
+    for app in TestApp::both().await {
+        let be = app.backend;
+        secretariat_user(&app).await;
+        let sec_user = app.store.user_by_email(SEC_EMAIL).await.expect("q").expect("user");
+        let s = app.store.secretariat(&sec_user).expect("scope");
+        let m = s
+            .create_meeting(&MeetingInput {
+                title: "Møte".into(),
+                meeting_date: "2026-06-11".into(),
+                starts: None,
+                ends: None,
+                place: None,
+            })
+            .await
+            .expect("meeting");
+        let admin = app.login(etterlev_web::demo::ADMIN_EMAIL).await;
+        let home = admin
+            .get(app.url("/"))
+            .send()
+            .await
+            .expect("home")
+            .text()
+            .await
+            .expect("body");
+        assert!(
+            !home.contains("/secretariat"),
+            "[{be}] no menu entry for a tenant admin"
+        );
+        for path in [
+            "/secretariat".to_string(),
+            "/secretariat/documents".into(),
+            "/secretariat/organisations".into(),
+            "/secretariat/meetings".into(),
+            format!("/secretariat/meetings/{}", m.id),
+            format!("/secretariat/meetings/{}/minutes.docx", m.id),
+            "/secretariat/statistics".into(),
+            "/secretariat/statistics.xlsx".into(),
+        ] {
+            let r = admin.get(app.url(&path)).send().await.expect("get");
+            assert_eq!(r.status(), 404, "[{be}] {path} for a tenant admin");
+        }
+        let token = app.api_token(etterlev_web::demo::ADMIN_EMAIL).await;
+        let http = reqwest::Client::new();
+        for path in [
+            "/secretariat/documents".to_string(),
+            "/secretariat/meetings".into(),
+            format!("/secretariat/meetings/{}", m.id),
+            "/secretariat/statistics".into(),
+        ] {
+            let r = http
+                .get(app.url(&format!("/api/v1{path}")))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("get");
+            assert_eq!(r.status(), 404, "[{be}] API {path} for a tenant admin");
+        }
+        let r = http
+            .post(app.url("/api/v1/secretariat/meetings"))
+            .bearer_auth(&token)
+            .json(&json!({"title": "x", "meeting_date": "2026-01-01"}))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status(), 404, "[{be}] a tenant admin cannot create meetings");
+        assert_eq!(s.meetings().await.expect("meetings").len(), 1, "[{be}] nothing created");
+
+        let sec = app.login(SEC_EMAIL).await;
+        let home = sec
+            .get(app.url("/"))
+            .send()
+            .await
+            .expect("home")
+            .text()
+            .await
+            .expect("body");
+        assert!(
+            home.contains("id=\"nav-secretariat\""),
+            "[{be}] menu entry for the secretariat"
+        );
+        let r = sec.get(app.url("/secretariat")).send().await.expect("get");
+        assert_eq!(r.status(), 200, "[{be}]");
+    }
+}
+
+/// Every published cell the API offers across all its views, by
+/// (kind, size) with "" for "all": (enterprises, mean). Also checks that
+/// the same cell has the same value in every view.
+async fn harvest(
+    http: &reqwest::Client,
+    app: &TestApp,
+    token: &str,
+    measure: &str,
+) -> (HashMap<(String, String), (u64, f64)>, usize) {
+    let mut views = vec![String::new()];
+    for k in TenantKind::ALL {
+        views.push(format!("&kind={}", k.as_str()));
+        for s in SizeClass::ALL {
+            views.push(format!("&kind={}&size={}", k.as_str(), s.as_str()));
+        }
+    }
+    for s in SizeClass::ALL {
+        views.push(format!("&size={}", s.as_str()));
+    }
+    let mut seen: HashMap<(String, String), (u64, f64)> = HashMap::new();
+    let mut hidden = 0;
+    for v in &views {
+        let r = http
+            .get(app.url(&format!("/api/v1/secretariat/statistics?measure={measure}{v}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(r.status(), 200, "[{}] {v}", app.backend);
+        let body: Value = r.json().await.expect("json");
+        for c in body["cells"].as_array().expect("cells") {
+            let key = (
+                c["kind"].as_str().unwrap_or("").to_string(),
+                c["size"].as_str().unwrap_or("").to_string(),
+            );
+            if c["hidden"].is_string() {
+                assert!(
+                    c["enterprises"].is_null() && c["mean"].is_null(),
+                    "hidden cell with figures: {c}"
+                );
+                hidden += 1;
+                continue;
+            }
+            let value = (
+                c["enterprises"].as_u64().unwrap_or(0),
+                c["mean"].as_f64().unwrap_or(0.0),
+            );
+            if let Some(prev) = seen.insert(key.clone(), value) {
+                assert_eq!(prev, value, "cell {key:?} differs between views");
+            }
+        }
+    }
+    (seen, hidden)
+}
+
+#[tokio::test]
+async fn statistics_hide_four_show_five_and_resist_subtraction() {
+    for app in TestApp::both().await {
+        let be = app.backend;
+        let (set, requirements) = normen_requirements();
+        app.store
+            .import_catalog_set(&set, None, false)
+            .await
+            .expect("import normen");
+        // Five GP offices (scores 20..100), four dentists (scores 10, 30, 50, 70).
+        enterprises(&app.store, &requirements, TenantKind::GpOffice, 1, &[2, 4, 6, 8, 10]).await;
+        enterprises(&app.store, &requirements, TenantKind::Dentist, 20, &[1, 3, 5, 7]).await;
+        let dentist_mean = 40.0;
+        secretariat_user(&app).await;
+        let token = app.api_token(SEC_EMAIL).await;
+        let http = reqwest::Client::new();
+
+        // The UI: the dentists' row shows no figure; with k = 5 the GP offices
+        // alone (five) would show, but they are hidden too, since total minus
+        // GP offices would give the dentists back.
+        let sec = app.login(SEC_EMAIL).await;
+        let page = sec
+            .get(app.url("/secretariat/statistics"))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("body");
+        let row = |kind: &str| {
+            let start = page.find(&format!("data-kind=\"{kind}\"")).unwrap_or(0);
+            page[start..].split("</tr>").next().unwrap_or("").to_string()
+        };
+        assert!(
+            !row("dentist").contains("n=4"),
+            "[{be}] four dentists shown: {}",
+            row("dentist")
+        );
+        assert!(row("dentist").contains("hidden-cell"), "[{be}]");
+        assert!(!page.contains("40.0 %"), "[{be}] the dentists' mean is on the page");
+
+        // Every view the API offers, for every measure: no hidden value comes
+        // back by subtraction along a row or a column.
+        let mut measures = vec!["overall".to_string()];
+        let chapters = app
+            .store
+            .secretariat(&app.store.user_by_email(SEC_EMAIL).await.expect("q").expect("u"))
+            .expect("scope")
+            .chapters()
+            .await
+            .expect("chapters");
+        measures.extend(chapters.iter().take(3).map(|(id, _)| id.clone()));
+        for measure in &measures {
+            let (cells, hidden) = harvest(&http, &app, &token, measure).await;
+            if measure == "overall" {
+                assert!(hidden > 0, "[{be}] something must be hidden");
+            }
+            let kinds: Vec<String> = TenantKind::ALL.iter().map(|k| k.as_str().to_string()).collect();
+            let sizes: Vec<String> = SizeClass::ALL.iter().map(|s| s.as_str().to_string()).collect();
+            // Rows: (kind, all) = Σ (kind, size); the total row likewise.
+            let mut relations: Vec<((String, String), Vec<(String, String)>)> = Vec::new();
+            for k in kinds.iter().chain([&String::new()]) {
+                relations.push((
+                    (k.clone(), String::new()),
+                    sizes.iter().map(|s| (k.clone(), s.clone())).collect(),
+                ));
+            }
+            for s in sizes.iter().chain([&String::new()]) {
+                relations.push((
+                    (String::new(), s.clone()),
+                    kinds.iter().map(|k| (k.clone(), s.clone())).collect(),
+                ));
+            }
+            for (parent, children) in &relations {
+                let mut group: Vec<(String, String)> = children.clone();
+                group.push(parent.clone());
+                let unknown: Vec<&(String, String)> = group.iter().filter(|c| !cells.contains_key(*c)).collect();
+                // A cell that is absent but empty in truth is not a leak; the
+                // attack needs exactly one unknown cell that holds enterprises.
+                if unknown.len() == 1 {
+                    let u = unknown[0];
+                    let (pn, ps) = cells.get(parent).map_or((0, 0.0), |(n, m)| (*n, m * *n as f64));
+                    let (cn, cs) = children
+                        .iter()
+                        .filter_map(|c| cells.get(c))
+                        .fold((0, 0.0), |(n, s), (cn, cm)| (n + cn, s + cm * *cn as f64));
+                    let n = if u == parent { cn } else { pn.saturating_sub(cn) };
+                    let recovered = if u == parent { cs } else { ps - cs };
+                    assert!(
+                        n == 0,
+                        "[{be}] {measure}: {u:?} recovered by subtraction: {n} enterprises, sum {recovered:.1}"
+                    );
+                }
+            }
+            for ((k, _), (_, mean)) in &cells {
+                if k == "dentist" {
+                    assert!((mean - dentist_mean).abs() > 0.05, "[{be}] dentists' mean published");
+                }
+            }
+        }
+
+        // k = 4: now the dentists show (four enterprises), with the right mean.
+        let r = http
+            .put(app.url("/api/v1/secretariat/statistics/k"))
+            .bearer_auth(&token)
+            .json(&json!({"k": 2}))
+            .send()
+            .await
+            .expect("put");
+        assert_eq!(r.status(), 422, "[{be}] k below 3 refused");
+        let r = http
+            .put(app.url("/api/v1/secretariat/statistics/k"))
+            .bearer_auth(&token)
+            .json(&json!({"k": 4}))
+            .send()
+            .await
+            .expect("put");
+        assert_eq!(r.status(), 204, "[{be}]");
+        let body: Value = http
+            .get(app.url("/api/v1/secretariat/statistics?kind=dentist&size=micro"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(body["cells"][0]["enterprises"], 4, "[{be}] {body}");
+        assert_eq!(body["cells"][0]["mean"], dentist_mean, "[{be}] {body}");
+    }
+}
+
+#[tokio::test]
+async fn bad_meeting_input_is_refused_and_nothing_is_saved() {
+    for app in TestApp::both().await {
+        let be = app.backend;
+        secretariat_user(&app).await;
+        let token = app.api_token(SEC_EMAIL).await;
+        let http = reqwest::Client::new();
+        let api = |p: &str| app.url(&format!("/api/v1/secretariat{p}"));
+        let post = |p: String, body: Value| http.post(api(&p)).bearer_auth(&token).json(&body).send();
+        let org: Value = post("/organisations".into(), json!({"name": "KS"}))
+            .await
+            .expect("o")
+            .json()
+            .await
+            .expect("j");
+        let old: Value = post("/organisations".into(), json!({"name": "Tidligere"}))
+            .await
+            .expect("o")
+            .json()
+            .await
+            .expect("j");
+        for (o, to) in [(&org, Value::Null), (&old, json!("2025-12-31"))] {
+            let r = post(
+                "/seats".into(),
+                json!({"organisation_id": o["id"], "role": "member", "valid_from": "2020-01-01", "valid_to": to}),
+            )
+            .await
+            .expect("seat");
+            assert_eq!(r.status(), 201, "[{be}]");
+        }
+        let june: Value = post(
+            "/meetings".into(),
+            json!({"title": "Juni", "meeting_date": "2026-06-11"}),
+        )
+        .await
+        .expect("m")
+        .json()
+        .await
+        .expect("j");
+        let sept: Value = post(
+            "/meetings".into(),
+            json!({"title": "September", "meeting_date": "2026-09-17"}),
+        )
+        .await
+        .expect("m")
+        .json()
+        .await
+        .expect("j");
+        let (june_id, sept_id) = (june["id"].as_str().expect("id"), sept["id"].as_str().expect("id"));
+        let case = |n: Option<&str>| json!({"number": n, "kind": "decision", "title": "Sak"});
+        let r = post(format!("/meetings/{june_id}/cases"), case(Some("04/26")))
+            .await
+            .expect("case");
+        assert_eq!(r.status(), 201, "[{be}]");
+        let c: Value = r.json().await.expect("json");
+        assert_eq!(c["number"], "04/26", "[{be}]");
+        // Duplicate number in the year, even at another meeting: 409.
+        let r = post(format!("/meetings/{sept_id}/cases"), case(Some("04/26")))
+            .await
+            .expect("case");
+        assert_eq!(r.status(), 409, "[{be}]");
+        let r = post(format!("/meetings/{sept_id}/cases"), case(Some("4-26")))
+            .await
+            .expect("case");
+        assert_eq!(r.status(), 422, "[{be}] malformed number");
+        // A decision on a case of another meeting: 422, case unchanged.
+        let r = post(
+            format!("/meetings/{sept_id}/cases/{}/decision", c["id"].as_str().expect("id")),
+            json!({"decision": "Vedtatt"}),
+        )
+        .await
+        .expect("decide");
+        assert_eq!(r.status(), 422, "[{be}]");
+        // Attendance for an organisation without a seat on the date: 422.
+        let r = http
+            .put(api(&format!("/meetings/{june_id}/attendance")))
+            .bearer_auth(&token)
+            .json(&json!([
+                {"organisation_id": org["id"], "status": "present"},
+                {"organisation_id": old["id"], "status": "present"}
+            ]))
+            .send()
+            .await
+            .expect("attendance");
+        assert_eq!(r.status(), 422, "[{be}]");
+        let detail: Value = http
+            .get(api(&format!("/meetings/{june_id}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(
+            detail["attendance"].as_array().map(Vec::len),
+            Some(0),
+            "[{be}] {detail}"
+        );
+        assert!(detail["cases"][0]["decision"].is_null(), "[{be}] {detail}");
+        let sept_detail: Value = http
+            .get(api(&format!("/meetings/{sept_id}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(
+            sept_detail["cases"].as_array().map(Vec::len),
+            Some(0),
+            "[{be}] {sept_detail}"
+        );
+        // The minutes come as a Word document.
+        let r = http
+            .get(api(&format!("/meetings/{june_id}/minutes.docx")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("docx");
+        assert_eq!(r.status(), 200, "[{be}]");
+        let bytes = r.bytes().await.expect("bytes");
+        assert!(bytes.starts_with(b"PK"), "[{be}] a zip package");
+    }
+}
