@@ -636,6 +636,209 @@ async fn test_project_decision(client: &Client, app: &TestApp) -> anyhow::Result
     Ok(())
 }
 
+/// The secretariat's meeting, end to end in the browser: create a meeting,
+/// record attendance (one organisation from 11:30), add a decision case for
+/// fact sheet 31, a comment, and a decision that differs from the proposal;
+/// the minutes (.docx) hold the attendance table and the decision; the
+/// portfolio shows the fact sheet withdrawn; the statistics page hides the
+/// four dentists and shows the five physiotherapists.
+async fn secretariat_meeting(client: &Client, app: &TestApp) -> anyhow::Result<()> {
+    use std::io::Read;
+
+    use common::secretariat::{SEC_EMAIL, enterprises, normen_requirements, secretariat_user};
+    use etterlev_core::TenantKind;
+    use etterlev_core::secretariat::{DocumentKind, DocumentStatus, MemberRole};
+    use etterlev_store::{DocumentInput, SeatInput};
+
+    secretariat_user(app).await;
+    let user = app
+        .store
+        .user_by_email(SEC_EMAIL)
+        .await?
+        .ok_or_else(|| anyhow!("no user"))?;
+    let s = app.store.secretariat(&user)?;
+    let mut orgs = Vec::new();
+    for name in ["Helse Vest RHF", "KS"] {
+        let o = s.create_organisation(name, None).await?;
+        s.add_seat(&SeatInput {
+            organisation_id: o.id.clone(),
+            role: MemberRole::Member,
+            valid_from: "2024-01-01".into(),
+            valid_to: None,
+            representative: Some(format!("Representant {name}")),
+            deputy: None,
+        })
+        .await?;
+        orgs.push(o);
+    }
+    let ks_id = orgs[1].id.clone();
+    let fact_sheet = s
+        .create_document(&DocumentInput {
+            kind: DocumentKind::FactSheet,
+            number: Some("31".into()),
+            title: "Passord og passordhåndtering".into(),
+            doc_version: Some("2.0".into()),
+            status: DocumentStatus::ForDecision,
+            owner: None,
+            working_group: None,
+            catalog_key: None,
+            published_on: None,
+            next_revision: None,
+        })
+        .await?;
+    let (set, requirements) = normen_requirements();
+    app.store.import_catalog_set(&set, None, false).await?;
+    enterprises(&app.store, &requirements, TenantKind::GpOffice, 1, &[2, 4, 6, 8, 10]).await;
+    enterprises(&app.store, &requirements, TenantKind::Dentist, 10, &[1, 3, 5, 7]).await;
+    enterprises(
+        &app.store,
+        &requirements,
+        TenantKind::Physiotherapist,
+        20,
+        &[5, 5, 5, 5, 5],
+    )
+    .await;
+
+    client.delete_all_cookies().await?;
+    client.goto(&app.url("/login")).await?;
+    find(client, "#email").await?.send_keys(SEC_EMAIL).await?;
+    find(client, "#password").await?.send_keys(PASSWORD).await?;
+    find(client, "#login-submit").await?.click().await?;
+    wait_path(client, "/").await?;
+    find(client, "#nav-secretariat").await?.click().await?;
+    wait_path(client, "/secretariat").await?;
+
+    // A meeting.
+    find(client, "#sec-nav-meetings").await?.click().await?;
+    wait_path(client, "/secretariat/meetings").await?;
+    client
+        .execute(
+            "document.getElementById('meeting-date').value = '2026-06-11'; return true;",
+            vec![],
+        )
+        .await?;
+    find(client, "#meeting-starts").await?.send_keys("10:00").await?;
+    find(client, "#meeting-place")
+        .await?
+        .send_keys("Helsedirektoratet")
+        .await?;
+    find(client, "#meeting-create").await?.click().await?;
+    wait_leave(client, "/secretariat/meetings").await?;
+
+    // Attendance: Helse Vest present, KS from 11:30.
+    find(client, "tr[data-org='Helse Vest RHF'] select")
+        .await?
+        .select_by_value("present")
+        .await?;
+    find(client, "tr[data-org='KS'] select")
+        .await?
+        .select_by_value("present_from")
+        .await?;
+    find(client, &format!("input[name='from_{ks_id}']"))
+        .await?
+        .send_keys("11:30")
+        .await?;
+    find(client, "#attendance-save").await?.click().await?;
+    find(client, "tr[data-org='KS'] option[value='present_from'][selected]").await?;
+
+    // A decision case for fact sheet 31, proposing approval.
+    find(client, "#case-kind").await?.select_by_value("decision").await?;
+    find(client, "#case-title")
+        .await?
+        .send_keys("Faktaark 31: passord")
+        .await?;
+    find(client, "#case-proposal")
+        .await?
+        .send_keys("Styringsgruppen godkjenner faktaark 31.")
+        .await?;
+    find(client, "#case-document")
+        .await?
+        .select_by_value(&fact_sheet.id)
+        .await?;
+    find(client, "#case-proposed-status")
+        .await?
+        .select_by_value("approved")
+        .await?;
+    find(client, "#case-add").await?.click().await?;
+    find(client, "section.case[data-number='01/26']").await?;
+
+    // A comment, and a decision other than the proposal.
+    find(client, "section.case .comment-form select")
+        .await?
+        .select_by_value(&ks_id)
+        .await?;
+    find(client, "section.case .comment-form textarea")
+        .await?
+        .send_keys("KS ber om en revidert versjon.")
+        .await?;
+    find(client, "section.case .comment-form button").await?.click().await?;
+    wait_text(
+        client,
+        "section.case ul.comments li",
+        "KS: KS ber om en revidert versjon.",
+    )
+    .await?;
+    let decision = "Faktaarket trekkes. Revidert versjon legges fram i september.";
+    find(client, "section.case .decision-form textarea")
+        .await?
+        .send_keys(decision)
+        .await?;
+    find(client, "section.case .decision-form select")
+        .await?
+        .select_by_value("withdrawn")
+        .await?;
+    find(client, "section.case .decision-form button")
+        .await?
+        .click()
+        .await?;
+    wait_text(client, "section.case p.decision", decision).await?;
+
+    // The minutes.
+    let href = find(client, "#minutes-docx")
+        .await?
+        .prop("href")
+        .await?
+        .ok_or_else(|| anyhow!("minutes link has no href"))?;
+    let bytes = fetch_with_browser_cookies(client, &href).await?;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).context("the minutes are a .docx (zip)")?;
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")?.read_to_string(&mut xml)?;
+    for needle in [
+        "Deltakere",
+        "Helse Vest RHF",
+        "Representant Helse Vest RHF",
+        "Til stede",
+        "Til stede fra 11:30",
+        "Sak 01/26 Faktaark 31: passord",
+        "Styringsgruppen godkjenner faktaark 31.",
+        "KS ber om en revidert versjon.",
+        decision,
+    ] {
+        ensure!(xml.contains(&xml_escape(needle)), "the minutes lack {needle:?}");
+    }
+    ensure!(xml.contains("<w:tbl>"), "the attendance is a table");
+
+    // The portfolio shows the new status.
+    find(client, "#sec-nav-documents").await?.click().await?;
+    wait_path(client, "/secretariat/documents").await?;
+    find(client, &format!("#doc-{} [data-status='withdrawn']", fact_sheet.id)).await?;
+
+    // Statistics: four dentists hidden, five physiotherapists shown.
+    find(client, "#sec-nav-statistics").await?.click().await?;
+    wait_path(client, "/secretariat/statistics").await?;
+    let dentists = find(client, "tr[data-kind='dentist']").await?.html(false).await?;
+    ensure!(
+        dentists.contains("hidden-cell") && !dentists.contains("n=4"),
+        "dentists: {dentists}"
+    );
+    let physio = find(client, "tr[data-kind='physiotherapist']").await?.text().await?;
+    ensure!(
+        physio.contains("50.0 %") && physio.contains("n=5"),
+        "physiotherapists: {physio}"
+    );
+    Ok(())
+}
+
 async fn scenarios(client: &Client, driver_url: &str, downloads: &Path) -> anyhow::Result<()> {
     let app = TestApp::sqlite().await;
     login_language_logout(client, &app, driver_url)
@@ -651,6 +854,9 @@ async fn scenarios(client: &Client, driver_url: &str, downloads: &Path) -> anyho
     test_project_decision(client, &app)
         .await
         .context("test project: checklist and an approved decision")?;
+    secretariat_meeting(client, &app)
+        .await
+        .context("secretariat: meeting, decision, minutes, portfolio and statistics")?;
     Ok(())
 }
 

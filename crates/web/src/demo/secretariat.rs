@@ -29,8 +29,17 @@ const ORGANISATIONS: &[(&str, &str, MemberRole)] = &[
     ("Datatilsynet", "Datatilsynet", MemberRole::Observer),
 ];
 
-/// Documents: kind, number, title, version, status, next revision.
-const DOCUMENTS: &[(DocumentKind, Option<&str>, &str, &str, DocumentStatus, Option<&str>)] = &[
+/// A portfolio entry: kind, number, title, version, status, next revision.
+type DemoDocument = (
+    DocumentKind,
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+    DocumentStatus,
+    Option<&'static str>,
+);
+
+const DOCUMENTS: &[DemoDocument] = &[
     (
         DocumentKind::Norm,
         Some("6.0"),
@@ -327,7 +336,7 @@ async fn seed_statistics(store: &Store, normen: &Catalog, password_hash: &str) -
                     // Enterprise n meets about (3 + n mod 6) in ten requirements.
                     let h = (i * 7 + n * 13) % 10;
                     let status = if h < 3 + n % 6 {
-                        if h % 4 == 0 {
+                        if h.is_multiple_of(4) {
                             AnswerStatus::Verified
                         } else {
                             AnswerStatus::Implemented

@@ -3,6 +3,8 @@
 //! schema), with the demo data loaded.
 #![allow(dead_code)]
 
+pub mod secretariat;
+
 use std::net::SocketAddr;
 
 use etterlev_store::Store;
