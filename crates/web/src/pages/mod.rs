@@ -10,7 +10,7 @@ mod audit;
 mod auth;
 mod catalog;
 mod home;
-pub(crate) mod secretariat;
+pub mod secretariat;
 pub(crate) mod testdata;
 mod wizard;
 

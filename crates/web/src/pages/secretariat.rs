@@ -964,7 +964,7 @@ async fn add_followup(
 }
 
 /// The data of the invitation or the minutes, in the reader's language.
-pub(crate) async fn minutes_data(s: &SecretariatStore<'_>, id: &str, kind: MinutesKind, tr: &Tr) -> AppResult<Minutes> {
+pub async fn minutes_data(s: &SecretariatStore<'_>, id: &str, kind: MinutesKind, tr: &Tr) -> AppResult<Minutes> {
     let m = s.meeting(id).await?;
     let listed = s.attendance(id).await?;
     let seats = s.seats_on(&m.meeting_date).await?;

@@ -11,6 +11,9 @@ use etterlev_store::MeetingInput;
 use serde_json::{Value, json};
 
 use crate::common::TestApp;
+
+/// (kind, size), "" for "all".
+type CellKey = (String, String);
 use crate::common::secretariat::{SEC_EMAIL, enterprises, normen_requirements, secretariat_user};
 
 #[tokio::test]
@@ -215,7 +218,8 @@ async fn statistics_hide_four_show_five_and_resist_subtraction() {
             let kinds: Vec<String> = TenantKind::ALL.iter().map(|k| k.as_str().to_string()).collect();
             let sizes: Vec<String> = SizeClass::ALL.iter().map(|s| s.as_str().to_string()).collect();
             // Rows: (kind, all) = Σ (kind, size); the total row likewise.
-            let mut relations: Vec<((String, String), Vec<(String, String)>)> = Vec::new();
+            // (total cell, the cells that sum to it); a cell is (kind, size).
+            let mut relations: Vec<(CellKey, Vec<CellKey>)> = Vec::new();
             for k in kinds.iter().chain([&String::new()]) {
                 relations.push((
                     (k.clone(), String::new()),
