@@ -3,6 +3,7 @@
 // of the backend). Audit entries go to the system chain (tenant_id None).
 
 use crate::secretariat::{
+    Consultation, ConsultationComment, PlanItem,
     Attendance, AttendanceInput, Case, CaseComment, CaseInput, ChapterTally, Document, DocumentInput, Followup,
     Meeting, Organisation, Seat, SeatInput, StatusChange,
 };
@@ -769,6 +770,179 @@ pub async fn sec_add_followup(c: &mut Conn, actor: &Actor, f: &Followup) -> Stor
     .execute(&mut *c)
     .await?;
     sec_audit(c, actor, "sec_followup.create", "sec_followup", &f.id, None, json(f)).await
+}
+
+pub async fn sec_set_followup_status(c: &mut Conn, actor: &Actor, id: &str, status: PlanStatus) -> StoreResult<()> {
+    let before: Option<String> = sqlx::query_scalar("SELECT status FROM sec_followups WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?;
+    let before = before.ok_or(StoreError::NotFound)?;
+    sqlx::query("UPDATE sec_followups SET status = $1 WHERE id = $2")
+        .bind(status.as_str())
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    sec_audit(c, actor, "sec_followup.status", "sec_followup", id, Some(before), Some(status.as_str().to_string())).await
+}
+
+// ------------------------------------------------------------- action plan
+
+type PlanRow = (String, i64, String, String, String, Option<String>, Option<String>, Option<String>);
+
+pub async fn sec_plan_items(c: &mut Conn, year: i64) -> StoreResult<Vec<PlanItem>> {
+    let rows: Vec<PlanRow> = sqlx::query_as(
+        "SELECT id, plan_year, strategy_point, title, status, owner, document_id, case_id FROM sec_plan_items \
+         WHERE plan_year = $1 ORDER BY strategy_point, created_at, id",
+    )
+    .bind(year)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.into_iter()
+        .map(|(id, plan_year, strategy_point, title, status, owner, document_id, case_id)| {
+            Ok(PlanItem {
+                id,
+                plan_year,
+                strategy_point,
+                title,
+                status: parse_text("plan status", &status, PlanStatus::parse)?,
+                owner,
+                document_id,
+                case_id,
+            })
+        })
+        .collect()
+}
+
+pub async fn sec_add_plan_item(c: &mut Conn, actor: &Actor, item: &PlanItem) -> StoreResult<()> {
+    if let Some(doc) = &item.document_id {
+        sec_document(c, doc).await.map_err(|_| StoreError::Invalid("the item names a document that does not exist".into()))?;
+    }
+    if let Some(case) = &item.case_id {
+        sec_case(c, case).await.map_err(|_| StoreError::Invalid("the item names a case that does not exist".into()))?;
+    }
+    sqlx::query(
+        "INSERT INTO sec_plan_items (id, plan_year, strategy_point, title, status, owner, document_id, case_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&item.id)
+    .bind(item.plan_year)
+    .bind(&item.strategy_point)
+    .bind(&item.title)
+    .bind(item.status.as_str())
+    .bind(&item.owner)
+    .bind(&item.document_id)
+    .bind(&item.case_id)
+    .bind(crate::now_ms())
+    .execute(&mut *c)
+    .await?;
+    sec_audit(c, actor, "sec_plan_item.create", "sec_plan_item", &item.id, None, json(item)).await
+}
+
+pub async fn sec_set_plan_status(c: &mut Conn, actor: &Actor, id: &str, status: PlanStatus) -> StoreResult<()> {
+    let before: Option<String> = sqlx::query_scalar("SELECT status FROM sec_plan_items WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?;
+    let before = before.ok_or(StoreError::NotFound)?;
+    sqlx::query("UPDATE sec_plan_items SET status = $1 WHERE id = $2")
+        .bind(status.as_str())
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    sec_audit(c, actor, "sec_plan_item.status", "sec_plan_item", id, Some(before), Some(status.as_str().to_string())).await
+}
+
+// ------------------------------------------------------------ consultations
+
+pub async fn sec_consultations(c: &mut Conn, document_id: &str) -> StoreResult<Vec<Consultation>> {
+    sec_document(c, document_id).await?;
+    let rounds: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT id, opens, closes FROM sec_consultations WHERE document_id = $1 ORDER BY opens DESC, id",
+    )
+    .bind(document_id)
+    .fetch_all(&mut *c)
+    .await?;
+    let comments: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT k.consultation_id, k.id, k.organisation, k.received_on, k.summary FROM sec_consultation_comments k \
+         JOIN sec_consultations s ON s.id = k.consultation_id WHERE s.document_id = $1 ORDER BY k.received_on, k.id",
+    )
+    .bind(document_id)
+    .fetch_all(&mut *c)
+    .await?;
+    Ok(rounds
+        .into_iter()
+        .map(|(id, opens, closes)| Consultation {
+            comments: comments
+                .iter()
+                .filter(|k| k.0 == id)
+                .map(|k| ConsultationComment {
+                    id: k.1.clone(),
+                    organisation: k.2.clone(),
+                    received_on: k.3.clone(),
+                    summary: k.4.clone(),
+                })
+                .collect(),
+            id,
+            document_id: document_id.to_string(),
+            opens,
+            closes,
+        })
+        .collect())
+}
+
+pub async fn sec_add_consultation(
+    c: &mut Conn,
+    actor: &Actor,
+    id: &str,
+    document_id: &str,
+    opens: &str,
+    closes: &str,
+) -> StoreResult<Consultation> {
+    sec_document(c, document_id).await?;
+    sqlx::query("INSERT INTO sec_consultations (id, document_id, opens, closes, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id)
+        .bind(document_id)
+        .bind(opens)
+        .bind(closes)
+        .bind(crate::now_ms())
+        .execute(&mut *c)
+        .await?;
+    let created = Consultation {
+        id: id.to_string(),
+        document_id: document_id.to_string(),
+        opens: opens.to_string(),
+        closes: closes.to_string(),
+        comments: Vec::new(),
+    };
+    sec_audit(c, actor, "sec_consultation.create", "sec_document", document_id, None, json(&created)).await?;
+    Ok(created)
+}
+
+pub async fn sec_add_consultation_comment(
+    c: &mut Conn,
+    actor: &Actor,
+    consultation_id: &str,
+    comment: &ConsultationComment,
+) -> StoreResult<()> {
+    let doc: Option<String> = sqlx::query_scalar("SELECT document_id FROM sec_consultations WHERE id = $1")
+        .bind(consultation_id)
+        .fetch_optional(&mut *c)
+        .await?;
+    let doc = doc.ok_or(StoreError::NotFound)?;
+    sqlx::query(
+        "INSERT INTO sec_consultation_comments (id, consultation_id, organisation, received_on, summary, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&comment.id)
+    .bind(consultation_id)
+    .bind(&comment.organisation)
+    .bind(&comment.received_on)
+    .bind(&comment.summary)
+    .bind(crate::now_ms())
+    .execute(&mut *c)
+    .await?;
+    sec_audit(c, actor, "sec_consultation.comment", "sec_document", &doc, None, json(comment)).await
 }
 
 // ----------------------------------------------------------------- settings

@@ -241,6 +241,52 @@ pub struct FollowupInput {
     pub due: Option<String>,
 }
 
+/// An item of the annual action plan (handlingsplan).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PlanItem {
+    pub id: String,
+    pub plan_year: i64,
+    /// The strategy point the item serves ("1 Styrke etterlevelsen").
+    pub strategy_point: String,
+    pub title: String,
+    #[schema(value_type = String)]
+    pub status: PlanStatus,
+    pub owner: Option<String>,
+    pub document_id: Option<String>,
+    pub case_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PlanItemInput {
+    pub plan_year: i64,
+    pub strategy_point: String,
+    pub title: String,
+    #[schema(value_type = String)]
+    pub status: PlanStatus,
+    pub owner: Option<String>,
+    pub document_id: Option<String>,
+    pub case_id: Option<String>,
+}
+
+/// A consultation round (høring) of a document, with the comments received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Consultation {
+    pub id: String,
+    pub document_id: String,
+    pub opens: String,
+    pub closes: String,
+    pub comments: Vec<ConsultationComment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ConsultationComment {
+    pub id: String,
+    /// The organisation that answered (free text: not only steering-group members answer).
+    pub organisation: String,
+    pub received_on: String,
+    pub summary: String,
+}
+
 /// Which figure the statistics show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Measure {
@@ -565,6 +611,79 @@ impl SecretariatStore<'_> {
         };
         in_tx!(self.store, q, c => q::sec_add_followup(c, &self.actor, &f).await)?;
         Ok(f)
+    }
+
+    /// Marks a follow-up item's status (done items leave the open list).
+    pub async fn set_followup_status(&self, id: &str, status: PlanStatus) -> StoreResult<()> {
+        in_tx!(self.store, q, c => q::sec_set_followup_status(c, &self.actor, id, status).await)
+    }
+
+    /// The action plan of a year, by strategy point.
+    pub async fn plan_items(&self, year: i64) -> StoreResult<Vec<PlanItem>> {
+        with_conn!(self.store, q, c => q::sec_plan_items(c, year).await)
+    }
+
+    pub async fn add_plan_item(&self, input: &PlanItemInput) -> StoreResult<PlanItem> {
+        if !(2000..=2100).contains(&input.plan_year) {
+            return Err(StoreError::Invalid(
+                "the plan year must be between 2000 and 2100".into(),
+            ));
+        }
+        let item = PlanItem {
+            id: crate::store::new_id(),
+            plan_year: input.plan_year,
+            strategy_point: line("strategy point", &input.strategy_point)?,
+            title: line("title", &input.title)?,
+            status: input.status,
+            owner: opt("owner", &input.owner, LINE_MAX)?,
+            document_id: clean(input.document_id.clone()),
+            case_id: clean(input.case_id.clone()),
+        };
+        in_tx!(self.store, q, c => q::sec_add_plan_item(c, &self.actor, &item).await)?;
+        Ok(item)
+    }
+
+    pub async fn set_plan_status(&self, id: &str, status: PlanStatus) -> StoreResult<()> {
+        in_tx!(self.store, q, c => q::sec_set_plan_status(c, &self.actor, id, status).await)
+    }
+
+    /// A document's consultation rounds with their comments, newest first.
+    pub async fn consultations(&self, document_id: &str) -> StoreResult<Vec<Consultation>> {
+        with_conn!(self.store, q, c => q::sec_consultations(c, document_id).await)
+    }
+
+    pub async fn add_consultation(&self, document_id: &str, opens: &str, closes: &str) -> StoreResult<Consultation> {
+        let (opens, closes) = (date("opens", opens)?, date("closes", closes)?);
+        if closes < opens {
+            return Err(StoreError::Invalid(
+                "a consultation cannot close before it opens".into(),
+            ));
+        }
+        let id = crate::store::new_id();
+        in_tx!(self.store, q, c => q::sec_add_consultation(c, &self.actor, &id, document_id, &opens, &closes).await)
+    }
+
+    pub async fn add_consultation_comment(
+        &self,
+        consultation_id: &str,
+        organisation: &str,
+        received_on: &str,
+        summary: &str,
+    ) -> StoreResult<ConsultationComment> {
+        let comment = ConsultationComment {
+            id: crate::store::new_id(),
+            organisation: line("organisation", organisation)?,
+            received_on: date("received on", received_on)?,
+            summary: {
+                let t = summary.trim();
+                if t.is_empty() || t.chars().count() > TEXT_MAX {
+                    return Err(StoreError::Invalid(format!("a summary has 1 to {TEXT_MAX} characters")));
+                }
+                t.to_string()
+            },
+        };
+        in_tx!(self.store, q, c => q::sec_add_consultation_comment(c, &self.actor, consultation_id, &comment).await)?;
+        Ok(comment)
     }
 
     /// The statistics threshold `k` (default 5, never below 3).

@@ -271,6 +271,89 @@ async fn meeting_cases_and_decisions() {
         assert_eq!(history[1].case_number.as_deref(), Some("02/26"));
         assert_eq!(history[1].from_status, Some(DocumentStatus::ForDecision));
 
+        // Consultation rounds with comments per organisation.
+        assert_err!(
+            b,
+            s.add_consultation(&fact_sheet.id, "2026-03-01", "2026-02-01").await,
+            StoreError::Invalid(_),
+            "closes before it opens"
+        );
+        let round = s
+            .add_consultation(&fact_sheet.id, "2026-02-01", "2026-03-15")
+            .await
+            .must(b, "consultation");
+        s.add_consultation_comment(
+            &round.id,
+            "Legeforeningen",
+            "2026-03-10",
+            "Ønsker kortere passordregler.",
+        )
+        .await
+        .must(b, "consultation comment");
+        assert_err!(
+            b,
+            s.add_consultation_comment(&round.id, "KS", "10.03.2026", "x").await,
+            StoreError::Invalid(_),
+            "Norwegian date format is not the storage format"
+        );
+        let rounds = s.consultations(&fact_sheet.id).await.must(b, "consultations");
+        assert_eq!(rounds.len(), 1);
+        assert_eq!(rounds[0].comments.len(), 1, "[{b}] nothing saved by the bad comment");
+
+        // The action plan and follow-ups.
+        let item = s
+            .add_plan_item(&etterlev_store::PlanItemInput {
+                plan_year: 2026,
+                strategy_point: "1 Forenkle".into(),
+                title: "Revidere faktaark 31".into(),
+                status: etterlev_core::secretariat::PlanStatus::InProgress,
+                owner: Some("Sekretariatet".into()),
+                document_id: Some(fact_sheet.id.clone()),
+                case_id: Some(decision_case.id.clone()),
+            })
+            .await
+            .must(b, "plan item");
+        s.set_plan_status(&item.id, etterlev_core::secretariat::PlanStatus::Done)
+            .await
+            .must(b, "plan status");
+        assert_eq!(
+            s.plan_items(2026).await.must(b, "plan")[0].status,
+            etterlev_core::secretariat::PlanStatus::Done
+        );
+        assert!(s.plan_items(2025).await.must(b, "plan").is_empty());
+        let f = s
+            .add_followup(
+                &june.id,
+                &etterlev_store::FollowupInput {
+                    case_id: Some(in_sept.id.clone()),
+                    title: "x".into(),
+                    owner: None,
+                    due: None,
+                },
+            )
+            .await;
+        assert_err!(b, f, StoreError::Invalid(_), "follow-up naming another meeting's case");
+        let f = s
+            .add_followup(
+                &june.id,
+                &etterlev_store::FollowupInput {
+                    case_id: Some(decision_case.id.clone()),
+                    title: "Ny versjon av faktaark 31".into(),
+                    owner: Some("Arbeidsgruppen".into()),
+                    due: Some("2026-09-01".into()),
+                },
+            )
+            .await
+            .must(b, "follow-up");
+        assert_eq!(s.open_followups().await.must(b, "open").len(), 1);
+        s.set_followup_status(&f.id, etterlev_core::secretariat::PlanStatus::Done)
+            .await
+            .must(b, "done");
+        assert!(
+            s.open_followups().await.must(b, "open").is_empty(),
+            "[{b}] done items leave the list"
+        );
+
         // Every change is in the system chain of the audit log.
         let audit = store.system_audit(i64::MAX, 500).await.must(b, "audit");
         for action in [
@@ -280,6 +363,12 @@ async fn meeting_cases_and_decisions() {
             "sec_case.comment",
             "sec_case.decide",
             "sec_document.status",
+            "sec_consultation.create",
+            "sec_consultation.comment",
+            "sec_plan_item.create",
+            "sec_plan_item.status",
+            "sec_followup.create",
+            "sec_followup.status",
         ] {
             assert!(audit.iter().any(|r| r.action == action), "[{b}] audit has {action}");
         }

@@ -61,6 +61,26 @@ pub fn router() -> Router<AppState> {
         )
         .route("/secretariat/documents/{id}", get(secretariat::document))
         .route(
+            "/secretariat/documents/{id}/consultations",
+            get(secretariat::consultations).post(secretariat::create_consultation),
+        )
+        .route(
+            "/secretariat/documents/{id}/consultations/{consultation_id}/comments",
+            axum::routing::post(secretariat::add_consultation_comment),
+        )
+        .route(
+            "/secretariat/plan",
+            get(secretariat::plan).post(secretariat::create_plan_item),
+        )
+        .route(
+            "/secretariat/plan/{id}/status",
+            axum::routing::put(secretariat::set_plan_status),
+        )
+        .route(
+            "/secretariat/followups/{id}/status",
+            axum::routing::put(secretariat::set_followup_status),
+        )
+        .route(
             "/secretariat/organisations",
             get(secretariat::organisations).post(secretariat::create_organisation),
         )

@@ -8,12 +8,14 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use etterlev_core::secretariat::PlanStatus;
 use etterlev_core::sector_stats::Hidden;
 use etterlev_core::{SizeClass, TenantKind};
 use etterlev_reports::MinutesKind;
 use etterlev_store::{
-    Attendance, AttendanceInput, Case, CaseComment, CaseDecisionInput, CaseInput, Document, DocumentInput, Meeting,
-    MeetingInput, Organisation, Seat, SeatInput, SecretariatStore, StatusChange, User,
+    Attendance, AttendanceInput, Case, CaseComment, CaseDecisionInput, CaseInput, Consultation, ConsultationComment,
+    Document, DocumentInput, Meeting, MeetingInput, Organisation, PlanItem, PlanItemInput, Seat, SeatInput,
+    SecretariatStore, StatusChange, User,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -378,14 +380,148 @@ pub async fn set_k(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Deserialize, IntoParams)]
+pub struct YearQuery {
+    /// The plan year (default: this year).
+    pub year: Option<i64>,
+}
+
+/// The action plan of a year.
+#[utoipa::path(get, path = "/secretariat/plan", tag = "secretariat", operation_id = "list_plan_items", params(YearQuery),
+    responses((status = 200, body = Vec<PlanItem>), (status = 404, body = super::ErrorBody)))]
+pub async fn plan(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(q): Query<YearQuery>,
+) -> ApiResult<Json<Vec<PlanItem>>> {
+    let year = q.year.unwrap_or_else(|| i64::from(jiff::Zoned::now().year()));
+    Ok(Json(sec(&state, &user)?.plan_items(year).await?))
+}
+
+#[utoipa::path(post, path = "/secretariat/plan", tag = "secretariat", operation_id = "create_plan_item", request_body = PlanItemInput,
+    responses((status = 201, body = PlanItem), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn create_plan_item(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(body): ApiJson<PlanItemInput>,
+) -> ApiResult<Response> {
+    Ok(created(sec(&state, &user)?.add_plan_item(&body).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct StatusBody {
+    /// not_started, in_progress or done.
+    pub status: String,
+}
+
+fn plan_status(body: &StatusBody) -> ApiResult<PlanStatus> {
+    PlanStatus::parse(body.status.trim())
+        .ok_or_else(|| ApiError::Unprocessable(format!("unknown status {}", body.status)))
+}
+
+#[utoipa::path(put, path = "/secretariat/plan/{id}/status", tag = "secretariat", operation_id = "set_plan_item_status",
+    params(("id" = String, Path)), request_body = StatusBody,
+    responses((status = 204, description = "Saved"), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn set_plan_status(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<StatusBody>,
+) -> ApiResult<StatusCode> {
+    sec(&state, &user)?
+        .set_plan_status(path_id(&id)?, plan_status(&body)?)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(put, path = "/secretariat/followups/{id}/status", tag = "secretariat", operation_id = "set_followup_status",
+    params(("id" = String, Path)), request_body = StatusBody,
+    responses((status = 204, description = "Saved"), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn set_followup_status(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<StatusBody>,
+) -> ApiResult<StatusCode> {
+    sec(&state, &user)?
+        .set_followup_status(path_id(&id)?, plan_status(&body)?)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A document's consultation rounds with the comments received.
+#[utoipa::path(get, path = "/secretariat/documents/{id}/consultations", tag = "secretariat", operation_id = "list_consultations",
+    params(("id" = String, Path)), responses((status = 200, body = Vec<Consultation>), (status = 404, body = super::ErrorBody)))]
+pub async fn consultations(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<Consultation>>> {
+    Ok(Json(sec(&state, &user)?.consultations(path_id(&id)?).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewConsultation {
+    /// YYYY-MM-DD.
+    pub opens: String,
+    /// YYYY-MM-DD, not before `opens`.
+    pub closes: String,
+}
+
+#[utoipa::path(post, path = "/secretariat/documents/{id}/consultations", tag = "secretariat", operation_id = "create_consultation",
+    params(("id" = String, Path)), request_body = NewConsultation,
+    responses((status = 201, body = Consultation), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn create_consultation(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NewConsultation>,
+) -> ApiResult<Response> {
+    let s = sec(&state, &user)?;
+    Ok(created(
+        s.add_consultation(path_id(&id)?, &body.opens, &body.closes).await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewConsultationComment {
+    pub organisation: String,
+    /// YYYY-MM-DD.
+    pub received_on: String,
+    pub summary: String,
+}
+
+#[utoipa::path(post, path = "/secretariat/documents/{id}/consultations/{consultation_id}/comments", tag = "secretariat",
+    operation_id = "add_consultation_comment", params(("id" = String, Path), ("consultation_id" = String, Path)),
+    request_body = NewConsultationComment,
+    responses((status = 201, body = ConsultationComment), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn add_consultation_comment(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, consultation_id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<NewConsultationComment>,
+) -> ApiResult<Response> {
+    let s = sec(&state, &user)?;
+    let (id, consultation_id) = (path_id(&id)?, path_id(&consultation_id)?);
+    if !s.consultations(id).await?.iter().any(|c| c.id == consultation_id) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(created(
+        s.add_consultation_comment(consultation_id, &body.organisation, &body.received_on, &body.summary)
+            .await?,
+    ))
+}
+
 /// The secretariat endpoints' part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(documents, create_document, document, organisations, create_organisation, seats, create_seat, meetings,
-        create_meeting, meeting, set_attendance, add_case, add_comment, decide, minutes_docx, statistics, set_k),
+        create_meeting, meeting, set_attendance, add_case, add_comment, decide, minutes_docx, statistics, set_k, plan,
+        create_plan_item, set_plan_status, set_followup_status, consultations, create_consultation, add_consultation_comment),
     components(schemas(Document, DocumentInput, DocumentDetail, StatusChange, Organisation, NewOrganisation, Seat, SeatInput,
         Meeting, MeetingInput, MeetingDetail, Attendance, AttendanceInput, Case, CaseInput, CaseComment, NewComment,
-        CaseDecisionInput, Statistics, StatisticsCell, Threshold)),
+        CaseDecisionInput, Statistics, StatisticsCell, Threshold, PlanItem, PlanItemInput, StatusBody, Consultation,
+        ConsultationComment, NewConsultation, NewConsultationComment)),
     tags((name = "secretariat", description = "The Normen secretariat (secretariat users only): document portfolio, steering group, minutes and protected sector statistics"))
 )]
 pub struct SecretariatDoc;

@@ -19,7 +19,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use etterlev_core::secretariat::{
-    AttendanceStatus, CaseKind, CaseNumber, DocumentKind, DocumentStatus, MemberRole, revision_overdue,
+    AttendanceStatus, CaseKind, CaseNumber, DocumentKind, DocumentStatus, MemberRole, PlanStatus, revision_overdue,
 };
 use etterlev_core::sector_stats::Table;
 use etterlev_core::{SizeClass, TenantKind};
@@ -41,6 +41,14 @@ pub fn router() -> Router<AppState> {
         .route("/secretariat", get(home))
         .route("/secretariat/documents", get(documents).post(create_document))
         .route("/secretariat/documents/{id}", get(document))
+        .route("/secretariat/documents/{id}/consultations", post(add_consultation))
+        .route(
+            "/secretariat/documents/{id}/consultations/{consultation_id}/comments",
+            post(add_consultation_comment),
+        )
+        .route("/secretariat/plan", get(plan).post(add_plan_item))
+        .route("/secretariat/plan/{id}/status", post(set_plan_status))
+        .route("/secretariat/followups/{id}/status", post(set_followup_status))
         .route(
             "/secretariat/organisations",
             get(organisations).post(create_organisation),
@@ -169,6 +177,7 @@ fn doc_rows(docs: &[Document], tr: &Tr) -> Vec<DocRow> {
 }
 
 struct FollowupRow {
+    id: String,
     title: String,
     owner: String,
     due: String,
@@ -214,6 +223,7 @@ async fn home(State(state): State<AppState>, auth: Auth) -> AppResult<Response> 
         .await?
         .into_iter()
         .map(|f| FollowupRow {
+            id: f.id,
             overdue: f.due.as_deref().is_some_and(|d| d < today.as_str()),
             title: f.title,
             owner: f.owner.unwrap_or_default(),
@@ -355,14 +365,45 @@ struct DocumentPage {
     published_on: String,
     history: Vec<HistoryRow>,
     cases: Vec<CaseLink>,
+    consultations: Vec<ConsultationView>,
+    error: Option<String>,
+}
+
+struct ConsultationView {
+    id: String,
+    period: String,
+    comments: Vec<(String, String, String)>,
 }
 
 async fn document(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> AppResult<Response> {
-    let s = sec(&state, &auth)?;
     let id = object_id(&id)?;
+    document_page(&state, &auth, id, None).await
+}
+
+async fn document_page(
+    state: &AppState,
+    auth: &Auth,
+    id: &str,
+    error: Option<(StatusCode, String)>,
+) -> AppResult<Response> {
+    let s = sec(state, auth)?;
     let doc = s.document(id).await?;
-    let l = Layout::for_user(&auth);
+    let l = Layout::for_user(auth);
     let tr = l.tr;
+    let consultations = s
+        .consultations(id)
+        .await?
+        .into_iter()
+        .map(|c| ConsultationView {
+            period: format!("{}–{}", nb_date(&c.opens), nb_date(&c.closes)),
+            comments: c
+                .comments
+                .into_iter()
+                .map(|k| (k.organisation, nb_date(&k.received_on), k.summary))
+                .collect(),
+            id: c.id,
+        })
+        .collect();
     let history = s
         .document_history(id)
         .await?
@@ -390,14 +431,250 @@ async fn document(State(state): State<AppState>, auth: Auth, Path(id): Path<Stri
     let Some(d) = rows.pop() else {
         return Err(AppError::NotFound);
     };
-    Ok(render(&DocumentPage {
-        d,
-        working_group: doc.working_group.clone().unwrap_or_default(),
-        published_on: opt_date(&doc.published_on),
-        history,
-        cases,
-        l,
-    }))
+    let status = error.as_ref().map_or(StatusCode::OK, |(st, _)| *st);
+    Ok(render_status(
+        status,
+        &DocumentPage {
+            d,
+            working_group: doc.working_group.clone().unwrap_or_default(),
+            published_on: opt_date(&doc.published_on),
+            history,
+            cases,
+            consultations,
+            error: error.map(|(_, m)| m),
+            l,
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+struct ConsultationForm {
+    #[serde(default)]
+    opens: String,
+    #[serde(default)]
+    closes: String,
+}
+
+async fn add_consultation(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<ConsultationForm>,
+) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let id = object_id(&id)?;
+    match s.add_consultation(id, &f.opens, &f.closes).await {
+        Ok(_) => Ok(Redirect::to(&format!("/secretariat/documents/{id}#consultations")).into_response()),
+        Err(e) => document_page(&state, &auth, id, Some(refusal(e)?)).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct ConsultationCommentForm {
+    #[serde(default)]
+    organisation: String,
+    #[serde(default)]
+    received_on: String,
+    #[serde(default)]
+    summary: String,
+}
+
+async fn add_consultation_comment(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, consultation_id)): Path<(String, String)>,
+    Form(f): Form<ConsultationCommentForm>,
+) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let (id, consultation_id) = (object_id(&id)?, object_id(&consultation_id)?);
+    if !s.consultations(id).await?.iter().any(|c| c.id == consultation_id) {
+        return Err(AppError::NotFound);
+    }
+    match s
+        .add_consultation_comment(consultation_id, &f.organisation, &f.received_on, &f.summary)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/secretariat/documents/{id}#consultations")).into_response()),
+        Err(e) => document_page(&state, &auth, id, Some(refusal(e)?)).await,
+    }
+}
+
+// ------------------------------------------------------------------ action plan
+
+struct PlanRow {
+    id: String,
+    title: String,
+    status_key: &'static str,
+    owner: String,
+    document: Option<(String, String)>,
+}
+
+struct StrategyPoint {
+    name: String,
+    done: usize,
+    in_progress: usize,
+    not_started: usize,
+    items: Vec<PlanRow>,
+}
+
+#[derive(Template)]
+#[template(path = "secretariat_plan.html")]
+struct PlanPage {
+    l: Layout,
+    year: i64,
+    points: Vec<StrategyPoint>,
+    statuses: Vec<(String, String)>,
+    documents: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+fn plan_status_label(tr: &Tr, s: PlanStatus) -> String {
+    tr.msg(&format!("sec-plan-{}", s.as_str()))
+}
+
+fn plan_year(q: Option<&str>) -> i64 {
+    query_param(q, "year")
+        .and_then(|y| y.parse().ok())
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or_else(|| i64::from(jiff::Zoned::now().year()))
+}
+
+async fn plan_page(
+    state: &AppState,
+    auth: &Auth,
+    year: i64,
+    error: Option<(StatusCode, String)>,
+) -> AppResult<Response> {
+    let s = sec(state, auth)?;
+    let l = Layout::for_user(auth);
+    let tr = l.tr;
+    let documents = s.documents().await?;
+    let mut points: Vec<StrategyPoint> = Vec::new();
+    for item in s.plan_items(year).await? {
+        if points.last().is_none_or(|p| p.name != item.strategy_point) {
+            points.push(StrategyPoint {
+                name: item.strategy_point.clone(),
+                done: 0,
+                in_progress: 0,
+                not_started: 0,
+                items: Vec::new(),
+            });
+        }
+        let Some(p) = points.last_mut() else { continue };
+        match item.status {
+            PlanStatus::Done => p.done += 1,
+            PlanStatus::InProgress => p.in_progress += 1,
+            PlanStatus::NotStarted => p.not_started += 1,
+        }
+        p.items.push(PlanRow {
+            status_key: item.status.as_str(),
+            owner: item.owner.clone().unwrap_or_default(),
+            document: item.document_id.as_ref().and_then(|id| {
+                documents
+                    .iter()
+                    .find(|d| &d.id == id)
+                    .map(|d| (d.id.clone(), document_label(d, &tr)))
+            }),
+            id: item.id,
+            title: item.title,
+        });
+    }
+    let status = error.as_ref().map_or(StatusCode::OK, |(st, _)| *st);
+    Ok(render_status(
+        status,
+        &PlanPage {
+            year,
+            points,
+            statuses: options(PlanStatus::ALL, PlanStatus::as_str, |p| plan_status_label(&tr, p)),
+            documents: documents
+                .iter()
+                .map(|d| (d.id.clone(), document_label(d, &tr)))
+                .collect(),
+            error: error.map(|(_, m)| m),
+            l,
+        },
+    ))
+}
+
+async fn plan(State(state): State<AppState>, auth: Auth, RawQuery(q): RawQuery) -> AppResult<Response> {
+    plan_page(&state, &auth, plan_year(q.as_deref()), None).await
+}
+
+#[derive(Deserialize)]
+struct PlanForm {
+    #[serde(default)]
+    plan_year: String,
+    #[serde(default)]
+    strategy_point: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    document_id: String,
+}
+
+async fn add_plan_item(State(state): State<AppState>, auth: Auth, Form(f): Form<PlanForm>) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let year = f.plan_year.trim().parse::<i64>().unwrap_or(0);
+    let Some(status) = PlanStatus::parse(f.status.trim()) else {
+        return plan_page(
+            &state,
+            &auth,
+            year,
+            Some((StatusCode::BAD_REQUEST, "unknown status".into())),
+        )
+        .await;
+    };
+    let input = etterlev_store::PlanItemInput {
+        plan_year: year,
+        strategy_point: f.strategy_point,
+        title: f.title,
+        status,
+        owner: blank_none(&f.owner),
+        document_id: blank_none(&f.document_id),
+        case_id: None,
+    };
+    match s.add_plan_item(&input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/secretariat/plan?year={year}")).into_response()),
+        Err(e) => plan_page(&state, &auth, year.clamp(2000, 2100), Some(refusal(e)?)).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    back: String,
+}
+
+async fn set_plan_status(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<StatusForm>,
+) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let id = object_id(&id)?;
+    let status = PlanStatus::parse(f.status.trim()).ok_or_else(|| AppError::BadRequest("unknown status".into()))?;
+    s.set_plan_status(id, status).await?;
+    Ok(Redirect::to(&super::safe_next(Some(&f.back))).into_response())
+}
+
+async fn set_followup_status(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<StatusForm>,
+) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let id = object_id(&id)?;
+    let status = PlanStatus::parse(f.status.trim()).ok_or_else(|| AppError::BadRequest("unknown status".into()))?;
+    s.set_followup_status(id, status).await?;
+    Ok(Redirect::to(&super::safe_next(Some(&f.back))).into_response())
 }
 
 // ------------------------------------------------------------------ organisations
@@ -672,6 +949,7 @@ async fn meeting_page(
         .await?
         .into_iter()
         .map(|f| FollowupRow {
+            id: f.id,
             overdue: false,
             title: f.title,
             owner: f.owner.unwrap_or_default(),

@@ -77,6 +77,10 @@ const COVERED: &[&str] = &[
     "/secretariat/meetings/{id}/followups",
     "/secretariat/meetings/{id}/{document}",
     "/secretariat/meetings/{id}/minutes.docx",
+    "/secretariat/documents/{id}/consultations",
+    "/secretariat/documents/{id}/consultations/{consultation_id}/comments",
+    "/secretariat/plan/{id}/status",
+    "/secretariat/followups/{id}/status",
 ];
 
 #[test]

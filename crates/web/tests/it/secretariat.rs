@@ -55,6 +55,7 @@ async fn only_secretariat_users_reach_the_secretariat() {
             format!("/secretariat/meetings/{}/minutes.docx", m.id),
             "/secretariat/statistics".into(),
             "/secretariat/statistics.xlsx".into(),
+            "/secretariat/plan".into(),
         ] {
             let r = admin.get(app.url(&path)).send().await.expect("get");
             assert_eq!(r.status(), 404, "[{be}] {path} for a tenant admin");
@@ -66,6 +67,7 @@ async fn only_secretariat_users_reach_the_secretariat() {
             "/secretariat/meetings".into(),
             format!("/secretariat/meetings/{}", m.id),
             "/secretariat/statistics".into(),
+            "/secretariat/plan".into(),
         ] {
             let r = http
                 .get(app.url(&format!("/api/v1{path}")))
@@ -405,6 +407,55 @@ async fn bad_meeting_input_is_refused_and_nothing_is_saved() {
             Some(0),
             "[{be}] {sept_detail}"
         );
+        // The action plan and consultation rounds.
+        let r = post("/plan".into(), json!({"plan_year": 2026, "strategy_point": "1 Forenkle", "title": "Revidere faktaark 31", "status": "in_progress"}))
+            .await
+            .expect("plan");
+        assert_eq!(r.status(), 201, "[{be}]");
+        let item: Value = r.json().await.expect("json");
+        let r = http
+            .put(api(&format!("/plan/{}/status", item["id"].as_str().expect("id"))))
+            .bearer_auth(&token)
+            .json(&json!({"status": "finished"}))
+            .send()
+            .await
+            .expect("status");
+        assert_eq!(r.status(), 422, "[{be}] unknown status");
+        let plan: Value = http
+            .get(api("/plan?year=2026"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(plan[0]["status"], "in_progress", "[{be}] {plan}");
+        let doc: Value = post(
+            "/documents".into(),
+            json!({"kind": "fact_sheet", "number": "31", "title": "Passord", "status": "draft"}),
+        )
+        .await
+        .expect("doc")
+        .json()
+        .await
+        .expect("json");
+        let doc_id = doc["id"].as_str().expect("doc id");
+        let r = post(
+            format!("/documents/{doc_id}/consultations"),
+            json!({"opens": "2026-03-01", "closes": "2026-02-01"}),
+        )
+        .await
+        .expect("consultation");
+        assert_eq!(r.status(), 422, "[{be}] closes before it opens");
+        let r = post(
+            format!("/documents/{doc_id}/consultations"),
+            json!({"opens": "2026-02-01", "closes": "2026-03-01"}),
+        )
+        .await
+        .expect("consultation");
+        assert_eq!(r.status(), 201, "[{be}]");
+
         // The minutes come as a Word document.
         let r = http
             .get(api(&format!("/meetings/{june_id}/minutes.docx")))
