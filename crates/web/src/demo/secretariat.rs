@@ -5,11 +5,11 @@
 //! figures to show and cells to hide.
 
 use etterlev_catalog::Catalog;
-use etterlev_core::secretariat::{AttendanceStatus, CaseKind, DocumentKind, DocumentStatus, MemberRole};
+use etterlev_core::secretariat::{AttendanceStatus, CaseKind, DocumentKind, DocumentStatus, MemberRole, PlanStatus};
 use etterlev_core::{AnswerStatus, OrgNumber, SizeClass, TenantKind};
 use etterlev_store::{
     Actor, AnswerInput, AssessmentKind, AssessmentProfile, AttendanceInput, CaseDecisionInput, CaseInput,
-    DocumentInput, MeetingInput, NewAssessment, NewTenant, NewUser, SeatInput, Store, StoreError,
+    DocumentInput, MeetingInput, NewAssessment, NewTenant, NewUser, PlanItemInput, SeatInput, Store, StoreError,
 };
 
 pub const SECRETARIAT_EMAIL: &str = "sekretariat@demo.etterlev.no";
@@ -269,6 +269,61 @@ pub async fn seed(store: &Store, normen: Option<&Catalog>, password_hash: &str) 
             },
         )
         .await?;
+    // A consultation round on fact sheet 20a, and this year's action plan.
+    if let Some(fa20a) = docs.get(4) {
+        let round = s.add_consultation(&fa20a.id, "2026-09-01", "2026-11-01").await?;
+        s.add_consultation_comment(
+            &round.id,
+            "Helse Vest RHF",
+            "2026-10-20",
+            "Ønsker eksempler for små virksomheter.",
+        )
+        .await?;
+        s.add_consultation_comment(
+            &round.id,
+            "IKT-Norge",
+            "2026-10-28",
+            "Støtter forslaget; ber om en overgangsperiode.",
+        )
+        .await?;
+    }
+    for (point, title, status, doc) in [
+        (
+            "1 Forenkle Normen",
+            "Revidere faktaark 31 om passord",
+            PlanStatus::InProgress,
+            docs.get(1),
+        ),
+        (
+            "1 Forenkle Normen",
+            "Ny veileder for små virksomheter",
+            PlanStatus::NotStarted,
+            None,
+        ),
+        (
+            "2 Støtte etterlevelse",
+            "Sektorstatistikk for etterlevelse",
+            PlanStatus::Done,
+            None,
+        ),
+        (
+            "2 Støtte etterlevelse",
+            "Revidere skyveilederen",
+            PlanStatus::InProgress,
+            docs.get(8),
+        ),
+    ] {
+        s.add_plan_item(&PlanItemInput {
+            plan_year: 2026,
+            strategy_point: point.into(),
+            title: title.into(),
+            status,
+            owner: Some("Normensekretariatet".into()),
+            document_id: doc.map(|d| d.id.clone()),
+            case_id: None,
+        })
+        .await?;
+    }
     if let Some(normen) = normen {
         seed_statistics(store, normen, password_hash).await?;
     }
