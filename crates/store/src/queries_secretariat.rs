@@ -1000,21 +1000,22 @@ pub async fn share_statistics(c: &mut Conn, tenant_id: &str) -> StoreResult<bool
 /// requirements apply and how many are met. One grouped query.
 pub async fn sec_chapter_tallies(c: &mut Conn) -> StoreResult<Vec<ChapterTally>> {
     let rows: Vec<(String, String, String, Option<String>, i64, i64)> = sqlx::query_as(
-        "WITH normen AS (SELECT a.tenant_id, a.id, a.catalog_key, a.created_at FROM assessments a \
-             JOIN catalogs k ON k.key = a.catalog_key \
-             JOIN tenants t ON t.id = a.tenant_id \
-             WHERE k.catalog_id = 'normen' AND t.share_statistics), \
-         latest AS (SELECT n.tenant_id, n.id, n.catalog_key FROM normen n \
-             WHERE NOT EXISTS (SELECT 1 FROM normen m WHERE m.tenant_id = n.tenant_id \
-                 AND (m.created_at > n.created_at OR (m.created_at = n.created_at AND m.id > n.id)))) \
-         SELECT l.tenant_id, t.kind, t.size_class, cn.chapter_id, \
+        // `latest` is materialised first (one index probe per tenant for its
+        // newest Normen assessment); without MATERIALIZED, SQLite's planner
+        // scans the answers and runs that probe once per answer row.
+        "WITH latest AS MATERIALIZED (SELECT a.tenant_id, a.id, a.catalog_key, t.kind, t.size_class \
+             FROM assessments a JOIN tenants t ON t.id = a.tenant_id \
+             WHERE t.share_statistics AND a.id = (SELECT a2.id FROM assessments a2 \
+                 JOIN catalogs k2 ON k2.key = a2.catalog_key \
+                 WHERE a2.tenant_id = a.tenant_id AND k2.catalog_id = 'normen' \
+                 ORDER BY a2.created_at DESC, a2.id DESC LIMIT 1)) \
+         SELECT l.tenant_id, l.kind, l.size_class, cn.chapter_id, \
              SUM(CASE WHEN ans.status <> 'not_applicable' THEN 1 ELSE 0 END) AS applicable, \
              SUM(CASE WHEN ans.status IN ('implemented', 'verified') THEN 1 ELSE 0 END) AS met \
          FROM latest l \
-         JOIN tenants t ON t.id = l.tenant_id \
          JOIN answers ans ON ans.tenant_id = l.tenant_id AND ans.assessment_id = l.id \
          JOIN catalog_nodes cn ON cn.catalog_key = l.catalog_key AND cn.node_id = ans.node_id \
-         GROUP BY l.tenant_id, t.kind, t.size_class, cn.chapter_id",
+         GROUP BY l.tenant_id, l.kind, l.size_class, cn.chapter_id",
     )
     .fetch_all(&mut *c)
     .await?;
