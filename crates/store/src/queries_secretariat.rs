@@ -518,7 +518,7 @@ pub async fn sec_case(c: &mut Conn, id: &str) -> StoreResult<Case> {
 
 pub async fn sec_add_case(c: &mut Conn, actor: &Actor, meeting_id: &str, id: &str, i: &CaseInput) -> StoreResult<Case> {
     let m = sec_meeting(c, meeting_id).await?;
-    let year: u16 = m.meeting_date[..4].parse().unwrap_or(0);
+    let year: u16 = m.meeting_date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
     let number = match i.number {
         Some(n) if n.year != year => {
             return Err(StoreError::Invalid(format!(
