@@ -23,7 +23,8 @@ use utoipa::{IntoParams, ToSchema};
 use super::{ApiError, ApiJson, ApiResult, ApiUser};
 use crate::AppState;
 use crate::i18n::{Lang, Tr};
-use crate::pages::secretariat::{DOCX_TYPE, download, measure_of, minutes_data, report_lang};
+use crate::pages::secretariat::{measure_of, minutes_data, report_lang};
+use crate::pages::{DOCX_TYPE, download};
 
 fn sec<'s>(state: &'s AppState, user: &User) -> ApiResult<SecretariatStore<'s>> {
     state.store.secretariat(user).map_err(|_| ApiError::NotFound)

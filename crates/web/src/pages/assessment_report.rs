@@ -23,7 +23,7 @@ use super::assessment::{
     Head, Opt, Sheet, assessable_node, assessment, catalog_name, catalog_of, is_date, loaded, pct, period, status_name,
     tenant_store, text, today,
 };
-use super::{Layout, object_id, render, tenant_name};
+use super::{DOCX_TYPE, Layout, XLSX_TYPE, download, object_id, render, tenant_name};
 use crate::AppState;
 use crate::catalogs::Loaded;
 use crate::error::{AppError, AppResult};
@@ -37,8 +37,6 @@ pub const IMPORT_BODY_MAX: usize = IMPORT_MAX_BYTES + 64 * 1024;
 /// At most this many row errors are listed.
 const MAX_ERRORS_SHOWN: usize = 50;
 
-const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 /// The printable report is a page of its own with inline CSS and inline SVG:
 /// it may style itself and nothing else (no scripts, no requests).
 const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; \
@@ -261,20 +259,6 @@ pub async fn dashboard(State(state): State<AppState>, auth: Auth, Path(id): Path
 }
 
 // ------------------------------------------------------------------ reports
-
-fn download(content_type: &'static str, filename: &str, bytes: Vec<u8>) -> Response {
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
-        .unwrap_or(HeaderValue::from_static("attachment"));
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
-        ],
-        bytes,
-    )
-        .into_response()
-}
 
 /// A file name from the assessment's title: letters, digits and dashes.
 fn file_stem(title: &str) -> String {

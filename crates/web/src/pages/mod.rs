@@ -17,7 +17,7 @@ mod wizard;
 use askama::Template;
 use axum::Router;
 use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use etterlev_core::Permission;
 use serde::de::DeserializeOwned;
@@ -152,6 +152,24 @@ pub(crate) fn tenant_name(auth: &Auth) -> String {
 /// Catalogue text in the request's language (bokmål when there is no English).
 pub(crate) fn text(t: &etterlev_catalog::LocalText, tr: &Tr) -> String {
     t.get(tr.lang.code()).to_owned()
+}
+
+pub(crate) const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+pub(crate) const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A file download: content type, attachment name, never cached.
+pub(crate) fn download(content_type: &'static str, filename: &str, bytes: Vec<u8>) -> Response {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+        .unwrap_or(HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 /// Renders a template into a response, or a 500 if rendering fails.

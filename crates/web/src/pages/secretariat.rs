@@ -30,7 +30,7 @@ use etterlev_store::{
 };
 use serde::Deserialize;
 
-use super::{Form, Layout, object_id, query_param, render, render_status};
+use super::{DOCX_TYPE, Form, Layout, XLSX_TYPE, download, object_id, query_param, render, render_status};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
@@ -66,9 +66,6 @@ pub fn router() -> Router<AppState> {
         .route("/secretariat/statistics/k", post(set_k))
         .route("/secretariat/statistics.xlsx", get(statistics_xlsx))
 }
-
-pub(crate) const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The secretariat's store, or 404 for anyone without the flag.
 fn sec<'s>(state: &'s AppState, auth: &Auth) -> AppResult<SecretariatStore<'s>> {
@@ -1316,20 +1313,6 @@ pub(crate) fn report_lang(tr: &Tr) -> etterlev_reports::Lang {
         crate::i18n::Lang::En => etterlev_reports::Lang::En,
         _ => etterlev_reports::Lang::Nb,
     }
-}
-
-pub(crate) fn download(content_type: &'static str, filename: &str, bytes: Vec<u8>) -> Response {
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
-        .unwrap_or(HeaderValue::from_static("attachment"));
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
-        ],
-        bytes,
-    )
-        .into_response()
 }
 
 /// `minutes.docx`, `minutes.html`, `invitation.docx`, `invitation.html`.
