@@ -23,7 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::{ApiError, ApiJson, ApiResult, ApiUser};
 use crate::AppState;
 use crate::i18n::{Lang, Tr};
-use crate::pages::secretariat::{measure_of, minutes_data, report_lang};
+use crate::pages::secretariat::{measure_of, minutes_data, minutes_docx_file, report_lang};
 use crate::pages::{DOCX_TYPE, download};
 
 fn sec<'s>(state: &'s AppState, user: &User) -> ApiResult<SecretariatStore<'s>> {
@@ -265,18 +265,16 @@ pub async fn minutes_docx(
 ) -> ApiResult<Response> {
     let s = sec(&state, &user)?;
     let tr = Tr::new(q.lang.as_deref().and_then(Lang::parse).unwrap_or_default());
+    let internal = |e: crate::error::AppError| match e {
+        crate::error::AppError::NotFound => ApiError::NotFound,
+        other => ApiError::Internal(other.to_string()),
+    };
     let data = minutes_data(&s, path_id(&id)?, MinutesKind::Minutes, &tr)
         .await
-        .map_err(|e| match e {
-            crate::error::AppError::NotFound => ApiError::NotFound,
-            other => ApiError::Internal(other.to_string()),
-        })?;
-    let lang = report_lang(&tr);
-    let name = format!("referat-{}.docx", data.date.replace('.', "-"));
-    let bytes = tokio::task::spawn_blocking(move || etterlev_reports::minutes_docx(&data, lang))
+        .map_err(internal)?;
+    let (name, bytes) = minutes_docx_file("referat", data, report_lang(&tr))
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(internal)?;
     Ok(download(DOCX_TYPE, &name, bytes))
 }
 

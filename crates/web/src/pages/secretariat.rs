@@ -1308,6 +1308,21 @@ pub async fn minutes_data(s: &SecretariatStore<'_>, id: &str, kind: MinutesKind,
     })
 }
 
+/// The .docx of minutes or an invitation, written off the async threads,
+/// and its file name (`<stem>-dd-mm-yyyy.docx`).
+pub(crate) async fn minutes_docx_file(
+    stem: &str,
+    data: Minutes,
+    lang: etterlev_reports::Lang,
+) -> AppResult<(String, Vec<u8>)> {
+    let name = format!("{stem}-{}.docx", data.date.replace('.', "-"));
+    let bytes = tokio::task::spawn_blocking(move || etterlev_reports::minutes_docx(&data, lang))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((name, bytes))
+}
+
 pub(crate) fn report_lang(tr: &Tr) -> etterlev_reports::Lang {
     match tr.lang {
         crate::i18n::Lang::En => etterlev_reports::Lang::En,
@@ -1339,11 +1354,7 @@ async fn minutes_file(
         } else {
             "innkalling"
         };
-        let name = format!("{stem}-{}.docx", data.date.replace('.', "-"));
-        let bytes = tokio::task::spawn_blocking(move || etterlev_reports::minutes_docx(&data, lang))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let (name, bytes) = minutes_docx_file(stem, data, lang).await?;
         return Ok(download(DOCX_TYPE, &name, bytes));
     }
     let html = etterlev_reports::minutes_html(&data, lang);
