@@ -988,25 +988,22 @@ pub async fn share_statistics(c: &mut Conn, tenant_id: &str) -> StoreResult<bool
 // --------------------------------------------------------------- statistics
 
 /// Per opted-in tenant and chapter of its latest Normen assessment: how many
-/// requirements apply and how many are met. One grouped query.
+/// requirements apply and how many are met. Reads the tallies the triggers on
+/// `answers` keep (migration 0006): one row per tenant and chapter.
 pub async fn sec_chapter_tallies(c: &mut Conn) -> StoreResult<Vec<ChapterTally>> {
-    let rows: Vec<(String, String, String, Option<String>, i64, i64)> = sqlx::query_as(
+    let rows: Vec<(String, String, String, String, i64, i64)> = sqlx::query_as(
         // `latest` is materialised first (one index probe per tenant for its
-        // newest Normen assessment); without MATERIALIZED, SQLite's planner
-        // scans the answers and runs that probe once per answer row.
-        "WITH latest AS MATERIALIZED (SELECT a.tenant_id, a.id, a.catalog_key, t.kind, t.size_class \
+        // newest Normen assessment) so neither planner runs that probe once
+        // per tally row.
+        "WITH latest AS MATERIALIZED (SELECT a.tenant_id, a.id, t.kind, t.size_class \
              FROM assessments a JOIN tenants t ON t.id = a.tenant_id \
              WHERE t.share_statistics AND a.id = (SELECT a2.id FROM assessments a2 \
                  JOIN catalogs k2 ON k2.key = a2.catalog_key \
                  WHERE a2.tenant_id = a.tenant_id AND k2.catalog_id = 'normen' \
                  ORDER BY a2.created_at DESC, a2.id DESC LIMIT 1)) \
-         SELECT l.tenant_id, l.kind, l.size_class, cn.chapter_id, \
-             SUM(CASE WHEN ans.status <> 'not_applicable' THEN 1 ELSE 0 END) AS applicable, \
-             SUM(CASE WHEN ans.status IN ('implemented', 'verified') THEN 1 ELSE 0 END) AS met \
+         SELECT l.tenant_id, l.kind, l.size_class, ct.chapter_id, ct.applicable, ct.met \
          FROM latest l \
-         JOIN answers ans ON ans.tenant_id = l.tenant_id AND ans.assessment_id = l.id \
-         JOIN catalog_nodes cn ON cn.catalog_key = l.catalog_key AND cn.node_id = ans.node_id \
-         GROUP BY l.tenant_id, l.kind, l.size_class, cn.chapter_id",
+         JOIN assessment_chapter_tallies ct ON ct.tenant_id = l.tenant_id AND ct.assessment_id = l.id",
     )
     .fetch_all(&mut *c)
     .await?;
@@ -1016,7 +1013,7 @@ pub async fn sec_chapter_tallies(c: &mut Conn) -> StoreResult<Vec<ChapterTally>>
                 tenant_id,
                 kind: parse_text("tenant kind", &kind, TenantKind::parse)?,
                 size: parse_text("size class", &size, SizeClass::parse)?,
-                chapter: chapter.unwrap_or_default(),
+                chapter,
                 applicable,
                 met,
             })

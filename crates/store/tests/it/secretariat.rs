@@ -7,7 +7,7 @@
 use etterlev_core::secretariat::{AttendanceStatus, CaseKind, CaseNumber, DocumentKind, DocumentStatus, MemberRole};
 use etterlev_core::{AnswerStatus, SizeClass, TenantKind};
 use etterlev_store::{
-    Actor, AnswerInput, AssessmentKind, AssessmentProfile, AttendanceInput, CaseDecisionInput, CaseInput,
+    Actor, AnswerInput, AssessmentKind, AssessmentProfile, AttendanceInput, Backend, CaseDecisionInput, CaseInput,
     DocumentInput, Measure, MeetingInput, NewAssessment, NewTenant, SeatInput, Store, StoreError, User,
 };
 
@@ -503,6 +503,161 @@ async fn statistics_count_opted_in_tenants_and_hide_small_cells() {
         // Chapters come from the catalogue.
         let chapters = s.chapters().await.must(b, "chapters");
         assert!(chapters.len() >= 5, "[{b}] {chapters:?}");
+    })
+    .await;
+}
+
+type TallyRow = (String, String, String, i64, i64);
+
+/// Every row of `sql` as (tenant, assessment, chapter, applicable, met), sorted.
+async fn tally_rows(b: &str, store: &Store, sql: &str) -> Vec<TallyRow> {
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    let mut rows: Vec<TallyRow> = match store.backend() {
+        Backend::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await,
+        Backend::Postgres(pool) => sqlx::query_as(sql).fetch_all(pool).await,
+    }
+    .must(b, "tally rows");
+    rows.sort();
+    rows
+}
+
+/// The kept tallies (empty ones left out) against a count over every answer.
+async fn assert_tallies_match_answers(b: &str, store: &Store, when: &str) {
+    let kept = tally_rows(
+        b,
+        store,
+        "SELECT tenant_id, assessment_id, chapter_id, applicable, met FROM assessment_chapter_tallies \
+         WHERE applicable <> 0 OR met <> 0",
+    )
+    .await;
+    let counted = tally_rows(
+        b,
+        store,
+        "SELECT ans.tenant_id, ans.assessment_id, COALESCE(cn.chapter_id, ''), \
+             SUM(CASE WHEN ans.status <> 'not_applicable' THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN ans.status IN ('implemented', 'verified') THEN 1 ELSE 0 END) \
+         FROM answers ans \
+         JOIN assessments a ON a.tenant_id = ans.tenant_id AND a.id = ans.assessment_id \
+         JOIN catalog_nodes cn ON cn.catalog_key = a.catalog_key AND cn.node_id = ans.node_id \
+         GROUP BY ans.tenant_id, ans.assessment_id, COALESCE(cn.chapter_id, '') \
+         HAVING SUM(CASE WHEN ans.status <> 'not_applicable' THEN 1 ELSE 0 END) <> 0 \
+             OR SUM(CASE WHEN ans.status IN ('implemented', 'verified') THEN 1 ELSE 0 END) <> 0",
+    )
+    .await;
+    assert!(!counted.is_empty(), "[{b}] {when}: there are answers to count");
+    assert_eq!(kept, counted, "[{b}] {when}: kept tallies = a count over the answers");
+}
+
+fn answer(status: AnswerStatus) -> AnswerInput {
+    AnswerInput {
+        status,
+        maturity: None,
+        owner: None,
+        due_date: None,
+        comment: None,
+        na_reason: (status == AnswerStatus::NotApplicable).then(|| "Ikke relevant for oss".into()),
+        wizard_answer: None,
+    }
+}
+
+/// The per-chapter tallies that statistics read are kept by triggers; after
+/// every kind of answer write they equal a fresh count over the answers.
+#[tokio::test]
+async fn chapter_tallies_follow_every_answer_write() {
+    each_backend(|b, store| async move {
+        let set = etterlev_catalog::load_path(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../catalog/normen/normen-6.0.yaml"
+        )))
+        .unwrap_or_else(|e| panic!("normen catalogue: {e:?}"));
+        store
+            .import_catalog_set(&set, None, false)
+            .await
+            .must(b, "import normen");
+        let (t, admin) = store
+            .create_tenant_with_admin(&Actor::cli(), &new_tenant("Tellerne AS", "974760673"), &new_user("t@test.no"))
+            .await
+            .must(b, "tenant");
+        let scope = store.scope(&admin, &t.id).await.must(b, "scope");
+        let ts = store.tenant(&scope);
+        let new_assessment = |start_from: Option<String>| NewAssessment {
+            catalog_key: "normen@6.0".into(),
+            title: "Egenvurdering".into(),
+            kind: AssessmentKind::Full,
+            owner: None,
+            period_start: None,
+            period_end: None,
+            profile: AssessmentProfile {
+                kind: TenantKind::GpOffice,
+                size: SizeClass::Small,
+                conditions: vec![],
+            },
+            start_from,
+        };
+        let first = ts.create_assessment(new_assessment(None)).await.must(b, "assessment");
+        let statuses = [
+            AnswerStatus::Implemented,
+            AnswerStatus::Verified,
+            AnswerStatus::Partly,
+            AnswerStatus::NotStarted,
+            AnswerStatus::NotApplicable,
+        ];
+        let requirements = normen_requirements();
+        let rows = |shift: usize| {
+            requirements
+                .iter()
+                .enumerate()
+                .map(|(i, node)| (node.clone(), answer(statuses[(i + shift) % statuses.len()])))
+                .collect::<Vec<_>>()
+        };
+        ts.save_answers(&first.id, rows(0)).await.must(b, "bulk insert");
+        assert_tallies_match_answers(b, &store, "after a bulk insert").await;
+        ts.save_answers(&first.id, rows(2)).await.must(b, "bulk overwrite");
+        assert_tallies_match_answers(b, &store, "after a bulk overwrite").await;
+        let one = ts.answers(&first.id).await.must(b, "answers");
+        let a = &one[0];
+        let flipped = if a.status == AnswerStatus::Verified {
+            AnswerStatus::NotApplicable
+        } else {
+            AnswerStatus::Verified
+        };
+        ts.save_answer(&first.id, &a.node_id, answer(flipped), a.version)
+            .await
+            .must(b, "one answer");
+        assert_tallies_match_answers(b, &store, "after one answer").await;
+        ts.create_assessment(new_assessment(Some(first.id.clone())))
+            .await
+            .must(b, "copy");
+        assert_tallies_match_answers(b, &store, "after a copy from an earlier assessment").await;
+        // Plain SQL too: a delete, and a move of an answer to another chapter.
+        exec(
+            &store,
+            &format!("DELETE FROM answers WHERE assessment_id = '{}' AND node_id = '{}'", first.id, one[1].node_id),
+        )
+        .await
+        .must(b, "delete");
+        assert_tallies_match_answers(b, &store, "after a delete").await;
+        let last = requirements.last().expect("requirements");
+        exec(
+            &store,
+            &format!(
+                "UPDATE answers SET node_id = '{last}-moved' WHERE assessment_id = '{}' AND node_id = '{last}'",
+                first.id
+            ),
+        )
+        .await
+        .must(b, "move out of the catalogue");
+        assert_tallies_match_answers(b, &store, "after an answer left the catalogue").await;
+        exec(
+            &store,
+            &format!(
+                "UPDATE answers SET node_id = '{}' WHERE assessment_id = '{}' AND node_id = '{last}-moved'",
+                one[1].node_id, first.id
+            ),
+        )
+        .await
+        .must(b, "move into another chapter");
+        assert_tallies_match_answers(b, &store, "after an answer moved chapter").await;
     })
     .await;
 }
