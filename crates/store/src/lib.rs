@@ -27,10 +27,10 @@ pub use catalog::{CatalogStamp, ImportSummary, StoredCatalog};
 pub use error::{StoreError, StoreResult};
 pub use model::*;
 pub use secretariat::{
-    Attendance, AttendanceInput, Case, CaseComment, CaseInput, ChapterTally, Consultation, ConsultationComment,
+    Attendance, AttendanceInput, Case, CaseComment, CaseInput, Consultation, ConsultationComment,
     DecisionInput as CaseDecisionInput, Document, DocumentInput, Followup, FollowupInput, Measure, Meeting,
-    MeetingInput, Organisation, PlanItem, PlanItemInput, Seat, SeatInput, SecretariatStore, StatusChange, is_time,
-    tabulate as tabulate_statistics,
+    MeetingInput, Organisation, PlanItem, PlanItemInput, Seat, SeatInput, SecretariatStore, StatusChange, TenantTally,
+    is_time, tabulate as tabulate_statistics,
 };
 pub use store::{Backend, Store, now_ms, pg_options};
 pub use tenant::{SessionContext, TenantScope, TenantStore};

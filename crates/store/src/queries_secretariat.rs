@@ -4,7 +4,7 @@
 
 use crate::secretariat::{
     Consultation, ConsultationComment, PlanItem,
-    Attendance, AttendanceInput, Case, CaseComment, CaseInput, ChapterTally, Document, DocumentInput, Followup,
+    Attendance, AttendanceInput, Case, CaseComment, CaseInput, TenantTally, Document, DocumentInput, Followup,
     Meeting, Organisation, Seat, SeatInput, StatusChange,
 };
 use etterlev_core::secretariat::{
@@ -987,33 +987,41 @@ pub async fn share_statistics(c: &mut Conn, tenant_id: &str) -> StoreResult<bool
 
 // --------------------------------------------------------------- statistics
 
-/// Per opted-in tenant and chapter of its latest Normen assessment: how many
-/// requirements apply and how many are met. Reads the tallies the triggers on
-/// `answers` keep (migration 0006): one row per tenant and chapter.
-pub async fn sec_chapter_tallies(c: &mut Conn) -> StoreResult<Vec<ChapterTally>> {
-    let rows: Vec<(String, String, String, String, i64, i64)> = sqlx::query_as(
-        // `latest` is materialised first (one index probe per tenant for its
-        // newest Normen assessment) so neither planner runs that probe once
-        // per tally row.
-        "WITH latest AS MATERIALIZED (SELECT a.tenant_id, a.id, t.kind, t.size_class \
-             FROM assessments a JOIN tenants t ON t.id = a.tenant_id \
-             WHERE t.share_statistics AND a.id = (SELECT a2.id FROM assessments a2 \
-                 JOIN catalogs k2 ON k2.key = a2.catalog_key \
-                 WHERE a2.tenant_id = a.tenant_id AND k2.catalog_id = 'normen' \
-                 ORDER BY a2.created_at DESC, a2.id DESC LIMIT 1)) \
-         SELECT l.tenant_id, l.kind, l.size_class, ct.chapter_id, ct.applicable, ct.met \
+/// Per opted-in tenant, from its latest Normen assessment: how many
+/// requirements apply and how many are met, in one chapter or all. Sums the
+/// tallies the triggers on `answers` keep (migration 0006), so it reads one
+/// row per tenant and chapter and returns one row per tenant.
+pub async fn sec_tenant_tallies(c: &mut Conn, chapter: Option<&str>) -> StoreResult<Vec<TenantTally>> {
+    // `latest` starts from the opted-in tenants and finds each one's newest
+    // Normen assessment by one index probe, and is materialised so neither
+    // planner repeats that probe per tally row. (Joining tenants with
+    // assessments instead let PostgreSQL, without fresh statistics after a
+    // bulk load, compare every tenant with every assessment: 10× slower.)
+    const LATEST: &str = "WITH latest AS MATERIALIZED (SELECT t.id AS tenant_id, t.kind, t.size_class, \
+             (SELECT a.id FROM assessments a JOIN catalogs k ON k.key = a.catalog_key \
+                 WHERE a.tenant_id = t.id AND k.catalog_id = 'normen' \
+                 ORDER BY a.created_at DESC, a.id DESC LIMIT 1) AS id \
+             FROM tenants t WHERE t.share_statistics) \
+         SELECT l.tenant_id, l.kind, l.size_class, \
+             CAST(SUM(ct.applicable) AS BIGINT), CAST(SUM(ct.met) AS BIGINT) \
          FROM latest l \
-         JOIN assessment_chapter_tallies ct ON ct.tenant_id = l.tenant_id AND ct.assessment_id = l.id",
-    )
-    .fetch_all(&mut *c)
-    .await?;
+         JOIN assessment_chapter_tallies ct ON ct.tenant_id = l.tenant_id AND ct.assessment_id = l.id";
+    const GROUP: &str = " GROUP BY l.tenant_id, l.kind, l.size_class";
+    let rows: Vec<(String, String, String, i64, i64)> = match chapter {
+        None => sqlx::query_as(sqlf!("{LATEST}{GROUP}")).fetch_all(&mut *c).await?,
+        Some(ch) => {
+            sqlx::query_as(sqlf!("{LATEST} WHERE ct.chapter_id = $1{GROUP}"))
+                .bind(ch)
+                .fetch_all(&mut *c)
+                .await?
+        }
+    };
     rows.into_iter()
-        .map(|(tenant_id, kind, size, chapter, applicable, met)| {
-            Ok(ChapterTally {
+        .map(|(tenant_id, kind, size, applicable, met)| {
+            Ok(TenantTally {
                 tenant_id,
                 kind: parse_text("tenant kind", &kind, TenantKind::parse)?,
                 size: parse_text("size class", &size, SizeClass::parse)?,
-                chapter,
                 applicable,
                 met,
             })

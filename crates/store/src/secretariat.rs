@@ -296,13 +296,12 @@ pub enum Measure {
     Chapter(String),
 }
 
-/// Per tenant and chapter: applicable and met requirements (for statistics).
+/// Per tenant: applicable and met requirements in one measure (for statistics).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChapterTally {
+pub struct TenantTally {
     pub tenant_id: String,
     pub kind: TenantKind,
     pub size: SizeClass,
-    pub chapter: String,
     pub applicable: i64,
     pub met: i64,
 }
@@ -699,17 +698,21 @@ impl SecretariatStore<'_> {
         in_tx!(self.store, q, c => q::sec_set_setting(c, &self.actor, K_SETTING, &k.to_string()).await)
     }
 
-    /// Applicable and met requirements per opted-in tenant and chapter, from
-    /// each tenant's latest Normen assessment.
-    pub async fn chapter_tallies(&self) -> StoreResult<Vec<ChapterTally>> {
-        with_conn!(self.store, q, c => q::sec_chapter_tallies(c).await)
+    /// Applicable and met requirements per opted-in tenant in one measure,
+    /// from each tenant's latest Normen assessment.
+    pub async fn tenant_tallies(&self, measure: &Measure) -> StoreResult<Vec<TenantTally>> {
+        let chapter = match measure {
+            Measure::Overall => None,
+            Measure::Chapter(ch) => Some(ch.as_str()),
+        };
+        with_conn!(self.store, q, c => q::sec_tenant_tallies(c, chapter).await)
     }
 
     /// The protected statistics table for one measure.
     pub async fn statistics(&self, measure: &Measure) -> StoreResult<Table> {
         let k = self.k().await?;
-        let tallies = self.chapter_tallies().await?;
-        Ok(tabulate(&tallies, measure, k))
+        let tallies = self.tenant_tallies(measure).await?;
+        Ok(tabulate(&tallies, k))
     }
 
     /// The chapters the statistics can show (id, title), in catalogue order.
@@ -718,28 +721,16 @@ impl SecretariatStore<'_> {
     }
 }
 
-/// Scores per tenant for a measure, then the protected table. A tenant with
-/// nothing applicable in the measure is left out of it.
-pub fn tabulate(tallies: &[ChapterTally], measure: &Measure, k: u32) -> Table {
-    use std::collections::BTreeMap;
-    let mut per_tenant: BTreeMap<&str, (TenantKind, SizeClass, i64, i64)> = BTreeMap::new();
-    for t in tallies {
-        if let Measure::Chapter(ch) = measure
-            && *ch != t.chapter
-        {
-            continue;
-        }
-        let e = per_tenant.entry(&t.tenant_id).or_insert((t.kind, t.size, 0, 0));
-        e.2 += t.applicable;
-        e.3 += t.met;
-    }
-    let contributions: Vec<Contribution> = per_tenant
-        .values()
-        .filter(|(_, _, applicable, _)| *applicable > 0)
-        .map(|&(kind, size, applicable, met)| Contribution {
-            kind,
-            size,
-            score: met as f64 / applicable as f64 * 100.0,
+/// Scores per tenant, then the protected table. A tenant with nothing
+/// applicable in the measure is left out of it.
+pub fn tabulate(tallies: &[TenantTally], k: u32) -> Table {
+    let contributions: Vec<Contribution> = tallies
+        .iter()
+        .filter(|t| t.applicable > 0)
+        .map(|t| Contribution {
+            kind: t.kind,
+            size: t.size,
+            score: t.met as f64 / t.applicable as f64 * 100.0,
         })
         .collect();
     sector_stats::tabulate(&contributions, k)

@@ -271,6 +271,14 @@ async fn run(store: Store, runs: usize) {
         .await
         .expect("user");
     let s = store.secretariat(&user).expect("scope");
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let t0 = Instant::now();
+        let tallies = s.tenant_tallies(&Measure::Overall).await.expect("tallies");
+        times.push(t0.elapsed());
+        std::hint::black_box(tallies);
+    }
+    summary(&format!("[{name}] statistics overall: the query alone"), times);
     for (label, measure) in [
         ("overall", Measure::Overall),
         ("chapter", Measure::Chapter("k3".into())),

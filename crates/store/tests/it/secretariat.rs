@@ -500,9 +500,36 @@ async fn statistics_count_opted_in_tenants_and_hide_small_cells() {
         assert_eq!(dentists.mean, Some(40.0), "[{b}] (10+30+50+70)/4");
         assert_eq!(t.cell(Some(TenantKind::GpOffice), None).mean, Some(60.0));
         assert_eq!(t.cell(None, None).enterprises, Some(9));
-        // Chapters come from the catalogue.
+        // Chapters come from the catalogue, and the chapters add up to the whole.
         let chapters = s.chapters().await.must(b, "chapters");
         assert!(chapters.len() >= 5, "[{b}] {chapters:?}");
+        let overall = s.tenant_tallies(&Measure::Overall).await.must(b, "overall tallies");
+        assert_eq!(overall.len(), 9, "[{b}] one row per opted-in tenant");
+        let mut summed = std::collections::BTreeMap::new();
+        for (chapter, _) in &chapters {
+            for t in s
+                .tenant_tallies(&Measure::Chapter(chapter.clone()))
+                .await
+                .must(b, "chapter tallies")
+            {
+                let e = summed.entry(t.tenant_id.clone()).or_insert((0, 0));
+                e.0 += t.applicable;
+                e.1 += t.met;
+            }
+        }
+        for t in &overall {
+            assert_eq!(
+                summed.get(&t.tenant_id),
+                Some(&(t.applicable, t.met)),
+                "[{b}] {}",
+                t.tenant_id
+            );
+        }
+        let none = s
+            .tenant_tallies(&Measure::Chapter("no-such-chapter".into()))
+            .await
+            .must(b, "unknown chapter");
+        assert!(none.is_empty(), "[{b}] an unknown chapter has no figures");
     })
     .await;
 }
@@ -575,7 +602,11 @@ async fn chapter_tallies_follow_every_answer_write() {
             .await
             .must(b, "import normen");
         let (t, admin) = store
-            .create_tenant_with_admin(&Actor::cli(), &new_tenant("Tellerne AS", "974760673"), &new_user("t@test.no"))
+            .create_tenant_with_admin(
+                &Actor::cli(),
+                &new_tenant("Tellerne AS", "974760673"),
+                &new_user("t@test.no"),
+            )
             .await
             .must(b, "tenant");
         let scope = store.scope(&admin, &t.id).await.must(b, "scope");
@@ -632,7 +663,10 @@ async fn chapter_tallies_follow_every_answer_write() {
         // Plain SQL too: a delete, and a move of an answer to another chapter.
         exec(
             &store,
-            &format!("DELETE FROM answers WHERE assessment_id = '{}' AND node_id = '{}'", first.id, one[1].node_id),
+            &format!(
+                "DELETE FROM answers WHERE assessment_id = '{}' AND node_id = '{}'",
+                first.id, one[1].node_id
+            ),
         )
         .await
         .must(b, "delete");
