@@ -497,6 +497,16 @@ pub async fn sec_cases(c: &mut Conn, meeting_id: &str) -> StoreResult<Vec<Case>>
     rows.into_iter().map(CaseRow::into_model).collect()
 }
 
+/// The cases numbered in one year (any meeting), in number order.
+pub async fn sec_year_cases(c: &mut Conn, year: i64) -> StoreResult<Vec<Case>> {
+    let rows: Vec<CaseRow> =
+        sqlx::query_as(sqlf!("SELECT {CASE_COLS} FROM sec_cases WHERE case_year = $1 ORDER BY case_number"))
+            .bind(year)
+            .fetch_all(&mut *c)
+            .await?;
+    rows.into_iter().map(CaseRow::into_model).collect()
+}
+
 pub async fn sec_document_cases(c: &mut Conn, document_id: &str) -> StoreResult<Vec<Case>> {
     let rows: Vec<CaseRow> = sqlx::query_as(sqlf!(
         "SELECT {CASE_COLS} FROM sec_cases WHERE document_id = $1 ORDER BY case_year DESC, case_number DESC"

@@ -556,6 +556,11 @@ impl SecretariatStore<'_> {
         with_conn!(self.store, q, c => q::sec_document_cases(c, document_id).await)
     }
 
+    /// The cases numbered in one year, across its meetings (for linking).
+    pub async fn year_cases(&self, year: i64) -> StoreResult<Vec<Case>> {
+        with_conn!(self.store, q, c => q::sec_year_cases(c, year).await)
+    }
+
     pub async fn case(&self, id: &str) -> StoreResult<Case> {
         with_conn!(self.store, q, c => q::sec_case(c, id).await)
     }

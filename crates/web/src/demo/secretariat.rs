@@ -250,7 +250,7 @@ pub async fn seed(store: &Store, normen: Option<&Catalog>, password_hash: &str) 
                 presenter: Some("Arbeidsgruppen".into()),
                 background: Some("Faktaarket er revidert etter høring.".into()),
                 proposal: Some("Styringsgruppen godkjenner revidert faktaark 31.".into()),
-                document_id: fact_sheet_31,
+                document_id: fact_sheet_31.clone(),
                 proposed_status: Some(DocumentStatus::Approved),
             },
         )
@@ -320,7 +320,10 @@ pub async fn seed(store: &Store, normen: Option<&Catalog>, password_hash: &str) 
             status,
             owner: Some("Normensekretariatet".into()),
             document_id: doc.map(|d| d.id.clone()),
-            case_id: None,
+            // The revision of fact sheet 31 follows from the case that withdrew it.
+            case_id: doc
+                .filter(|d| Some(&d.id) == fact_sheet_31.as_ref())
+                .map(|_| decision_case.id.clone()),
         })
         .await?;
     }

@@ -504,6 +504,8 @@ struct PlanRow {
     status_key: &'static str,
     owner: String,
     document: Option<(String, String)>,
+    /// (link, "NN/YY title") of the linked case.
+    case: Option<(String, String)>,
 }
 
 struct StrategyPoint {
@@ -522,6 +524,7 @@ struct PlanPage {
     points: Vec<StrategyPoint>,
     statuses: Vec<(String, String)>,
     documents: Vec<(String, String)>,
+    cases: Vec<(String, String)>,
     error: Option<String>,
 }
 
@@ -546,6 +549,11 @@ async fn plan_page(
     let l = Layout::for_user(auth);
     let tr = l.tr;
     let documents = s.documents().await?;
+    // Items link cases of the plan year and the year before (a plan is often
+    // decided in the autumn before it starts).
+    let mut cases = s.year_cases(year - 1).await?;
+    cases.extend(s.year_cases(year).await?);
+    let case_label = |c: &etterlev_store::Case| format!("{} {}", c.number, c.title);
     let mut points: Vec<StrategyPoint> = Vec::new();
     for item in s.plan_items(year).await? {
         if points.last().is_none_or(|p| p.name != item.strategy_point) {
@@ -572,6 +580,14 @@ async fn plan_page(
                     .find(|d| &d.id == id)
                     .map(|d| (d.id.clone(), document_label(d, &tr)))
             }),
+            case: item.case_id.as_ref().and_then(|id| {
+                cases.iter().find(|c| &c.id == id).map(|c| {
+                    (
+                        format!("/secretariat/meetings/{}#case-{}", c.meeting_id, c.id),
+                        case_label(c),
+                    )
+                })
+            }),
             id: item.id,
             title: item.title,
         });
@@ -587,6 +603,7 @@ async fn plan_page(
                 .iter()
                 .map(|d| (d.id.clone(), document_label(d, &tr)))
                 .collect(),
+            cases: cases.iter().map(|c| (c.id.clone(), case_label(c))).collect(),
             error: error.map(|(_, m)| m),
             l,
         },
@@ -611,6 +628,8 @@ struct PlanForm {
     owner: String,
     #[serde(default)]
     document_id: String,
+    #[serde(default)]
+    case_id: String,
 }
 
 async fn add_plan_item(State(state): State<AppState>, auth: Auth, Form(f): Form<PlanForm>) -> AppResult<Response> {
@@ -632,7 +651,7 @@ async fn add_plan_item(State(state): State<AppState>, auth: Auth, Form(f): Form<
         status,
         owner: blank_none(&f.owner),
         document_id: blank_none(&f.document_id),
-        case_id: None,
+        case_id: blank_none(&f.case_id),
     };
     match s.add_plan_item(&input).await {
         Ok(_) => Ok(Redirect::to(&format!("/secretariat/plan?year={year}")).into_response()),

@@ -468,3 +468,96 @@ async fn bad_meeting_input_is_refused_and_nothing_is_saved() {
         assert!(bytes.starts_with(b"PK"), "[{be}] a zip package");
     }
 }
+
+/// An action-plan item made on the plan page links a case and a document;
+/// the page shows both links and the count per strategy point, and a case
+/// that does not exist is refused with nothing saved.
+#[tokio::test]
+async fn plan_items_link_cases_and_documents() {
+    for app in TestApp::both().await {
+        let be = app.backend;
+        secretariat_user(&app).await;
+        let token = app.api_token(SEC_EMAIL).await;
+        let http = reqwest::Client::new();
+        let api = |p: &str| app.url(&format!("/api/v1/secretariat{p}"));
+        let post = |p: String, body: Value| http.post(api(&p)).bearer_auth(&token).json(&body).send();
+        let meeting: Value = post(
+            "/meetings".into(),
+            json!({"title": "Mars", "meeting_date": "2026-03-12"}),
+        )
+        .await
+        .expect("meeting")
+        .json()
+        .await
+        .expect("json");
+        let case: Value = post(
+            format!("/meetings/{}/cases", meeting["id"].as_str().expect("id")),
+            json!({"kind": "decision", "title": "Handlingsplan 2026"}),
+        )
+        .await
+        .expect("case")
+        .json()
+        .await
+        .expect("json");
+        let case_id = case["id"].as_str().expect("case id");
+        let browser = app.login(SEC_EMAIL).await;
+        let csrf = app.csrf(&browser).await;
+        let add = |case_id: String| {
+            browser
+                .post(app.url("/secretariat/plan"))
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("plan_year", "2026"),
+                    ("strategy_point", "3 Styring"),
+                    ("title", "Vedta handlingsplanen"),
+                    ("status", "done"),
+                    ("owner", "Sekretariatet"),
+                    ("document_id", ""),
+                    ("case_id", case_id.as_str()),
+                ])
+                .send()
+        };
+        let r = add("no-such-case".into()).await.expect("post");
+        assert_eq!(r.status(), 400, "[{be}] unknown case");
+        let page = browser
+            .get(app.url("/secretariat/plan?year=2026"))
+            .send()
+            .await
+            .expect("plan")
+            .text()
+            .await
+            .expect("html");
+        assert!(!page.contains("Vedta handlingsplanen</td>"), "[{be}] nothing saved");
+        assert!(
+            page.contains(&format!("value=\"{case_id}\"")),
+            "[{be}] the case is offered"
+        );
+        let r = add(case_id.to_string()).await.expect("post");
+        assert_eq!(r.status(), 303, "[{be}] saved, back to the plan");
+        let page = browser
+            .get(app.url("/secretariat/plan?year=2026"))
+            .send()
+            .await
+            .expect("plan")
+            .text()
+            .await
+            .expect("html");
+        let link = format!(
+            "/secretariat/meetings/{}#case-{case_id}",
+            meeting["id"].as_str().expect("id")
+        );
+        assert!(page.contains(&link), "[{be}] the item links its case");
+        assert!(page.contains("01/26 Handlingsplan 2026"), "[{be}] by number and title");
+        let items: Value = http
+            .get(api("/plan?year=2026"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("api plan")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(items.as_array().map(Vec::len), Some(1), "[{be}] {items}");
+        assert_eq!(items[0]["case_id"], case_id, "[{be}] {items}");
+    }
+}
