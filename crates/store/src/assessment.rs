@@ -270,6 +270,8 @@ pub enum ConflictWith {
     Assessment(Assessment),
     TestProject(crate::testdata::TestProject),
     TestCheck(crate::testdata::TestCheck),
+    /// A document of the Normen secretariat's portfolio.
+    SecDocument(crate::secretariat::Document),
 }
 
 // ---------------------------------------------------------------- validation

@@ -179,16 +179,28 @@ pub async fn sec_document(c: &mut Conn, id: &str) -> StoreResult<Document> {
     row.into_model()
 }
 
-pub async fn sec_create_document(c: &mut Conn, actor: &Actor, id: &str, i: &DocumentInput) -> StoreResult<Document> {
-    if let Some(key) = &i.catalog_key {
-        let found: Option<String> = sqlx::query_scalar("SELECT key FROM catalogs WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&mut *c)
-            .await?;
-        if found.is_none() {
-            return Err(StoreError::Invalid(format!("no catalogue version {key}")));
-        }
+async fn require_catalog(c: &mut Conn, key: Option<&str>) -> StoreResult<()> {
+    let Some(key) = key else { return Ok(()) };
+    let found: Option<String> = sqlx::query_scalar("SELECT key FROM catalogs WHERE key = $1")
+        .bind(key)
+        .fetch_optional(&mut *c)
+        .await?;
+    match found {
+        Some(_) => Ok(()),
+        None => Err(StoreError::Invalid(format!("no catalogue version {key}"))),
     }
+}
+
+fn duplicate_number(i: &DocumentInput) -> StoreError {
+    StoreError::Conflict(format!(
+        "a {} numbered {} exists already",
+        i.kind.as_str(),
+        i.number.as_deref().unwrap_or("")
+    ))
+}
+
+pub async fn sec_create_document(c: &mut Conn, actor: &Actor, id: &str, i: &DocumentInput) -> StoreResult<Document> {
+    require_catalog(c, i.catalog_key.as_deref()).await?;
     let now = crate::now_ms();
     let inserted = sqlx::query(sqlf!(
         "INSERT INTO sec_documents ({DOC_COLS}, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $12)"
@@ -207,16 +219,72 @@ pub async fn sec_create_document(c: &mut Conn, actor: &Actor, id: &str, i: &Docu
     .bind(now)
     .execute(&mut *c)
     .await;
-    if let Err(StoreError::Conflict(_)) = inserted.map_err(StoreError::from) {
-        return Err(StoreError::Conflict(format!(
-            "a {} numbered {} exists already",
-            i.kind.as_str(),
-            i.number.as_deref().unwrap_or("")
-        )));
+    match inserted.map_err(StoreError::from) {
+        Err(StoreError::Conflict(_)) => return Err(duplicate_number(i)),
+        Err(e) => return Err(e),
+        Ok(_) => {}
     }
     add_history(c, actor, id, None, i.status, None, Some("created")).await?;
     let doc = sec_document(c, id).await?;
     sec_audit(c, actor, "sec_document.create", "sec_document", id, None, json(&doc)).await?;
+    Ok(doc)
+}
+
+/// Changes a document's facts, and its status without a steering-group case
+/// (e.g. draft → working group → public consultation); a status change goes
+/// into its history with `note`. `expected_version` is the version the user
+/// saw: a stale one changes nothing.
+pub async fn sec_update_document(
+    c: &mut Conn,
+    actor: &Actor,
+    id: &str,
+    i: &DocumentInput,
+    expected_version: i64,
+    note: Option<&str>,
+) -> StoreResult<Document> {
+    let before = sec_document(c, id).await?;
+    if before.version != expected_version {
+        return Err(StoreError::VersionConflict(Box::new(
+            crate::assessment::ConflictWith::SecDocument(before),
+        )));
+    }
+    require_catalog(c, i.catalog_key.as_deref()).await?;
+    let updated = sqlx::query(
+        "UPDATE sec_documents SET kind = $1, number = $2, title = $3, doc_version = $4, status = $5, owner = $6, \
+         working_group = $7, catalog_key = $8, published_on = $9, next_revision = $10, updated_at = $11, \
+         version = version + 1 WHERE id = $12 AND version = $13",
+    )
+    .bind(i.kind.as_str())
+    .bind(&i.number)
+    .bind(&i.title)
+    .bind(&i.doc_version)
+    .bind(i.status.as_str())
+    .bind(&i.owner)
+    .bind(&i.working_group)
+    .bind(&i.catalog_key)
+    .bind(&i.published_on)
+    .bind(&i.next_revision)
+    .bind(crate::now_ms())
+    .bind(id)
+    .bind(expected_version)
+    .execute(&mut *c)
+    .await;
+    match updated.map_err(StoreError::from) {
+        Err(StoreError::Conflict(_)) => return Err(duplicate_number(i)),
+        Err(e) => return Err(e),
+        Ok(r) if r.rows_affected() == 0 => {
+            let now = sec_document(c, id).await?;
+            return Err(StoreError::VersionConflict(Box::new(
+                crate::assessment::ConflictWith::SecDocument(now),
+            )));
+        }
+        Ok(_) => {}
+    }
+    if before.status != i.status {
+        add_history(c, actor, id, Some(before.status), i.status, None, note).await?;
+    }
+    let doc = sec_document(c, id).await?;
+    sec_audit(c, actor, "sec_document.update", "sec_document", id, json(&before), json(&doc)).await?;
     Ok(doc)
 }
 

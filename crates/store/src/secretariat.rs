@@ -491,6 +491,21 @@ impl SecretariatStore<'_> {
         in_tx!(self.store, q, c => q::sec_create_document(c, &self.actor, &id, &input).await)
     }
 
+    /// Changes a document's facts and, without a case, its status (the
+    /// change and `note` go into its history). A stale `expected_version`
+    /// is [`StoreError::VersionConflict`] and changes nothing.
+    pub async fn update_document(
+        &self,
+        id: &str,
+        input: &DocumentInput,
+        expected_version: i64,
+        note: Option<String>,
+    ) -> StoreResult<Document> {
+        let input = validate_document(input)?;
+        let note = opt("note", &note, TEXT_MAX)?;
+        in_tx!(self.store, q, c => q::sec_update_document(c, &self.actor, id, &input, expected_version, note.as_deref()).await)
+    }
+
     pub async fn meetings(&self) -> StoreResult<Vec<Meeting>> {
         with_conn!(self.store, q, c => q::sec_meetings(c).await)
     }

@@ -695,3 +695,118 @@ async fn chapter_tallies_follow_every_answer_write() {
     })
     .await;
 }
+
+/// A document's facts and status change without a case; the status change
+/// and its note go into the history, and a stale version, a taken number or
+/// an unknown catalogue change nothing.
+#[tokio::test]
+async fn documents_are_edited_with_history_and_optimistic_locking() {
+    each_backend(|b, store| async move {
+        let user = secretariat_user(b, &store).await;
+        let s = store.secretariat(&user).must(b, "scope");
+        let input = |number: &str, status: DocumentStatus| DocumentInput {
+            kind: DocumentKind::FactSheet,
+            number: Some(number.into()),
+            title: format!("Faktaark {number}"),
+            doc_version: Some("1.0".into()),
+            status,
+            owner: None,
+            working_group: None,
+            catalog_key: None,
+            published_on: None,
+            next_revision: None,
+        };
+        let doc = s
+            .create_document(&input("59", DocumentStatus::Draft))
+            .await
+            .must(b, "document");
+        s.create_document(&input("43", DocumentStatus::Published))
+            .await
+            .must(b, "other document");
+        let mut change = input("59", DocumentStatus::WorkingGroup);
+        change.owner = Some("Arbeidsgruppe skytjenester".into());
+        change.working_group = Some("Helse Vest RHF, KS".into());
+        let edited = s
+            .update_document(&doc.id, &change, doc.version, Some("Sendt til arbeidsgruppen".into()))
+            .await
+            .must(b, "edit");
+        assert_eq!(edited.status, DocumentStatus::WorkingGroup, "[{b}]");
+        assert_eq!(edited.owner.as_deref(), Some("Arbeidsgruppe skytjenester"), "[{b}]");
+        assert_eq!(edited.version, doc.version + 1, "[{b}]");
+        let history = s.document_history(&doc.id).await.must(b, "history");
+        let last = history.last().expect("history");
+        assert_eq!(
+            (
+                last.from_status,
+                last.to_status,
+                last.note.as_deref(),
+                last.case_number.as_deref()
+            ),
+            (
+                Some(DocumentStatus::Draft),
+                DocumentStatus::WorkingGroup,
+                Some("Sendt til arbeidsgruppen"),
+                None
+            ),
+            "[{b}] {history:?}"
+        );
+        // Facts only: no new history row.
+        let mut facts = change.clone();
+        facts.doc_version = Some("1.1".into());
+        let edited = s
+            .update_document(&doc.id, &facts, edited.version, None)
+            .await
+            .must(b, "facts");
+        assert_eq!(
+            s.document_history(&doc.id).await.must(b, "history").len(),
+            history.len(),
+            "[{b}]"
+        );
+        // Refused, nothing changed: a stale version, a number taken, an unknown catalogue, a bad date.
+        let mut stale = facts.clone();
+        stale.title = "Skal ikke lagres".into();
+        assert_err!(
+            b,
+            s.update_document(&doc.id, &stale, doc.version, None).await,
+            StoreError::VersionConflict(_),
+            "stale version"
+        );
+        assert_err!(
+            b,
+            s.update_document(&doc.id, &input("43", DocumentStatus::Draft), edited.version, None)
+                .await,
+            StoreError::Conflict(_),
+            "number taken"
+        );
+        let mut bad = facts.clone();
+        bad.catalog_key = Some("normen@9.9".into());
+        assert_err!(
+            b,
+            s.update_document(&doc.id, &bad, edited.version, None).await,
+            StoreError::Invalid(_),
+            "unknown catalogue"
+        );
+        let mut bad = facts.clone();
+        bad.next_revision = Some("2027-02-30".into());
+        assert_err!(
+            b,
+            s.update_document(&doc.id, &bad, edited.version, None).await,
+            StoreError::Invalid(_),
+            "bad date"
+        );
+        assert_err!(
+            b,
+            s.update_document("no-such-doc", &facts, 1, None).await,
+            StoreError::NotFound,
+            "unknown document"
+        );
+        assert_eq!(s.document(&doc.id).await.must(b, "document"), edited, "[{b}] unchanged");
+        let audit = store.system_audit(i64::MAX, 100).await.must(b, "audit");
+        assert_eq!(
+            audit.iter().filter(|r| r.action == "sec_document.update").count(),
+            2,
+            "[{b}] one audit entry per saved edit"
+        );
+    })
+    .await;
+}

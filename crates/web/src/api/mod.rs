@@ -59,7 +59,10 @@ pub fn router() -> Router<AppState> {
             "/secretariat/documents",
             get(secretariat::documents).post(secretariat::create_document),
         )
-        .route("/secretariat/documents/{id}", get(secretariat::document))
+        .route(
+            "/secretariat/documents/{id}",
+            get(secretariat::document).put(secretariat::update_document),
+        )
         .route(
             "/secretariat/documents/{id}/consultations",
             get(secretariat::consultations).post(secretariat::create_consultation),

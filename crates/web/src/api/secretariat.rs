@@ -84,6 +84,37 @@ pub async fn document(
     }))
 }
 
+/// A change to a document: every field as it should be, the version the
+/// change is based on, and a note for the history when the status changes.
+#[derive(Deserialize, ToSchema)]
+pub struct DocumentUpdate {
+    #[serde(flatten)]
+    pub document: DocumentInput,
+    /// The document's `version` the change is based on.
+    pub version: i64,
+    pub note: Option<String>,
+}
+
+/// Changes a document's facts, and its status without a steering-group
+/// case (the change goes into its history). A stale `version`: 409, nothing
+/// changed.
+#[utoipa::path(put, path = "/secretariat/documents/{id}", tag = "secretariat", operation_id = "update_document",
+    params(("id" = String, Path)), request_body = DocumentUpdate,
+    responses((status = 200, body = Document), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
+pub async fn update_document(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<DocumentUpdate>,
+) -> ApiResult<Json<Document>> {
+    let s = sec(&state, &user)?;
+    let id = path_id(&id)?;
+    Ok(Json(
+        s.update_document(id, &body.document, body.version, body.note).await?,
+    ))
+}
+
 #[utoipa::path(get, path = "/secretariat/organisations", tag = "secretariat", operation_id = "list_organisations",
     responses((status = 200, body = Vec<Organisation>), (status = 404, body = super::ErrorBody)))]
 pub async fn organisations(
@@ -514,10 +545,10 @@ pub async fn add_consultation_comment(
 /// The secretariat endpoints' part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(documents, create_document, document, organisations, create_organisation, seats, create_seat, meetings,
+    paths(documents, create_document, document, update_document, organisations, create_organisation, seats, create_seat, meetings,
         create_meeting, meeting, set_attendance, add_case, add_comment, decide, minutes_docx, statistics, set_k, plan,
         create_plan_item, set_plan_status, set_followup_status, consultations, create_consultation, add_consultation_comment),
-    components(schemas(Document, DocumentInput, DocumentDetail, StatusChange, Organisation, NewOrganisation, Seat, SeatInput,
+    components(schemas(Document, DocumentInput, DocumentUpdate, DocumentDetail, StatusChange, Organisation, NewOrganisation, Seat, SeatInput,
         Meeting, MeetingInput, MeetingDetail, Attendance, AttendanceInput, Case, CaseInput, CaseComment, NewComment,
         CaseDecisionInput, Statistics, StatisticsCell, Threshold, PlanItem, PlanItemInput, StatusBody, Consultation,
         ConsultationComment, NewConsultation, NewConsultationComment)),

@@ -40,7 +40,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/secretariat", get(home))
         .route("/secretariat/documents", get(documents).post(create_document))
-        .route("/secretariat/documents/{id}", get(document))
+        .route("/secretariat/documents/{id}", get(document).post(update_document))
         .route("/secretariat/documents/{id}/consultations", post(add_consultation))
         .route(
             "/secretariat/documents/{id}/consultations/{consultation_id}/comments",
@@ -276,6 +276,23 @@ pub struct DocumentForm {
 }
 
 impl DocumentForm {
+    /// The form filled with a document as stored.
+    fn of(d: &etterlev_store::Document) -> DocumentForm {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        DocumentForm {
+            kind: d.kind.as_str().into(),
+            number: text(&d.number),
+            title: d.title.clone(),
+            doc_version: text(&d.doc_version),
+            status: d.status.as_str().into(),
+            owner: text(&d.owner),
+            working_group: text(&d.working_group),
+            catalog_key: text(&d.catalog_key),
+            published_on: text(&d.published_on),
+            next_revision: text(&d.next_revision),
+        }
+    }
+
     pub fn input(&self) -> Result<DocumentInput, String> {
         Ok(DocumentInput {
             kind: DocumentKind::parse(self.kind.trim()).ok_or("unknown document kind")?,
@@ -364,6 +381,13 @@ struct DocumentPage {
     cases: Vec<CaseLink>,
     consultations: Vec<ConsultationView>,
     error: Option<String>,
+    /// The edit form: the stored document, or what the user sent when it was refused.
+    form: DocumentForm,
+    version: i64,
+    note: String,
+    kinds: Vec<(String, String)>,
+    statuses: Vec<(String, String)>,
+    catalogs: Vec<String>,
 }
 
 struct ConsultationView {
@@ -377,11 +401,27 @@ async fn document(State(state): State<AppState>, auth: Auth, Path(id): Path<Stri
     document_page(&state, &auth, id, None).await
 }
 
+/// What the user sent in a refused edit, shown again instead of the stored document.
+struct EditAttempt {
+    form: DocumentForm,
+    note: String,
+}
+
 async fn document_page(
     state: &AppState,
     auth: &Auth,
     id: &str,
     error: Option<(StatusCode, String)>,
+) -> AppResult<Response> {
+    document_page_with(state, auth, id, error, None).await
+}
+
+async fn document_page_with(
+    state: &AppState,
+    auth: &Auth,
+    id: &str,
+    error: Option<(StatusCode, String)>,
+    attempt: Option<EditAttempt>,
 ) -> AppResult<Response> {
     let s = sec(state, auth)?;
     let doc = s.document(id).await?;
@@ -439,9 +479,59 @@ async fn document_page(
             cases,
             consultations,
             error: error.map(|(_, m)| m),
+            kinds: options(DocumentKind::ALL, DocumentKind::as_str, |k| kind_label(&tr, k)),
+            statuses: options(DocumentStatus::ALL, DocumentStatus::as_str, |k| status_label(&tr, k)),
+            catalogs: state.store.list_catalogs().await?.into_iter().map(|c| c.key).collect(),
+            form: attempt
+                .as_ref()
+                .map_or_else(|| DocumentForm::of(&doc), |a| a.form.clone()),
+            // A refused edit keeps the user's input but offers the stored
+            // version, so saving again is a deliberate overwrite.
+            version: doc.version,
+            note: attempt.map(|a| a.note).unwrap_or_default(),
             l,
         },
     ))
+}
+
+#[derive(Deserialize)]
+struct DocumentEditForm {
+    #[serde(flatten)]
+    doc: DocumentForm,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn update_document(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<DocumentEditForm>,
+) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let id = object_id(&id)?;
+    let tr = Layout::for_user(&auth).tr;
+    let version = f.version.trim().parse::<i64>().unwrap_or(-1);
+    let attempt = |f: DocumentEditForm| EditAttempt {
+        form: f.doc,
+        note: f.note,
+    };
+    let input = match f.doc.input() {
+        Ok(i) => i,
+        Err(m) => {
+            return document_page_with(&state, &auth, id, Some((StatusCode::BAD_REQUEST, m)), Some(attempt(f))).await;
+        }
+    };
+    match s.update_document(id, &input, version, blank_none(&f.note)).await {
+        Ok(d) => Ok(Redirect::to(&format!("/secretariat/documents/{}", d.id)).into_response()),
+        Err(StoreError::VersionConflict(_)) => {
+            let refused = (StatusCode::CONFLICT, tr.msg("sec-document-stale"));
+            document_page_with(&state, &auth, id, Some(refused), Some(attempt(f))).await
+        }
+        Err(e) => document_page_with(&state, &auth, id, Some(refusal(e)?), Some(attempt(f))).await,
+    }
 }
 
 #[derive(Deserialize)]

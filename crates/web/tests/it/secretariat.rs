@@ -86,6 +86,44 @@ async fn only_secretariat_users_reach_the_secretariat() {
             .expect("post");
         assert_eq!(r.status(), 404, "[{be}] a tenant admin cannot create meetings");
         assert_eq!(s.meetings().await.expect("meetings").len(), 1, "[{be}] nothing created");
+        let doc = s
+            .create_document(&etterlev_store::DocumentInput {
+                kind: etterlev_core::secretariat::DocumentKind::Guide,
+                number: None,
+                title: "Veileder".into(),
+                doc_version: None,
+                status: etterlev_core::secretariat::DocumentStatus::Draft,
+                owner: None,
+                working_group: None,
+                catalog_key: None,
+                published_on: None,
+                next_revision: None,
+            })
+            .await
+            .expect("document");
+        let r = http
+            .put(app.url(&format!("/api/v1/secretariat/documents/{}", doc.id)))
+            .bearer_auth(&token)
+            .json(&json!({"kind": "guide", "title": "Endret", "status": "approved", "version": doc.version}))
+            .send()
+            .await
+            .expect("put");
+        assert_eq!(r.status(), 404, "[{be}] a tenant admin cannot edit documents");
+        let csrf = app.csrf(&admin).await;
+        let r = admin
+            .post(app.url(&format!("/secretariat/documents/{}", doc.id)))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("version", &doc.version.to_string()),
+                ("kind", "guide"),
+                ("title", "Endret"),
+                ("status", "approved"),
+            ])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status(), 404, "[{be}] nor on the page");
+        assert_eq!(s.document(&doc.id).await.expect("document"), doc, "[{be}] unchanged");
 
         let sec = app.login(SEC_EMAIL).await;
         let home = sec
@@ -559,5 +597,113 @@ async fn plan_items_link_cases_and_documents() {
             .expect("json");
         assert_eq!(items.as_array().map(Vec::len), Some(1), "[{be}] {items}");
         assert_eq!(items[0]["case_id"], case_id, "[{be}] {items}");
+    }
+}
+
+/// A document is edited on its page (the status change lands in its
+/// history) and through the API; a stale version is refused on both with
+/// nothing saved, and the page keeps what the user typed.
+#[tokio::test]
+async fn documents_are_edited_on_the_page_and_in_the_api() {
+    for app in TestApp::both().await {
+        let be = app.backend;
+        secretariat_user(&app).await;
+        let token = app.api_token(SEC_EMAIL).await;
+        let http = reqwest::Client::new();
+        let api = |p: &str| app.url(&format!("/api/v1/secretariat{p}"));
+        let doc: Value = http
+            .post(api("/documents"))
+            .bearer_auth(&token)
+            .json(&json!({"kind": "fact_sheet", "number": "59", "title": "Skytjenester", "status": "draft"}))
+            .send()
+            .await
+            .expect("create")
+            .json()
+            .await
+            .expect("json");
+        let id = doc["id"].as_str().expect("id");
+        let browser = app.login(SEC_EMAIL).await;
+        let csrf = app.csrf(&browser).await;
+        let page = browser
+            .get(app.url(&format!("/secretariat/documents/{id}")))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html");
+        let title = page
+            .split("<title>")
+            .nth(1)
+            .and_then(|t| t.split("</title>").next())
+            .unwrap_or("");
+        assert!(
+            title.contains("Skytjenester") && !title.contains('<'),
+            "[{be}] page title: {title}"
+        );
+        assert!(
+            page.contains("id=\"document-edit-form\""),
+            "[{be}] the edit form is there"
+        );
+        let edit = |version: String, title: &'static str| {
+            browser
+                .post(app.url(&format!("/secretariat/documents/{id}")))
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("version", version.as_str()),
+                    ("kind", "fact_sheet"),
+                    ("number", "59"),
+                    ("title", title),
+                    ("status", "public_consultation"),
+                    ("note", "Høring vedtatt av sekretariatet"),
+                    ("next_revision", "2028-01-01"),
+                ])
+                .send()
+        };
+        let r = edit(doc["version"].to_string(), "Skytjenester i helsesektoren")
+            .await
+            .expect("edit");
+        assert_eq!(r.status(), 303, "[{be}] saved");
+        let detail: Value = http
+            .get(api(&format!("/documents/{id}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(detail["document"]["status"], "public_consultation", "[{be}] {detail}");
+        assert_eq!(detail["document"]["title"], "Skytjenester i helsesektoren", "[{be}]");
+        let history = detail["history"].as_array().expect("history");
+        assert_eq!(
+            history.last().map(|h| h["note"].clone()),
+            Some(json!("Høring vedtatt av sekretariatet"))
+        );
+        // The same stale version again: 409, the user's title shown, nothing saved.
+        let r = edit(doc["version"].to_string(), "Gammel tittel").await.expect("stale");
+        assert_eq!(r.status(), 409, "[{be}]");
+        let page = r.text().await.expect("html");
+        assert!(page.contains("value=\"Gammel tittel\""), "[{be}] the input is kept");
+        // The API: a stale version is 409, the current one saves.
+        let version = detail["document"]["version"].as_i64().expect("version");
+        let put = |version: i64, status: &str| {
+            http.put(api(&format!("/documents/{id}")))
+                .bearer_auth(&token)
+                .json(
+                    &json!({"kind": "fact_sheet", "number": "59", "title": "Skytjenester i helsesektoren",
+                    "status": status, "version": version, "note": null}),
+                )
+                .send()
+        };
+        let r = put(version - 1, "approved").await.expect("put");
+        assert_eq!(r.status(), 409, "[{be}] stale");
+        let r = put(version, "approved").await.expect("put");
+        assert_eq!(r.status(), 200, "[{be}]");
+        let saved: Value = r.json().await.expect("json");
+        assert_eq!(saved["status"], "approved", "[{be}] {saved}");
+        assert_eq!(saved["version"], version + 1, "[{be}]");
+        let r = put(version + 1, "no-such-status").await.expect("put");
+        assert_eq!(r.status(), 422, "[{be}] unknown status");
     }
 }
