@@ -119,6 +119,48 @@ pub async fn sec_add_seat(c: &mut Conn, actor: &Actor, id: &str, i: &SeatInput) 
     Ok(s)
 }
 
+/// Ends a seat on `valid_to` (inclusive). Refused when the seat starts later,
+/// or when the organisation's recorded attendance at a later meeting would
+/// lose the seat it rests on.
+pub async fn sec_end_seat(c: &mut Conn, actor: &Actor, id: &str, valid_to: &str) -> StoreResult<Seat> {
+    let row: SeatRow = sqlx::query_as(sqlf!("{SEAT_SELECT} WHERE m.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let before = seat(row)?;
+    if valid_to < before.valid_from.as_str() {
+        return Err(StoreError::Invalid("a seat cannot end before it starts".into()));
+    }
+    sqlx::query("UPDATE sec_memberships SET valid_to = $1 WHERE id = $2")
+        .bind(valid_to)
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    let orphaned: Option<String> = sqlx::query_scalar(
+        "SELECT m.meeting_date FROM sec_attendance a JOIN sec_meetings m ON m.id = a.meeting_id \
+         WHERE a.organisation_id = $1 AND NOT EXISTS (SELECT 1 FROM sec_memberships s \
+             WHERE s.organisation_id = a.organisation_id AND s.valid_from <= m.meeting_date \
+             AND (s.valid_to IS NULL OR s.valid_to >= m.meeting_date)) \
+         ORDER BY m.meeting_date LIMIT 1",
+    )
+    .bind(&before.organisation_id)
+    .fetch_optional(&mut *c)
+    .await?;
+    if let Some(day) = orphaned {
+        return Err(StoreError::Invalid(format!(
+            "the organisation attended the meeting of {day} on this seat; end it on that day or later"
+        )));
+    }
+    let row: SeatRow = sqlx::query_as(sqlf!("{SEAT_SELECT} WHERE m.id = $1"))
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await?;
+    let after = seat(row)?;
+    sec_audit(c, actor, "sec_seat.end", "sec_seat", id, json(&before), json(&after)).await?;
+    Ok(after)
+}
+
 // ---------------------------------------------------------------- documents
 
 const DOC_COLS: &str = "id, kind, number, title, doc_version, status, owner, working_group, catalog_key, \

@@ -473,6 +473,13 @@ impl SecretariatStore<'_> {
         in_tx!(self.store, q, c => q::sec_add_seat(c, &self.actor, &id, &input).await)
     }
 
+    /// Ends a seat on `valid_to` (the last day it holds). Nothing changes
+    /// when that would leave recorded attendance without a seat.
+    pub async fn end_seat(&self, id: &str, valid_to: &str) -> StoreResult<Seat> {
+        let valid_to = date("valid to", valid_to)?;
+        in_tx!(self.store, q, c => q::sec_end_seat(c, &self.actor, id, &valid_to).await)
+    }
+
     pub async fn documents(&self) -> StoreResult<Vec<Document>> {
         with_conn!(self.store, q, c => q::sec_documents(c).await)
     }

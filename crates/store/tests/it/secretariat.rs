@@ -810,3 +810,100 @@ async fn documents_are_edited_with_history_and_optimistic_locking() {
     })
     .await;
 }
+
+/// A seat ends on a given day; not before it starts, and not before a
+/// meeting the organisation attended on it (nothing changes then).
+#[tokio::test]
+async fn seats_end_but_not_under_recorded_attendance() {
+    each_backend(|b, store| async move {
+        let user = secretariat_user(b, &store).await;
+        let s = store.secretariat(&user).must(b, "scope");
+        let org = s.create_organisation("Helse Nord RHF", None).await.must(b, "org");
+        let seat = s
+            .add_seat(&SeatInput {
+                organisation_id: org.id.clone(),
+                role: MemberRole::Member,
+                valid_from: "2020-01-01".into(),
+                valid_to: None,
+                representative: Some("Kari Nordmann".into()),
+                deputy: None,
+            })
+            .await
+            .must(b, "seat");
+        let meeting = s
+            .create_meeting(&MeetingInput {
+                title: "Juni".into(),
+                meeting_date: "2026-06-11".into(),
+                starts: None,
+                ends: None,
+                place: None,
+            })
+            .await
+            .must(b, "meeting");
+        s.set_attendance(
+            &meeting.id,
+            &[AttendanceInput {
+                organisation_id: org.id.clone(),
+                person: None,
+                status: AttendanceStatus::Present,
+                present_from: None,
+            }],
+        )
+        .await
+        .must(b, "attendance");
+        match s.end_seat(&seat.id, "2026-01-01").await {
+            Err(StoreError::Invalid(m)) => assert!(m.contains("2026-06-11"), "[{b}] {m}"),
+            other => panic!("[{b}] ending under attendance: {other:?}"),
+        }
+        assert_err!(
+            b,
+            s.end_seat(&seat.id, "2019-12-31").await,
+            StoreError::Invalid(_),
+            "before the start"
+        );
+        assert_err!(
+            b,
+            s.end_seat(&seat.id, "31.12.2026").await,
+            StoreError::Invalid(_),
+            "not a date"
+        );
+        assert_err!(
+            b,
+            s.end_seat("no-such-seat", "2026-12-31").await,
+            StoreError::NotFound,
+            "unknown seat"
+        );
+        assert_eq!(s.seats().await.must(b, "seats"), vec![seat.clone()], "[{b}] unchanged");
+        let ended = s
+            .end_seat(&seat.id, "2026-06-11")
+            .await
+            .must(b, "end on the meeting day");
+        assert_eq!(ended.valid_to.as_deref(), Some("2026-06-11"), "[{b}]");
+        // After the end, the organisation cannot be recorded at a later meeting.
+        let later = s
+            .create_meeting(&MeetingInput {
+                title: "September".into(),
+                meeting_date: "2026-09-17".into(),
+                starts: None,
+                ends: None,
+                place: None,
+            })
+            .await
+            .must(b, "meeting");
+        let r = s
+            .set_attendance(
+                &later.id,
+                &[AttendanceInput {
+                    organisation_id: org.id.clone(),
+                    person: None,
+                    status: AttendanceStatus::Present,
+                    present_from: None,
+                }],
+            )
+            .await;
+        assert_err!(b, r, StoreError::Invalid(_), "attendance after the end");
+        let audit = store.system_audit(i64::MAX, 100).await.must(b, "audit");
+        assert!(audit.iter().any(|r| r.action == "sec_seat.end"), "[{b}] audited");
+    })
+    .await;
+}

@@ -785,6 +785,7 @@ sec-decision = Decision
 sec-decision-as-made = Decision as made
 sec-new-status = New document status
 sec-status-unchanged = Unchanged
+sec-seat-end = End the seat
 sec-document-edit = Edit the document
 sec-status-note = Note on the status change
 sec-document-stale = Someone else saved the document after you opened it. The fields show what you sent; save again to overwrite.

@@ -91,6 +91,7 @@ pub fn router() -> Router<AppState> {
             "/secretariat/seats",
             get(secretariat::seats).post(secretariat::create_seat),
         )
+        .route("/secretariat/seats/{id}/end", axum::routing::put(secretariat::end_seat))
         .route(
             "/secretariat/meetings",
             get(secretariat::meetings).post(secretariat::create_meeting),

@@ -161,6 +161,29 @@ pub async fn create_seat(
     Ok(created(sec(&state, &user)?.add_seat(&body).await?))
 }
 
+/// The last day a seat holds.
+#[derive(Deserialize, ToSchema)]
+pub struct SeatEnd {
+    /// `YYYY-MM-DD`, inclusive.
+    pub valid_to: String,
+}
+
+/// Ends a seat (an organisation leaves the steering group or changes role).
+/// Refused (422, nothing changed) when the organisation's recorded
+/// attendance at a later meeting rests on it.
+#[utoipa::path(put, path = "/secretariat/seats/{id}/end", tag = "secretariat", operation_id = "end_seat",
+    params(("id" = String, Path)), request_body = SeatEnd,
+    responses((status = 200, body = Seat), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn end_seat(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<SeatEnd>,
+) -> ApiResult<Json<Seat>> {
+    let s = sec(&state, &user)?;
+    Ok(Json(s.end_seat(path_id(&id)?, &body.valid_to).await?))
+}
+
 #[utoipa::path(get, path = "/secretariat/meetings", tag = "secretariat", operation_id = "list_meetings",
     responses((status = 200, body = Vec<Meeting>), (status = 404, body = super::ErrorBody)))]
 pub async fn meetings(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Json<Vec<Meeting>>> {
@@ -545,10 +568,10 @@ pub async fn add_consultation_comment(
 /// The secretariat endpoints' part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(documents, create_document, document, update_document, organisations, create_organisation, seats, create_seat, meetings,
+    paths(documents, create_document, document, update_document, organisations, create_organisation, seats, create_seat, end_seat, meetings,
         create_meeting, meeting, set_attendance, add_case, add_comment, decide, minutes_docx, statistics, set_k, plan,
         create_plan_item, set_plan_status, set_followup_status, consultations, create_consultation, add_consultation_comment),
-    components(schemas(Document, DocumentInput, DocumentUpdate, DocumentDetail, StatusChange, Organisation, NewOrganisation, Seat, SeatInput,
+    components(schemas(Document, DocumentInput, DocumentUpdate, DocumentDetail, StatusChange, Organisation, NewOrganisation, Seat, SeatInput, SeatEnd,
         Meeting, MeetingInput, MeetingDetail, Attendance, AttendanceInput, Case, CaseInput, CaseComment, NewComment,
         CaseDecisionInput, Statistics, StatisticsCell, Threshold, PlanItem, PlanItemInput, StatusBody, Consultation,
         ConsultationComment, NewConsultation, NewConsultationComment)),

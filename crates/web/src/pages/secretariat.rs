@@ -54,6 +54,7 @@ pub fn router() -> Router<AppState> {
             get(organisations).post(create_organisation),
         )
         .route("/secretariat/seats", post(create_seat))
+        .route("/secretariat/seats/{id}/end", post(end_seat))
         .route("/secretariat/meetings", get(meetings).post(create_meeting))
         .route("/secretariat/meetings/{id}", get(meeting))
         .route("/secretariat/meetings/{id}/attendance", post(save_attendance))
@@ -786,6 +787,9 @@ async fn set_followup_status(
 // ------------------------------------------------------------------ organisations
 
 struct SeatRow {
+    id: String,
+    /// No end date yet: the page offers to end it.
+    open: bool,
     organisation: String,
     role: String,
     from: String,
@@ -817,6 +821,8 @@ async fn organisations_page(state: &AppState, auth: &Auth, error: Option<(Status
         .into_iter()
         .map(|x| SeatRow {
             current: etterlev_core::secretariat::covers(&x.valid_from, x.valid_to.as_deref(), &today),
+            open: x.valid_to.is_none(),
+            id: x.id,
             organisation: x.organisation_name,
             role: role_label(&tr, x.role),
             from: nb_date(&x.valid_from),
@@ -892,6 +898,26 @@ async fn create_seat(State(state): State<AppState>, auth: Auth, Form(f): Form<Se
         deputy: blank_none(&f.deputy),
     };
     match s.add_seat(&input).await {
+        Ok(_) => Ok(Redirect::to("/secretariat/organisations").into_response()),
+        Err(e) => organisations_page(&state, &auth, Some(refusal(e)?)).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct EndSeatForm {
+    #[serde(default)]
+    valid_to: String,
+}
+
+async fn end_seat(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<EndSeatForm>,
+) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let id = object_id(&id)?;
+    match s.end_seat(id, &f.valid_to).await {
         Ok(_) => Ok(Redirect::to("/secretariat/organisations").into_response()),
         Err(e) => organisations_page(&state, &auth, Some(refusal(e)?)).await,
     }

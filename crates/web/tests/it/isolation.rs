@@ -69,6 +69,7 @@ const COVERED: &[&str] = &[
     // and API), checked in secretariat.rs
     // (`only_secretariat_users_reach_the_secretariat`); malformed ids are 404.
     "/secretariat/documents/{id}",
+    "/secretariat/seats/{id}/end",
     "/secretariat/meetings/{id}",
     "/secretariat/meetings/{id}/attendance",
     "/secretariat/meetings/{id}/cases",

@@ -707,3 +707,103 @@ async fn documents_are_edited_on_the_page_and_in_the_api() {
         assert_eq!(r.status(), 422, "[{be}] unknown status");
     }
 }
+
+/// A seat is ended on the organisations page and through the API; a bad
+/// date is refused with the seat left open.
+#[tokio::test]
+async fn seats_are_ended_on_the_page_and_in_the_api() {
+    for app in TestApp::both().await {
+        let be = app.backend;
+        secretariat_user(&app).await;
+        let token = app.api_token(SEC_EMAIL).await;
+        let http = reqwest::Client::new();
+        let api = |p: &str| app.url(&format!("/api/v1/secretariat{p}"));
+        let mut seats = Vec::new();
+        for name in ["Helse Midt-Norge RHF", "Direktoratet for e-helse"] {
+            let org: Value = http
+                .post(api("/organisations"))
+                .bearer_auth(&token)
+                .json(&json!({"name": name}))
+                .send()
+                .await
+                .expect("org")
+                .json()
+                .await
+                .expect("json");
+            let seat: Value = http
+                .post(api("/seats"))
+                .bearer_auth(&token)
+                .json(&json!({"organisation_id": org["id"], "role": "member", "valid_from": "2021-01-01"}))
+                .send()
+                .await
+                .expect("seat")
+                .json()
+                .await
+                .expect("json");
+            seats.push(seat["id"].as_str().expect("id").to_string());
+        }
+        let r = http
+            .put(api(&format!("/seats/{}/end", seats[0])))
+            .bearer_auth(&token)
+            .json(&json!({"valid_to": "2020-12-31"}))
+            .send()
+            .await
+            .expect("end");
+        assert_eq!(r.status(), 422, "[{be}] before the start");
+        let r = http
+            .put(api(&format!("/seats/{}/end", seats[0])))
+            .bearer_auth(&token)
+            .json(&json!({"valid_to": "2025-12-31"}))
+            .send()
+            .await
+            .expect("end");
+        assert_eq!(r.status(), 200, "[{be}]");
+        let browser = app.login(SEC_EMAIL).await;
+        let csrf = app.csrf(&browser).await;
+        let page = browser
+            .get(app.url("/secretariat/organisations"))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html");
+        assert!(
+            page.contains(&format!("/secretariat/seats/{}/end", seats[1])),
+            "[{be}] the open seat can be ended"
+        );
+        assert!(
+            !page.contains(&format!("/secretariat/seats/{}/end", seats[0])),
+            "[{be}] the ended one cannot"
+        );
+        let end = |day: &'static str| {
+            browser
+                .post(app.url(&format!("/secretariat/seats/{}/end", seats[1])))
+                .form(&[("_csrf", csrf.as_str()), ("valid_to", day)])
+                .send()
+        };
+        let r = end("not a date").await.expect("post");
+        assert_eq!(r.status(), 400, "[{be}]");
+        let r = end("2026-03-31").await.expect("post");
+        assert_eq!(r.status(), 303, "[{be}]");
+        let listed: Value = http
+            .get(api("/seats"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("seats")
+            .json()
+            .await
+            .expect("json");
+        let ends: Vec<&Value> = listed
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|s| &s["valid_to"])
+            .collect();
+        assert!(
+            ends.contains(&&json!("2025-12-31")) && ends.contains(&&json!("2026-03-31")),
+            "[{be}] {listed}"
+        );
+    }
+}
