@@ -313,7 +313,7 @@ impl Utf8Reader {
             break;
         }
         let chunk = &self.buf[self.pos..self.end];
-        match std::str::from_utf8(chunk) {
+        match simdutf8::compat::from_utf8(chunk) {
             Ok(_) => self.valid_end = self.end,
             Err(e) => {
                 self.valid_end = self.pos + e.valid_up_to();

@@ -317,6 +317,27 @@ fn csv_error(e: csv::Error) -> PseudonymiseError {
     }
 }
 
+/// Appends one CSV field as the csv crate's writer does by default (quoted
+/// only when it holds the delimiter, a quote or a line break; quotes
+/// doubled), so output is byte-for-byte what `csv::Writer` would write.
+fn push_field(out: &mut Vec<u8>, field: &[u8], delimiter: u8) {
+    let needs_quotes = field
+        .iter()
+        .any(|&c| c == delimiter || c == b'"' || c == b'\n' || c == b'\r');
+    if !needs_quotes {
+        out.extend_from_slice(field);
+        return;
+    }
+    out.push(b'"');
+    for &c in field {
+        if c == b'"' {
+            out.push(b'"');
+        }
+        out.push(c);
+    }
+    out.push(b'"');
+}
+
 pub(crate) fn run(
     engine: &Engine<'_>,
     input: Box<dyn BufRead + Send>,
@@ -450,15 +471,13 @@ pub(crate) fn run(
         Ok(true)
     };
 
+    // Fields written per output row; a row of one empty field is written
+    // `""` so it does not read back as an empty line.
+    let kept_fields = columns.iter().filter(|(_, a)| !matches!(a, Action::Drop)).count();
     let work = |b: &mut Batch<ByteRecord>, scratch: &mut Scratch| {
         if b.counts.len() != ncols {
             b.counts = vec![Counts::default(); ncols];
         }
-        let mut writer = csv::WriterBuilder::new()
-            .delimiter(delimiter)
-            .buffer_capacity(1 << 16)
-            .from_writer(std::mem::take(&mut b.out));
-        let mut row = ByteRecord::new();
         let mut mapping_pairs: Vec<(usize, Vec<u8>, Vec<u8>)> = Vec::new();
         let items = std::mem::take(&mut b.items);
         'rows: for record in &items[..b.len] {
@@ -478,7 +497,7 @@ pub(crate) fn run(
                 }
                 continue;
             }
-            if std::str::from_utf8(record.as_slice()).is_err() {
+            if simdutf8::basic::from_utf8(record.as_slice()).is_err() {
                 let reason = "is not valid UTF-8 (use --input-encoding windows-1252 for Latin-1 files)".to_string();
                 if !b.problem(
                     skip,
@@ -493,16 +512,20 @@ pub(crate) fn run(
                 continue;
             }
             let mut person = Person::new(person_index.and_then(|i| record.get(i)));
-            row.clear();
             mapping_pairs.clear();
+            // The row goes straight into the batch's output (no intermediate
+            // record); a bad cell cuts it off again.
+            let row_start = b.out.len();
+            let mut written = 0;
             for (i, field) in record.iter().enumerate() {
                 let action = &columns[i].1;
-                match action {
-                    Action::Keep => row.push_field(field),
-                    Action::Drop => {}
+                let value = match action {
+                    Action::Drop => continue,
+                    Action::Keep => field,
                     _ => {
                         scratch.cell.clear();
                         if let Err(e) = engine.apply(action, field, &mut person, &mut scratch.cell, &mut b.counts[i]) {
+                            b.out.truncate(row_start);
                             let problem = RowProblem {
                                 line,
                                 column: Some(columns[i].0.clone()),
@@ -513,29 +536,103 @@ pub(crate) fn run(
                             }
                             continue 'rows;
                         }
-                        row.push_field(&scratch.cell);
                         if mapping_on && action.is_pseudonym() && !scratch.cell.is_empty() {
                             mapping_pairs.push((i, field.trim_ascii().to_vec(), scratch.cell.clone()));
                         }
+                        &scratch.cell[..]
                     }
+                };
+                if written > 0 {
+                    b.out.push(delimiter);
                 }
+                push_field(&mut b.out, value, delimiter);
+                written += 1;
             }
-            if writer.write_byte_record(&row).is_err() {
-                b.fatal = Some(PseudonymiseError::Internal("writing to memory failed".into()));
-                break;
+            if kept_fields == 1 && b.out.len() == row_start {
+                b.out.extend_from_slice(b"\"\"");
             }
+            b.out.push(b'\n');
             b.rows_out += 1;
             for (i, original, pseudonym) in mapping_pairs.drain(..) {
                 scratch.map_entry(b, &columns[i].0, &original, &pseudonym);
             }
         }
         b.items = items;
-        match writer.into_inner() {
-            Ok(out) => b.out = out,
-            Err(_) => b.fatal = Some(PseudonymiseError::Internal("flushing to memory failed".into())),
-        }
     };
 
     pipeline(threads, fill, work, |b| collector.drain(b))?;
     collector.finish(&columns, &|name| config.columns.contains_key(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::push_field;
+
+    /// What `csv::Writer` (default settings) writes for these records.
+    fn csv_crate(records: &[Vec<Vec<u8>>], delimiter: u8) -> Vec<u8> {
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .from_writer(Vec::new());
+        for r in records {
+            w.write_record(r).expect("write");
+        }
+        w.into_inner().expect("flush")
+    }
+
+    /// The same through `push_field`, as the pipeline writes rows.
+    fn ours(records: &[Vec<Vec<u8>>], delimiter: u8) -> Vec<u8> {
+        let mut out = Vec::new();
+        for r in records {
+            let start = out.len();
+            for (i, f) in r.iter().enumerate() {
+                if i > 0 {
+                    out.push(delimiter);
+                }
+                push_field(&mut out, f, delimiter);
+            }
+            if r.len() == 1 && out.len() == start {
+                out.extend_from_slice(b"\"\"");
+            }
+            out.push(b'\n');
+        }
+        out
+    }
+
+    fn field() -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(
+            prop_oneof![
+                Just(b','),
+                Just(b';'),
+                Just(b'\t'),
+                Just(b'"'),
+                Just(b'\n'),
+                Just(b'\r'),
+                Just(b' '),
+                Just(b'#'),
+                b'a'..=b'z',
+                any::<u8>()
+            ],
+            0..12,
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn fields_are_written_exactly_as_the_csv_crate_writes_them(
+            records in prop::collection::vec(prop::collection::vec(field(), 1..5), 1..6),
+            delimiter in prop_oneof![Just(b','), Just(b';'), Just(b'\t'), Just(b'|')],
+        ) {
+            prop_assert_eq!(ours(&records, delimiter), csv_crate(&records, delimiter));
+        }
+    }
+
+    #[test]
+    fn a_row_of_one_empty_field_is_quoted() {
+        let records = vec![vec![Vec::new()], vec![b"x".to_vec()]];
+        assert_eq!(ours(&records, b','), csv_crate(&records, b','));
+        assert_eq!(ours(&records, b','), b"\"\"\nx\n");
+    }
 }
