@@ -447,7 +447,73 @@ enum Target {
         writer: Option<BufWriter<tempfile::NamedTempFile>>,
         path: PathBuf,
         force: bool,
+        writeback: Writeback,
     },
+}
+
+/// Bytes written between two requests to start writing the file to disk.
+const WRITEBACK_EVERY: u64 = 64 << 20;
+
+/// Writes a large output to disk while it is still being produced. Without
+/// it the kernel keeps gigabytes dirty in memory and the sync in `commit`
+/// waits for all of them after the work is done; with it, that sync waits
+/// for the last part only. A background thread syncs a duplicate handle on
+/// request; the writer never waits for it (a request while one is running
+/// is simply made again later). Started after the first `WRITEBACK_EVERY`
+/// bytes, so small outputs never start a thread.
+#[derive(Default)]
+struct Writeback {
+    requests: Option<std::sync::mpsc::SyncSender<()>>,
+    worker: Option<std::thread::JoinHandle<Option<io::Error>>>,
+    unsynced: u64,
+}
+
+impl Writeback {
+    fn wrote(&mut self, n: usize, file: &File) {
+        self.unsynced += n as u64;
+        if self.unsynced < WRITEBACK_EVERY {
+            return;
+        }
+        if self.worker.is_none() {
+            self.start(file);
+        }
+        if let Some(tx) = &self.requests
+            && tx.try_send(()).is_ok()
+        {
+            self.unsynced = 0;
+        }
+    }
+
+    fn start(&mut self, file: &File) {
+        let Ok(file) = file.try_clone() else { return };
+        let (tx, rx) = std::sync::mpsc::sync_channel::<()>(1);
+        let worker = std::thread::Builder::new().name("writeback".into()).spawn(move || {
+            // The handle shares the file description with the writer's, so
+            // an error this sync sees would not be seen again by the final
+            // one: it is handed back instead.
+            let mut first_error = None;
+            while rx.recv().is_ok() {
+                if let Err(e) = file.sync_data() {
+                    first_error.get_or_insert(e);
+                }
+            }
+            first_error
+        });
+        if let Ok(worker) = worker {
+            self.requests = Some(tx);
+            self.worker = Some(worker);
+        }
+    }
+
+    /// Stops the thread; the first error it met, if any.
+    fn finish(&mut self) -> io::Result<()> {
+        self.requests = None;
+        match self.worker.take().map(|w| w.join()) {
+            Some(Ok(Some(e))) => Err(e),
+            Some(Err(_)) => Err(io::Error::other("the writeback thread failed")),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl fmt::Debug for OutputFile {
@@ -499,6 +565,7 @@ impl OutputFile {
                 writer: Some(BufWriter::with_capacity(1 << 20, tmp)),
                 path: path.to_path_buf(),
                 force,
+                writeback: Writeback::default(),
             },
         })
     }
@@ -524,7 +591,12 @@ impl OutputFile {
                 path: PathBuf::from("-"),
                 source,
             }),
-            Target::File { writer, path, force } => {
+            Target::File {
+                writer,
+                path,
+                force,
+                writeback,
+            } => {
                 let path = path.clone();
                 let werr = |source| IoError::Write {
                     path: path.clone(),
@@ -532,6 +604,7 @@ impl OutputFile {
                 };
                 let Some(writer) = writer.take() else { return Ok(()) };
                 let tmp = writer.into_inner().map_err(|e| werr(e.into_error()))?;
+                writeback.finish().map_err(werr)?;
                 tmp.as_file().sync_all().map_err(werr)?;
                 let persisted = if *force {
                     tmp.persist(&path)
@@ -561,7 +634,15 @@ impl Write for OutputFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &mut self.target {
             Target::Stdout(w) => w.write(buf),
-            Target::File { writer: Some(w), .. } => w.write(buf),
+            Target::File {
+                writer: Some(w),
+                writeback,
+                ..
+            } => {
+                let n = w.write(buf)?;
+                writeback.wrote(n, w.get_ref().as_file());
+                Ok(n)
+            }
             Target::File { writer: None, .. } => Err(io::Error::other("output already committed")),
         }
     }
@@ -569,7 +650,15 @@ impl Write for OutputFile {
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match &mut self.target {
             Target::Stdout(w) => w.write_all(buf),
-            Target::File { writer: Some(w), .. } => w.write_all(buf),
+            Target::File {
+                writer: Some(w),
+                writeback,
+                ..
+            } => {
+                w.write_all(buf)?;
+                writeback.wrote(buf.len(), w.get_ref().as_file());
+                Ok(())
+            }
             Target::File { writer: None, .. } => Err(io::Error::other("output already committed")),
         }
     }
@@ -695,6 +784,41 @@ mod tests {
         assert_eq!("Windows-1252".parse::<InputEncoding>(), Ok(InputEncoding::Windows1252));
         assert_eq!("utf-8".parse::<InputEncoding>(), Ok(InputEncoding::Utf8));
         assert!("ebcdic".parse::<InputEncoding>().is_err());
+    }
+
+    /// An output large enough to start the writeback thread is written
+    /// whole; one dropped without commit leaves nothing behind.
+    #[test]
+    fn large_outputs_are_written_back_while_they_grow() {
+        let dir = tempfile::tempdir().unwrap();
+        let chunk: Vec<u8> = (0..1 << 20).map(|i| (i % 251) as u8).collect();
+        let chunks = (WRITEBACK_EVERY >> 20) as usize * 2 + 3;
+        let path = dir.path().join("big.bin");
+        let mut out = OutputFile::create(&path, false).unwrap();
+        for _ in 0..chunks {
+            out.write_all(&chunk).unwrap();
+        }
+        match &out.target {
+            Target::File { writeback, .. } => assert!(writeback.worker.is_some(), "writeback started"),
+            Target::Stdout(_) => unreachable!(),
+        }
+        out.commit().unwrap();
+        let written = std::fs::read(&path).unwrap();
+        assert_eq!(written.len(), chunks << 20);
+        assert!(written.chunks(1 << 20).all(|c| c == &chunk[..]));
+
+        let gone = dir.path().join("gone.bin");
+        let mut out = OutputFile::create(&gone, false).unwrap();
+        for _ in 0..chunks {
+            out.write_all(&chunk).unwrap();
+        }
+        drop(out);
+        assert!(!gone.exists());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
     }
 
     #[test]

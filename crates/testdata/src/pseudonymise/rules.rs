@@ -164,11 +164,27 @@ impl Counts {
 pub(crate) struct Person<'a> {
     value: Option<&'a [u8]>,
     offset: Option<Result<i64, CellError>>,
+    /// The person value read as an id, once read (the person column is
+    /// usually also a `synthetic_id` column: read it once per row).
+    parsed: Option<Result<PersonId, IdError>>,
 }
 
 impl<'a> Person<'a> {
     pub fn new(value: Option<&'a [u8]>) -> Person<'a> {
-        Person { value, offset: None }
+        Person {
+            value,
+            offset: None,
+            parsed: None,
+        }
+    }
+
+    /// `v` (trimmed) read as an id; from the cache when `v` is the person value.
+    fn parse(&mut self, v: &[u8]) -> Result<PersonId, IdError> {
+        let is_person = self.value.is_some_and(|p| std::ptr::eq(trim(p), v));
+        if !is_person {
+            return parse_id(v);
+        }
+        *self.parsed.get_or_insert_with(|| parse_id(v))
     }
 }
 
@@ -264,12 +280,12 @@ impl<'c> Engine<'c> {
     }
 
     /// The date offset of a person (days, never 0).
-    fn person_offset(&self, person: &[u8]) -> Result<i64, CellError> {
+    fn person_offset(&self, row: &mut Person<'_>, person: &[u8]) -> Result<i64, CellError> {
         let person = trim(person);
         if person.is_empty() {
             return Err(CellError::NoPerson);
         }
-        let id = parse_id(person).ok();
+        let id = row.parse(person).ok();
         if let (Some(perm), Some(id)) = (&self.dates, &id)
             && id.rule == ChecksumRule::Classic
             && let Some(date) = id.birth_date
@@ -303,7 +319,7 @@ impl<'c> Engine<'c> {
             return o;
         }
         let o = match person.value {
-            Some(v) => self.person_offset(v),
+            Some(v) => self.person_offset(person, v),
             None => Err(CellError::NoPerson),
         };
         person.offset = Some(o);
@@ -332,7 +348,7 @@ impl<'c> Engine<'c> {
         match action {
             Action::Keep => out.extend_from_slice(value),
             Action::Suppress | Action::Drop => counts.replaced += 1,
-            Action::SyntheticId { on_invalid } => match parse_id(v) {
+            Action::SyntheticId { on_invalid } => match person.parse(v) {
                 Ok(id) => {
                     counts.replaced += 1;
                     match self.ids.map(&id) {
@@ -612,7 +628,9 @@ mod tests {
         let e = Engine::new(&c, &key);
         let mut seen = std::collections::BTreeSet::new();
         for i in 0..2000 {
-            let o = e.person_offset(format!("person {i}").as_bytes()).unwrap();
+            let o = e
+                .person_offset(&mut Person::new(None), format!("person {i}").as_bytes())
+                .unwrap();
             assert!(o != 0 && (-3..=3).contains(&o));
             seen.insert(o);
         }
