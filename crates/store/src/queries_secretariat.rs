@@ -694,6 +694,73 @@ pub async fn sec_add_case(c: &mut Conn, actor: &Actor, meeting_id: &str, id: &st
     Ok(case)
 }
 
+/// Changes an undecided case of a meeting (the agenda before or during the
+/// meeting). Without a number it keeps its own; a new number must be free in
+/// the meeting's year. A decided case stays as decided.
+pub async fn sec_update_case(
+    c: &mut Conn,
+    actor: &Actor,
+    meeting_id: &str,
+    case_id: &str,
+    i: &CaseInput,
+) -> StoreResult<Case> {
+    let m = sec_meeting(c, meeting_id).await?;
+    let before = sec_case(c, case_id).await?;
+    if before.meeting_id != meeting_id {
+        return Err(StoreError::NotFound);
+    }
+    if before.decision.is_some() {
+        return Err(StoreError::Invalid(format!(
+            "case {} is decided and cannot be changed; bring a new case",
+            before.number
+        )));
+    }
+    let year: u16 = m.meeting_date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+    let number = i.number.unwrap_or(before.number);
+    if number.year != year {
+        return Err(StoreError::Invalid(format!(
+            "case {number} is numbered for {}, but the meeting is in {year}",
+            number.year
+        )));
+    }
+    let taken: Option<String> =
+        sqlx::query_scalar("SELECT id FROM sec_cases WHERE case_year = $1 AND case_number = $2 AND id <> $3")
+            .bind(i64::from(number.year))
+            .bind(i64::from(number.number))
+            .bind(case_id)
+            .fetch_optional(&mut *c)
+            .await?;
+    if taken.is_some() {
+        return Err(StoreError::Conflict(format!("case number {number} is already used in {}", number.year)));
+    }
+    if let Some(doc) = &i.document_id {
+        sec_document(c, doc).await.map_err(|e| match e {
+            StoreError::NotFound => StoreError::Invalid("the case names a document that does not exist".into()),
+            e => e,
+        })?;
+    }
+    sqlx::query(
+        "UPDATE sec_cases SET case_number = $1, kind = $2, title = $3, time_slot = $4, presenter = $5, \
+         background = $6, proposal = $7, document_id = $8, proposed_status = $9, version = version + 1 \
+         WHERE id = $10",
+    )
+    .bind(i64::from(number.number))
+    .bind(i.kind.as_str())
+    .bind(&i.title)
+    .bind(&i.time_slot)
+    .bind(&i.presenter)
+    .bind(&i.background)
+    .bind(&i.proposal)
+    .bind(&i.document_id)
+    .bind(i.proposed_status.map(|s| s.as_str()))
+    .bind(case_id)
+    .execute(&mut *c)
+    .await?;
+    let case = sec_case(c, case_id).await?;
+    sec_audit(c, actor, "sec_case.update", "sec_case", case_id, json(&before), json(&case)).await?;
+    Ok(case)
+}
+
 pub async fn sec_comments(c: &mut Conn, meeting_id: &str) -> StoreResult<Vec<CaseComment>> {
     let rows: Vec<(String, String, String, String, String, i64)> = sqlx::query_as(
         "SELECT k.id, k.case_id, k.organisation_id, o.name, k.comment, k.created_at \

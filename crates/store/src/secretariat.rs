@@ -593,6 +593,13 @@ impl SecretariatStore<'_> {
         in_tx!(self.store, q, c => q::sec_add_case(c, &self.actor, meeting_id, &id, &input).await)
     }
 
+    /// Changes an undecided case of this meeting (`NotFound` for a case of
+    /// another meeting). Without a number it keeps its own.
+    pub async fn update_case(&self, meeting_id: &str, case_id: &str, input: &CaseInput) -> StoreResult<Case> {
+        let input = validate_case(input)?;
+        in_tx!(self.store, q, c => q::sec_update_case(c, &self.actor, meeting_id, case_id, &input).await)
+    }
+
     pub async fn comments(&self, meeting_id: &str) -> StoreResult<Vec<CaseComment>> {
         with_conn!(self.store, q, c => q::sec_comments(c, meeting_id).await)
     }

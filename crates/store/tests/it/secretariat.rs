@@ -907,3 +907,104 @@ async fn seats_end_but_not_under_recorded_attendance() {
     })
     .await;
 }
+
+/// An undecided case is changed (and renumbered) before the meeting; a
+/// taken number, a number of another year, a decided case and a case of
+/// another meeting are refused with nothing changed.
+#[tokio::test]
+async fn undecided_cases_are_edited() {
+    each_backend(|b, store| async move {
+        let user = secretariat_user(b, &store).await;
+        let s = store.secretariat(&user).must(b, "scope");
+        let meeting = |title: &str, date: &str| MeetingInput {
+            title: title.into(),
+            meeting_date: date.into(),
+            starts: None,
+            ends: None,
+            place: None,
+        };
+        let june = s
+            .create_meeting(&meeting("Juni", "2026-06-11"))
+            .await
+            .must(b, "meeting");
+        let sept = s
+            .create_meeting(&meeting("September", "2026-09-17"))
+            .await
+            .must(b, "meeting");
+        let first = s
+            .add_case(&june.id, &case(CaseKind::Decision, "Faktaark 31", None))
+            .await
+            .must(b, "case");
+        let second = s
+            .add_case(&june.id, &case(CaseKind::Information, "Status", None))
+            .await
+            .must(b, "case");
+        let mut change = case(CaseKind::Discussion, "Faktaark 31, revidert", None);
+        change.proposal = Some("Styringsgruppen drøfter utkastet.".into());
+        let edited = s.update_case(&june.id, &first.id, &change).await.must(b, "edit");
+        assert_eq!(
+            (
+                edited.number,
+                edited.kind,
+                edited.title.as_str(),
+                edited.proposal.as_deref()
+            ),
+            (
+                first.number,
+                CaseKind::Discussion,
+                "Faktaark 31, revidert",
+                Some("Styringsgruppen drøfter utkastet.")
+            ),
+            "[{b}] number kept, the rest changed"
+        );
+        change.number = Some(CaseNumber::parse("07/26").expect("number"));
+        let renumbered = s.update_case(&june.id, &first.id, &change).await.must(b, "renumber");
+        assert_eq!(renumbered.number.to_string(), "07/26", "[{b}]");
+        // Refusals.
+        change.number = Some(second.number);
+        assert_err!(
+            b,
+            s.update_case(&june.id, &first.id, &change).await,
+            StoreError::Conflict(_),
+            "number taken"
+        );
+        change.number = Some(CaseNumber::parse("08/25").expect("number"));
+        assert_err!(
+            b,
+            s.update_case(&june.id, &first.id, &change).await,
+            StoreError::Invalid(_),
+            "another year"
+        );
+        change.number = None;
+        assert_err!(
+            b,
+            s.update_case(&sept.id, &first.id, &change).await,
+            StoreError::NotFound,
+            "another meeting"
+        );
+        s.decide(
+            &june.id,
+            &second.id,
+            &CaseDecisionInput {
+                decision: "Tatt til orientering.".into(),
+                new_status: None,
+            },
+        )
+        .await
+        .must(b, "decide");
+        assert_err!(
+            b,
+            s.update_case(&june.id, &second.id, &change).await,
+            StoreError::Invalid(_),
+            "decided"
+        );
+        assert_eq!(s.case(&first.id).await.must(b, "case"), renumbered, "[{b}] unchanged");
+        let audit = store.system_audit(i64::MAX, 100).await.must(b, "audit");
+        assert_eq!(
+            audit.iter().filter(|r| r.action == "sec_case.update").count(),
+            2,
+            "[{b}] one audit entry per saved edit"
+        );
+    })
+    .await;
+}

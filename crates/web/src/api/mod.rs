@@ -106,6 +106,10 @@ pub fn router() -> Router<AppState> {
             axum::routing::post(secretariat::add_case),
         )
         .route(
+            "/secretariat/meetings/{id}/cases/{case_id}",
+            axum::routing::put(secretariat::update_case),
+        )
+        .route(
             "/secretariat/meetings/{id}/cases/{case_id}/comments",
             axum::routing::post(secretariat::add_comment),
         )

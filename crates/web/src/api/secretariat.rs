@@ -260,6 +260,23 @@ pub async fn add_case(
     Ok(created(s.add_case(path_id(&id)?, &body).await?))
 }
 
+/// Changes an undecided case of the meeting: every field as it should be;
+/// without `number` it keeps its own. A decided case is 422, a number used
+/// already that year 409, a case of another meeting 404.
+#[utoipa::path(put, path = "/secretariat/meetings/{id}/cases/{case_id}", tag = "secretariat", operation_id = "update_case",
+    params(("id" = String, Path), ("case_id" = String, Path)), request_body = CaseInput,
+    responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
+pub async fn update_case(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, case_id)): Path<(String, String)>,
+    ApiJson(body): ApiJson<CaseInput>,
+) -> ApiResult<Json<Case>> {
+    let s = sec(&state, &user)?;
+    Ok(Json(s.update_case(path_id(&id)?, path_id(&case_id)?, &body).await?))
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct NewComment {
     pub organisation_id: String,
@@ -569,7 +586,7 @@ pub async fn add_consultation_comment(
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(documents, create_document, document, update_document, organisations, create_organisation, seats, create_seat, end_seat, meetings,
-        create_meeting, meeting, set_attendance, add_case, add_comment, decide, minutes_docx, statistics, set_k, plan,
+        create_meeting, meeting, set_attendance, add_case, update_case, add_comment, decide, minutes_docx, statistics, set_k, plan,
         create_plan_item, set_plan_status, set_followup_status, consultations, create_consultation, add_consultation_comment),
     components(schemas(Document, DocumentInput, DocumentUpdate, DocumentDetail, StatusChange, Organisation, NewOrganisation, Seat, SeatInput, SeatEnd,
         Meeting, MeetingInput, MeetingDetail, Attendance, AttendanceInput, Case, CaseInput, CaseComment, NewComment,

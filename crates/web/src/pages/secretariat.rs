@@ -59,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .route("/secretariat/meetings/{id}", get(meeting))
         .route("/secretariat/meetings/{id}/attendance", post(save_attendance))
         .route("/secretariat/meetings/{id}/cases", post(add_case))
+        .route("/secretariat/meetings/{id}/cases/{case_id}", post(update_case))
         .route("/secretariat/meetings/{id}/cases/{case_id}/comments", post(add_comment))
         .route("/secretariat/meetings/{id}/cases/{case_id}/decision", post(decide))
         .route("/secretariat/meetings/{id}/followups", post(add_followup))
@@ -1010,6 +1011,10 @@ struct CaseView {
     decision: String,
     decided_status: String,
     comments: Vec<CommentRow>,
+    /// Machine values for the edit form of an undecided case.
+    kind_key: &'static str,
+    document_id: String,
+    proposed_status_key: &'static str,
 }
 
 #[derive(Template)]
@@ -1129,6 +1134,9 @@ async fn meeting_page(
 
 fn case_view(c: &Case, comments: &[CaseComment], documents: &[Document], tr: &Tr) -> CaseView {
     CaseView {
+        kind_key: c.kind.as_str(),
+        document_id: c.document_id.clone().unwrap_or_default(),
+        proposed_status_key: c.proposed_status.map_or("", |s| s.as_str()),
         id: c.id.clone(),
         number: c.number.to_string(),
         title: c.title.clone(),
@@ -1268,6 +1276,24 @@ async fn add_case(
         Err(m) => return meeting_page(&state, &auth, id, Some((StatusCode::BAD_REQUEST, m))).await,
     };
     match s.add_case(id, &input).await {
+        Ok(c) => Ok(Redirect::to(&format!("/secretariat/meetings/{id}#case-{}", c.id)).into_response()),
+        Err(e) => meeting_page(&state, &auth, id, Some(refusal(e)?)).await,
+    }
+}
+
+async fn update_case(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, case_id)): Path<(String, String)>,
+    Form(f): Form<CaseForm>,
+) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let (id, case_id) = (object_id(&id)?, object_id(&case_id)?);
+    let input = match f.input() {
+        Ok(i) => i,
+        Err(m) => return meeting_page(&state, &auth, id, Some((StatusCode::BAD_REQUEST, m))).await,
+    };
+    match s.update_case(id, case_id, &input).await {
         Ok(c) => Ok(Redirect::to(&format!("/secretariat/meetings/{id}#case-{}", c.id)).into_response()),
         Err(e) => meeting_page(&state, &auth, id, Some(refusal(e)?)).await,
     }

@@ -73,6 +73,7 @@ const COVERED: &[&str] = &[
     "/secretariat/meetings/{id}",
     "/secretariat/meetings/{id}/attendance",
     "/secretariat/meetings/{id}/cases",
+    "/secretariat/meetings/{id}/cases/{case_id}",
     "/secretariat/meetings/{id}/cases/{case_id}/comments",
     "/secretariat/meetings/{id}/cases/{case_id}/decision",
     "/secretariat/meetings/{id}/followups",

@@ -807,3 +807,108 @@ async fn seats_are_ended_on_the_page_and_in_the_api() {
         );
     }
 }
+
+/// An undecided case is changed on the meeting page and through the API;
+/// the page offers no edit form for a decided case, and the API refuses it.
+#[tokio::test]
+async fn undecided_cases_are_edited_on_the_page_and_in_the_api() {
+    for app in TestApp::both().await {
+        let be = app.backend;
+        secretariat_user(&app).await;
+        let token = app.api_token(SEC_EMAIL).await;
+        let http = reqwest::Client::new();
+        let api = |p: &str| app.url(&format!("/api/v1/secretariat{p}"));
+        let meeting: Value = http
+            .post(api("/meetings"))
+            .bearer_auth(&token)
+            .json(&json!({"title": "Juni", "meeting_date": "2026-06-11"}))
+            .send()
+            .await
+            .expect("meeting")
+            .json()
+            .await
+            .expect("json");
+        let mid = meeting["id"].as_str().expect("id").to_string();
+        let mut ids = Vec::new();
+        for title in ["Faktaark 31", "Status"] {
+            let c: Value = http
+                .post(api(&format!("/meetings/{mid}/cases")))
+                .bearer_auth(&token)
+                .json(&json!({"kind": "decision", "title": title}))
+                .send()
+                .await
+                .expect("case")
+                .json()
+                .await
+                .expect("json");
+            ids.push(c["id"].as_str().expect("id").to_string());
+        }
+        let browser = app.login(SEC_EMAIL).await;
+        let csrf = app.csrf(&browser).await;
+        let r = browser
+            .post(app.url(&format!("/secretariat/meetings/{mid}/cases/{}", ids[0])))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("number", "01/26"),
+                ("kind", "discussion"),
+                ("title", "Faktaark 31 om passord"),
+                ("proposal", "Styringsgruppen drøfter utkastet."),
+            ])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status(), 303, "[{be}]");
+        let r = http
+            .put(api(&format!("/meetings/{mid}/cases/{}", ids[1])))
+            .bearer_auth(&token)
+            .json(&json!({"kind": "information", "title": "Status fra sekretariatet", "number": "01/26"}))
+            .send()
+            .await
+            .expect("put");
+        assert_eq!(r.status(), 409, "[{be}] number taken");
+        let r = http
+            .post(api(&format!("/meetings/{mid}/cases/{}/decision", ids[1])))
+            .bearer_auth(&token)
+            .json(&json!({"decision": "Tatt til orientering."}))
+            .send()
+            .await
+            .expect("decide");
+        assert!(r.status().is_success(), "[{be}] {}", r.status());
+        let r = http
+            .put(api(&format!("/meetings/{mid}/cases/{}", ids[1])))
+            .bearer_auth(&token)
+            .json(&json!({"kind": "information", "title": "Endret etter vedtak"}))
+            .send()
+            .await
+            .expect("put");
+        assert_eq!(r.status(), 422, "[{be}] decided");
+        let detail: Value = http
+            .get(api(&format!("/meetings/{mid}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(detail["cases"][0]["title"], "Faktaark 31 om passord", "[{be}] {detail}");
+        assert_eq!(detail["cases"][0]["kind"], "discussion", "[{be}]");
+        assert_eq!(detail["cases"][1]["title"], "Status", "[{be}] nothing changed");
+        let page = browser
+            .get(app.url(&format!("/secretariat/meetings/{mid}")))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html");
+        assert!(
+            page.contains(&format!("action=\"/secretariat/meetings/{mid}/cases/{}\"", ids[0])),
+            "[{be}] the undecided case can be edited"
+        );
+        assert!(
+            !page.contains(&format!("action=\"/secretariat/meetings/{mid}/cases/{}\"", ids[1])),
+            "[{be}] the decided one cannot"
+        );
+    }
+}
