@@ -440,6 +440,50 @@ pub async fn sec_create_meeting(c: &mut Conn, actor: &Actor, m: &Meeting) -> Sto
     sec_audit(c, actor, "sec_meeting.create", "sec_meeting", &m.id, None, json(m)).await
 }
 
+/// Changes a meeting's title, date, time or place. A new date must keep its
+/// cases in their numbering year and every organisation listed as attending
+/// seated on it.
+pub async fn sec_update_meeting(c: &mut Conn, actor: &Actor, m: &Meeting) -> StoreResult<()> {
+    let before = sec_meeting(c, &m.id).await?;
+    if before.meeting_date.get(..4) != m.meeting_date.get(..4) {
+        let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sec_cases WHERE meeting_id = $1")
+            .bind(&m.id)
+            .fetch_one(&mut *c)
+            .await?;
+        if cases > 0 {
+            return Err(StoreError::Invalid(format!(
+                "the meeting's cases are numbered for {}; it cannot move to another year",
+                before.meeting_date.get(..4).unwrap_or("its year")
+            )));
+        }
+    }
+    let seats = sec_seats(c).await?;
+    for a in sec_attendance(c, &m.id).await? {
+        let seated = seats.iter().any(|s| {
+            s.organisation_id == a.organisation_id && covers(&s.valid_from, s.valid_to.as_deref(), &m.meeting_date)
+        });
+        if !seated {
+            return Err(StoreError::Invalid(format!(
+                "{} is listed as attending but has no seat on {}",
+                a.organisation_name, m.meeting_date
+            )));
+        }
+    }
+    sqlx::query(
+        "UPDATE sec_meetings SET title = $1, meeting_date = $2, starts = $3, ends = $4, place = $5, \
+         version = version + 1 WHERE id = $6",
+    )
+    .bind(&m.title)
+    .bind(&m.meeting_date)
+    .bind(&m.starts)
+    .bind(&m.ends)
+    .bind(&m.place)
+    .bind(&m.id)
+    .execute(&mut *c)
+    .await?;
+    sec_audit(c, actor, "sec_meeting.update", "sec_meeting", &m.id, json(&before), json(m)).await
+}
+
 pub async fn sec_attendance(c: &mut Conn, meeting_id: &str) -> StoreResult<Vec<Attendance>> {
     let m = sec_meeting(c, meeting_id).await?;
     let rows: Vec<AttendanceRow> = sqlx::query_as(

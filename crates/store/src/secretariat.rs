@@ -397,6 +397,17 @@ fn opt_time(what: &str, v: &Option<String>) -> StoreResult<Option<String>> {
     }
 }
 
+fn validate_meeting(id: String, input: &MeetingInput) -> StoreResult<Meeting> {
+    Ok(Meeting {
+        id,
+        title: line("title", &input.title)?,
+        meeting_date: date("meeting date", &input.meeting_date)?,
+        starts: opt_time("start", &input.starts)?,
+        ends: opt_time("end", &input.ends)?,
+        place: opt("place", &input.place, LINE_MAX)?,
+    })
+}
+
 fn validate_document(i: &DocumentInput) -> StoreResult<DocumentInput> {
     Ok(DocumentInput {
         kind: i.kind,
@@ -522,15 +533,17 @@ impl SecretariatStore<'_> {
     }
 
     pub async fn create_meeting(&self, input: &MeetingInput) -> StoreResult<Meeting> {
-        let meeting = Meeting {
-            id: crate::store::new_id(),
-            title: line("title", &input.title)?,
-            meeting_date: date("meeting date", &input.meeting_date)?,
-            starts: opt_time("start", &input.starts)?,
-            ends: opt_time("end", &input.ends)?,
-            place: opt("place", &input.place, LINE_MAX)?,
-        };
+        let meeting = validate_meeting(crate::store::new_id(), input)?;
         in_tx!(self.store, q, c => q::sec_create_meeting(c, &self.actor, &meeting).await)?;
+        Ok(meeting)
+    }
+
+    /// Changes a meeting's title, date, time or place. A new date may not
+    /// move its numbered cases to another year or leave an organisation
+    /// listed as attending without a seat; nothing changes then.
+    pub async fn update_meeting(&self, id: &str, input: &MeetingInput) -> StoreResult<Meeting> {
+        let meeting = validate_meeting(id.to_string(), input)?;
+        in_tx!(self.store, q, c => q::sec_update_meeting(c, &self.actor, &meeting).await)?;
         Ok(meeting)
     }
 

@@ -1008,3 +1008,79 @@ async fn undecided_cases_are_edited() {
     })
     .await;
 }
+
+/// A meeting moves to another day; not to another year once it has cases,
+/// and not to a day on which an organisation listed as attending has no
+/// seat. Nothing changes when refused.
+#[tokio::test]
+async fn meetings_are_rescheduled_within_their_rules() {
+    each_backend(|b, store| async move {
+        let user = secretariat_user(b, &store).await;
+        let s = store.secretariat(&user).must(b, "scope");
+        let org = s.create_organisation("Helse Vest RHF", None).await.must(b, "org");
+        s.add_seat(&SeatInput {
+            organisation_id: org.id.clone(),
+            role: MemberRole::Member,
+            valid_from: "2020-01-01".into(),
+            valid_to: Some("2026-06-30".into()),
+            representative: None,
+            deputy: None,
+        })
+        .await
+        .must(b, "seat");
+        let input = |date: &str, place: Option<&str>| MeetingInput {
+            title: "Styringsgruppemøte".into(),
+            meeting_date: date.into(),
+            starts: Some("10:00".into()),
+            ends: Some("15:00".into()),
+            place: place.map(Into::into),
+        };
+        let m = s.create_meeting(&input("2026-06-11", None)).await.must(b, "meeting");
+        s.set_attendance(
+            &m.id,
+            &[AttendanceInput {
+                organisation_id: org.id.clone(),
+                person: None,
+                status: AttendanceStatus::Present,
+                present_from: None,
+            }],
+        )
+        .await
+        .must(b, "attendance");
+        s.add_case(&m.id, &case(CaseKind::Information, "Status", None))
+            .await
+            .must(b, "case");
+        let moved = s
+            .update_meeting(&m.id, &input("2026-06-18", Some("Oslo")))
+            .await
+            .must(b, "move a week");
+        assert_eq!(s.meeting(&m.id).await.must(b, "meeting"), moved, "[{b}] stored");
+        assert_eq!(moved.place.as_deref(), Some("Oslo"), "[{b}]");
+        match s.update_meeting(&m.id, &input("2026-09-17", None)).await {
+            Err(StoreError::Invalid(msg)) => assert!(msg.contains("Helse Vest RHF"), "[{b}] {msg}"),
+            other => panic!("[{b}] a day without the attendee's seat: {other:?}"),
+        }
+        assert_err!(
+            b,
+            s.update_meeting(&m.id, &input("2027-01-14", None)).await,
+            StoreError::Invalid(_),
+            "another year with cases"
+        );
+        assert_err!(
+            b,
+            s.update_meeting(&m.id, &input("2026-02-30", None)).await,
+            StoreError::Invalid(_),
+            "not a date"
+        );
+        assert_err!(
+            b,
+            s.update_meeting("no-such-meeting", &input("2026-06-18", None)).await,
+            StoreError::NotFound,
+            "unknown"
+        );
+        assert_eq!(s.meeting(&m.id).await.must(b, "meeting"), moved, "[{b}] unchanged");
+        let audit = store.system_audit(i64::MAX, 100).await.must(b, "audit");
+        assert!(audit.iter().any(|r| r.action == "sec_meeting.update"), "[{b}] audited");
+    })
+    .await;
+}

@@ -785,6 +785,7 @@ sec-decision = Decision
 sec-decision-as-made = Decision as made
 sec-new-status = New document status
 sec-status-unchanged = Unchanged
+sec-meeting-edit = Edit the meeting
 sec-case-edit = Edit the case
 sec-seat-end = End the seat
 sec-document-edit = Edit the document

@@ -785,6 +785,7 @@ sec-decision = Vedtak
 sec-decision-as-made = Vedtak slik det ble fattet
 sec-new-status = Ny dokumentstatus
 sec-status-unchanged = Uendret
+sec-meeting-edit = Endre møtet
 sec-case-edit = Endre saken
 sec-seat-end = Avslutt plassen
 sec-document-edit = Endre dokumentet

@@ -96,7 +96,10 @@ pub fn router() -> Router<AppState> {
             "/secretariat/meetings",
             get(secretariat::meetings).post(secretariat::create_meeting),
         )
-        .route("/secretariat/meetings/{id}", get(secretariat::meeting))
+        .route(
+            "/secretariat/meetings/{id}",
+            get(secretariat::meeting).put(secretariat::update_meeting),
+        )
         .route(
             "/secretariat/meetings/{id}/attendance",
             axum::routing::put(secretariat::set_attendance),

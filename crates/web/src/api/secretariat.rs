@@ -229,6 +229,22 @@ pub async fn meeting(
     Ok(Json(meeting_detail(&s, path_id(&id)?).await?))
 }
 
+/// Changes a meeting's title, date, time or place. A new date that would
+/// move its numbered cases to another year, or leave an organisation listed
+/// as attending without a seat, is 422 with nothing changed.
+#[utoipa::path(put, path = "/secretariat/meetings/{id}", tag = "secretariat", operation_id = "update_meeting",
+    params(("id" = String, Path)), request_body = MeetingInput,
+    responses((status = 200, body = Meeting), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn update_meeting(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<MeetingInput>,
+) -> ApiResult<Json<Meeting>> {
+    let s = sec(&state, &user)?;
+    Ok(Json(s.update_meeting(path_id(&id)?, &body).await?))
+}
+
 /// Replaces the attendance list: all rows or none (an organisation without
 /// a seat on the meeting date is refused).
 #[utoipa::path(put, path = "/secretariat/meetings/{id}/attendance", tag = "secretariat", operation_id = "set_attendance",
@@ -586,7 +602,7 @@ pub async fn add_consultation_comment(
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(documents, create_document, document, update_document, organisations, create_organisation, seats, create_seat, end_seat, meetings,
-        create_meeting, meeting, set_attendance, add_case, update_case, add_comment, decide, minutes_docx, statistics, set_k, plan,
+        create_meeting, meeting, update_meeting, set_attendance, add_case, update_case, add_comment, decide, minutes_docx, statistics, set_k, plan,
         create_plan_item, set_plan_status, set_followup_status, consultations, create_consultation, add_consultation_comment),
     components(schemas(Document, DocumentInput, DocumentUpdate, DocumentDetail, StatusChange, Organisation, NewOrganisation, Seat, SeatInput, SeatEnd,
         Meeting, MeetingInput, MeetingDetail, Attendance, AttendanceInput, Case, CaseInput, CaseComment, NewComment,

@@ -56,7 +56,7 @@ pub fn router() -> Router<AppState> {
         .route("/secretariat/seats", post(create_seat))
         .route("/secretariat/seats/{id}/end", post(end_seat))
         .route("/secretariat/meetings", get(meetings).post(create_meeting))
-        .route("/secretariat/meetings/{id}", get(meeting))
+        .route("/secretariat/meetings/{id}", get(meeting).post(update_meeting))
         .route("/secretariat/meetings/{id}/attendance", post(save_attendance))
         .route("/secretariat/meetings/{id}/cases", post(add_case))
         .route("/secretariat/meetings/{id}/cases/{case_id}", post(update_case))
@@ -957,6 +957,28 @@ struct MeetingForm {
     place: String,
 }
 
+async fn update_meeting(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<MeetingForm>,
+) -> AppResult<Response> {
+    let s = sec(&state, &auth)?;
+    let id = object_id(&id)?;
+    s.meeting(id).await?;
+    let input = MeetingInput {
+        title: f.title,
+        meeting_date: f.meeting_date,
+        starts: blank_none(&f.starts),
+        ends: blank_none(&f.ends),
+        place: blank_none(&f.place),
+    };
+    match s.update_meeting(id, &input).await {
+        Ok(m) => Ok(Redirect::to(&format!("/secretariat/meetings/{}", m.id)).into_response()),
+        Err(e) => meeting_page(&state, &auth, id, Some(refusal(e)?)).await,
+    }
+}
+
 async fn create_meeting(State(state): State<AppState>, auth: Auth, Form(f): Form<MeetingForm>) -> AppResult<Response> {
     let s = sec(&state, &auth)?;
     let input = MeetingInput {
@@ -1033,6 +1055,8 @@ struct MeetingPage {
     seated: Vec<(String, String)>,
     next_number: String,
     error: Option<String>,
+    /// The meeting as stored, for the edit form.
+    edit: Meeting,
 }
 
 fn time_span(m: &Meeting) -> String {
@@ -1104,6 +1128,7 @@ async fn meeting_page(
     Ok(render_status(
         status,
         &MeetingPage {
+            edit: m.clone(),
             time: time_span(&m),
             m: MeetingRow {
                 id: m.id.clone(),

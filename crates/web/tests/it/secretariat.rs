@@ -912,3 +912,74 @@ async fn undecided_cases_are_edited_on_the_page_and_in_the_api() {
         );
     }
 }
+
+/// A meeting is rescheduled on its page and through the API; a bad date is
+/// refused with nothing changed.
+#[tokio::test]
+async fn meetings_are_rescheduled_on_the_page_and_in_the_api() {
+    for app in TestApp::both().await {
+        let be = app.backend;
+        secretariat_user(&app).await;
+        let token = app.api_token(SEC_EMAIL).await;
+        let http = reqwest::Client::new();
+        let api = |p: &str| app.url(&format!("/api/v1/secretariat{p}"));
+        let meeting: Value = http
+            .post(api("/meetings"))
+            .bearer_auth(&token)
+            .json(&json!({"title": "Juni", "meeting_date": "2026-06-11"}))
+            .send()
+            .await
+            .expect("meeting")
+            .json()
+            .await
+            .expect("json");
+        let mid = meeting["id"].as_str().expect("id").to_string();
+        let browser = app.login(SEC_EMAIL).await;
+        let csrf = app.csrf(&browser).await;
+        let post = |date: &'static str| {
+            browser
+                .post(app.url(&format!("/secretariat/meetings/{mid}")))
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("title", "Juni (flyttet)"),
+                    ("meeting_date", date),
+                    ("starts", "09:00"),
+                    ("place", "Digitalt"),
+                ])
+                .send()
+        };
+        let r = post("2026-13-01").await.expect("post");
+        assert_eq!(r.status(), 400, "[{be}] bad date");
+        let r = post("2026-06-18").await.expect("post");
+        assert_eq!(r.status(), 303, "[{be}]");
+        let r = http
+            .put(api(&format!("/meetings/{mid}")))
+            .bearer_auth(&token)
+            .json(&json!({"title": "Juni (flyttet)", "meeting_date": "2026-06-19", "ends": "25:00"}))
+            .send()
+            .await
+            .expect("put");
+        assert_eq!(r.status(), 422, "[{be}] bad time");
+        let got: Value = http
+            .get(api(&format!("/meetings/{mid}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(got["meeting"]["meeting_date"], "2026-06-18", "[{be}] {got}");
+        assert_eq!(got["meeting"]["place"], "Digitalt", "[{be}] {got}");
+        let r = http
+            .put(api(&format!("/meetings/{mid}")))
+            .bearer_auth(&token)
+            .json(&json!({"title": "Juni", "meeting_date": "2026-06-25", "place": "Oslo"}))
+            .send()
+            .await
+            .expect("put");
+        assert_eq!(r.status(), 200, "[{be}]");
+        let saved: Value = r.json().await.expect("json");
+        assert_eq!(saved["meeting_date"], "2026-06-25", "[{be}] {saved}");
+    }
+}
