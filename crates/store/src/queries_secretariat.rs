@@ -440,12 +440,50 @@ pub async fn sec_create_meeting(c: &mut Conn, actor: &Actor, m: &Meeting) -> Sto
     sec_audit(c, actor, "sec_meeting.create", "sec_meeting", &m.id, None, json(m)).await
 }
 
+/// The year of a meeting's date (its cases are numbered in it); 0 for a
+/// stored date that is not `YYYY-MM-DD`.
+fn meeting_year(m: &Meeting) -> u16 {
+    m.year().unwrap_or(0)
+}
+
+/// The seat `organisation_id` holds on `day`, if any.
+fn seat_on<'s>(seats: &'s [Seat], organisation_id: &str, day: &str) -> Option<&'s Seat> {
+    seats
+        .iter()
+        .find(|s| s.organisation_id == organisation_id && covers(&s.valid_from, s.valid_to.as_deref(), day))
+}
+
+/// Refuses a case number used by another case (`except`: the case itself).
+async fn require_free_number(c: &mut Conn, number: CaseNumber, except: Option<&str>) -> StoreResult<()> {
+    let taken: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM sec_cases WHERE case_year = $1 AND case_number = $2 AND ($3 IS NULL OR id <> $3)",
+    )
+    .bind(i64::from(number.year))
+    .bind(i64::from(number.number))
+    .bind(except)
+    .fetch_optional(&mut *c)
+    .await?;
+    match taken {
+        Some(_) => Err(StoreError::Conflict(format!("case number {number} is already used in {}", number.year))),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a case that names a document that does not exist.
+async fn require_case_document(c: &mut Conn, document_id: Option<&str>) -> StoreResult<()> {
+    let Some(doc) = document_id else { return Ok(()) };
+    sec_document(c, doc).await.map(|_| ()).map_err(|e| match e {
+        StoreError::NotFound => StoreError::Invalid("the case names a document that does not exist".into()),
+        e => e,
+    })
+}
+
 /// Changes a meeting's title, date, time or place. A new date must keep its
 /// cases in their numbering year and every organisation listed as attending
 /// seated on it.
 pub async fn sec_update_meeting(c: &mut Conn, actor: &Actor, m: &Meeting) -> StoreResult<()> {
     let before = sec_meeting(c, &m.id).await?;
-    if before.meeting_date.get(..4) != m.meeting_date.get(..4) {
+    if meeting_year(&before) != meeting_year(m) {
         let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sec_cases WHERE meeting_id = $1")
             .bind(&m.id)
             .fetch_one(&mut *c)
@@ -453,16 +491,13 @@ pub async fn sec_update_meeting(c: &mut Conn, actor: &Actor, m: &Meeting) -> Sto
         if cases > 0 {
             return Err(StoreError::Invalid(format!(
                 "the meeting's cases are numbered for {}; it cannot move to another year",
-                before.meeting_date.get(..4).unwrap_or("its year")
+                meeting_year(&before)
             )));
         }
     }
     let seats = sec_seats(c).await?;
     for a in sec_attendance(c, &m.id).await? {
-        let seated = seats.iter().any(|s| {
-            s.organisation_id == a.organisation_id && covers(&s.valid_from, s.valid_to.as_deref(), &m.meeting_date)
-        });
-        if !seated {
+        if seat_on(&seats, &a.organisation_id, &m.meeting_date).is_none() {
             return Err(StoreError::Invalid(format!(
                 "{} is listed as attending but has no seat on {}",
                 a.organisation_name, m.meeting_date
@@ -495,12 +530,7 @@ pub async fn sec_attendance(c: &mut Conn, meeting_id: &str) -> StoreResult<Vec<A
     .fetch_all(&mut *c)
     .await?;
     let seats = sec_seats(c).await?;
-    let role_of = |org: &str| {
-        seats
-            .iter()
-            .find(|s| s.organisation_id == org && covers(&s.valid_from, s.valid_to.as_deref(), &m.meeting_date))
-            .map_or(MemberRole::Observer, |s| s.role)
-    };
+    let role_of = |org: &str| seat_on(&seats, org, &m.meeting_date).map_or(MemberRole::Observer, |s| s.role);
     let mut out: Vec<Attendance> = rows
         .into_iter()
         .map(|(org, name, person, status, from)| {
@@ -535,10 +565,7 @@ pub async fn sec_set_attendance(
         if !seen.insert(r.organisation_id.as_str()) {
             return Err(StoreError::Invalid("an organisation is listed twice".into()));
         }
-        let seated = seats.iter().any(|s| {
-            s.organisation_id == r.organisation_id && covers(&s.valid_from, s.valid_to.as_deref(), &m.meeting_date)
-        });
-        if !seated {
+        if seat_on(&seats, &r.organisation_id, &m.meeting_date).is_none() {
             let name = orgs
                 .iter()
                 .find(|o| o.id == r.organisation_id)
@@ -682,7 +709,7 @@ pub async fn sec_case(c: &mut Conn, id: &str) -> StoreResult<Case> {
 
 pub async fn sec_add_case(c: &mut Conn, actor: &Actor, meeting_id: &str, id: &str, i: &CaseInput) -> StoreResult<Case> {
     let m = sec_meeting(c, meeting_id).await?;
-    let year: u16 = m.meeting_date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+    let year = meeting_year(&m);
     let number = match i.number {
         Some(n) if n.year != year => {
             return Err(StoreError::Invalid(format!(
@@ -699,21 +726,8 @@ pub async fn sec_add_case(c: &mut Conn, actor: &Actor, meeting_id: &str, id: &st
             case_number(i64::from(year), max.unwrap_or(0) + 1)?
         }
     };
-    let taken: Option<String> =
-        sqlx::query_scalar("SELECT id FROM sec_cases WHERE case_year = $1 AND case_number = $2")
-            .bind(i64::from(number.year))
-            .bind(i64::from(number.number))
-            .fetch_optional(&mut *c)
-            .await?;
-    if taken.is_some() {
-        return Err(StoreError::Conflict(format!("case number {number} is already used in {}", number.year)));
-    }
-    if let Some(doc) = &i.document_id {
-        sec_document(c, doc).await.map_err(|e| match e {
-            StoreError::NotFound => StoreError::Invalid("the case names a document that does not exist".into()),
-            e => e,
-        })?;
-    }
+    require_free_number(c, number, None).await?;
+    require_case_document(c, i.document_id.as_deref()).await?;
     sqlx::query(sqlf!(
         "INSERT INTO sec_cases ({CASE_COLS}, created_at, version) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, NULL, NULL, $13, 1)"
@@ -759,7 +773,7 @@ pub async fn sec_update_case(
             before.number
         )));
     }
-    let year: u16 = m.meeting_date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+    let year = meeting_year(&m);
     let number = i.number.unwrap_or(before.number);
     if number.year != year {
         return Err(StoreError::Invalid(format!(
@@ -767,22 +781,8 @@ pub async fn sec_update_case(
             number.year
         )));
     }
-    let taken: Option<String> =
-        sqlx::query_scalar("SELECT id FROM sec_cases WHERE case_year = $1 AND case_number = $2 AND id <> $3")
-            .bind(i64::from(number.year))
-            .bind(i64::from(number.number))
-            .bind(case_id)
-            .fetch_optional(&mut *c)
-            .await?;
-    if taken.is_some() {
-        return Err(StoreError::Conflict(format!("case number {number} is already used in {}", number.year)));
-    }
-    if let Some(doc) = &i.document_id {
-        sec_document(c, doc).await.map_err(|e| match e {
-            StoreError::NotFound => StoreError::Invalid("the case names a document that does not exist".into()),
-            e => e,
-        })?;
-    }
+    require_free_number(c, number, Some(case_id)).await?;
+    require_case_document(c, i.document_id.as_deref()).await?;
     sqlx::query(
         "UPDATE sec_cases SET case_number = $1, kind = $2, title = $3, time_slot = $4, presenter = $5, \
          background = $6, proposal = $7, document_id = $8, proposed_status = $9, version = version + 1 \
@@ -839,9 +839,7 @@ pub async fn sec_add_comment(
     let case = sec_case(c, case_id).await?;
     let m = sec_meeting(c, &case.meeting_id).await?;
     let seats = sec_seats(c).await?;
-    let seat = seats
-        .iter()
-        .find(|s| s.organisation_id == organisation_id && covers(&s.valid_from, s.valid_to.as_deref(), &m.meeting_date))
+    let seat = seat_on(&seats, organisation_id, &m.meeting_date)
         .ok_or_else(|| StoreError::Invalid("the organisation has no seat in the steering group on the meeting's date".into()))?;
     let now = crate::now_ms();
     sqlx::query(
@@ -995,17 +993,31 @@ pub async fn sec_add_followup(c: &mut Conn, actor: &Actor, f: &Followup) -> Stor
 }
 
 pub async fn sec_set_followup_status(c: &mut Conn, actor: &Actor, id: &str, status: PlanStatus) -> StoreResult<()> {
-    let before: Option<String> = sqlx::query_scalar("SELECT status FROM sec_followups WHERE id = $1")
+    set_status(c, actor, "sec_followups", "sec_followup", id, status).await
+}
+
+/// Sets the status of a follow-up or plan item (`table` is one of ours,
+/// never input) with the change in the audit log.
+async fn set_status(
+    c: &mut Conn,
+    actor: &Actor,
+    table: &str,
+    object_type: &str,
+    id: &str,
+    status: PlanStatus,
+) -> StoreResult<()> {
+    let before: Option<String> = sqlx::query_scalar(sqlf!("SELECT status FROM {table} WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut *c)
         .await?;
     let before = before.ok_or(StoreError::NotFound)?;
-    sqlx::query("UPDATE sec_followups SET status = $1 WHERE id = $2")
+    sqlx::query(sqlf!("UPDATE {table} SET status = $1 WHERE id = $2"))
         .bind(status.as_str())
         .bind(id)
         .execute(&mut *c)
         .await?;
-    sec_audit(c, actor, "sec_followup.status", "sec_followup", id, Some(before), Some(status.as_str().to_string())).await
+    let action = format!("{object_type}.status");
+    sec_audit(c, actor, &action, object_type, id, Some(before), Some(status.as_str().to_string())).await
 }
 
 // ------------------------------------------------------------- action plan
@@ -1062,17 +1074,7 @@ pub async fn sec_add_plan_item(c: &mut Conn, actor: &Actor, item: &PlanItem) -> 
 }
 
 pub async fn sec_set_plan_status(c: &mut Conn, actor: &Actor, id: &str, status: PlanStatus) -> StoreResult<()> {
-    let before: Option<String> = sqlx::query_scalar("SELECT status FROM sec_plan_items WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *c)
-        .await?;
-    let before = before.ok_or(StoreError::NotFound)?;
-    sqlx::query("UPDATE sec_plan_items SET status = $1 WHERE id = $2")
-        .bind(status.as_str())
-        .bind(id)
-        .execute(&mut *c)
-        .await?;
-    sec_audit(c, actor, "sec_plan_item.status", "sec_plan_item", id, Some(before), Some(status.as_str().to_string())).await
+    set_status(c, actor, "sec_plan_items", "sec_plan_item", id, status).await
 }
 
 // ------------------------------------------------------------ consultations

@@ -131,6 +131,13 @@ pub struct Meeting {
     pub place: Option<String>,
 }
 
+impl Meeting {
+    /// The year of the meeting's date, which numbers its cases.
+    pub fn year(&self) -> Option<u16> {
+        self.meeting_date.get(..4).and_then(|y| y.parse().ok())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MeetingInput {
     pub title: String,

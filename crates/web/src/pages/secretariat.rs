@@ -957,6 +957,18 @@ struct MeetingForm {
     place: String,
 }
 
+impl MeetingForm {
+    fn input(self) -> MeetingInput {
+        MeetingInput {
+            starts: blank_none(&self.starts),
+            ends: blank_none(&self.ends),
+            place: blank_none(&self.place),
+            title: self.title,
+            meeting_date: self.meeting_date,
+        }
+    }
+}
+
 async fn update_meeting(
     State(state): State<AppState>,
     auth: Auth,
@@ -966,14 +978,7 @@ async fn update_meeting(
     let s = sec(&state, &auth)?;
     let id = object_id(&id)?;
     s.meeting(id).await?;
-    let input = MeetingInput {
-        title: f.title,
-        meeting_date: f.meeting_date,
-        starts: blank_none(&f.starts),
-        ends: blank_none(&f.ends),
-        place: blank_none(&f.place),
-    };
-    match s.update_meeting(id, &input).await {
+    match s.update_meeting(id, &f.input()).await {
         Ok(m) => Ok(Redirect::to(&format!("/secretariat/meetings/{}", m.id)).into_response()),
         Err(e) => meeting_page(&state, &auth, id, Some(refusal(e)?)).await,
     }
@@ -981,14 +986,7 @@ async fn update_meeting(
 
 async fn create_meeting(State(state): State<AppState>, auth: Auth, Form(f): Form<MeetingForm>) -> AppResult<Response> {
     let s = sec(&state, &auth)?;
-    let input = MeetingInput {
-        title: f.title,
-        meeting_date: f.meeting_date,
-        starts: blank_none(&f.starts),
-        ends: blank_none(&f.ends),
-        place: blank_none(&f.place),
-    };
-    match s.create_meeting(&input).await {
+    match s.create_meeting(&f.input()).await {
         Ok(m) => Ok(Redirect::to(&format!("/secretariat/meetings/{}", m.id)).into_response()),
         Err(e) => {
             let (status, m) = refusal(e)?;
@@ -1123,7 +1121,7 @@ async fn meeting_page(
     attendance_options.extend(options(AttendanceStatus::ALL, AttendanceStatus::as_str, |a| {
         tr.msg(&format!("sec-att-{}", a.as_str()))
     }));
-    let year: u16 = m.meeting_date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2000);
+    let year = m.year().unwrap_or(2000);
     let next_number = CaseNumber::new(year, 1).map(|c| c.to_string()).unwrap_or_default();
     Ok(render_status(
         status,
