@@ -123,3 +123,55 @@ pub async fn enterprises(store: &Store, requirements: &[String], kind: TenantKin
         ts.save_answers(&a.id, rows).await.expect("answers");
     }
 }
+
+/// The secretariat API as one user: paths under `/api/v1/secretariat`,
+/// JSON bodies.
+pub struct SecApi<'a> {
+    app: &'a TestApp,
+    http: reqwest::Client,
+    token: String,
+}
+
+impl<'a> SecApi<'a> {
+    /// With an API token of `email`.
+    pub async fn new(app: &'a TestApp, email: &str) -> SecApi<'a> {
+        SecApi {
+            token: app.api_token(email).await,
+            http: reqwest::Client::new(),
+            app,
+        }
+    }
+
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> reqwest::Response {
+        let url = self.app.url(&format!("/api/v1/secretariat{path}"));
+        let mut req = self.http.request(method, url).bearer_auth(&self.token);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        req.send().await.unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// A request that must succeed; its JSON answer.
+    pub async fn ok(&self, method: reqwest::Method, path: &str, body: Option<serde_json::Value>) -> serde_json::Value {
+        let r = self.send(method, path, body).await;
+        assert!(r.status().is_success(), "{path}: {}", r.status());
+        r.json().await.unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    pub async fn get(&self, path: &str) -> serde_json::Value {
+        self.ok(reqwest::Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
+        self.ok(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.send(reqwest::Method::PUT, path, Some(body)).await
+    }
+}

@@ -14,7 +14,7 @@ use crate::common::TestApp;
 
 /// (kind, size), "" for "all".
 type CellKey = (String, String);
-use crate::common::secretariat::{SEC_EMAIL, enterprises, normen_requirements, secretariat_user};
+use crate::common::secretariat::{SEC_EMAIL, SecApi, enterprises, normen_requirements, secretariat_user};
 
 #[tokio::test]
 async fn only_secretariat_users_reach_the_secretariat() {
@@ -507,6 +507,12 @@ async fn bad_meeting_input_is_refused_and_nothing_is_saved() {
     }
 }
 
+/// The text of a page, fetched with a signed-in browser client.
+async fn page_text(browser: &reqwest::Client, app: &TestApp, path: &str) -> String {
+    let r = browser.get(app.url(path)).send().await.expect("page");
+    r.text().await.expect("html")
+}
+
 /// An action-plan item made on the plan page links a case and a document;
 /// the page shows both links and the count per strategy point, and a case
 /// that does not exist is refused with nothing saved.
@@ -515,28 +521,17 @@ async fn plan_items_link_cases_and_documents() {
     for app in TestApp::both().await {
         let be = app.backend;
         secretariat_user(&app).await;
-        let token = app.api_token(SEC_EMAIL).await;
-        let http = reqwest::Client::new();
-        let api = |p: &str| app.url(&format!("/api/v1/secretariat{p}"));
-        let post = |p: String, body: Value| http.post(api(&p)).bearer_auth(&token).json(&body).send();
-        let meeting: Value = post(
-            "/meetings".into(),
-            json!({"title": "Mars", "meeting_date": "2026-03-12"}),
-        )
-        .await
-        .expect("meeting")
-        .json()
-        .await
-        .expect("json");
-        let case: Value = post(
-            format!("/meetings/{}/cases", meeting["id"].as_str().expect("id")),
-            json!({"kind": "decision", "title": "Handlingsplan 2026"}),
-        )
-        .await
-        .expect("case")
-        .json()
-        .await
-        .expect("json");
+        let api = SecApi::new(&app, SEC_EMAIL).await;
+        let meeting = api
+            .post("/meetings", json!({"title": "Mars", "meeting_date": "2026-03-12"}))
+            .await;
+        let mid = meeting["id"].as_str().expect("id");
+        let case = api
+            .post(
+                &format!("/meetings/{mid}/cases"),
+                json!({"kind": "decision", "title": "Handlingsplan 2026"}),
+            )
+            .await;
         let case_id = case["id"].as_str().expect("case id");
         let browser = app.login(SEC_EMAIL).await;
         let csrf = app.csrf(&browser).await;
@@ -557,14 +552,7 @@ async fn plan_items_link_cases_and_documents() {
         };
         let r = add("no-such-case".into()).await.expect("post");
         assert_eq!(r.status(), 400, "[{be}] unknown case");
-        let page = browser
-            .get(app.url("/secretariat/plan?year=2026"))
-            .send()
-            .await
-            .expect("plan")
-            .text()
-            .await
-            .expect("html");
+        let page = page_text(&browser, &app, "/secretariat/plan?year=2026").await;
         assert!(!page.contains("Vedta handlingsplanen</td>"), "[{be}] nothing saved");
         assert!(
             page.contains(&format!("value=\"{case_id}\"")),
@@ -572,29 +560,11 @@ async fn plan_items_link_cases_and_documents() {
         );
         let r = add(case_id.to_string()).await.expect("post");
         assert_eq!(r.status(), 303, "[{be}] saved, back to the plan");
-        let page = browser
-            .get(app.url("/secretariat/plan?year=2026"))
-            .send()
-            .await
-            .expect("plan")
-            .text()
-            .await
-            .expect("html");
-        let link = format!(
-            "/secretariat/meetings/{}#case-{case_id}",
-            meeting["id"].as_str().expect("id")
-        );
+        let page = page_text(&browser, &app, "/secretariat/plan?year=2026").await;
+        let link = format!("/secretariat/meetings/{mid}#case-{case_id}");
         assert!(page.contains(&link), "[{be}] the item links its case");
         assert!(page.contains("01/26 Handlingsplan 2026"), "[{be}] by number and title");
-        let items: Value = http
-            .get(api("/plan?year=2026"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("api plan")
-            .json()
-            .await
-            .expect("json");
+        let items = api.get("/plan?year=2026").await;
         assert_eq!(items.as_array().map(Vec::len), Some(1), "[{be}] {items}");
         assert_eq!(items[0]["case_id"], case_id, "[{be}] {items}");
     }
@@ -608,30 +578,17 @@ async fn documents_are_edited_on_the_page_and_in_the_api() {
     for app in TestApp::both().await {
         let be = app.backend;
         secretariat_user(&app).await;
-        let token = app.api_token(SEC_EMAIL).await;
-        let http = reqwest::Client::new();
-        let api = |p: &str| app.url(&format!("/api/v1/secretariat{p}"));
-        let doc: Value = http
-            .post(api("/documents"))
-            .bearer_auth(&token)
-            .json(&json!({"kind": "fact_sheet", "number": "59", "title": "Skytjenester", "status": "draft"}))
-            .send()
-            .await
-            .expect("create")
-            .json()
-            .await
-            .expect("json");
+        let api = SecApi::new(&app, SEC_EMAIL).await;
+        let doc = api
+            .post(
+                "/documents",
+                json!({"kind": "fact_sheet", "number": "59", "title": "Skytjenester", "status": "draft"}),
+            )
+            .await;
         let id = doc["id"].as_str().expect("id");
         let browser = app.login(SEC_EMAIL).await;
         let csrf = app.csrf(&browser).await;
-        let page = browser
-            .get(app.url(&format!("/secretariat/documents/{id}")))
-            .send()
-            .await
-            .expect("page")
-            .text()
-            .await
-            .expect("html");
+        let page = page_text(&browser, &app, &format!("/secretariat/documents/{id}")).await;
         let title = page
             .split("<title>")
             .nth(1)
@@ -664,15 +621,7 @@ async fn documents_are_edited_on_the_page_and_in_the_api() {
             .await
             .expect("edit");
         assert_eq!(r.status(), 303, "[{be}] saved");
-        let detail: Value = http
-            .get(api(&format!("/documents/{id}")))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("get")
-            .json()
-            .await
-            .expect("json");
+        let detail = api.get(&format!("/documents/{id}")).await;
         assert_eq!(detail["document"]["status"], "public_consultation", "[{be}] {detail}");
         assert_eq!(detail["document"]["title"], "Skytjenester i helsesektoren", "[{be}]");
         let history = detail["history"].as_array().expect("history");
@@ -687,23 +636,22 @@ async fn documents_are_edited_on_the_page_and_in_the_api() {
         assert!(page.contains("value=\"Gammel tittel\""), "[{be}] the input is kept");
         // The API: a stale version is 409, the current one saves.
         let version = detail["document"]["version"].as_i64().expect("version");
+        let doc_path = format!("/documents/{id}");
         let put = |version: i64, status: &str| {
-            http.put(api(&format!("/documents/{id}")))
-                .bearer_auth(&token)
-                .json(
-                    &json!({"kind": "fact_sheet", "number": "59", "title": "Skytjenester i helsesektoren",
+            api.put(
+                &doc_path,
+                json!({"kind": "fact_sheet", "number": "59", "title": "Skytjenester i helsesektoren",
                     "status": status, "version": version, "note": null}),
-                )
-                .send()
+            )
         };
-        let r = put(version - 1, "approved").await.expect("put");
+        let r = put(version - 1, "approved").await;
         assert_eq!(r.status(), 409, "[{be}] stale");
-        let r = put(version, "approved").await.expect("put");
+        let r = put(version, "approved").await;
         assert_eq!(r.status(), 200, "[{be}]");
         let saved: Value = r.json().await.expect("json");
         assert_eq!(saved["status"], "approved", "[{be}] {saved}");
         assert_eq!(saved["version"], version + 1, "[{be}]");
-        let r = put(version + 1, "no-such-status").await.expect("put");
+        let r = put(version + 1, "no-such-status").await;
         assert_eq!(r.status(), 422, "[{be}] unknown status");
     }
 }
@@ -715,59 +663,26 @@ async fn seats_are_ended_on_the_page_and_in_the_api() {
     for app in TestApp::both().await {
         let be = app.backend;
         secretariat_user(&app).await;
-        let token = app.api_token(SEC_EMAIL).await;
-        let http = reqwest::Client::new();
-        let api = |p: &str| app.url(&format!("/api/v1/secretariat{p}"));
+        let api = SecApi::new(&app, SEC_EMAIL).await;
         let mut seats = Vec::new();
         for name in ["Helse Midt-Norge RHF", "Direktoratet for e-helse"] {
-            let org: Value = http
-                .post(api("/organisations"))
-                .bearer_auth(&token)
-                .json(&json!({"name": name}))
-                .send()
-                .await
-                .expect("org")
-                .json()
-                .await
-                .expect("json");
-            let seat: Value = http
-                .post(api("/seats"))
-                .bearer_auth(&token)
-                .json(&json!({"organisation_id": org["id"], "role": "member", "valid_from": "2021-01-01"}))
-                .send()
-                .await
-                .expect("seat")
-                .json()
-                .await
-                .expect("json");
+            let org = api.post("/organisations", json!({"name": name})).await;
+            let seat = api
+                .post(
+                    "/seats",
+                    json!({"organisation_id": org["id"], "role": "member", "valid_from": "2021-01-01"}),
+                )
+                .await;
             seats.push(seat["id"].as_str().expect("id").to_string());
         }
-        let r = http
-            .put(api(&format!("/seats/{}/end", seats[0])))
-            .bearer_auth(&token)
-            .json(&json!({"valid_to": "2020-12-31"}))
-            .send()
-            .await
-            .expect("end");
+        let end_path = format!("/seats/{}/end", seats[0]);
+        let r = api.put(&end_path, json!({"valid_to": "2020-12-31"})).await;
         assert_eq!(r.status(), 422, "[{be}] before the start");
-        let r = http
-            .put(api(&format!("/seats/{}/end", seats[0])))
-            .bearer_auth(&token)
-            .json(&json!({"valid_to": "2025-12-31"}))
-            .send()
-            .await
-            .expect("end");
+        let r = api.put(&end_path, json!({"valid_to": "2025-12-31"})).await;
         assert_eq!(r.status(), 200, "[{be}]");
         let browser = app.login(SEC_EMAIL).await;
         let csrf = app.csrf(&browser).await;
-        let page = browser
-            .get(app.url("/secretariat/organisations"))
-            .send()
-            .await
-            .expect("page")
-            .text()
-            .await
-            .expect("html");
+        let page = page_text(&browser, &app, "/secretariat/organisations").await;
         assert!(
             page.contains(&format!("/secretariat/seats/{}/end", seats[1])),
             "[{be}] the open seat can be ended"
@@ -786,15 +701,7 @@ async fn seats_are_ended_on_the_page_and_in_the_api() {
         assert_eq!(r.status(), 400, "[{be}]");
         let r = end("2026-03-31").await.expect("post");
         assert_eq!(r.status(), 303, "[{be}]");
-        let listed: Value = http
-            .get(api("/seats"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("seats")
-            .json()
-            .await
-            .expect("json");
+        let listed = api.get("/seats").await;
         let ends: Vec<&Value> = listed
             .as_array()
             .expect("list")
@@ -815,32 +722,19 @@ async fn undecided_cases_are_edited_on_the_page_and_in_the_api() {
     for app in TestApp::both().await {
         let be = app.backend;
         secretariat_user(&app).await;
-        let token = app.api_token(SEC_EMAIL).await;
-        let http = reqwest::Client::new();
-        let api = |p: &str| app.url(&format!("/api/v1/secretariat{p}"));
-        let meeting: Value = http
-            .post(api("/meetings"))
-            .bearer_auth(&token)
-            .json(&json!({"title": "Juni", "meeting_date": "2026-06-11"}))
-            .send()
-            .await
-            .expect("meeting")
-            .json()
-            .await
-            .expect("json");
+        let api = SecApi::new(&app, SEC_EMAIL).await;
+        let meeting = api
+            .post("/meetings", json!({"title": "Juni", "meeting_date": "2026-06-11"}))
+            .await;
         let mid = meeting["id"].as_str().expect("id").to_string();
         let mut ids = Vec::new();
         for title in ["Faktaark 31", "Status"] {
-            let c: Value = http
-                .post(api(&format!("/meetings/{mid}/cases")))
-                .bearer_auth(&token)
-                .json(&json!({"kind": "decision", "title": title}))
-                .send()
-                .await
-                .expect("case")
-                .json()
-                .await
-                .expect("json");
+            let c = api
+                .post(
+                    &format!("/meetings/{mid}/cases"),
+                    json!({"kind": "decision", "title": title}),
+                )
+                .await;
             ids.push(c["id"].as_str().expect("id").to_string());
         }
         let browser = app.login(SEC_EMAIL).await;
@@ -858,50 +752,28 @@ async fn undecided_cases_are_edited_on_the_page_and_in_the_api() {
             .await
             .expect("post");
         assert_eq!(r.status(), 303, "[{be}]");
-        let r = http
-            .put(api(&format!("/meetings/{mid}/cases/{}", ids[1])))
-            .bearer_auth(&token)
-            .json(&json!({"kind": "information", "title": "Status fra sekretariatet", "number": "01/26"}))
-            .send()
-            .await
-            .expect("put");
+        let second = format!("/meetings/{mid}/cases/{}", ids[1]);
+        let r = api
+            .put(
+                &second,
+                json!({"kind": "information", "title": "Status fra sekretariatet", "number": "01/26"}),
+            )
+            .await;
         assert_eq!(r.status(), 409, "[{be}] number taken");
-        let r = http
-            .post(api(&format!("/meetings/{mid}/cases/{}/decision", ids[1])))
-            .bearer_auth(&token)
-            .json(&json!({"decision": "Tatt til orientering."}))
-            .send()
-            .await
-            .expect("decide");
-        assert!(r.status().is_success(), "[{be}] {}", r.status());
-        let r = http
-            .put(api(&format!("/meetings/{mid}/cases/{}", ids[1])))
-            .bearer_auth(&token)
-            .json(&json!({"kind": "information", "title": "Endret etter vedtak"}))
-            .send()
-            .await
-            .expect("put");
+        api.post(
+            &format!("{second}/decision"),
+            json!({"decision": "Tatt til orientering."}),
+        )
+        .await;
+        let r = api
+            .put(&second, json!({"kind": "information", "title": "Endret etter vedtak"}))
+            .await;
         assert_eq!(r.status(), 422, "[{be}] decided");
-        let detail: Value = http
-            .get(api(&format!("/meetings/{mid}")))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("get")
-            .json()
-            .await
-            .expect("json");
+        let detail = api.get(&format!("/meetings/{mid}")).await;
         assert_eq!(detail["cases"][0]["title"], "Faktaark 31 om passord", "[{be}] {detail}");
         assert_eq!(detail["cases"][0]["kind"], "discussion", "[{be}]");
         assert_eq!(detail["cases"][1]["title"], "Status", "[{be}] nothing changed");
-        let page = browser
-            .get(app.url(&format!("/secretariat/meetings/{mid}")))
-            .send()
-            .await
-            .expect("page")
-            .text()
-            .await
-            .expect("html");
+        let page = page_text(&browser, &app, &format!("/secretariat/meetings/{mid}")).await;
         assert!(
             page.contains(&format!("action=\"/secretariat/meetings/{mid}/cases/{}\"", ids[0])),
             "[{be}] the undecided case can be edited"
@@ -920,19 +792,10 @@ async fn meetings_are_rescheduled_on_the_page_and_in_the_api() {
     for app in TestApp::both().await {
         let be = app.backend;
         secretariat_user(&app).await;
-        let token = app.api_token(SEC_EMAIL).await;
-        let http = reqwest::Client::new();
-        let api = |p: &str| app.url(&format!("/api/v1/secretariat{p}"));
-        let meeting: Value = http
-            .post(api("/meetings"))
-            .bearer_auth(&token)
-            .json(&json!({"title": "Juni", "meeting_date": "2026-06-11"}))
-            .send()
-            .await
-            .expect("meeting")
-            .json()
-            .await
-            .expect("json");
+        let api = SecApi::new(&app, SEC_EMAIL).await;
+        let meeting = api
+            .post("/meetings", json!({"title": "Juni", "meeting_date": "2026-06-11"}))
+            .await;
         let mid = meeting["id"].as_str().expect("id").to_string();
         let browser = app.login(SEC_EMAIL).await;
         let csrf = app.csrf(&browser).await;
@@ -952,32 +815,23 @@ async fn meetings_are_rescheduled_on_the_page_and_in_the_api() {
         assert_eq!(r.status(), 400, "[{be}] bad date");
         let r = post("2026-06-18").await.expect("post");
         assert_eq!(r.status(), 303, "[{be}]");
-        let r = http
-            .put(api(&format!("/meetings/{mid}")))
-            .bearer_auth(&token)
-            .json(&json!({"title": "Juni (flyttet)", "meeting_date": "2026-06-19", "ends": "25:00"}))
-            .send()
-            .await
-            .expect("put");
+        let path = format!("/meetings/{mid}");
+        let r = api
+            .put(
+                &path,
+                json!({"title": "Juni (flyttet)", "meeting_date": "2026-06-19", "ends": "25:00"}),
+            )
+            .await;
         assert_eq!(r.status(), 422, "[{be}] bad time");
-        let got: Value = http
-            .get(api(&format!("/meetings/{mid}")))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("get")
-            .json()
-            .await
-            .expect("json");
+        let got = api.get(&path).await;
         assert_eq!(got["meeting"]["meeting_date"], "2026-06-18", "[{be}] {got}");
         assert_eq!(got["meeting"]["place"], "Digitalt", "[{be}] {got}");
-        let r = http
-            .put(api(&format!("/meetings/{mid}")))
-            .bearer_auth(&token)
-            .json(&json!({"title": "Juni", "meeting_date": "2026-06-25", "place": "Oslo"}))
-            .send()
-            .await
-            .expect("put");
+        let r = api
+            .put(
+                &path,
+                json!({"title": "Juni", "meeting_date": "2026-06-25", "place": "Oslo"}),
+            )
+            .await;
         assert_eq!(r.status(), 200, "[{be}]");
         let saved: Value = r.json().await.expect("json");
         assert_eq!(saved["meeting_date"], "2026-06-25", "[{be}] {saved}");
