@@ -36,6 +36,27 @@ fn case(kind: CaseKind, title: &str, document_id: Option<String>) -> CaseInput {
     }
 }
 
+/// A meeting on `date`, without time or place.
+fn meeting_on(title: &str, date: &str) -> MeetingInput {
+    MeetingInput {
+        title: title.into(),
+        meeting_date: date.into(),
+        starts: None,
+        ends: None,
+        place: None,
+    }
+}
+
+/// `organisation_id` present, no person named.
+fn attending(organisation_id: &str) -> AttendanceInput {
+    AttendanceInput {
+        organisation_id: organisation_id.into(),
+        person: None,
+        status: AttendanceStatus::Present,
+        present_from: None,
+    }
+}
+
 #[tokio::test]
 async fn only_secretariat_users_get_in() {
     each_backend(|b, store| async move {
@@ -831,26 +852,12 @@ async fn seats_end_but_not_under_recorded_attendance() {
             .await
             .must(b, "seat");
         let meeting = s
-            .create_meeting(&MeetingInput {
-                title: "Juni".into(),
-                meeting_date: "2026-06-11".into(),
-                starts: None,
-                ends: None,
-                place: None,
-            })
+            .create_meeting(&meeting_on("Juni", "2026-06-11"))
             .await
             .must(b, "meeting");
-        s.set_attendance(
-            &meeting.id,
-            &[AttendanceInput {
-                organisation_id: org.id.clone(),
-                person: None,
-                status: AttendanceStatus::Present,
-                present_from: None,
-            }],
-        )
-        .await
-        .must(b, "attendance");
+        s.set_attendance(&meeting.id, &[attending(&org.id)])
+            .await
+            .must(b, "attendance");
         match s.end_seat(&seat.id, "2026-01-01").await {
             Err(StoreError::Invalid(m)) => assert!(m.contains("2026-06-11"), "[{b}] {m}"),
             other => panic!("[{b}] ending under attendance: {other:?}"),
@@ -881,26 +888,10 @@ async fn seats_end_but_not_under_recorded_attendance() {
         assert_eq!(ended.valid_to.as_deref(), Some("2026-06-11"), "[{b}]");
         // After the end, the organisation cannot be recorded at a later meeting.
         let later = s
-            .create_meeting(&MeetingInput {
-                title: "September".into(),
-                meeting_date: "2026-09-17".into(),
-                starts: None,
-                ends: None,
-                place: None,
-            })
+            .create_meeting(&meeting_on("September", "2026-09-17"))
             .await
             .must(b, "meeting");
-        let r = s
-            .set_attendance(
-                &later.id,
-                &[AttendanceInput {
-                    organisation_id: org.id.clone(),
-                    person: None,
-                    status: AttendanceStatus::Present,
-                    present_from: None,
-                }],
-            )
-            .await;
+        let r = s.set_attendance(&later.id, &[attending(&org.id)]).await;
         assert_err!(b, r, StoreError::Invalid(_), "attendance after the end");
         let audit = store.system_audit(i64::MAX, 100).await.must(b, "audit");
         assert!(audit.iter().any(|r| r.action == "sec_seat.end"), "[{b}] audited");
@@ -916,19 +907,12 @@ async fn undecided_cases_are_edited() {
     each_backend(|b, store| async move {
         let user = secretariat_user(b, &store).await;
         let s = store.secretariat(&user).must(b, "scope");
-        let meeting = |title: &str, date: &str| MeetingInput {
-            title: title.into(),
-            meeting_date: date.into(),
-            starts: None,
-            ends: None,
-            place: None,
-        };
         let june = s
-            .create_meeting(&meeting("Juni", "2026-06-11"))
+            .create_meeting(&meeting_on("Juni", "2026-06-11"))
             .await
             .must(b, "meeting");
         let sept = s
-            .create_meeting(&meeting("September", "2026-09-17"))
+            .create_meeting(&meeting_on("September", "2026-09-17"))
             .await
             .must(b, "meeting");
         let first = s
@@ -1036,17 +1020,9 @@ async fn meetings_are_rescheduled_within_their_rules() {
             place: place.map(Into::into),
         };
         let m = s.create_meeting(&input("2026-06-11", None)).await.must(b, "meeting");
-        s.set_attendance(
-            &m.id,
-            &[AttendanceInput {
-                organisation_id: org.id.clone(),
-                person: None,
-                status: AttendanceStatus::Present,
-                present_from: None,
-            }],
-        )
-        .await
-        .must(b, "attendance");
+        s.set_attendance(&m.id, &[attending(&org.id)])
+            .await
+            .must(b, "attendance");
         s.add_case(&m.id, &case(CaseKind::Information, "Status", None))
             .await
             .must(b, "case");
