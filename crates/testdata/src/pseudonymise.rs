@@ -63,11 +63,12 @@
 //! (ChaCha20-Poly1305, see [`mapping`]); [`mapping::reveal`] decrypts it.
 //!
 //! # Streaming
-//! A reader thread parses records (the `csv` crate, `ByteRecord`s reused
-//! between batches) into batches; worker threads transform batches; the
-//! calling thread writes them in order. A fixed pool of batches circulates,
+//! A reader thread cuts the input into batches of whole records (CSV: raw
+//! chunks split by the workers, see `csv_rows`; JSON Lines: lines); worker
+//! threads transform batches; the calling thread writes them in order. A fixed pool of batches circulates,
 //! so memory does not grow with the input.
 
+mod csv_rows;
 mod csv_stream;
 mod dates;
 mod feistel;

@@ -556,9 +556,11 @@ fn output_file_is_not_left_behind_on_failure() {
 #[test]
 fn progress_reports_bytes_and_many_batches_stay_in_order() {
     let config = Config::from_yaml("columns:\n  n: { action: token }\n").unwrap();
-    let mut input = String::from("n,i\n");
+    // Rows of about 70 bytes: 14 MB, more than ten batches.
+    let mut input = String::from("n,note,i\n");
+    let note = "a kept column that makes the rows long enough for many batches";
     for i in 0..200_000 {
-        input.push_str(&format!("v{},{i}\n", i % 1000));
+        input.push_str(&format!("v{},{note},{i}\n", i % 1000));
     }
     let calls = std::sync::atomic::AtomicU64::new(0);
     let last = std::sync::atomic::AtomicU64::new(0);

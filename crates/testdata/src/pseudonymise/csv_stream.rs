@@ -9,22 +9,17 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::{BufRead, Write};
 use std::sync::{Mutex, mpsc};
 
-use csv::ByteRecord;
-
+use super::csv_rows::{Chunker, Fields, Rows};
 use super::rules::{Action, Counts, Engine, Person};
 use super::{ColumnSummary, MAX_REPORTED, PseudonymiseError, RowProblem, RunOptions, Summary, Unlisted};
-use crate::io::IoError;
-
-/// Records per batch, at most.
-const BATCH_RECORDS: usize = 4096;
-/// Input bytes per batch, about.
-const BATCH_BYTES: u64 = 1 << 20;
 
 /// One unit of work.
 pub(crate) struct Batch<T> {
     pub seq: u64,
     pub items: Vec<T>,
     pub len: usize,
+    /// The input line the batch starts on (front ends that read raw bytes).
+    pub line: u64,
     pub bytes_end: u64,
     pub last: bool,
     pub out: Vec<u8>,
@@ -46,6 +41,7 @@ impl<T> Default for Batch<T> {
             seq: 0,
             items: Vec::new(),
             len: 0,
+            line: 0,
             bytes_end: 0,
             last: false,
             out: Vec::new(),
@@ -65,6 +61,7 @@ impl<T> Default for Batch<T> {
 impl<T> Batch<T> {
     fn reset(&mut self) {
         self.len = 0;
+        self.line = 0;
         self.bytes_end = 0;
         self.last = false;
         self.out.clear();
@@ -100,6 +97,8 @@ impl<T> Batch<T> {
 pub(crate) struct Scratch {
     seen: HashSet<u64>,
     pub cell: Vec<u8>,
+    /// The fields of the CSV row being processed.
+    pub fields: Fields,
 }
 
 const MAPPING_SEEN_MAX: usize = 1 << 21;
@@ -310,13 +309,6 @@ pub(crate) fn threads(options: &RunOptions<'_>) -> usize {
         .clamp(1, 64)
 }
 
-fn csv_error(e: csv::Error) -> PseudonymiseError {
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => PseudonymiseError::Input(IoError::from_io(io)),
-        other => PseudonymiseError::Internal(format!("csv reader: {other:?}")),
-    }
-}
-
 /// Appends one CSV field as the csv crate's writer does by default (quoted
 /// only when it holds the delimiter, a quote or a line break; quotes
 /// doubled), so output is byte-for-byte what `csv::Writer` would write.
@@ -347,18 +339,11 @@ pub(crate) fn run(
 ) -> Result<Summary, PseudonymiseError> {
     let config = engine.config;
     let delimiter = config.delimiter as u8;
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 18)
-        .from_reader(input);
-    let mut header = ByteRecord::new();
-    if !reader.read_byte_record(&mut header).map_err(csv_error)? {
-        return Err(PseudonymiseError::EmptyInput);
-    }
+    let mut chunker = Chunker::new(input, delimiter);
+    let header = chunker.header()?.ok_or(PseudonymiseError::EmptyInput)?;
     let mut names = Vec::with_capacity(header.len());
     for (i, field) in header.iter().enumerate() {
+        let field = field.as_slice();
         let field = if i == 0 {
             field.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(field)
         } else {
@@ -452,40 +437,33 @@ pub(crate) fn run(
     };
     let skip = config.on_error == super::OnError::Skip;
 
-    let fill = |b: &mut Batch<ByteRecord>| -> Result<bool, PseudonymiseError> {
-        let start = reader.position().byte();
-        while b.len < BATCH_RECORDS {
-            if b.items.len() == b.len {
-                b.items.push(ByteRecord::new());
-            }
-            let more = reader.read_byte_record(&mut b.items[b.len]).map_err(csv_error)?;
-            if !more {
-                b.bytes_end = reader.position().byte();
-                return Ok(false);
-            }
-            b.len += 1;
-            if reader.position().byte() - start >= BATCH_BYTES {
-                break;
-            }
-        }
-        b.bytes_end = reader.position().byte();
-        Ok(true)
+    let fill = |b: &mut Batch<u8>| -> Result<bool, PseudonymiseError> {
+        let chunk = chunker.next_chunk(&mut b.items)?;
+        b.len = b.items.len();
+        b.line = chunk.line;
+        b.bytes_end = chunk.bytes_end;
+        Ok(!chunk.last)
     };
 
     // Fields written per output row; a row of one empty field is written
     // `""` so it does not read back as an empty line.
     let kept_fields = columns.iter().filter(|(_, a)| !matches!(a, Action::Drop)).count();
-    let work = |b: &mut Batch<ByteRecord>, scratch: &mut Scratch| {
+    let work = |b: &mut Batch<u8>, scratch: &mut Scratch| {
         if b.counts.len() != ncols {
             b.counts = vec![Counts::default(); ncols];
         }
         let mut mapping_pairs: Vec<(usize, Vec<u8>, Vec<u8>)> = Vec::new();
-        let items = std::mem::take(&mut b.items);
-        'rows: for record in &items[..b.len] {
+        let chunk = std::mem::take(&mut b.items);
+        // One UTF-8 check for the chunk; rows are checked one by one only
+        // when it fails, to report them.
+        let chunk_is_utf8 = simdutf8::basic::from_utf8(&chunk).is_ok();
+        let mut rows = Rows::new(&chunk, b.line, delimiter);
+        let mut fields = std::mem::take(&mut scratch.fields);
+        'rows: while let Some(at) = rows.next_row(&mut fields) {
             b.rows_in += 1;
-            let line = record.position().map_or(0, |p| p.line());
-            if record.len() != ncols {
-                let reason = format!("has {} fields, the header has {ncols}", record.len());
+            let line = at.line;
+            if fields.len() != ncols {
+                let reason = format!("has {} fields, the header has {ncols}", fields.len());
                 if !b.problem(
                     skip,
                     RowProblem {
@@ -498,7 +476,7 @@ pub(crate) fn run(
                 }
                 continue;
             }
-            if simdutf8::basic::from_utf8(record.as_slice()).is_err() {
+            if !chunk_is_utf8 && simdutf8::basic::from_utf8(&chunk[at.start..at.end]).is_err() {
                 let reason = "is not valid UTF-8 (use --input-encoding windows-1252 for Latin-1 files)".to_string();
                 if !b.problem(
                     skip,
@@ -512,14 +490,14 @@ pub(crate) fn run(
                 }
                 continue;
             }
-            let mut person = Person::new(person_index.and_then(|i| record.get(i)));
+            let mut person = Person::new(person_index.map(|i| fields.get(&chunk, i)));
             mapping_pairs.clear();
             // The row goes straight into the batch's output (no intermediate
             // record); a bad cell cuts it off again.
             let row_start = b.out.len();
             let mut written = 0;
-            for (i, field) in record.iter().enumerate() {
-                let action = &columns[i].1;
+            for (i, (_, action)) in columns.iter().enumerate() {
+                let field = fields.get(&chunk, i);
                 let value = match action {
                     Action::Drop => continue,
                     Action::Keep => field,
@@ -546,7 +524,13 @@ pub(crate) fn run(
                 if written > 0 {
                     b.out.push(delimiter);
                 }
-                push_field(&mut b.out, value, delimiter);
+                if fields.plain && matches!(action, Action::Keep) {
+                    // Split at delimiters and line breaks, with no quote:
+                    // nothing in it needs quoting.
+                    b.out.extend_from_slice(value);
+                } else {
+                    push_field(&mut b.out, value, delimiter);
+                }
                 written += 1;
             }
             if kept_fields == 1 && b.out.len() == row_start {
@@ -558,7 +542,8 @@ pub(crate) fn run(
                 scratch.map_entry(b, &columns[i].0, &original, &pseudonym);
             }
         }
-        b.items = items;
+        scratch.fields = fields;
+        b.items = chunk;
     };
 
     pipeline(threads, fill, work, |b| collector.drain(b))?;
