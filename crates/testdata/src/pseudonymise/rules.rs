@@ -352,6 +352,8 @@ impl<'c> Engine<'c> {
                 Ok(id) => {
                     counts.replaced += 1;
                     match self.ids.map(&id) {
+                        // Eleven bytes that parsed as an id are its digits.
+                        Some(digits) if v.len() == digits.len() => out.extend_from_slice(&digits),
                         Some(digits) => {
                             // Same layout as the input: separators stay where they were.
                             let mut next = digits.iter();
