@@ -309,15 +309,64 @@ pub(crate) fn threads(options: &RunOptions<'_>) -> usize {
         .clamp(1, 64)
 }
 
+/// Which values of a column can be written without the quoting check:
+/// those made only of bytes that never need quotes with this delimiter.
+/// Most cells of an extract are such values, and the check was a twentieth
+/// of the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct QuoteFree {
+    /// Every value the action writes.
+    always: bool,
+    /// Values written for a cell of a plain row (split without the parser:
+    /// no quote, line break or delimiter in any field).
+    if_input_plain: bool,
+}
+
+impl QuoteFree {
+    fn of(action: &Action, delimiter: u8, token_prefix: &[u8]) -> QuoteFree {
+        let clean = |bytes: &[u8]| !needs_quotes(bytes, delimiter);
+        // A token is its prefix and lower-case hex digits.
+        let token_clean = |prefix: &[u8]| clean(prefix) && clean(b"0123456789abcdef");
+        let (always, if_input_plain) = match action {
+            Action::Keep => (false, true),
+            Action::Suppress | Action::Drop => (true, true),
+            // Digits and the separators of the input, or a token; with
+            // `on_invalid: keep` the value as it came.
+            Action::SyntheticId { on_invalid } => {
+                let mapped = clean(b"0123456789 -.") && token_clean(token_prefix);
+                (mapped && *on_invalid != super::OnInvalid::Keep, mapped)
+            }
+            Action::Token { prefix, .. } => (token_clean(prefix), token_clean(prefix)),
+            // Digits in the places of the input's digits, and the input's
+            // other bytes.
+            Action::ShiftDate { .. } => (false, clean(b"0123456789-")),
+            // The input's characters, some replaced by the mask.
+            Action::Generalise { mask, .. } => {
+                let mut buf = [0u8; 4];
+                (false, clean(mask.encode_utf8(&mut buf).as_bytes()))
+            }
+            Action::AgeBand { .. } => {
+                let c = clean(b"0123456789-+");
+                (c, c)
+            }
+        };
+        QuoteFree { always, if_input_plain }
+    }
+}
+
+/// Whether the csv crate's writer would quote this field.
+fn needs_quotes(field: &[u8], delimiter: u8) -> bool {
+    // A fold without early exit vectorises; fields are short.
+    field.iter().fold(false, |acc, &c| {
+        acc | (c == delimiter) | (c == b'"') | (c == b'\n') | (c == b'\r')
+    })
+}
+
 /// Appends one CSV field as the csv crate's writer does by default (quoted
 /// only when it holds the delimiter, a quote or a line break; quotes
 /// doubled), so output is byte-for-byte what `csv::Writer` would write.
 fn push_field(out: &mut Vec<u8>, field: &[u8], delimiter: u8) {
-    // A fold without early exit vectorises; fields are short.
-    let needs_quotes = field.iter().fold(false, |acc, &c| {
-        acc | (c == delimiter) | (c == b'"') | (c == b'\n') | (c == b'\r')
-    });
-    if !needs_quotes {
+    if !needs_quotes(field, delimiter) {
         out.extend_from_slice(field);
         return;
     }
@@ -448,6 +497,10 @@ pub(crate) fn run(
     // Fields written per output row; a row of one empty field is written
     // `""` so it does not read back as an empty line.
     let kept_fields = columns.iter().filter(|(_, a)| !matches!(a, Action::Drop)).count();
+    let quote_free: Vec<QuoteFree> = columns
+        .iter()
+        .map(|(_, a)| QuoteFree::of(a, delimiter, config.token_prefix.as_bytes()))
+        .collect();
     let work = |b: &mut Batch<u8>, scratch: &mut Scratch| {
         if b.counts.len() != ncols {
             b.counts = vec![Counts::default(); ncols];
@@ -524,9 +577,9 @@ pub(crate) fn run(
                 if written > 0 {
                     b.out.push(delimiter);
                 }
-                if fields.plain && matches!(action, Action::Keep) {
-                    // Split at delimiters and line breaks, with no quote:
-                    // nothing in it needs quoting.
+                let free = &quote_free[i];
+                if free.always || (fields.plain && free.if_input_plain) {
+                    debug_assert!(!needs_quotes(value, delimiter), "{value:?} needs quotes");
                     b.out.extend_from_slice(value);
                 } else {
                     push_field(&mut b.out, value, delimiter);
@@ -613,6 +666,38 @@ mod tests {
         ) {
             prop_assert_eq!(ours(&records, delimiter), csv_crate(&records, delimiter));
         }
+    }
+
+    #[test]
+    fn quote_free_columns_are_only_those_that_cannot_need_quotes() {
+        use super::super::{Canonical, OnInvalid};
+        use super::{Action, QuoteFree};
+        let token = |prefix: &str| Action::Token {
+            length: 8,
+            prefix: prefix.as_bytes().to_vec(),
+            canonical: Canonical::Text,
+            tag: b"text".to_vec(),
+        };
+        let free = |always, if_input_plain| QuoteFree { always, if_input_plain };
+        assert_eq!(QuoteFree::of(&token("tok_"), b',', b"tok_"), free(true, true));
+        assert_eq!(QuoteFree::of(&token("t,"), b',', b"tok_"), free(false, false));
+        assert_eq!(QuoteFree::of(&token("t\""), b';', b"tok_"), free(false, false));
+        // Hex digits are no delimiter.
+        assert_eq!(QuoteFree::of(&token("tok_"), b'a', b"tok_"), free(false, false));
+        let id = |on_invalid| Action::SyntheticId { on_invalid };
+        assert_eq!(QuoteFree::of(&id(OnInvalid::Token), b',', b"tok_"), free(true, true));
+        // Invalid values kept as they came may hold anything.
+        assert_eq!(QuoteFree::of(&id(OnInvalid::Keep), b',', b"tok_"), free(false, true));
+        // Separators kept from the input, or a token prefix, may be the delimiter.
+        assert_eq!(QuoteFree::of(&id(OnInvalid::Token), b' ', b"tok_"), free(false, false));
+        assert_eq!(QuoteFree::of(&id(OnInvalid::Fail), b',', b"t,"), free(false, false));
+        assert_eq!(QuoteFree::of(&Action::Keep, b',', b"tok_"), free(false, true));
+        let mask = |mask| Action::Generalise { keep: 2, mask };
+        assert_eq!(QuoteFree::of(&mask('*'), b',', b"tok_"), free(false, true));
+        assert_eq!(QuoteFree::of(&mask('"'), b',', b"tok_"), free(false, false));
+        let band = Action::AgeBand { width: 5, top: None };
+        assert_eq!(QuoteFree::of(&band, b',', b"tok_"), free(true, true));
+        assert_eq!(QuoteFree::of(&band, b'-', b"tok_"), free(false, false));
     }
 
     #[test]
