@@ -417,9 +417,21 @@ impl<'c> Engine<'c> {
                 counts.replaced += 1;
             }
             Action::Generalise { keep, mask } => {
-                let text = String::from_utf8_lossy(v);
                 let mut buf = [0u8; 4];
                 let mask = mask.encode_utf8(&mut buf).as_bytes();
+                if v.is_ascii() {
+                    // Postcodes and the like: one byte is one character.
+                    for (i, &b) in v.iter().enumerate() {
+                        if i < *keep || !b.is_ascii_alphanumeric() {
+                            out.push(b);
+                        } else {
+                            out.extend_from_slice(mask);
+                        }
+                    }
+                    counts.replaced += 1;
+                    return Ok(());
+                }
+                let text = String::from_utf8_lossy(v);
                 for (i, ch) in text.chars().enumerate() {
                     if i < *keep || !ch.is_alphanumeric() {
                         let mut b = [0u8; 4];
@@ -477,6 +489,31 @@ mod tests {
         let mut counts = Counts::default();
         engine.apply(&action, value.as_bytes(), &mut p, &mut out, &mut counts)?;
         Ok(String::from_utf8(out).unwrap())
+    }
+
+    proptest::proptest! {
+        /// Generalisation keeps the first `keep` characters and every
+        /// character that is not a letter or digit, and masks the rest,
+        /// counting characters, not bytes (ASCII values take a byte path).
+        #[test]
+        fn generalise_masks_characters_after_the_kept_ones(
+            value in "[0-9a-zA-Z æøåÆØÅ.-]{1,12}",
+            keep in 0usize..6,
+            mask in proptest::sample::select(vec!['*', 'X', '•']),
+        ) {
+            let c = config("columns:\n  p: { action: keep }\n");
+            let key = Key::from_bytes(&[5u8; 32]).unwrap();
+            let e = Engine::new(&c, &key);
+            let trimmed = value.trim_ascii();
+            proptest::prop_assume!(!trimmed.is_empty());
+            let expected: String = trimmed
+                .chars()
+                .enumerate()
+                .map(|(i, ch)| if i < keep || !ch.is_alphanumeric() { ch } else { mask })
+                .collect();
+            let got = apply(&e, &Rule::Generalise { keep_digits: keep, mask }, &value, None).unwrap();
+            proptest::prop_assert_eq!(got, expected);
+        }
     }
 
     #[test]

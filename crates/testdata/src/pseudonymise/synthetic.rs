@@ -529,11 +529,15 @@ impl IdMapper {
         let input = Prefix::of_date(DATED_INPUTS[kind], date);
         let class_in = usize::from(input.t.class_of_year(date.year)) * 2 + usize::from(iii % 2);
         let rank = input.table.classic_rank(iii)?;
-        let a = input.class_size(class_in);
+        // Both classes exist: each holds a real date (the input's, and its
+        // image under the date permutation), so their sizes are the tables'.
+        debug_assert!(input.class_exists(class_in));
+        let a = usize::from(input.table.sizes[class_in]);
         let out_date = self.output_date(date);
         let output = Prefix::of_date(self.outputs[kind], out_date);
         let class_out = usize::from(output.t.class_of_year(out_date.year)) * 2 + usize::from(iii % 2);
-        let b = output.class_size(class_out);
+        debug_assert!(output.class_exists(class_out));
+        let b = usize::from(output.table.sizes[class_out]);
         let tweak = ((kind as u64 + 1) << 20) | ((input.slot() as u64) << 3) | class_in as u64;
         let permuted = permute(&self.prf, tweak, a as u64, u64::from(rank)) as usize;
         if permuted < b {
