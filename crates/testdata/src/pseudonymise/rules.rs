@@ -246,10 +246,13 @@ impl<'c> Engine<'c> {
     fn token(&self, tag: &[u8], canonical: &[u8], prefix: &[u8], length: usize, out: &mut Vec<u8>) {
         let mac = self.keys.token.tagged(tag, canonical);
         out.extend_from_slice(prefix);
-        for i in 0..length {
-            let byte = mac[i / 2];
-            out.push(HEX[usize::from(if i % 2 == 0 { byte >> 4 } else { byte & 15 })]);
+        // Config::validate keeps `length` within the MAC's 64 hex digits.
+        let mut hex = [0u8; 64];
+        for (pair, byte) in hex.chunks_exact_mut(2).zip(mac) {
+            pair[0] = HEX[usize::from(byte >> 4)];
+            pair[1] = HEX[usize::from(byte & 15)];
         }
+        out.extend_from_slice(&hex[..length.min(64)]);
     }
 
     fn id_token(&self, value: &[u8], out: &mut Vec<u8>) {
