@@ -216,33 +216,55 @@ impl Table {
     #[inline]
     fn classic_member(&self, class: usize, index: usize) -> u16 {
         let before = &self.before[class];
-        // The last word with at most `index` members before it (`before[0]`
-        // is 0, so there is one).
-        let w = before.partition_point(|&n| usize::from(n) <= index).saturating_sub(1);
+        // The last word with at most `index` members before it: the counts
+        // rise, so that is how many of words 1.. qualify (a count without
+        // branches; the index is random, so branches would mispredict).
+        let w = before[1..]
+            .iter()
+            .map(|&n| usize::from(usize::from(n) <= index))
+            .sum::<usize>();
         let k = (index - usize::from(before[w])) as u32;
         (w * 64) as u16 + select_in_word(self.class_bits[class][w], k) as u16
     }
 }
 
-/// The position of the `k`-th set bit (from 0) of `word`: halves by
-/// popcount down to a byte, then at most seven bits cleared. Clearing bits
-/// one by one, up to 63 dependent steps, was a twentieth of the run.
+/// The position of the `k`-th set bit (from 0) of `word`, which has more
+/// than `k` set bits: halves by popcount down to a byte, then a table.
+/// Without branches, since `k` is random: clearing bits one by one (up to
+/// 63 dependent steps) was a twentieth of the run, and a branching search
+/// no better.
 #[inline]
 fn select_in_word(mut word: u64, mut k: u32) -> u32 {
     let mut base = 0;
     for width in [32u32, 16, 8] {
         let low = (word & ((1u64 << width) - 1)).count_ones();
-        if k >= low {
-            k -= low;
-            word >>= width;
-            base += width;
-        }
+        let skip = u32::from(k >= low);
+        k -= low * skip;
+        word >>= width * skip;
+        base += width * skip;
     }
-    for _ in 0..k {
-        word &= word.wrapping_sub(1);
-    }
-    base + word.trailing_zeros()
+    base + u32::from(SELECT_IN_BYTE[(word & 0xff) as usize][(k & 7) as usize])
 }
+
+/// `SELECT_IN_BYTE[b][k]`: the position of the `k`-th set bit of byte `b`
+/// (8 where there is none).
+static SELECT_IN_BYTE: [[u8; 8]; 256] = {
+    let mut table = [[8u8; 8]; 256];
+    let mut b = 0;
+    while b < 256 {
+        let mut k = 0;
+        let mut bit = 0;
+        while bit < 8 {
+            if b >> bit & 1 == 1 {
+                table[b][k] = bit as u8;
+                k += 1;
+            }
+            bit += 1;
+        }
+        b += 1;
+    }
+    table
+};
 
 fn tables() -> &'static [Table] {
     static TABLES: OnceLock<Vec<Table>> = OnceLock::new();
