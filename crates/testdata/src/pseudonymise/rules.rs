@@ -248,7 +248,7 @@ impl<'c> Engine<'c> {
         out.extend_from_slice(prefix);
         // Config::validate keeps `length` within the MAC's 64 hex digits.
         let mut hex = [0u8; 64];
-        for (pair, byte) in hex.chunks_exact_mut(2).zip(mac) {
+        for (pair, byte) in hex.chunks_exact_mut(2).zip(mac).take(length.div_ceil(2)) {
             pair[0] = HEX[usize::from(byte >> 4)];
             pair[1] = HEX[usize::from(byte & 15)];
         }
