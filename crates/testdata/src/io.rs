@@ -531,7 +531,7 @@ impl OutputFile {
     pub fn create(path: &Path, force: bool) -> Result<OutputFile, IoError> {
         if path == Path::new("-") {
             return Ok(OutputFile {
-                target: Target::Stdout(BufWriter::with_capacity(1 << 16, io::stdout())),
+                target: Target::Stdout(BufWriter::with_capacity(OUTPUT_BUFFER, io::stdout())),
             });
         }
         if path.is_dir() {
@@ -562,7 +562,7 @@ impl OutputFile {
             })?;
         Ok(OutputFile {
             target: Target::File {
-                writer: Some(BufWriter::with_capacity(1 << 20, tmp)),
+                writer: Some(BufWriter::with_capacity(OUTPUT_BUFFER, tmp)),
                 path: path.to_path_buf(),
                 force,
                 writeback: Writeback::default(),
@@ -629,6 +629,12 @@ impl OutputFile {
         }
     }
 }
+
+/// The output buffer: it gathers small writes; a write at least this large
+/// (a batch of `pseudonymise`, about 1 MB) goes straight to the file. A
+/// buffer larger than the batches copied every byte once more (a 1 MiB
+/// buffer took 3 % of a `pseudonymise` run into a file).
+const OUTPUT_BUFFER: usize = 1 << 16;
 
 impl Write for OutputFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
