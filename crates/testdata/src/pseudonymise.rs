@@ -65,8 +65,8 @@
 //! # Streaming
 //! A reader thread cuts the input into batches of whole records (CSV: raw
 //! chunks split by the workers, see `csv_rows`; JSON Lines: lines); worker
-//! threads transform batches; the calling thread writes them in order. A fixed pool of batches circulates,
-//! so memory does not grow with the input.
+//! threads transform batches; the calling thread writes them in order. A
+//! fixed pool of batches circulates, so memory does not grow with the input.
 
 mod csv_rows;
 mod csv_stream;
