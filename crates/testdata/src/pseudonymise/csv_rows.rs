@@ -9,8 +9,9 @@
 //! csv crate's own parser with the same settings (any of `\r`, `\n`, `\r\n`
 //! ends a record, `""` is a quote inside a quoted field, blank lines are
 //! skipped), so both paths give the records the csv crate gives; a property
-//! test checks this. Parsing the whole file with the csv crate on the reader
-//! thread took it as long as the workers took for three id columns.
+//! test checks this. Parsing every row with the csv crate and copying it
+//! into a `ByteRecord` was about a tenth of a `pseudonymise` run's CPU time;
+//! splitting plain rows with `memchr` costs a fraction of that.
 //!
 //! Line numbers are those of the line a record starts on (1-based): the
 //! reader tells each chunk the line it starts on, and the worker counts the
