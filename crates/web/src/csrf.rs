@@ -36,8 +36,7 @@ pub fn cookie_name(secure: bool) -> &'static str {
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let secure = state.config.secure();
     let name = cookie_name(secure);
-    let existing = read_cookie(req.headers(), name)
-        .filter(|t| t.len() == 43 && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+    let existing = read_cookie(req.headers(), name).filter(|t| is_well_formed(t));
     let fresh = existing.is_none();
     let token = existing.unwrap_or_else(new_token);
 
@@ -74,8 +73,20 @@ fn is_state_changing(m: &Method) -> bool {
 
 fn new_token() -> String {
     // 32 random bytes in URL-safe base64 without padding: 43 characters.
-    let t = etterlev_auth::new_token("x").plaintext;
-    t.trim_start_matches("x_").to_string()
+    cookie_token(&etterlev_auth::new_token("x").plaintext).to_string()
+}
+
+/// The token without the `x_` prefix `new_token` puts on. Only that one
+/// prefix goes: `trim_start_matches` also took an `x_` the random part began
+/// with (one token in 4 096), and the 41-character cookie was then refused as
+/// no cookie at all, so the next form post got a 403.
+fn cookie_token(plaintext: &str) -> &str {
+    plaintext.strip_prefix("x_").unwrap_or(plaintext)
+}
+
+/// What the guard accepts as a token cookie.
+fn is_well_formed(token: &str) -> bool {
+    token.len() == 43 && token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -248,6 +259,18 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_keep_a_random_part_that_starts_like_the_prefix() {
+        let random = "x_x_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLM";
+        assert_eq!(random.len(), 43);
+        let plaintext = format!("x_{random}");
+        assert_eq!(cookie_token(&plaintext), random);
+        assert!(is_well_formed(cookie_token(&plaintext)));
+        for _ in 0..1000 {
+            assert!(is_well_formed(&new_token()));
+        }
+    }
 
     #[test]
     fn multipart_token_is_the_first_part() {
