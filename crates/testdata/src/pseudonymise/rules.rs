@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::dates::{DatePattern, DatePermutation, birth_date_days};
-use super::key::SubKeys;
+use super::key::{SubKeys, hmac_tagged};
 use super::synthetic::IdMapper;
 use super::{Canonical, Config, OnInvalid, Rule, formats_of};
 use crate::ids::{self, ChecksumRule, Convention, IdError, IdKind, PersonId, Policy};
@@ -244,7 +244,7 @@ impl<'c> Engine<'c> {
 
     /// The token of an already canonical value.
     fn token(&self, tag: &[u8], canonical: &[u8], prefix: &[u8], length: usize, out: &mut Vec<u8>) {
-        let mac = self.keys.token.tagged(tag, canonical);
+        let mac = hmac_tagged(&self.keys.token, tag, canonical);
         out.extend_from_slice(prefix);
         // Config::validate keeps `length` within the MAC's 64 hex digits.
         let mut hex = [0u8; 64];
@@ -307,7 +307,7 @@ impl<'c> Engine<'c> {
             None => None,
         };
         let word = word.unwrap_or_else(|| {
-            let mac = self.keys.date.tagged(b"person", person);
+            let mac = hmac_tagged(&self.keys.date, b"person", person);
             let mut first = [0u8; 8];
             first.copy_from_slice(&mac[..8]);
             u64::from_le_bytes(first)
