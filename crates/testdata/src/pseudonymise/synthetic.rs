@@ -216,56 +216,14 @@ impl Table {
     #[inline]
     fn classic_member(&self, class: usize, index: usize) -> u16 {
         let before = &self.before[class];
-        // The last word with at most `index` members before it: the counts
-        // rise, so that is how many of words 1.. qualify (a count without
-        // branches; the index is random, so branches would mispredict).
-        let w = before[1..]
-            .iter()
-            .map(|&n| usize::from(usize::from(n) <= index))
-            .sum::<usize>();
-        let k = (index - usize::from(before[w])) as u32;
-        (w * 64) as u16 + select_in_word(self.class_bits[class][w], k) as u16
-    }
-}
-
-/// The position of the `k`-th set bit (from 0) of `word`, which has more
-/// than `k` set bits: halves by popcount down to a byte, then a table, in a
-/// fixed number of steps without branches, where clearing bits one by one
-/// took up to 63 dependent steps. On the 1 GB benchmark neither this nor a
-/// branching search changed the throughput measurably: most of the time
-/// here is waiting for the tables' cache lines.
-#[inline]
-fn select_in_word(mut word: u64, mut k: u32) -> u32 {
-    let mut base = 0;
-    for width in [32u32, 16, 8] {
-        let low = (word & ((1u64 << width) - 1)).count_ones();
-        let skip = u32::from(k >= low);
-        k -= low * skip;
-        word >>= width * skip;
-        base += width * skip;
-    }
-    base + u32::from(SELECT_IN_BYTE[(word & 0xff) as usize][(k & 7) as usize])
-}
-
-/// `SELECT_IN_BYTE[b][k]`: the position of the `k`-th set bit of byte `b`
-/// (8 where there is none).
-static SELECT_IN_BYTE: [[u8; 8]; 256] = {
-    let mut table = [[8u8; 8]; 256];
-    let mut b = 0;
-    while b < 256 {
-        let mut k = 0;
-        let mut bit = 0;
-        while bit < 8 {
-            if b >> bit & 1 == 1 {
-                table[b][k] = bit as u8;
-                k += 1;
-            }
-            bit += 1;
+        let w = before.iter().rposition(|&n| usize::from(n) <= index).unwrap_or(0);
+        let mut word = self.class_bits[class][w];
+        for _ in 0..index - usize::from(before[w]) {
+            word &= word - 1;
         }
-        b += 1;
+        (w * 64) as u16 + word.trailing_zeros() as u16
     }
-    table
-};
+}
 
 fn tables() -> &'static [Table] {
     static TABLES: OnceLock<Vec<Table>> = OnceLock::new();
@@ -750,16 +708,6 @@ mod tests {
             }
         }
         v
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn select_in_word_finds_the_kth_set_bit(word in proptest::prelude::any::<u64>(), k in 0u32..64) {
-            let set: Vec<u32> = (0..64).filter(|b| word >> b & 1 == 1).collect();
-            if let Some(&expected) = set.get(k as usize) {
-                proptest::prop_assert_eq!(select_in_word(word, k), expected);
-            }
-        }
     }
 
     /// Rank and select on the bitsets against a plain recount from the
