@@ -82,20 +82,7 @@ fi
 echo "== 4. pseudonymise: CSV of ${BIG_MB} MB and 100 MB, three id columns"
 "$EX/pseudo_bench" gen "$BIG_MB" "$WORK/p-big.csv"
 "$EX/pseudo_bench" gen 100 "$WORK/p-100m.csv"
-cat >"$WORK/pseudo.yaml" <<'EOF'
-format: csv
-person: fnr
-on_error: fail
-columns:
-  fnr:      { action: synthetic_id }
-  mor_fnr:  { action: synthetic_id }
-  far_fnr:  { action: synthetic_id }
-  navn:     { action: token }
-  fodt:     { action: shift_date }
-  postnr:   { action: generalise, keep_digits: 2 }
-  diagnose: { action: keep }
-  id:       { action: keep }
-EOF
+"$EX/pseudo_bench" config >"$WORK/pseudo.yaml"
 head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/key"
 "$EX/pseudo_bench" raw "$WORK/p-big.csv" | tee "$OUT/pseudo-csv-raw.txt"
 timed "pseudonymise-big" "$BIN" testdata pseudonymise -q "$WORK/p-big.csv" -c "$WORK/pseudo.yaml" \

@@ -39,20 +39,7 @@ cargo build --release --quiet -p etterlev-testdata --example pseudo_bench
 EX="$CARGO_TARGET_DIR/release/examples/pseudo_bench"
 "$EX" gen 1024 "$WORK/p-1g.csv"
 "$EX" gen 100 "$WORK/p-100m.csv"
-cat >"$WORK/pseudo.yaml" <<'EOF'
-format: csv
-person: fnr
-on_error: fail
-columns:
-  fnr:      { action: synthetic_id }
-  mor_fnr:  { action: synthetic_id }
-  far_fnr:  { action: synthetic_id }
-  navn:     { action: token }
-  fodt:     { action: shift_date }
-  postnr:   { action: generalise, keep_digits: 2 }
-  diagnose: { action: keep }
-  id:       { action: keep }
-EOF
+"$EX/pseudo_bench" config >"$WORK/pseudo.yaml"
 head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/key"
 BYTES=$(stat -c %s "$WORK/p-1g.csv")
 

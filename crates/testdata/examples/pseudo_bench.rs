@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --release -p etterlev-testdata --example pseudo_bench -- gen 1024 /tmp/pseudo-1g.csv
 //! cargo run --release -p etterlev-testdata --example pseudo_bench -- raw /tmp/pseudo-1g.csv
+//! cargo run --release -p etterlev-testdata --example pseudo_bench -- config > rules.yaml
 //! cargo run --release -p etterlev-testdata --example pseudo_bench -- run /tmp/pseudo-1g.csv [threads] [out]
 //! cargo run --release -p etterlev-testdata --example pseudo_bench -- all 1024 /tmp/pseudo-1g.csv
 //! ```
@@ -179,6 +180,8 @@ fn main() {
         Some("raw") => {
             raw(Path::new(arg(1).unwrap_or("/tmp/pseudo-bench.csv")));
         }
+        // The rules the benchmark uses, for the scripts that time the command.
+        Some("config") => print!("{}", CONFIG.trim_start()),
         Some("run") => {
             let threads = arg(2).and_then(|s| s.parse().ok());
             run(
@@ -197,6 +200,6 @@ fn main() {
             let p = run(path, None, Path::new("/dev/null"));
             println!("pseudonymise / raw csv read = {:.0} %", p / r * 100.0);
         }
-        Some(other) => eprintln!("unknown mode {other}: gen | raw | run | all"),
+        Some(other) => eprintln!("unknown mode {other}: gen | raw | config | run | all"),
     }
 }
