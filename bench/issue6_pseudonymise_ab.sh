@@ -39,7 +39,7 @@ cargo build --release --quiet -p etterlev-testdata --example pseudo_bench
 EX="$CARGO_TARGET_DIR/release/examples/pseudo_bench"
 "$EX" gen 1024 "$WORK/p-1g.csv"
 "$EX" gen 100 "$WORK/p-100m.csv"
-"$EX/pseudo_bench" config >"$WORK/pseudo.yaml"
+"$EX" config >"$WORK/pseudo.yaml"
 head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/key"
 BYTES=$(stat -c %s "$WORK/p-1g.csv")
 
