@@ -1,5 +1,7 @@
 //! All user-facing text goes through [`Tr`], backed by Fluent files in
-//! `locales/{nb,en}/main.ftl`. Norwegian bokmål is the default.
+//! `locales/{nb,en}/*.ftl` (one file per area; every file of a language is
+//! one bundle, so a key must be unique across files). Norwegian bokmål is
+//! the default.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -150,12 +152,41 @@ fn keys_of(ftl: &str) -> std::collections::BTreeSet<String> {
 mod tests {
     use super::*;
 
-    const NB: &str = include_str!("../locales/nb/main.ftl");
-    const EN: &str = include_str!("../locales/en/main.ftl");
+    /// Every `.ftl` file of one language, concatenated.
+    pub(crate) fn locale_text(lang: &str) -> String {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(lang);
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("locale folder")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|p| std::fs::read_to_string(p).expect("locale file"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn no_key_is_defined_twice() {
+        for lang in ["nb", "en"] {
+            let text = locale_text(lang);
+            let mut seen = std::collections::BTreeSet::new();
+            let dupes: Vec<String> = text
+                .lines()
+                .filter(|l| !l.starts_with(char::is_whitespace) && !l.starts_with('#'))
+                .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_string()))
+                .filter(|k| !k.is_empty() && !seen.insert(k.clone()))
+                .collect();
+            assert!(dupes.is_empty(), "{lang}: keys defined twice: {dupes:?}");
+        }
+    }
 
     #[test]
     fn both_languages_have_the_same_keys() {
-        let (nb, en) = (keys_of(NB), keys_of(EN));
+        let (nb, en) = (keys_of(&locale_text("nb")), keys_of(&locale_text("en")));
         let only_nb: Vec<_> = nb.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&nb).collect();
         assert!(
@@ -168,14 +199,19 @@ mod tests {
     /// Every `msg("key")` in templates and Rust sources exists in both files.
     #[test]
     fn every_used_key_exists() {
-        let nb = keys_of(NB);
+        let nb = keys_of(&locale_text("nb"));
         let mut missing = Vec::new();
-        for dir in ["templates", "src", "src/pages", "src/api"] {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut pending = vec![root.join("templates"), root.join("src")];
+        while let Some(path) = pending.pop() {
             let Ok(entries) = std::fs::read_dir(&path) else {
                 continue;
             };
             for entry in entries.flatten() {
+                if entry.path().is_dir() {
+                    pending.push(entry.path());
+                    continue;
+                }
                 // This file holds the lookup itself and test-only keys.
                 if entry.file_name() == "i18n.rs" {
                     continue;
