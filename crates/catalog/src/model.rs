@@ -138,8 +138,21 @@ pub struct Question {
     pub nb: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub en: Option<String>,
+    /// The answer that means the requirement is met (yes for most questions,
+    /// no for questions that ask about a risk).
+    pub good_answer: etterlev_core::GoodAnswer,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<LocalText>,
+    /// What a small enterprise should do when the answer is not the good
+    /// one: the title and text of the action made from the gap.
+    pub todo: Todo,
+}
+
+/// A plain, practical step for a small enterprise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Todo {
+    pub title: LocalText,
+    pub text: LocalText,
 }
 
 impl Question {

@@ -24,7 +24,7 @@ use uuid::Uuid;
 
 use crate::load::{self, Diagnostic, MAX_FILE_BYTES};
 use crate::model::{
-    Applicability, CATALOG_SCHEMA, Catalog, CatalogStatus, LocalText, Node, NodeKind, Question, Reference,
+    Applicability, CATALOG_SCHEMA, Catalog, CatalogStatus, LocalText, Node, NodeKind, Question, Reference, Todo,
     ReferenceKind,
 };
 
@@ -438,6 +438,9 @@ impl<'a> Export<'a> {
             if let Some(help) = &question.help {
                 text_parts(&mut parts, "question-help", help);
             }
+            parts.push(our_part("question-good-answer", question.good_answer.as_str()));
+            text_parts(&mut parts, "question-todo-title", &question.todo.title);
+            text_parts(&mut parts, "question-todo-text", &question.todo.text);
         }
         insert_list(&mut out, "parts", parts);
         out
@@ -1000,11 +1003,23 @@ impl<'v> Import<'v> {
             conditions,
             note,
         });
-        let question = our_text(&parts, "question").map(|q| Question {
-            nb: q.nb,
-            en: q.en,
-            help: our_text(&parts, "question-help"),
-        });
+        // A question is only whole with its good answer and its todo (our
+        // own exports always carry them); without them it is left out.
+        let question = match (
+            our_text(&parts, "question"),
+            our_prose(&parts, "question-good-answer").and_then(|g| etterlev_core::GoodAnswer::parse(g.trim())),
+            our_text(&parts, "question-todo-title"),
+            our_text(&parts, "question-todo-text"),
+        ) {
+            (Some(q), Some(good_answer), Some(title), Some(text)) => Some(Question {
+                nb: q.nb,
+                en: q.en,
+                good_answer,
+                help: our_text(&parts, "question-help"),
+                todo: Todo { title, text },
+            }),
+            _ => None,
+        };
         Node {
             id,
             parent: parent.map(str::to_owned),

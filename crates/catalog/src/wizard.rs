@@ -90,7 +90,12 @@ mod tests {
             question: question.then(|| Question {
                 nb: format!("{id}?"),
                 en: None,
+                good_answer: etterlev_core::GoodAnswer::Yes,
                 help: None,
+                todo: crate::model::Todo {
+                    title: LocalText::new(format!("Do {id}"), None),
+                    text: LocalText::new("t", None),
+                },
             }),
             verified: true,
         }

@@ -196,14 +196,46 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// Which answer to a wizard question means the requirement is met. Most
+    /// questions ask "do you do X?" (yes is good); some ask about a risk
+    /// ("can patients see other people's screens?"), where no is good.
+    GoodAnswer {
+        Yes = "yes",
+        No = "no",
+    }
+}
+
 impl WizardAnswer {
-    /// The assessment status a wizard answer stands for. "Don't know"
-    /// counts as not started: nobody can show it is in place.
-    pub fn status(self) -> AnswerStatus {
-        match self {
-            WizardAnswer::Yes => AnswerStatus::Implemented,
-            WizardAnswer::Partly => AnswerStatus::Partly,
-            WizardAnswer::No | WizardAnswer::DontKnow => AnswerStatus::NotStarted,
+    /// The assessment status a wizard answer stands for, given which answer
+    /// is the good one. "Partly" is partly either way; "don't know" counts
+    /// as not started: nobody can show it is in place.
+    pub fn status(self, good: GoodAnswer) -> AnswerStatus {
+        match (self, good) {
+            (WizardAnswer::Yes, GoodAnswer::Yes) | (WizardAnswer::No, GoodAnswer::No) => AnswerStatus::Implemented,
+            (WizardAnswer::Partly, _) => AnswerStatus::Partly,
+            (WizardAnswer::Yes, GoodAnswer::No) | (WizardAnswer::No, GoodAnswer::Yes) | (WizardAnswer::DontKnow, _) => {
+                AnswerStatus::NotStarted
+            }
+        }
+    }
+
+    /// Whether this is the answer that means the requirement is met.
+    pub fn is_good(self, good: GoodAnswer) -> bool {
+        self.status(good) == AnswerStatus::Implemented
+    }
+
+    /// The wizard answer an assessment status stands for (for answers set in
+    /// the full assessment, which carry no wizard answer): met is the good
+    /// answer, partly is partly, and the rest is not known.
+    pub fn from_status(status: AnswerStatus, good: GoodAnswer) -> Option<WizardAnswer> {
+        match status {
+            AnswerStatus::Implemented | AnswerStatus::Verified => Some(match good {
+                GoodAnswer::Yes => WizardAnswer::Yes,
+                GoodAnswer::No => WizardAnswer::No,
+            }),
+            AnswerStatus::Partly => Some(WizardAnswer::Partly),
+            AnswerStatus::NotStarted | AnswerStatus::NotApplicable => None,
         }
     }
 }
@@ -331,7 +363,31 @@ mod tests {
         assert_eq!(Priority::for_gap(&[], true, AnswerStatus::NotStarted), Priority::High);
         assert_eq!(Priority::for_gap(&[], true, AnswerStatus::Partly), Priority::Medium);
         assert_eq!(Priority::for_gap(&[], false, AnswerStatus::NotStarted), Priority::Low);
-        assert_eq!(WizardAnswer::DontKnow.status(), AnswerStatus::NotStarted);
+        assert_eq!(WizardAnswer::DontKnow.status(GoodAnswer::Yes), AnswerStatus::NotStarted);
+        assert_eq!(WizardAnswer::DontKnow.status(GoodAnswer::No), AnswerStatus::NotStarted);
+    }
+
+    /// Every answer is scored by the question's polarity: the good answer is
+    /// met, the opposite is a gap, whichever way the question is asked.
+    #[test]
+    fn wizard_answers_follow_the_good_answer() {
+        use AnswerStatus::*;
+        assert_eq!(WizardAnswer::Yes.status(GoodAnswer::Yes), Implemented);
+        assert_eq!(WizardAnswer::No.status(GoodAnswer::Yes), NotStarted);
+        assert_eq!(WizardAnswer::No.status(GoodAnswer::No), Implemented);
+        assert_eq!(WizardAnswer::Yes.status(GoodAnswer::No), NotStarted);
+        assert_eq!(WizardAnswer::Partly.status(GoodAnswer::No), Partly);
+        for &good in GoodAnswer::ALL {
+            let goods: Vec<_> = WizardAnswer::ALL.iter().filter(|a| a.is_good(good)).collect();
+            assert_eq!(goods.len(), 1, "exactly one good answer for {good}");
+            for &a in WizardAnswer::ALL {
+                // Reading a status back gives the same answer, except that
+                // "no" to a yes-question and "don't know" are both unknown.
+                if let Some(back) = WizardAnswer::from_status(a.status(good), good) {
+                    assert_eq!(back, a, "{a} with good answer {good}");
+                }
+            }
+        }
     }
 
     fn arb_answer() -> impl Strategy<Value = ScoredAnswer> {

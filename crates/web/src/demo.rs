@@ -10,7 +10,7 @@ use etterlev_catalog::wizard::{DEFAULT_LENGTH, chapter_of, questions};
 use etterlev_catalog::{Catalog, CatalogSet, Node};
 use etterlev_core::testdata_guideline::{CheckAnswer, CheckKey, DataKind, Decision};
 use etterlev_core::{
-    ActionStatus, AnswerStatus, Condition, Maturity, OrgNumber, Priority, Role, SizeClass, TenantKind, WizardAnswer,
+    ActionStatus, AnswerStatus, Condition, GoodAnswer, Maturity, OrgNumber, Priority, Role, SizeClass, TenantKind, WizardAnswer,
 };
 use etterlev_store::{
     ActionInput, Actor, AnswerInput, AssessmentKind, AssessmentProfile, CheckInput, CheckUpdate, DecisionInput,
@@ -540,9 +540,16 @@ async fn seed_wizard_run(ts: &TenantStore<'_>, normen: &Catalog) -> Result<(), S
         .await?;
     let asked = questions(normen, &profile.to_profile(), DEFAULT_LENGTH);
     for (i, q) in asked.iter().take(WIZARD_ANSWERED).enumerate() {
-        let choice = WIZARD_CHOICES[i % WIZARD_CHOICES.len()];
+        // The plan says met or not met; a question where "no" is the good
+        // answer gets the opposite word for the same meaning.
+        let good = q.node.question.as_ref().map_or(GoodAnswer::Yes, |x| x.good_answer);
+        let choice = match (WIZARD_CHOICES[i % WIZARD_CHOICES.len()], good) {
+            (WizardAnswer::Yes, GoodAnswer::No) => WizardAnswer::No,
+            (WizardAnswer::No, GoodAnswer::No) => WizardAnswer::Yes,
+            (planned, _) => planned,
+        };
         let input = AnswerInput {
-            status: choice.status(),
+            status: choice.status(good),
             maturity: None,
             owner: None,
             due_date: None,

@@ -552,14 +552,29 @@ async fn small_enterprise_path(
     let actions = client.find_all(Locator::Css("#gap-list a.action-link")).await?.len();
     let gaps = client.find_all(Locator::Css("#gap-list li.gap")).await?.len();
     ensure!(actions == gaps && gaps > 0, "{actions} actions for {gaps} gaps");
-    let title = find(client, "#gap-list li.gap h3").await?.text().await?;
-    let badge = find(client, "#gap-list li.gap h3 .badge").await?.text().await?;
+    // A short list to act on: at most ten first, the rest grouped as later.
+    ensure!(gaps <= 10, "{gaps} prioritised actions; at most 10");
+    let later = client.find_all(Locator::Css("#later-list li")).await?.len();
+    ensure!(later > 0, "the rest of the gaps are grouped as later");
+    let title = find(client, "#gap-list li.gap h4").await?.text().await?;
+    let badge = find(client, "#gap-list li.gap h4 .badge").await?.text().await?;
     let first_action = title
         .trim()
         .strip_prefix(badge.trim())
         .unwrap_or(&title)
         .trim()
         .to_string();
+    // Plain words: the question's what-to-do, not the requirement's title.
+    let todos: Vec<String> = set
+        .catalogs
+        .iter()
+        .flat_map(|c| c.nodes.iter())
+        .filter_map(|n| n.question.as_ref().map(|q| q.todo.title.nb.clone()))
+        .collect();
+    ensure!(
+        todos.contains(&first_action),
+        "the first action {first_action:?} is a plain what-to-do"
+    );
 
     allow_downloads(client, driver_url, downloads).await;
     let link = find(client, "#report-docx").await?;

@@ -15,7 +15,7 @@ use axum::routing::get;
 use etterlev_catalog::{Catalog, Node, NodeKind};
 use etterlev_core::assessment::is_overdue;
 use etterlev_core::{ActionStatus, AnswerStatus, Priority};
-use etterlev_store::{Action, ActionInput, ConflictWith, NewAction, StoreError};
+use etterlev_store::{Action, ActionInput, AssessmentKind, ConflictWith, NewAction, StoreError};
 use serde::Deserialize;
 
 use super::{Form, Layout, can_edit, form_version, object_id, query_param, render, render_status};
@@ -482,19 +482,26 @@ async fn gap_of(state: &AppState, auth: &Auth, assessment: &str, node: &str) -> 
     if !n.kind.is_assessable() {
         return Err(AppError::NotFound);
     }
-    let status = ts
-        .answers(&a.id)
-        .await?
-        .into_iter()
-        .find(|x| x.node_id == n.id)
-        .map_or(AnswerStatus::NotStarted, |x| x.status);
+    let answer = ts.answers(&a.id).await?.into_iter().find(|x| x.node_id == n.id);
+    let status = answer.as_ref().map_or(AnswerStatus::NotStarted, |x| x.status);
     let lang = auth.ctx.tr.lang.code();
+    // A gap from the small-enterprise path becomes the question's plain
+    // what-to-do; one from a full assessment keeps the requirement's words.
+    let (title, description) = match (&n.question, a.kind) {
+        (Some(q), AssessmentKind::Wizard) => (q.todo.title.get(lang).to_owned(), q.todo.text.get(lang).to_owned()),
+        _ => (
+            n.title.get(lang).to_owned(),
+            n.text.as_ref().map(|t| t.get(lang).to_owned()).unwrap_or_default(),
+        ),
+    };
+    // The action takes over who answers for the requirement and by when.
     let raw = RawAction {
-        title: n.title.get(lang).to_owned(),
-        description: n.text.as_ref().map(|t| t.get(lang).to_owned()).unwrap_or_default(),
+        title,
+        description,
+        owner: answer.as_ref().and_then(|x| x.owner.clone()).unwrap_or_default(),
+        deadline: answer.as_ref().and_then(|x| x.due_date.clone()).unwrap_or_default(),
         priority: gap_priority(n, status).as_str().into(),
         status: ActionStatus::Open.as_str().into(),
-        ..RawAction::default()
     };
     Ok((
         Gap {

@@ -25,7 +25,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use etterlev_catalog::wizard::{DEFAULT_LENGTH, WizardQuestion, questions};
 use etterlev_catalog::{Catalog, Node};
-use etterlev_core::{ActionStatus, AnswerStatus, Condition, Priority, ScoredAnswer, WizardAnswer};
+use etterlev_core::{ActionStatus, AnswerStatus, Condition, GoodAnswer, Priority, ScoredAnswer, WizardAnswer};
 use etterlev_store::{
     Action, Answer, AnswerInput, Assessment, AssessmentKind, AssessmentProfile, ConflictWith, NewAction, NewAssessment,
     StoreError,
@@ -100,13 +100,15 @@ fn answer_label(tr: &Tr, a: WizardAnswer) -> String {
 }
 
 /// What a stored answer says in wizard terms. Answers saved by the wizard
-/// carry it; others (edited in the full assessment) are read from the status.
-fn choice_of(a: &Answer) -> Option<WizardAnswer> {
-    a.wizard_answer.or(match a.status {
-        AnswerStatus::Implemented | AnswerStatus::Verified => Some(WizardAnswer::Yes),
-        AnswerStatus::Partly => Some(WizardAnswer::Partly),
-        AnswerStatus::NotStarted | AnswerStatus::NotApplicable => None,
-    })
+/// carry it; others (edited in the full assessment) are read from the status
+/// and the question's good answer.
+fn choice_of(a: &Answer, good: GoodAnswer) -> Option<WizardAnswer> {
+    a.wizard_answer.or_else(|| WizardAnswer::from_status(a.status, good))
+}
+
+/// The good answer of a wizard question's node (every question names one).
+fn good_of(node: &Node) -> GoodAnswer {
+    node.question.as_ref().map_or(GoodAnswer::Yes, |q| q.good_answer)
 }
 
 /// One wizard run: the assessment, its answers by requirement and the
@@ -156,8 +158,8 @@ impl Run {
         ))
     }
 
-    fn choice(&self, node_id: &str) -> Option<WizardAnswer> {
-        self.answers.get(node_id).and_then(choice_of)
+    fn choice(&self, node: &Node) -> Option<WizardAnswer> {
+        self.answers.get(&node.id).and_then(|a| choice_of(a, good_of(node)))
     }
 }
 
@@ -216,7 +218,7 @@ async fn start(State(state): State<AppState>, auth: Auth, RawQuery(query): RawQu
             .collect();
         let answered = qs
             .iter()
-            .filter(|q| answers.get(&q.node.id).and_then(choice_of).is_some())
+            .filter(|q| answers.get(&q.node.id).and_then(|x| choice_of(x, good_of(q.node))).is_some())
             .count();
         runs.push(RunSummary {
             finished: answered == qs.len() || a.closed,
@@ -424,7 +426,7 @@ fn build_page(
         let k = kept.get(&node.id);
         let chosen = match k {
             Some(k) => k.choice,
-            None => stored.and_then(choice_of),
+            None => stored.and_then(|x| choice_of(x, good_of(node))),
         };
         let view = QuestionView {
             n: i + 1,
@@ -459,7 +461,7 @@ fn build_page(
             }),
         }
     }
-    let answered = qs.iter().filter(|q| run.choice(&q.node.id).is_some()).count();
+    let answered = qs.iter().filter(|q| run.choice(q.node).is_some()).count();
     QuestionsPage {
         id: run.assessment.id.clone(),
         title: run.assessment.title.clone(),
@@ -493,7 +495,7 @@ async fn questions_page(
             .filter(|p| (1..=pages).contains(p))
             .ok_or(AppError::NotFound)?,
         // Where the user left off: the first page with an unanswered question.
-        None => match qs.iter().position(|q| run.choice(&q.node.id).is_none()) {
+        None => match qs.iter().position(|q| run.choice(q.node).is_none()) {
             Some(i) => i / PAGE_SIZE + 1,
             None => return Ok(Redirect::to(&format!("/wizard/{}/result", run.assessment.id)).into_response()),
         },
@@ -542,7 +544,7 @@ async fn save_page(
         }
         let mut input = stored.map_or_else(
             || AnswerInput {
-                status: choice.status(),
+                status: choice.status(good_of(q.node)),
                 maturity: None,
                 owner: None,
                 due_date: None,
@@ -552,7 +554,7 @@ async fn save_page(
             },
             Answer::input,
         );
-        input.status = choice.status();
+        input.status = choice.status(good_of(q.node));
         input.wizard_answer = Some(choice);
         input.na_reason = None;
         match ts.save_answer(&run.assessment.id, node_id, input, expected).await {
@@ -562,7 +564,7 @@ async fn save_page(
                     return Err(AppError::Internal("unexpected conflict object".into()));
                 };
                 conflicts += 1;
-                let theirs = choice_of(&now).map_or_else(|| tr.msg("wizard-unanswered"), |c| answer_label(&tr, c));
+                let theirs = choice_of(&now, good_of(q.node)).map_or_else(|| tr.msg("wizard-unanswered"), |c| answer_label(&tr, c));
                 kept.insert(
                     node_id.clone(),
                     Kept {
@@ -619,7 +621,12 @@ async fn save_page(
 
 // ------------------------------------------------------------------ result
 
-/// A question answered no, partly or don't know, with its priority.
+/// How many gaps the path puts first: a small enterprise gets a short list
+/// it can act on, and the rest is grouped as "later".
+pub const FOCUS_LIMIT: usize = 10;
+
+/// A question not answered with its good answer (partly, don't know, or the
+/// other answer), with its priority.
 struct Gap<'a> {
     /// Position in the wizard (reading order).
     n: usize,
@@ -628,6 +635,24 @@ struct Gap<'a> {
     status: AnswerStatus,
     choice: Option<WizardAnswer>,
     priority: Priority,
+    /// The answer's owner and due date, which an action made from the gap
+    /// takes over.
+    owner: Option<String>,
+    due_date: Option<String>,
+}
+
+impl Gap<'_> {
+    /// The plain what-to-do of the question (its title and text), or the
+    /// requirement's own title and text where a question has none.
+    fn todo(&self, lang: &str) -> (String, Option<String>) {
+        match &self.node.question {
+            Some(q) => (q.todo.title.get(lang).to_owned(), Some(q.todo.text.get(lang).to_owned())),
+            None => (
+                self.node.title.get(lang).to_owned(),
+                self.node.text.as_ref().map(|t| t.get(lang).to_owned()),
+            ),
+        }
+    }
 }
 
 /// Gaps in priority order (patient safety first), then reading order.
@@ -637,7 +662,7 @@ fn gaps<'a>(run: &Run, qs: &[WizardQuestion<'a>]) -> Vec<Gap<'a>> {
         .enumerate()
         .filter_map(|(i, q)| {
             let answer = run.answers.get(&q.node.id)?;
-            let choice = choice_of(answer);
+            let choice = choice_of(answer, good_of(q.node));
             choice?;
             answer.status.is_gap().then(|| Gap {
                 n: i + 1,
@@ -646,6 +671,8 @@ fn gaps<'a>(run: &Run, qs: &[WizardQuestion<'a>]) -> Vec<Gap<'a>> {
                 status: answer.status,
                 choice,
                 priority: gap_priority(q.node, answer.status),
+                owner: answer.owner.clone(),
+                due_date: answer.due_date.clone(),
             })
         })
         .collect();
@@ -686,7 +713,13 @@ struct ResultPage {
     yes: usize,
     unanswered: usize,
     resume_page: usize,
+    /// All gaps (for the count).
+    gap_count: usize,
+    /// The first [`FOCUS_LIMIT`] gaps in priority order.
     gaps: Vec<GapView>,
+    /// The rest, grouped as "later".
+    later: Vec<GapView>,
+    /// Focus gaps that have no action yet.
     without_action: usize,
     can_edit: bool,
 }
@@ -715,15 +748,18 @@ async fn result(
         .iter()
         .filter_map(|a| a.node_id.as_deref().map(|n| (n, a)))
         .collect();
-    let answered = qs.iter().filter(|q| run.choice(&q.node.id).is_some()).count();
+    let answered = qs.iter().filter(|q| run.choice(q.node).is_some()).count();
+    // Answers that mean the requirement is met (yes, or no where no is
+    // the good answer).
     let yes = qs
         .iter()
-        .filter(|q| run.choice(&q.node.id) == Some(WizardAnswer::Yes))
+        .filter(|q| run.choice(q.node).is_some_and(|c| c.is_good(good_of(q.node))))
         .count();
-    let first_unanswered = qs.iter().position(|q| run.choice(&q.node.id).is_none());
-    let gaps: Vec<GapView> = gaps(&run, &qs)
+    let first_unanswered = qs.iter().position(|q| run.choice(q.node).is_none());
+    let mut gaps: Vec<GapView> = gaps(&run, &qs)
         .into_iter()
-        .map(|g| GapView {
+        .map(|g| (g.todo(lang), g))
+        .map(|((todo_title, todo_text), g)| GapView {
             n: g.n,
             node_id: g.node.id.clone(),
             label: g.node.label().to_owned(),
@@ -734,8 +770,8 @@ async fn result(
                 .map(|q| q.text().get(lang).to_owned())
                 .unwrap_or_default(),
             answer: g.choice.map(|c| answer_label(&tr, c)).unwrap_or_default(),
-            todo_title: g.node.title.get(lang).to_owned(),
-            todo_text: g.node.text.as_ref().map(|t| t.get(lang).to_owned()),
+            todo_title,
+            todo_text,
             chapter: format!("{} {}", g.chapter.label(), g.chapter.title.get(lang)),
             priority: g.priority.as_str(),
             priority_label: priority_label(&tr, g.priority),
@@ -756,15 +792,20 @@ async fn result(
         yes,
         unanswered: qs.len() - answered,
         resume_page: first_unanswered.map_or(1, |i| i / PAGE_SIZE + 1),
-        without_action: gaps.iter().filter(|g| g.action.is_none()).count(),
+        gap_count: gaps.len(),
+        later: gaps.split_off(gaps.len().min(FOCUS_LIMIT)),
+        without_action: gaps.iter().take(FOCUS_LIMIT).filter(|g| g.action.is_none()).count(),
         gaps,
         can_edit: can_edit(&auth),
         l,
     }))
 }
 
-/// Turns every gap without an action into one, in priority order. Running
-/// it again creates nothing new, so a failure halfway is mended by a retry.
+/// Turns the first [`FOCUS_LIMIT`] gaps (in priority order) that have no
+/// action yet into actions, titled with the question's plain what-to-do and
+/// taking over the answer's owner and due date. The rest stay "later" (each
+/// can still be made an action by hand). Running it again creates nothing
+/// new, so a failure halfway is mended by a retry.
 async fn create_actions(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> AppResult<Response> {
     let run = Run::load(&state, &auth, &id).await?;
     if !can_edit(&auth) {
@@ -774,20 +815,21 @@ async fn create_actions(State(state): State<AppState>, auth: Auth, Path(id): Pat
     let ts = state.store.tenant(auth.scope()?);
     let existing = ts.actions(Some(&run.assessment.id)).await?;
     let lang = auth.ctx.tr.lang.code();
-    for g in gaps(&run, &qs) {
+    for g in gaps(&run, &qs).into_iter().take(FOCUS_LIMIT) {
         if existing
             .iter()
             .any(|a| a.node_id.as_deref() == Some(g.node.id.as_str()))
         {
             continue;
         }
+        let (title, description) = g.todo(lang);
         ts.create_action(NewAction {
-            title: g.node.title.get(lang).to_owned(),
-            description: g.node.text.as_ref().map(|t| t.get(lang).to_owned()),
+            title,
+            description,
             assessment_id: Some(run.assessment.id.clone()),
             node_id: Some(g.node.id.clone()),
-            owner: None,
-            deadline: None,
+            owner: g.owner.clone(),
+            deadline: g.due_date.clone(),
             priority: g.priority,
         })
         .await?;
@@ -856,15 +898,19 @@ async fn report_of(state: &AppState, auth: &Auth, id: &str) -> AppResult<etterle
         status: a.status,
         overdue: overdue(a, &today),
     };
+    // The report proposes the focus list; a "later" gap shows only once
+    // someone has made it an action.
     let mut action_rows: Vec<ActionRow> = gap_list
         .iter()
-        .map(|g| match by_node.get(g.node.id.as_str()) {
+        .enumerate()
+        .filter(|(i, g)| *i < FOCUS_LIMIT || by_node.contains_key(g.node.id.as_str()))
+        .map(|(_, g)| match by_node.get(g.node.id.as_str()) {
             Some(a) => row_of(a),
             None => ActionRow {
-                title: g.node.title.get(lang).to_owned(),
+                title: g.todo(lang).0,
                 requirement: Some(g.node.label().to_owned()),
-                owner: None,
-                deadline: None,
+                owner: g.owner.clone(),
+                deadline: g.due_date.clone(),
                 priority: g.priority,
                 status: ActionStatus::Open,
                 overdue: false,

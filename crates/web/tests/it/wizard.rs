@@ -3,9 +3,10 @@
 //! login, and ends with an action list where patient safety comes first,
 //! actions made from every gap, and the one-page report as .docx and HTML.
 
+use std::collections::HashMap;
 use std::io::Read;
 
-use etterlev_core::{OrgNumber, Priority, SizeClass, TenantKind, WizardAnswer};
+use etterlev_core::{GoodAnswer, OrgNumber, Priority, SizeClass, TenantKind, WizardAnswer};
 use etterlev_store::{
     Actor, AssessmentKind, AssessmentProfile, NewAction, NewAssessment, NewTenant, NewUser, Store, TenantScope,
 };
@@ -86,20 +87,61 @@ fn questions_of(html: &str) -> Vec<(String, String)> {
     out
 }
 
-/// What the test answers for the n-th question (1-based): mostly no, so the
-/// action list is long, with some yes, partly and don't know.
-fn answer_for(n: usize) -> WizardAnswer {
+/// Every question of the repository's Normen with its good answer and its
+/// plain what-to-do title (bokmål).
+fn normen_questions() -> HashMap<String, (GoodAnswer, String)> {
+    let dir = etterlev_web::demo::catalog_dir().join("normen");
+    let set = etterlev_catalog::load_path(&dir).unwrap_or_else(|d| panic!("normen loads: {d:#?}"));
+    set.catalogs
+        .iter()
+        .flat_map(|c| c.nodes.iter())
+        .filter_map(|n| {
+            let q = n.question.as_ref()?;
+            Some((n.id.clone(), (q.good_answer, q.todo.title.nb.clone())))
+        })
+        .collect()
+}
+
+/// The word that means "met" (`met`) or "not met" for a question.
+fn meaning(good: GoodAnswer, met: bool) -> WizardAnswer {
+    match (good, met) {
+        (GoodAnswer::Yes, true) | (GoodAnswer::No, false) => WizardAnswer::Yes,
+        (GoodAnswer::Yes, false) | (GoodAnswer::No, true) => WizardAnswer::No,
+    }
+}
+
+/// What the test means for the n-th question (1-based): mostly not met, so
+/// the action list is long, with some met, partly and don't know. Met and
+/// not met are said with the question's own good answer.
+fn answer_for(n: usize, good: GoodAnswer) -> WizardAnswer {
     match n % 5 {
-        0 => WizardAnswer::Yes,
+        0 => meaning(good, true),
         1 => WizardAnswer::Partly,
         3 => WizardAnswer::DontKnow,
-        _ => WizardAnswer::No,
+        _ => meaning(good, false),
     }
 }
 
 /// Answers the page `path` shows and posts it with `go`; returns where the
 /// server sends the browser and the number of questions answered.
 async fn answer_page(c: &reqwest::Client, app: &TestApp, path: &str, first: usize, go: &str) -> (String, usize) {
+    let goods = normen_questions();
+    answer_page_with(c, app, path, go, |i, node| {
+        answer_for(first + i, goods.get(node).map_or(GoodAnswer::Yes, |g| g.0))
+    })
+    .await
+}
+
+/// Answers the page `path` shows with `choose(index on the page, node id)`
+/// and posts it with `go`; returns where the server sends the browser and
+/// the number of questions answered.
+async fn answer_page_with(
+    c: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    go: &str,
+    choose: impl Fn(usize, &str) -> WizardAnswer,
+) -> (String, usize) {
     let html = ok(c, app, path).await;
     let csrf = extract_csrf(&html);
     let page = path.split("page=").nth(1).unwrap_or("1").to_string();
@@ -112,7 +154,7 @@ async fn answer_page(c: &reqwest::Client, app: &TestApp, path: &str, first: usiz
         qs.len()
     );
     for (i, (node, version)) in qs.iter().enumerate() {
-        form.push(s(&format!("a.{node}"), answer_for(first + i).as_str()));
+        form.push(s(&format!("a.{node}"), choose(i, node).as_str()));
         form.push(s(&format!("v.{node}"), version));
     }
     let (status, location, body) = post(c, app, path.split('?').next().unwrap_or(path), &form).await;
@@ -247,9 +289,10 @@ async fn gp_office_completes_the_wizard_resumes_and_gets_a_prioritised_action_li
         let answers = ts.answers(&id).await.expect("answers");
         assert_eq!(answers.len(), total, "[{be}]");
         assert!(answers.iter().all(|x| x.wizard_answer.is_some()), "[{be}]");
+        let goods = normen_questions();
         for x in &answers {
             let w = x.wizard_answer.expect("wizard answer");
-            assert_eq!(x.status, w.status(), "[{be}] {}", x.node_id);
+            assert_eq!(x.status, w.status(goods[&x.node_id].0), "[{be}] {}", x.node_id);
         }
         // Resuming a finished run shows the result.
         let r = c.get(app.url(&format!("/wizard/{id}"))).send().await.expect("get");
@@ -261,8 +304,18 @@ async fn gp_office_completes_the_wizard_resumes_and_gets_a_prioritised_action_li
             .skip(1)
             .map(|p| p.split('"').next().unwrap_or(""))
             .collect();
-        let expected_gaps = (1..=total).filter(|n| answer_for(*n) != WizardAnswer::Yes).count();
-        assert_eq!(gaps.len(), expected_gaps, "[{be}] {html}");
+        let expected_gaps = (1..=total).filter(|n| n % 5 != 0).count();
+        // At most ten come first; the rest are grouped as "later".
+        let focus = expected_gaps.min(10);
+        assert!(expected_gaps > 10, "[{be}] the test needs more than ten gaps");
+        assert_eq!(gaps.len(), focus, "[{be}] {html}");
+        let later = html
+            .split("id=\"later-list\"")
+            .nth(1)
+            .and_then(|r| r.split("</ul>").next())
+            .unwrap_or_else(|| panic!("[{be}] a later list: {html}"));
+        assert_eq!(later.matches("<li ").count(), expected_gaps - focus, "[{be}] {later}");
+        assert!(html.contains(&format!("Senere ({})", expected_gaps - focus)), "[{be}]");
         let ranks: Vec<u8> = gaps
             .iter()
             .map(|p| {
@@ -283,7 +336,31 @@ async fn gp_office_completes_the_wizard_resumes_and_gets_a_prioritised_action_li
             assert!(html.contains(needle), "[{be}] result lacks {needle}");
         }
 
-        // One click makes an action of every gap, in priority order; again makes none.
+        // The owner and due date set on an answer in the full view go with
+        // the action made from it.
+        let first_gap = html
+            .split("class=\"gap priority-")
+            .nth(1)
+            .and_then(|r| r.split("/node/").nth(1))
+            .and_then(|r| r.split('"').next())
+            .unwrap_or_else(|| panic!("[{be}] first gap's node"))
+            .to_string();
+        let stored = ts
+            .answers(&id)
+            .await
+            .expect("answers")
+            .into_iter()
+            .find(|x| x.node_id == first_gap)
+            .expect("first gap's answer");
+        let mut input = stored.input();
+        input.owner = Some("Kari Kontorleder".into());
+        input.due_date = Some("2027-03-01".into());
+        ts.save_answer(&id, &first_gap, input, stored.version)
+            .await
+            .expect("owner and due date");
+
+        // One click makes an action of each of the first ten gaps, in
+        // priority order, in plain words; again makes none.
         let csrf = extract_csrf(&html);
         for _ in 0..2 {
             let (status, location, _) = post(&c, &app, &format!("/wizard/{id}/actions"), &[s("_csrf", &csrf)]).await;
@@ -295,8 +372,18 @@ async fn gp_office_completes_the_wizard_resumes_and_gets_a_prioritised_action_li
             );
         }
         let actions = ts.actions(Some(&id)).await.expect("actions");
-        assert_eq!(actions.len(), expected_gaps, "[{be}]");
+        assert_eq!(actions.len(), focus, "[{be}]");
         assert_eq!(actions[0].priority, Priority::PatientSafety, "[{be}]");
+        for a in &actions {
+            let node = a.node_id.as_deref().expect("node");
+            assert_eq!(a.title, goods[node].1, "[{be}] the action is the question's what-to-do");
+        }
+        let taken = actions
+            .iter()
+            .find(|a| a.node_id.as_deref() == Some(first_gap.as_str()))
+            .expect("action for the first gap");
+        assert_eq!(taken.owner.as_deref(), Some("Kari Kontorleder"), "[{be}]");
+        assert_eq!(taken.deadline.as_deref(), Some("2027-03-01"), "[{be}]");
         assert!(
             actions
                 .iter()
@@ -304,9 +391,9 @@ async fn gp_office_completes_the_wizard_resumes_and_gets_a_prioritised_action_li
         );
         let html = ok(&c, &app, &result).await;
         assert!(!html.contains("id=\"create-actions\""), "[{be}] nothing left to create");
-        assert_eq!(html.matches("class=\"action-link\"").count(), expected_gaps, "[{be}]");
+        assert_eq!(html.matches("class=\"action-link\"").count(), focus, "[{be}]");
         let list = ok(&c, &app, &format!("/actions?assessment={id}")).await;
-        assert_eq!(list.matches("<tr class=\"priority-").count(), expected_gaps, "[{be}]");
+        assert_eq!(list.matches("<tr class=\"priority-").count(), focus, "[{be}]");
 
         // The one-page report: .docx with the enterprise and the actions, and HTML.
         let r = c
@@ -550,4 +637,77 @@ pub async fn other_tenant(store: &Store) -> (String, TenantScope, String, String
         .await
         .expect("B's action");
     (t.id, scope, run.id, action.id)
+}
+
+/// Runs the whole wizard with `choose(node id)` and returns the result page.
+async fn run_wizard_with(c: &reqwest::Client, app: &TestApp, choose: impl Fn(&str) -> WizardAnswer) -> String {
+    let id = start_wizard(c, app).await;
+    let mut page = 1;
+    loop {
+        let path = format!("/wizard/{id}?page={page}");
+        let (next, _) = answer_page_with(c, app, &path, "next", |_, node| choose(node)).await;
+        if next.ends_with("/result") {
+            return ok(c, app, &next).await;
+        }
+        page += 1;
+        assert!(page < 20, "[{}] the wizard ends", app.backend);
+    }
+}
+
+/// The gaps on a result page (focus and later), as node ids.
+fn gap_nodes(html: &str) -> Vec<String> {
+    let focus = html
+        .split("class=\"gap priority-")
+        .skip(1)
+        .filter_map(|p| p.split("/node/").nth(1)?.split('"').next().map(str::to_owned));
+    let later = html
+        .split("id=\"later-list\"")
+        .nth(1)
+        .and_then(|r| r.split("</ul>").next())
+        .unwrap_or("")
+        .split("node=")
+        .skip(1)
+        .filter_map(|p| p.split('"').next().map(str::to_owned));
+    focus.chain(later).collect()
+}
+
+/// Every question answered both ways: the good answer (yes, or no where the
+/// question asks about a risk, such as patients seeing other people's
+/// screens) is never a gap, the other one always is. "Yes" to everything is
+/// not a clean sheet, because some questions are asked the other way round.
+#[tokio::test]
+async fn every_question_is_scored_by_its_good_answer() {
+    let goods = normen_questions();
+    let no_is_good: Vec<&String> = goods.iter().filter(|(_, g)| g.0 == GoodAnswer::No).map(|(n, _)| n).collect();
+    assert!(!no_is_good.is_empty(), "some question asks about a risk");
+    for app in TestApp::both().await {
+        let be = app.backend;
+        import_normen(&app).await;
+        let c = app.login(EDITOR).await;
+
+        let all_good = run_wizard_with(&c, &app, |node| meaning(goods[node].0, true)).await;
+        assert!(all_good.contains("id=\"no-gaps\""), "[{be}] all good: {all_good}");
+        assert!(gap_nodes(&all_good).is_empty(), "[{be}]");
+
+        let all_bad = run_wizard_with(&c, &app, |node| meaning(goods[node].0, false)).await;
+        let asked = all_bad
+            .split("id=\"wizard-summary\">")
+            .nth(1)
+            .and_then(|r| r.split(" av ").nth(1))
+            .and_then(|r| r.split(' ').next())
+            .unwrap_or("");
+        let bad_gaps = gap_nodes(&all_bad);
+        assert_eq!(bad_gaps.len().to_string(), asked, "[{be}] every question is a gap: {all_bad}");
+
+        let all_yes = run_wizard_with(&c, &app, |_| WizardAnswer::Yes).await;
+        let yes_gaps = gap_nodes(&all_yes);
+        let asked_no_good: Vec<&String> = no_is_good.iter().copied().filter(|n| bad_gaps.contains(n)).collect();
+        assert!(!asked_no_good.is_empty(), "[{be}] the GP office is asked a risk question");
+        let mut expected: Vec<String> = asked_no_good.iter().map(|n| n.to_string()).collect();
+        expected.sort();
+        let mut got = yes_gaps.clone();
+        got.sort();
+        assert_eq!(got, expected, "[{be}] yes to everything leaves exactly the risk questions");
+        assert!(!all_yes.contains("id=\"no-gaps\""), "[{be}]");
+    }
 }
