@@ -529,7 +529,7 @@ async fn seed_wizard_run(ts: &TenantStore<'_>, normen: &Catalog) -> Result<(), S
     let run = ts
         .create_assessment(NewAssessment {
             catalog_key: normen.key(),
-            title: format!("Kom i gang {today}"),
+            title: format!("Kom i gang {}", crate::i18n::format_date(&today)),
             kind: AssessmentKind::Wizard,
             owner: Some("Erik Redaktør".into()),
             period_start: Some(today),

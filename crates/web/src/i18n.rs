@@ -132,6 +132,57 @@ impl Tr {
     pub fn datetime_opt(&self, ms: &Option<i64>) -> String {
         ms.as_ref().map_or_else(|| "–".into(), |m| self.datetime(m))
     }
+
+    /// Formats epoch milliseconds as the Norwegian local date, `dd.mm.yyyy`.
+    pub fn date_ms(&self, ms: &i64) -> String {
+        match jiff::Timestamp::from_millisecond(*ms) {
+            Ok(ts) => ts.to_zoned(oslo()).strftime("%d.%m.%Y").to_string(),
+            Err(_) => "–".into(),
+        }
+    }
+
+    /// A stored calendar date (`YYYY-MM-DD`, as forms and the database keep
+    /// it) as users read it, `dd.mm.yyyy`, in both languages (the sector's
+    /// convention). Anything that is not such a date is shown as it is.
+    pub fn date(&self, iso: &str) -> String {
+        format_date(iso)
+    }
+
+    /// [`Tr::date`] of an optional date; "–" without one.
+    pub fn date_opt(&self, iso: &Option<String>) -> String {
+        iso.as_deref().map_or_else(|| "–".into(), |d| self.date(d))
+    }
+
+    /// A refusal (a store or form error, often English text written for
+    /// developers, or a message key) in this language; see `refusals.rs`.
+    pub fn refusal(&self, message: &str) -> String {
+        crate::refusals::translate(self, message)
+    }
+
+    /// A number with `decimals` places and the language's decimal sign:
+    /// "58,0" in bokmål, "58.0" in English.
+    pub fn number(&self, value: f64, decimals: usize) -> String {
+        let s = format!("{value:.decimals$}");
+        match self.lang {
+            Lang::Nb => s.replace('.', ","),
+            Lang::En => s,
+        }
+    }
+
+    /// A share 0–100 with one decimal: "58,0 %" in bokmål, "58.0 %" in
+    /// English. Every percentage with decimals on a page goes through this.
+    pub fn percent(&self, value: f64) -> String {
+        format!("{} %", self.number(value, 1))
+    }
+}
+
+/// `YYYY-MM-DD` as `dd.mm.yyyy` (the same in both languages); anything else
+/// as it is. For code without a [`Tr`] at hand; templates use [`Tr::date`].
+pub fn format_date(iso: &str) -> String {
+    match iso.trim().parse::<jiff::civil::Date>() {
+        Ok(d) if iso.trim().len() == 10 => d.strftime("%d.%m.%Y").to_string(),
+        _ => iso.to_string(),
+    }
 }
 
 fn oslo() -> jiff::tz::TimeZone {
@@ -154,7 +205,9 @@ mod tests {
 
     /// Every `.ftl` file of one language, concatenated.
     pub(crate) fn locale_text(lang: &str) -> String {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(lang);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang);
         let mut files: Vec<_> = std::fs::read_dir(&dir)
             .expect("locale folder")
             .flatten()
@@ -239,5 +292,21 @@ mod tests {
         assert_eq!(Tr::new(Lang::En).msg("nav-dashboard"), "Dashboard");
         assert_eq!(Tr::new(Lang::En).msg("no-such-key"), "no-such-key");
         assert_eq!(Tr::new(Lang::Nb).datetime(&0), "01.01.1970 01:00");
+    }
+
+    #[test]
+    fn numbers_dates_and_percentages_follow_the_language() {
+        let (nb, en) = (Tr::new(Lang::Nb), Tr::new(Lang::En));
+        assert_eq!(nb.percent(58.0), "58,0 %");
+        assert_eq!(en.percent(58.0), "58.0 %");
+        assert_eq!(nb.percent(12.345), "12,3 %");
+        assert_eq!(nb.number(1.5, 2), "1,50");
+        assert_eq!(en.number(1.5, 0), "2");
+        for tr in [nb, en] {
+            assert_eq!(tr.date("2026-11-24"), "24.11.2026");
+            assert_eq!(tr.date("snapshot"), "snapshot");
+            assert_eq!(tr.date_opt(&None), "–");
+            assert_eq!(tr.date_ms(&0), "01.01.1970");
+        }
     }
 }

@@ -13,6 +13,7 @@ pub mod hashing;
 pub mod i18n;
 pub mod oidc;
 pub mod pages;
+mod refusals;
 pub mod search;
 pub mod session;
 

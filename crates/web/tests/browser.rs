@@ -848,7 +848,7 @@ async fn secretariat_meeting(client: &Client, app: &TestApp) -> anyhow::Result<(
     );
     let physio = find(client, "tr[data-kind='physiotherapist']").await?.text().await?;
     ensure!(
-        physio.contains("50.0 %") && physio.contains("n=5"),
+        physio.contains("50,0 %") && physio.contains("n=5"),
         "physiotherapists: {physio}"
     );
     Ok(())

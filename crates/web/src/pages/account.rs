@@ -214,11 +214,11 @@ struct TotpConfirm {
 
 async fn totp_confirm(State(state): State<AppState>, auth: Auth, Form(f): Form<TotpConfirm>) -> AppResult<Response> {
     if auth.user.has_totp() {
-        return Err(AppError::Conflict("totp".into()));
+        return Err(AppError::Conflict("refusal-totp-on".into()));
     }
     let secret = f.secret.trim().to_string();
     if secret.len() != 32 {
-        return Err(AppError::BadRequest("secret".into()));
+        return Err(AppError::BadRequest("refusal-totp-secret".into()));
     }
     let unix = u64::try_from(now_ms() / 1000).unwrap_or(0);
     let Some(step) = etterlev_auth::totp::check(&secret, &f.code, unix, None) else {

@@ -93,8 +93,8 @@ pub(crate) fn period(a: &Assessment) -> Option<String> {
         (None, None) => None,
         (s, e) => Some(format!(
             "{} – {}",
-            s.as_deref().unwrap_or(""),
-            e.as_deref().unwrap_or("")
+            s.as_deref().map(crate::i18n::format_date).unwrap_or_default(),
+            e.as_deref().map(crate::i18n::format_date).unwrap_or_default()
         )),
     }
 }
@@ -538,7 +538,7 @@ async fn create(
     };
     match ts.create_assessment(new).await {
         Ok(a) => Ok(Redirect::to(&format!("/assessments/{}", a.id)).into_response()),
-        Err(StoreError::Invalid(m)) => list_page(&state, &auth, Some(f), vec![m]).await,
+        Err(StoreError::Invalid(m)) => list_page(&state, &auth, Some(f), vec![tr.refusal(&m)]).await,
         Err(StoreError::NotFound) => list_page(&state, &auth, Some(f), vec![tr.msg("assessment-error-previous")]).await,
         Err(e) => Err(e.into()),
     }

@@ -576,7 +576,7 @@ pub async fn save(
         Err(StoreError::Invalid(m)) => {
             let extra = Extra {
                 values: Some(typed_values(&f, version)),
-                errors: vec![m],
+                errors: vec![auth.ctx.tr.refusal(&m)],
                 ..Extra::default()
             };
             page(&state, &auth, &id, &node, extra, StatusCode::BAD_REQUEST).await
@@ -675,7 +675,7 @@ pub async fn upload(
                     }
                     Err(StoreError::Invalid(m)) => (
                         Extra {
-                            upload_error: Some(m),
+                            upload_error: Some(auth.ctx.tr.refusal(&m)),
                             ..Extra::default()
                         },
                         StatusCode::BAD_REQUEST,
@@ -736,7 +736,7 @@ pub async fn add_link(
             Ok(_) => {
                 return Ok(Redirect::to(&format!("/assessments/{}/req/{node}?uploaded=1", a.id)).into_response());
             }
-            Err(StoreError::Invalid(m)) => failed(m),
+            Err(StoreError::Invalid(m)) => failed(auth.ctx.tr.refusal(&m)),
             Err(e) => return Err(e.into()),
         },
     };

@@ -234,7 +234,7 @@ async fn list(State(state): State<AppState>, auth: Auth) -> AppResult<Response> 
             key: c.key(),
             title: text(&c.title, &tr),
             version: c.version.clone(),
-            date: c.date.clone(),
+            date: crate::i18n::format_date(&c.date),
             status: catalog_status(c).map(|s| status_name(&tr, s)),
             requirements: c.assessable().count(),
             previous: previous.insert(&c.id, c.key()),

@@ -208,7 +208,8 @@ pub fn error_page(page: ErrorPage, lang: Lang) -> Response {
         }),
         status: page.status.as_u16(),
         title: tr.msg(page.key),
-        detail: page.detail,
+        // Details are often the store's English refusals or message keys.
+        detail: page.detail.map(|d| tr.refusal(&d)),
     };
     let mut r = render(&t);
     *r.status_mut() = page.status;

@@ -1638,7 +1638,7 @@ fn stat_rows(t: &Table, tr: &Tr) -> Vec<StatRow> {
                     hidden: c.hidden.is_some(),
                     text: match (c.hidden, c.mean) {
                         (Some(_), _) => "–".into(),
-                        (None, Some(m)) => format!("{m:.1} %"),
+                        (None, Some(m)) => tr.percent(m),
                         (None, None) => String::new(),
                     },
                     n: c.enterprises.map(|n| n.to_string()).unwrap_or_default(),
@@ -1682,7 +1682,7 @@ async fn statistics_page(
             bars.push(Bar {
                 label: tr.kind_name(*kind),
                 width: format!("{:.1}", mean * 3.0),
-                value: format!("{mean:.1} %"),
+                value: tr.percent(mean),
                 y,
                 text_y: y + 16,
             });

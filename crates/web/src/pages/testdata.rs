@@ -939,7 +939,14 @@ async fn save_check(
             Ok(render_status(StatusCode::CONFLICT, &page))
         }
         Err(StoreError::Invalid(m)) => {
-            let page = project_page(&state, &auth, p, Some(input_of(vec![m], false)), None).await?;
+            let page = project_page(
+                &state,
+                &auth,
+                p,
+                Some(input_of(vec![auth.ctx.tr.refusal(&m)], false)),
+                None,
+            )
+            .await?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),

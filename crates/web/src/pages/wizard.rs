@@ -340,7 +340,7 @@ async fn create(
         .tenant(scope)
         .create_assessment(NewAssessment {
             catalog_key: normen.key(),
-            title: tr.msg_with("wizard-assessment-title", &[("date", today.clone())]),
+            title: tr.msg_with("wizard-assessment-title", &[("date", crate::i18n::format_date(&today))]),
             kind: AssessmentKind::Wizard,
             owner: Some(auth.user.display_name.clone()),
             period_start: Some(today),

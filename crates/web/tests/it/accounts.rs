@@ -414,6 +414,12 @@ async fn admin_manages_users_and_changes_are_audited() {
             "[{be}] role change in the audit log page"
         );
         assert!(audit.contains("membership.create"), "[{be}]");
+        // People read sentences; the raw action is only the cell's tooltip.
+        assert!(
+            audit.contains(">Rolle endret: "),
+            "[{be}] audit entries read as sentences"
+        );
+        assert!(!audit.contains(">membership.update"), "[{be}] no raw action as text");
         let scope = app.store.scope(&admin, &gp.tenant.id).await.expect("scope");
         let entries = app.store.tenant(&scope).audit_page(i64::MAX, 10).await.expect("audit");
         let update = entries.iter().find(|e| e.action == "membership.update").expect("entry");

@@ -190,7 +190,7 @@ async fn create_answer_score_and_roles() {
         for needle in [
             "Egenvurdering 2026",
             "Demokatalog (2.0)",
-            "2026-01-01 – 2026-12-31",
+            "01.01.2026 – 31.12.2026",
             "Legekontor, Under 10 ansatte",
             &format!("href=\"/assessments/{id}/req/1.1-a\""),
             &format!("href=\"/assessments/{id}/req/2.4-a\""),

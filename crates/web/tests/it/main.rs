@@ -11,6 +11,7 @@ mod assessments;
 mod bad_input;
 mod catalog;
 mod isolation;
+mod language;
 mod secretariat;
 mod security;
 mod smoke;
