@@ -46,14 +46,19 @@ async fn wait_url(client: &Client, what: &str, ok: impl Fn(&str) -> bool) -> any
 async fn no_sideways_scroll(client: &Client, what: &str) -> anyhow::Result<()> {
     let v = client
         .execute(
-            "const d = document.documentElement; return [d.scrollWidth, d.clientWidth];",
+            "const d = document.documentElement; const w = d.clientWidth; \
+             const wide = [...document.querySelectorAll('body *')] \
+               .filter(e => e.getBoundingClientRect().right > w + 1) \
+               .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right)); \
+             return [d.scrollWidth, w, wide.join(', ')];",
             vec![],
         )
         .await?;
     let (scroll, width) = (v[0].as_i64().unwrap_or(-1), v[1].as_i64().unwrap_or(0));
     ensure!(
         scroll >= 0 && scroll <= width,
-        "{what} scrolls sideways: scrollWidth {scroll} > clientWidth {width}"
+        "{what} scrolls sideways: scrollWidth {scroll} > clientWidth {width}; too wide: {}",
+        v[2]
     );
     Ok(())
 }
