@@ -11,6 +11,9 @@
 #[path = "common/mod.rs"]
 mod common;
 
+#[path = "browser_parts/assess.rs"]
+mod assess;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -872,6 +875,9 @@ async fn scenarios(client: &Client, driver_url: &str, downloads: &Path) -> anyho
     secretariat_meeting(client, &app)
         .await
         .context("secretariat: meeting, decision, minutes, portfolio and statistics")?;
+    assess::assessment_filter_and_answer_kept(client, &app)
+        .await
+        .context("assessment: filter and sort at 1366 px, answer kept when uploading evidence")?;
     Ok(())
 }
 

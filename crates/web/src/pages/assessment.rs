@@ -564,11 +564,248 @@ struct ChapterView {
     id: String,
     label: String,
     title: String,
+    /// None for the one list of a sorted view, which has no score line.
+    score: Option<ChapterScore>,
+    rows: Vec<ReqRow>,
+}
+
+struct ChapterScore {
     compliance: String,
     maturity: String,
     applicable: u32,
     met: u32,
-    rows: Vec<ReqRow>,
+}
+
+/// The requirement table's filter and sort, read from the URL. Values that
+/// are unknown or malformed are ignored (shown as "all"), never an error,
+/// so an old bookmark still opens the page.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct RowFilter {
+    pub chapter: Option<String>,
+    pub status: Option<AnswerStatus>,
+    /// `Some(None)`: requirements without an owner.
+    pub owner: Option<Option<String>>,
+    pub q: String,
+    pub sort: SortKey,
+    pub desc: bool,
+}
+
+/// The owner filter's value for "no owner"; no owner can be this because
+/// owners are trimmed one-line text.
+const NO_OWNER: &str = " ";
+const Q_MAX: usize = 200;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SortKey {
+    /// Reading order, grouped by chapter.
+    #[default]
+    Requirement,
+    Status,
+    Maturity,
+    Owner,
+    Due,
+    Evidence,
+}
+
+impl SortKey {
+    const ALL: [SortKey; 6] = [
+        SortKey::Requirement,
+        SortKey::Status,
+        SortKey::Maturity,
+        SortKey::Owner,
+        SortKey::Due,
+        SortKey::Evidence,
+    ];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            SortKey::Requirement => "requirement",
+            SortKey::Status => "status",
+            SortKey::Maturity => "maturity",
+            SortKey::Owner => "owner",
+            SortKey::Due => "due",
+            SortKey::Evidence => "evidence",
+        }
+    }
+
+    fn parse(s: &str) -> Option<SortKey> {
+        SortKey::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    fn label_key(self) -> &'static str {
+        match self {
+            SortKey::Requirement => "assessment-col-requirement",
+            SortKey::Status => "col-status",
+            SortKey::Maturity => "answer-field-maturity",
+            SortKey::Owner => "answer-field-owner",
+            SortKey::Due => "answer-field-due",
+            SortKey::Evidence => "evidence-title",
+        }
+    }
+}
+
+impl RowFilter {
+    /// Reads the query; the first value of a repeated key counts.
+    /// `chapters` and `owners` are the values that exist in the assessment.
+    pub fn parse(query: &str, chapters: &[&str], owners: &[String]) -> RowFilter {
+        let mut f = RowFilter::default();
+        let mut seen: Vec<String> = Vec::new();
+        for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+            if seen.iter().any(|s| *s == k) {
+                continue;
+            }
+            seen.push(k.to_string());
+            match k.as_ref() {
+                "chapter" => f.chapter = chapters.iter().find(|c| **c == v).map(|c| (*c).to_owned()),
+                "status" => f.status = AnswerStatus::parse(&v),
+                "owner" if v == NO_OWNER => f.owner = Some(None),
+                "owner" => f.owner = owners.iter().find(|o| **o == v).map(|o| Some(o.clone())),
+                "q" => f.q = v.trim().chars().filter(|c| !c.is_control()).take(Q_MAX).collect(),
+                "sort" => f.sort = SortKey::parse(&v).unwrap_or_default(),
+                "dir" => f.desc = v == "desc",
+                _ => {}
+            }
+        }
+        f
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.chapter.is_some() || self.status.is_some() || self.owner.is_some() || !self.q.is_empty()
+    }
+
+    /// The query string for these settings (without `?`), leaving out
+    /// defaults.
+    pub fn query(&self) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        if let Some(c) = &self.chapter {
+            q.append_pair("chapter", c);
+        }
+        if let Some(s) = self.status {
+            q.append_pair("status", s.as_str());
+        }
+        if let Some(o) = &self.owner {
+            q.append_pair("owner", o.as_deref().unwrap_or(NO_OWNER));
+        }
+        if !self.q.is_empty() {
+            q.append_pair("q", &self.q);
+        }
+        if self.sort != SortKey::Requirement || self.desc {
+            q.append_pair("sort", self.sort.as_str());
+        }
+        if self.desc {
+            q.append_pair("dir", "desc");
+        }
+        q.finish()
+    }
+
+    fn keeps(&self, r: &ReqRow, chapter: &str, comment: Option<&str>) -> bool {
+        if self.chapter.as_deref().is_some_and(|c| c != chapter) {
+            return false;
+        }
+        if self.status.is_some_and(|s| s.as_str() != r.status) {
+            return false;
+        }
+        if let Some(o) = &self.owner
+            && *o != r.owner
+        {
+            return false;
+        }
+        if !self.q.is_empty() {
+            let q = self.q.to_lowercase();
+            let hit = [
+                Some(r.label.as_str()),
+                Some(r.title.as_str()),
+                r.owner.as_deref(),
+                comment,
+            ]
+            .into_iter()
+            .flatten()
+            .any(|t| t.to_lowercase().contains(&q));
+            if !hit {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Unstarted work first when sorting by status.
+fn status_rank(s: &str) -> u8 {
+    match AnswerStatus::parse(s) {
+        Some(AnswerStatus::NotStarted) => 0,
+        Some(AnswerStatus::Partly) => 1,
+        Some(AnswerStatus::Implemented) => 2,
+        Some(AnswerStatus::Verified) => 3,
+        Some(AnswerStatus::NotApplicable) | None => 4,
+    }
+}
+
+/// Sorts rows (in reading order) by `key`; ties keep reading order, and
+/// empty owners and due dates come last in either direction.
+fn sort_rows(rows: &mut [ReqRow], key: SortKey, desc: bool) {
+    use std::cmp::Ordering;
+    let flip = |o: Ordering| if desc { o.reverse() } else { o };
+    match key {
+        SortKey::Requirement => {
+            if desc {
+                rows.reverse();
+            }
+        }
+        SortKey::Status => rows.sort_by(|a, b| flip(status_rank(a.status).cmp(&status_rank(b.status)))),
+        SortKey::Maturity => rows.sort_by(|a, b| {
+            let level = |r: &ReqRow| r.maturity.as_deref().and_then(|m| m.parse::<u8>().ok());
+            flip(level(a).cmp(&level(b)))
+        }),
+        SortKey::Owner => rows.sort_by(|a, b| {
+            none_last(a.owner.as_deref(), b.owner.as_deref(), desc, |x, y| {
+                x.to_lowercase().cmp(&y.to_lowercase())
+            })
+        }),
+        SortKey::Due => rows.sort_by(|a, b| none_last(a.due.as_deref(), b.due.as_deref(), desc, |x, y| x.cmp(y))),
+        SortKey::Evidence => rows.sort_by(|a, b| flip(a.evidence.cmp(&b.evidence))),
+    }
+}
+
+/// Compares two optional texts with `cmp` (reversed when `desc`); a
+/// missing one comes last either way.
+fn none_last(
+    a: Option<&str>,
+    b: Option<&str>,
+    desc: bool,
+    cmp: impl Fn(&str, &str) -> std::cmp::Ordering,
+) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a, b) {
+        (Some(x), Some(y)) if desc => cmp(x, y).reverse(),
+        (Some(x), Some(y)) => cmp(x, y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+/// A sortable column head: its link and, for the sorted one, `aria-sort`.
+struct SortHead {
+    label: String,
+    href: String,
+    aria_sort: Option<&'static str>,
+    /// The visible arrow of the sorted column.
+    mark: &'static str,
+    num: bool,
+}
+
+/// The filter form's choices and state.
+struct FilterView {
+    chapters: Vec<Opt>,
+    statuses: Vec<Opt>,
+    owners: Vec<Opt>,
+    no_owner: bool,
+    q: String,
+    sort: String,
+    dir: String,
+    active: bool,
+    shown: usize,
+    heads: Vec<SortHead>,
 }
 
 pub(crate) struct Head {
@@ -618,6 +855,7 @@ struct DetailPage {
     excluded: usize,
     review: usize,
     chapters: Vec<ChapterView>,
+    filter: FilterView,
     can_edit: bool,
     others: Vec<Opt>,
     import_errors: Vec<String>,
@@ -629,10 +867,11 @@ async fn detail(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
-    let imported = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+    let query = query.unwrap_or_default();
+    let imported = form_urlencoded::parse(query.as_bytes())
         .find(|(k, _)| k == "imported")
         .and_then(|(_, v)| v.parse::<usize>().ok());
-    detail_page(&state, &auth, &id, imported, Vec::new()).await
+    detail_page(&state, &auth, &id, imported, Vec::new(), &query).await
 }
 
 /// The assessment page; `import_errors` come from a refused .xlsx import
@@ -643,6 +882,7 @@ pub(crate) async fn detail_page(
     id: &str,
     imported: Option<usize>,
     import_errors: Vec<String>,
+    query: &str,
 ) -> AppResult<Response> {
     let ts = tenant_store(state, auth)?;
     let a = assessment(&ts, id).await?;
@@ -660,38 +900,139 @@ pub(crate) async fn detail_page(
         l.notice = Some(tr.msg_with("assessment-imported", &[("count", n.to_string())]));
     }
     let sheet = Sheet::new(catalog, &a.profile, &answers);
-    let chapters = sheet
-        .chapters
+    let mut owners: Vec<String> = sheet
+        .rows
         .iter()
-        .map(|ch| {
-            let s = sheet.chapter_score(&ch.id);
-            ChapterView {
-                id: ch.id.clone(),
-                label: ch.label().to_owned(),
-                title: text(&ch.title, &tr),
-                compliance: pct(s.compliance),
-                maturity: pct(s.maturity),
-                applicable: s.applicable,
-                met: s.met,
-                rows: sheet
-                    .rows_of(&ch.id)
-                    .map(|r| ReqRow {
-                        id: r.node.id.clone(),
-                        label: r.node.label().to_owned(),
-                        title: text(&r.node.title, &tr),
-                        status: r.status().as_str(),
-                        status_label: status_name(&tr, r.status()),
-                        answered: r.answer.is_some(),
-                        maturity: r.maturity().map(|m| m.level().to_string()),
-                        owner: r.answer.and_then(|a| a.owner.clone()),
-                        due: r.answer.and_then(|a| a.due_date.clone()),
-                        needs_review: r.answer.is_some_and(|a| a.needs_review),
-                        evidence: evidence_count.get(r.node.id.as_str()).copied().unwrap_or(0),
-                    })
-                    .collect(),
+        .filter_map(|r| r.answer.and_then(|a| a.owner.clone()))
+        .collect();
+    owners.sort_by_key(|o| o.to_lowercase());
+    owners.dedup();
+    let chapter_ids: Vec<&str> = sheet.chapters.iter().map(|c| c.id.as_str()).collect();
+    let filter = RowFilter::parse(query, &chapter_ids, &owners);
+    let req_row = |r: &Row<'_>| ReqRow {
+        id: r.node.id.clone(),
+        label: r.node.label().to_owned(),
+        title: text(&r.node.title, &tr),
+        status: r.status().as_str(),
+        status_label: status_name(&tr, r.status()),
+        answered: r.answer.is_some(),
+        maturity: r.maturity().map(|m| m.level().to_string()),
+        owner: r.answer.and_then(|a| a.owner.clone()),
+        due: r.answer.and_then(|a| a.due_date.clone()),
+        needs_review: r.answer.is_some_and(|a| a.needs_review),
+        evidence: evidence_count.get(r.node.id.as_str()).copied().unwrap_or(0),
+    };
+    let kept = |r: &Row<'_>| -> Option<ReqRow> {
+        let row = req_row(r);
+        let comment = r.answer.and_then(|a| a.comment.as_deref());
+        filter.keeps(&row, &r.chapter.id, comment).then_some(row)
+    };
+    let chapters: Vec<ChapterView> = if filter.sort == SortKey::Requirement && !filter.desc {
+        sheet
+            .chapters
+            .iter()
+            .filter_map(|ch| {
+                let rows: Vec<ReqRow> = sheet.rows_of(&ch.id).filter_map(kept).collect();
+                if rows.is_empty() && filter.is_active() {
+                    return None;
+                }
+                let s = sheet.chapter_score(&ch.id);
+                Some(ChapterView {
+                    id: ch.id.clone(),
+                    label: ch.label().to_owned(),
+                    title: text(&ch.title, &tr),
+                    score: Some(ChapterScore {
+                        compliance: pct(s.compliance),
+                        maturity: pct(s.maturity),
+                        applicable: s.applicable,
+                        met: s.met,
+                    }),
+                    rows,
+                })
+            })
+            .collect()
+    } else {
+        // Sorted: one list across chapters, so the order means something.
+        let mut rows: Vec<ReqRow> = sheet.rows.iter().filter_map(kept).collect();
+        sort_rows(&mut rows, filter.sort, filter.desc);
+        if rows.is_empty() {
+            Vec::new()
+        } else {
+            vec![ChapterView {
+                id: "sorted".to_owned(),
+                label: String::new(),
+                title: tr.msg("assessment-sorted-list"),
+                score: None,
+                rows,
+            }]
+        }
+    };
+    let shown: usize = chapters.iter().map(|c| c.rows.len()).sum();
+    let heads = SortKey::ALL
+        .into_iter()
+        .map(|key| {
+            let current = filter.sort == key;
+            let next = RowFilter {
+                sort: key,
+                desc: current && !filter.desc,
+                ..filter.clone()
+            };
+            let q = next.query();
+            SortHead {
+                label: tr.msg(key.label_key()),
+                href: if q.is_empty() {
+                    format!("/assessments/{}#requirements", a.id)
+                } else {
+                    format!("/assessments/{}?{q}#requirements", a.id)
+                },
+                aria_sort: current.then_some(if filter.desc { "descending" } else { "ascending" }),
+                mark: match (current, filter.desc) {
+                    (false, _) => "",
+                    (true, false) => " ▲",
+                    (true, true) => " ▼",
+                },
+                num: matches!(key, SortKey::Maturity | SortKey::Evidence),
             }
         })
         .collect();
+    let filter_view = FilterView {
+        chapters: sheet
+            .chapters
+            .iter()
+            .map(|c| Opt {
+                value: c.id.clone(),
+                label: format!("{} {}", c.label(), text(&c.title, &tr)),
+                selected: filter.chapter.as_deref() == Some(c.id.as_str()),
+            })
+            .collect(),
+        statuses: AnswerStatus::ALL
+            .iter()
+            .map(|s| Opt {
+                value: s.as_str().to_owned(),
+                label: status_name(&tr, *s),
+                selected: filter.status == Some(*s),
+            })
+            .collect(),
+        owners: owners
+            .iter()
+            .map(|o| Opt {
+                value: o.clone(),
+                label: o.clone(),
+                selected: filter.owner.as_ref().is_some_and(|f| f.as_deref() == Some(o.as_str())),
+            })
+            .collect(),
+        no_owner: filter.owner == Some(None),
+        q: filter.q.clone(),
+        sort: if filter.sort == SortKey::Requirement && !filter.desc {
+            String::new()
+        } else {
+            filter.sort.as_str().to_owned()
+        },
+        dir: if filter.desc { "desc".to_owned() } else { String::new() },
+        active: filter.is_active(),
+        shown,
+        heads,
+    };
     let others = ts
         .list_assessments()
         .await?
@@ -729,6 +1070,7 @@ pub(crate) async fn detail_page(
                 .filter(|r| r.answer.is_some_and(|a| a.needs_review))
                 .count(),
             chapters,
+            filter: filter_view,
             can_edit: can_edit(ts.scope()) && !a.closed,
             others,
             import_errors,

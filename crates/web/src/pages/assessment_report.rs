@@ -541,7 +541,7 @@ pub async fn import_xlsx(
             }
         }
     }
-    let refuse = |errors: Vec<String>| super::assessment::detail_page(&state, &auth, &a.id, None, errors);
+    let refuse = |errors: Vec<String>| super::assessment::detail_page(&state, &auth, &a.id, None, errors, "");
     if too_large || file.as_ref().is_some_and(|f| f.len() > IMPORT_MAX_BYTES) {
         let max = (IMPORT_MAX_BYTES / (1024 * 1024)).to_string();
         return refuse(vec![tr.msg_with("evidence-error-too-large", &[("max", max)])]).await;
@@ -639,6 +639,10 @@ struct CompareRow {
     a_status: &'static str,
     b_status: &'static str,
     changed: bool,
+    /// What changed from the first to the second: `better`, `worse`,
+    /// `other` (to or from not applicable), `added`, `removed` or `none`.
+    change: &'static str,
+    change_label: String,
 }
 
 struct CompareView {
@@ -649,6 +653,8 @@ struct CompareView {
     chapters: Vec<CompareChapter>,
     rows: Vec<CompareRow>,
     changed: usize,
+    total: usize,
+    only_changes: bool,
 }
 
 #[derive(Template)]
@@ -657,6 +663,7 @@ struct ComparePage {
     l: Layout,
     a_options: Vec<Opt>,
     b_options: Vec<Opt>,
+    only_changes: bool,
     result: Option<CompareView>,
 }
 
@@ -674,6 +681,8 @@ pub async fn compare(State(state): State<AppState>, auth: Auth, RawQuery(query):
     let tr = l.tr;
     let pa = param(query.as_deref(), "a");
     let pb = param(query.as_deref(), "b");
+    // Anything but "1" (an old link, a typo) shows every row.
+    let only_changes = param(query.as_deref(), "changes").as_deref() == Some("1");
     let all = ts.list_assessments().await?;
     let options = |chosen: &Option<String>| {
         all.iter()
@@ -688,7 +697,13 @@ pub async fn compare(State(state): State<AppState>, auth: Auth, RawQuery(query):
         (Some(x), Some(y)) => {
             let a = ts.assessment(object_id(x)?).await?;
             let b = ts.assessment(object_id(y)?).await?;
-            Some(compare_view(&ts, &loaded, &a, &b, &tr).await?)
+            let mut view = compare_view(&ts, &loaded, &a, &b, &tr).await?;
+            if only_changes {
+                view.rows.retain(|r| r.changed);
+                view.chapters.retain(|c| c.changed);
+                view.only_changes = true;
+            }
+            Some(view)
         }
         (None, None) => None,
         _ => return Err(AppError::BadRequest(tr.msg("compare-choose-both"))),
@@ -696,6 +711,7 @@ pub async fn compare(State(state): State<AppState>, auth: Auth, RawQuery(query):
     Ok(render(&ComparePage {
         a_options: options(&pa),
         b_options: options(&pb),
+        only_changes,
         result,
         l,
     }))
@@ -745,6 +761,7 @@ async fn compare_view(
             continue;
         }
         let (x, y) = (status_a.get(id).copied(), status_b.get(id).copied());
+        let change = change_of(x, y);
         rows.push(CompareRow {
             id: id.to_owned(),
             label: r.node.label().to_owned(),
@@ -754,6 +771,8 @@ async fn compare_view(
             a_status: x.map_or("none", AnswerStatus::as_str),
             b_status: y.map_or("none", AnswerStatus::as_str),
             changed: x != y,
+            change,
+            change_label: tr.msg(&format!("compare-change-{change}")),
         });
     }
     Ok(CompareView {
@@ -762,9 +781,35 @@ async fn compare_view(
         a_overall: pct(sa.scores.overall.compliance),
         b_overall: pct(sb.scores.overall.compliance),
         changed: rows.iter().filter(|r| r.changed).count(),
+        total: rows.len(),
+        only_changes: false,
         chapters,
         rows,
     })
+}
+
+/// How a requirement's status moved from the first assessment to the
+/// second; see [`CompareRow::change`].
+fn change_of(a: Option<AnswerStatus>, b: Option<AnswerStatus>) -> &'static str {
+    // How far the work has come; not applicable is not on this scale.
+    let rank = |s: AnswerStatus| match s {
+        AnswerStatus::NotStarted => Some(0),
+        AnswerStatus::Partly => Some(1),
+        AnswerStatus::Implemented => Some(2),
+        AnswerStatus::Verified => Some(3),
+        AnswerStatus::NotApplicable => None,
+    };
+    match (a, b) {
+        (None, Some(_)) => "added",
+        (Some(_), None) => "removed",
+        (None, None) => "none",
+        (Some(x), Some(y)) if x == y => "none",
+        (Some(x), Some(y)) => match (rank(x), rank(y)) {
+            (Some(p), Some(q)) if q > p => "better",
+            (Some(_), Some(_)) => "worse",
+            _ => "other",
+        },
+    }
 }
 
 #[cfg(test)]
@@ -779,5 +824,24 @@ mod tests {
         );
         assert_eq!(file_stem("Årlig gjennomgang"), "arlig-gjennomgang");
         assert_eq!(file_stem("///"), "assessment");
+    }
+
+    #[test]
+    fn changes_between_assessments() {
+        use AnswerStatus::*;
+        assert_eq!(change_of(Some(NotStarted), Some(Partly)), "better");
+        assert_eq!(change_of(Some(Verified), Some(Implemented)), "worse");
+        assert_eq!(change_of(Some(Partly), Some(NotApplicable)), "other");
+        assert_eq!(change_of(Some(Partly), Some(Partly)), "none");
+        assert_eq!(change_of(None, Some(Partly)), "added");
+        assert_eq!(change_of(Some(Partly), None), "removed");
+        // The labels are looked up by a made key.
+        for lang in [crate::i18n::Lang::Nb, crate::i18n::Lang::En] {
+            let tr = Tr::new(lang);
+            for c in ["better", "worse", "other", "added", "removed", "none"] {
+                let key = format!("compare-change-{c}");
+                assert_ne!(tr.msg(&key), key, "{lang:?}");
+            }
+        }
     }
 }

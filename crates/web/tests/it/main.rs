@@ -7,6 +7,7 @@ mod common;
 mod accounts;
 mod actions;
 mod api;
+mod assess_ui;
 mod assessments;
 mod bad_input;
 mod catalog;

@@ -1,0 +1,22 @@
+# The requirement page, the assessment's filter and sort, the comparison's changes.
+answer-saved-evidence-added = The answer is saved and the evidence has been added.
+answer-one-form-help = Every button saves everything you typed on the page: "Upload" and "Add link" also save changes to the answer.
+assessment-filter-title = Filter the requirements
+assessment-filter-chapter = Chapter
+assessment-filter-all = All
+assessment-filter-no-owner = (no owner)
+assessment-filter-text = Free text
+assessment-filter-apply = Filter
+assessment-filter-reset = Clear filter and sorting
+assessment-filter-count = Showing { $shown } of { $total } requirements.
+assessment-filter-none = No requirement matches the filter.
+assessment-sorted-list = All chapters, sorted
+compare-only-changes = Only changes
+compare-showing-changes = Showing only changes.
+compare-col-change = Change
+compare-change-better = better
+compare-change-worse = worse
+compare-change-other = changed
+compare-change-added = new
+compare-change-removed = no longer applies
+compare-change-none = –

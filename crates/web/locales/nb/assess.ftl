@@ -1,0 +1,22 @@
+# The requirement page, the assessment's filter and sort, the comparison's changes.
+answer-saved-evidence-added = Svaret er lagret og dokumentasjonen er lagt til.
+answer-one-form-help = Knappene lagrer alt du har skrevet på siden: «Last opp» og «Legg til lenke» lagrer også endringer i svaret.
+assessment-filter-title = Filtrer kravene
+assessment-filter-chapter = Kapittel
+assessment-filter-all = Alle
+assessment-filter-no-owner = (uten ansvarlig)
+assessment-filter-text = Fritekst
+assessment-filter-apply = Filtrer
+assessment-filter-reset = Nullstill filter og sortering
+assessment-filter-count = Viser { $shown } av { $total } krav.
+assessment-filter-none = Ingen krav passer filteret.
+assessment-sorted-list = Alle kapitler, sortert
+compare-only-changes = Bare endringer
+compare-showing-changes = Viser bare endringer.
+compare-col-change = Endring
+compare-change-better = bedre
+compare-change-worse = dårligere
+compare-change-other = endret
+compare-change-added = ny
+compare-change-removed = gjelder ikke lenger
+compare-change-none = –
