@@ -347,7 +347,11 @@ mod tests {
         for part in text.split(marker).skip(1) {
             // The first literal of the call, if it starts within a few lines.
             let head: String = part.chars().take(160).collect();
-            if head.split_once('"').is_none_or(|(before, _)| before.contains(';')) {
+            // A `)` or `;` before the first quote: the call ended without a literal.
+            if head
+                .split_once('"')
+                .is_none_or(|(before, _)| before.contains(';') || before.contains(')'))
+            {
                 continue;
             }
             let Some(start) = part.find('"') else { continue };
