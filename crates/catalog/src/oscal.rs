@@ -24,8 +24,8 @@ use uuid::Uuid;
 
 use crate::load::{self, Diagnostic, MAX_FILE_BYTES};
 use crate::model::{
-    Applicability, CATALOG_SCHEMA, Catalog, CatalogStatus, LocalText, Node, NodeKind, Question, Reference, Todo,
-    ReferenceKind,
+    Applicability, CATALOG_SCHEMA, Catalog, CatalogStatus, LocalText, Node, NodeKind, Question, Reference,
+    ReferenceKind, Todo,
 };
 
 /// The OSCAL version exports declare; the schema they are checked against

@@ -15,7 +15,9 @@ pub mod tenant;
 pub mod testdata_guideline;
 pub mod text;
 
-pub use assessment::{ActionStatus, AnswerStatus, GoodAnswer, Maturity, Priority, Score, ScoredAnswer, Scores, WizardAnswer};
+pub use assessment::{
+    ActionStatus, AnswerStatus, GoodAnswer, Maturity, Priority, Score, ScoredAnswer, Scores, WizardAnswer,
+};
 pub use audit::{AuditRecord, ChainError, ChainHead, GENESIS_HASH, SYSTEM_CHAIN, verify_chain};
 pub use orgnr::{OrgNumber, OrgNumberError};
 pub use role::{Permission, Role};

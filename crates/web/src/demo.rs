@@ -10,7 +10,8 @@ use etterlev_catalog::wizard::{DEFAULT_LENGTH, chapter_of, questions};
 use etterlev_catalog::{Catalog, CatalogSet, Node};
 use etterlev_core::testdata_guideline::{CheckAnswer, CheckKey, DataKind, Decision};
 use etterlev_core::{
-    ActionStatus, AnswerStatus, Condition, GoodAnswer, Maturity, OrgNumber, Priority, Role, SizeClass, TenantKind, WizardAnswer,
+    ActionStatus, AnswerStatus, Condition, GoodAnswer, Maturity, OrgNumber, Priority, Role, SizeClass, TenantKind,
+    WizardAnswer,
 };
 use etterlev_store::{
     ActionInput, Actor, AnswerInput, AssessmentKind, AssessmentProfile, CheckInput, CheckUpdate, DecisionInput,

@@ -218,7 +218,12 @@ async fn start(State(state): State<AppState>, auth: Auth, RawQuery(query): RawQu
             .collect();
         let answered = qs
             .iter()
-            .filter(|q| answers.get(&q.node.id).and_then(|x| choice_of(x, good_of(q.node))).is_some())
+            .filter(|q| {
+                answers
+                    .get(&q.node.id)
+                    .and_then(|x| choice_of(x, good_of(q.node)))
+                    .is_some()
+            })
             .count();
         runs.push(RunSummary {
             finished: answered == qs.len() || a.closed,
@@ -564,7 +569,8 @@ async fn save_page(
                     return Err(AppError::Internal("unexpected conflict object".into()));
                 };
                 conflicts += 1;
-                let theirs = choice_of(&now, good_of(q.node)).map_or_else(|| tr.msg("wizard-unanswered"), |c| answer_label(&tr, c));
+                let theirs = choice_of(&now, good_of(q.node))
+                    .map_or_else(|| tr.msg("wizard-unanswered"), |c| answer_label(&tr, c));
                 kept.insert(
                     node_id.clone(),
                     Kept {
@@ -646,7 +652,10 @@ impl Gap<'_> {
     /// requirement's own title and text where a question has none.
     fn todo(&self, lang: &str) -> (String, Option<String>) {
         match &self.node.question {
-            Some(q) => (q.todo.title.get(lang).to_owned(), Some(q.todo.text.get(lang).to_owned())),
+            Some(q) => (
+                q.todo.title.get(lang).to_owned(),
+                Some(q.todo.text.get(lang).to_owned()),
+            ),
             None => (
                 self.node.title.get(lang).to_owned(),
                 self.node.text.as_ref().map(|t| t.get(lang).to_owned()),

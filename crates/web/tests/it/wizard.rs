@@ -678,7 +678,11 @@ fn gap_nodes(html: &str) -> Vec<String> {
 #[tokio::test]
 async fn every_question_is_scored_by_its_good_answer() {
     let goods = normen_questions();
-    let no_is_good: Vec<&String> = goods.iter().filter(|(_, g)| g.0 == GoodAnswer::No).map(|(n, _)| n).collect();
+    let no_is_good: Vec<&String> = goods
+        .iter()
+        .filter(|(_, g)| g.0 == GoodAnswer::No)
+        .map(|(n, _)| n)
+        .collect();
     assert!(!no_is_good.is_empty(), "some question asks about a risk");
     for app in TestApp::both().await {
         let be = app.backend;
@@ -697,17 +701,27 @@ async fn every_question_is_scored_by_its_good_answer() {
             .and_then(|r| r.split(' ').next())
             .unwrap_or("");
         let bad_gaps = gap_nodes(&all_bad);
-        assert_eq!(bad_gaps.len().to_string(), asked, "[{be}] every question is a gap: {all_bad}");
+        assert_eq!(
+            bad_gaps.len().to_string(),
+            asked,
+            "[{be}] every question is a gap: {all_bad}"
+        );
 
         let all_yes = run_wizard_with(&c, &app, |_| WizardAnswer::Yes).await;
         let yes_gaps = gap_nodes(&all_yes);
         let asked_no_good: Vec<&String> = no_is_good.iter().copied().filter(|n| bad_gaps.contains(n)).collect();
-        assert!(!asked_no_good.is_empty(), "[{be}] the GP office is asked a risk question");
+        assert!(
+            !asked_no_good.is_empty(),
+            "[{be}] the GP office is asked a risk question"
+        );
         let mut expected: Vec<String> = asked_no_good.iter().map(|n| n.to_string()).collect();
         expected.sort();
         let mut got = yes_gaps.clone();
         got.sort();
-        assert_eq!(got, expected, "[{be}] yes to everything leaves exactly the risk questions");
+        assert_eq!(
+            got, expected,
+            "[{be}] yes to everything leaves exactly the risk questions"
+        );
         assert!(!all_yes.contains("id=\"no-gaps\""), "[{be}]");
     }
 }
