@@ -459,6 +459,21 @@ fn header_names(l: &Labels) -> [&'static str; 9] {
     ]
 }
 
+/// The machine id ("node_id") of the column a header names, by any of its
+/// names: the id itself, the name in either language, an earlier name.
+pub fn answer_column(header: &str) -> Option<&'static str> {
+    column_of(header).map(|c| ANSWER_COLUMNS[c])
+}
+
+/// The column's header in `lang` ("Status", "Frist (ÅÅÅÅ-MM-DD)") for its
+/// machine id; an unknown id is returned as it is.
+pub fn answer_column_name(id: &str, lang: Lang) -> &str {
+    match ANSWER_COLUMNS.iter().position(|c| *c == id) {
+        Some(c) => header_names(labels::labels(lang))[c],
+        None => id,
+    }
+}
+
 fn column_of(name: &str) -> Option<usize> {
     let name = name.trim();
     (0..ANSWER_COLUMNS.len()).find(|&c| aliases(c).iter().any(|a| a.eq_ignore_ascii_case(name)))
@@ -782,6 +797,19 @@ mod tests {
             assert!(parse_date(&Value::Text(bad.into())).is_err(), "{bad}");
         }
         assert!(parse_date(&Value::Float(46000.0)).is_err());
+    }
+
+    #[test]
+    fn column_names_both_ways() {
+        assert_eq!(answer_column("Krav-ID"), Some("node_id"));
+        assert_eq!(answer_column("requirement id"), Some("node_id"));
+        assert_eq!(answer_column("node_id"), Some("node_id"));
+        assert_eq!(answer_column("Krav"), Some("label"));
+        assert_eq!(answer_column("Nummer"), Some("label"));
+        assert_eq!(answer_column("Kommentarer"), None);
+        assert_eq!(answer_column_name("due_date", Lang::Nb), "Frist (ÅÅÅÅ-MM-DD)");
+        assert_eq!(answer_column_name("na_reason", Lang::En), "Reason if not applicable");
+        assert_eq!(answer_column_name("other", Lang::Nb), "other");
     }
 
     #[test]

@@ -44,8 +44,8 @@ mod view;
 mod xlsx;
 
 pub use answers_xlsx::{
-    ANSWER_COLUMNS, AnswerRow, AnswersMeta, RowError, answers_xlsx, answers_xlsx_meta, parse_answers_xlsx,
-    parse_answers_xlsx_in,
+    ANSWER_COLUMNS, AnswerRow, AnswersMeta, RowError, answer_column, answer_column_name, answers_xlsx,
+    answers_xlsx_meta, parse_answers_xlsx, parse_answers_xlsx_in,
 };
 pub use docx::{catalog_docx, catalog_docx_on};
 pub use html::{catalog_html, catalog_html_on};
