@@ -2,30 +2,35 @@
 //! back (the round trip of export, edit in Excel, import).
 //!
 //! Layout of the answers sheet ("Svar" / "Answers"):
-//! - row 1: the column names in the document's language, for people;
-//! - row 2: the fixed machine column ids ([`ANSWER_COLUMNS`]), which the
-//!   import goes by;
-//! - from row 3: one row per requirement. Status is written as its name in
-//!   the document's language, maturity as a number.
+//! - row 1: the column names in the document's language ("Krav", "Tittel",
+//!   "Status", …), the only header row;
+//! - from row 2: one row per requirement. Status is written as its name in
+//!   the document's language, the same word as on screen and in the Word
+//!   reports; maturity as a number;
+//! - the requirement's machine id, which the import goes by, is the last
+//!   column ("Krav-ID"), greyed out.
 //!
-//! Status and maturity have drop-down lists (data validation), the two
-//! header rows and the id columns are frozen, and the id row carries the
-//! autofilter. A hidden sheet "meta" holds the format name, the catalogue
-//! key, the assessment title and the language.
+//! Status and maturity have drop-down lists (data validation), the header
+//! row and the requirement column are frozen, and the header row carries
+//! the autofilter. A hidden sheet "meta" holds the format name, the
+//! catalogue key, the assessment title and the language.
 //!
 //! The import is lenient in what people do to a sheet and strict in what it
-//! lets through: the header row may be either of the two (ids or names, in
-//! bokmål or English), columns may be in any order, rows may be sorted,
+//! lets through: columns are found by their header, which may be the
+//! machine id ([`ANSWER_COLUMNS`]) or the name in bokmål or English, in any
+//! order; files of the earlier layout (names in row 1, machine ids in row
+//! 2, ids in the first column) read as before; rows may be sorted,
 //! filtered or have blank rows between them; status may be the machine
-//! value or its name in either language. Anything it cannot read is
-//! reported, by sheet row and column, and nothing is returned then.
+//! value or its name in either language (also the shorter names earlier
+//! files used). Anything it cannot read is reported, by sheet row and
+//! column, and nothing is returned then.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
 
 use calamine::{DataRef, Reader, Xlsx};
 use etterlev_core::{AnswerStatus, Maturity};
-use rust_xlsxwriter::{Color, DataValidation, DocProperties, Format, FormatAlign, FormatBorder, Note, Workbook};
+use rust_xlsxwriter::{Color, DataValidation, DocProperties, Format, FormatAlign, Note, Workbook};
 
 use crate::labels::{self, Labels};
 use crate::xlsx::clip;
@@ -43,6 +48,10 @@ pub const ANSWER_COLUMNS: [&str; 9] = [
     "comment",
     "na_reason",
 ];
+
+/// The sheet columns, left to right, as indexes into [`ANSWER_COLUMNS`]:
+/// what people read first, the machine id last.
+const SHEET_ORDER: [usize; 9] = [1, 2, 3, 4, 5, 6, 7, 8, 0];
 
 /// The value of `format` on the hidden meta sheet.
 const FORMAT: &str = "etterlev-answers";
@@ -122,7 +131,8 @@ pub fn answers_xlsx(
     );
 
     let names = header_names(l);
-    let widths = [14.0, 10.0, 48.0, 16.0, 12.0, 20.0, 14.0, 48.0, 36.0];
+    // Indexed like ANSWER_COLUMNS.
+    let widths = [16.0, 10.0, 48.0, 22.0, 14.0, 20.0, 18.0, 48.0, 36.0];
     let header = Format::new()
         .set_bold()
         .set_text_wrap()
@@ -133,7 +143,8 @@ pub fn answers_xlsx(
         .set_font_size(9)
         .set_font_color(Color::RGB(0x595959))
         .set_background_color(Color::RGB(0xF2F2F2))
-        .set_border_bottom(FormatBorder::Thin);
+        .set_align(FormatAlign::Top)
+        .set_num_format("@");
     let text = Format::new()
         .set_text_wrap()
         .set_align(FormatAlign::Top)
@@ -142,77 +153,87 @@ pub fn answers_xlsx(
 
     let sheet = workbook.add_worksheet();
     sheet.set_name(l.sheet_answers)?;
-    for (col, ((name, id), width)) in (0u16..).zip(names.iter().zip(ANSWER_COLUMNS).zip(widths)) {
-        sheet.set_column_width(col, width)?;
-        // Typed values stay text (a due date stays "2026-03-31"), except
-        // maturity, a number.
-        if id != "maturity" {
+    for (col, &field) in (0u16..).zip(SHEET_ORDER.iter()) {
+        sheet.set_column_width(col, widths[field])?;
+        if ANSWER_COLUMNS[field] == "node_id" {
+            sheet.set_column_format(col, &ids)?;
+        } else if ANSWER_COLUMNS[field] != "maturity" {
+            // Typed values stay text (a due date stays "2026-03-31"),
+            // except maturity, a number.
             sheet.set_column_format(col, &text)?;
         }
-        sheet.write_string_with_format(0, col, *name, &header)?;
-        sheet.write_string_with_format(1, col, id, &ids)?;
+        sheet.write_string_with_format(0, col, names[field], &header)?;
     }
     sheet.insert_note(0, 0, &Note::new(l.answers_help).add_author_prefix(false))?;
 
+    let col = |id: &str| -> u16 {
+        let field = ANSWER_COLUMNS.iter().position(|c| *c == id).unwrap_or(0);
+        (0u16..)
+            .zip(SHEET_ORDER)
+            .find(|(_, f)| *f == field)
+            .map_or(0, |(c, _)| c)
+    };
     for (i, r) in rows.iter().enumerate() {
-        let row = u32::try_from(i + 2).map_err(|_| rust_xlsxwriter::XlsxError::RowColumnLimitError)?;
-        let strings: [(u16, Option<&str>); 8] = [
-            (0, Some(&r.node_id)),
-            (1, Some(&r.label)),
-            (2, Some(&r.title)),
-            (3, Some(labels::answer_status(lang, r.status))),
-            (5, r.owner.as_deref()),
-            (6, r.due_date.as_deref()),
-            (7, r.comment.as_deref()),
-            (8, r.na_reason.as_deref()),
+        let row = u32::try_from(i + 1).map_err(|_| rust_xlsxwriter::XlsxError::RowColumnLimitError)?;
+        let strings: [(&str, Option<&str>); 8] = [
+            ("label", Some(&r.label)),
+            ("title", Some(&r.title)),
+            ("status", Some(labels::answer_status(lang, r.status))),
+            ("owner", r.owner.as_deref()),
+            ("due_date", r.due_date.as_deref()),
+            ("comment", r.comment.as_deref()),
+            ("na_reason", r.na_reason.as_deref()),
+            ("node_id", Some(&r.node_id)),
         ];
-        for (col, value) in strings {
+        for (id, value) in strings {
             if let Some(value) = value.filter(|v| !v.is_empty()) {
-                sheet.write_string_with_format(row, col, clip(value), &text)?;
+                let format = if id == "node_id" { &ids } else { &text };
+                sheet.write_string_with_format(row, col(id), clip(value), format)?;
             }
         }
         if let Some(m) = r.maturity {
-            sheet.write_number_with_format(row, 4, f64::from(m.level()), &number)?;
+            sheet.write_number_with_format(row, col("maturity"), f64::from(m.level()), &number)?;
         }
     }
 
-    let last = u32::try_from(rows.len() + 1).unwrap_or(u32::MAX).max(2);
+    let last = u32::try_from(rows.len()).unwrap_or(u32::MAX).max(1);
+    let (status_col, maturity_col, due_col) = (col("status"), col("maturity"), col("due_date"));
     let statuses: Vec<&str> = AnswerStatus::ALL
         .iter()
         .map(|&s| labels::answer_status(lang, s))
         .collect();
     sheet.add_data_validation(
-        2,
-        3,
+        1,
+        status_col,
         last,
-        3,
+        status_col,
         &DataValidation::new()
             .allow_list_strings(&statuses)?
             .set_input_title(l.status_input_title)?
             .set_error_message(l.status_error)?,
     )?;
     sheet.add_data_validation(
-        2,
-        4,
+        1,
+        maturity_col,
         last,
-        4,
+        maturity_col,
         &DataValidation::new()
             .allow_list_strings(&["0", "1", "2", "3", "4", "5"])?
             .set_input_title(l.col_maturity_level)?
             .set_input_message(l.maturity_input)?,
     )?;
     sheet.add_data_validation(
-        2,
-        6,
+        1,
+        due_col,
         last,
-        6,
+        due_col,
         &DataValidation::new()
             .allow_any_value()
             .set_input_message(l.date_input)?,
     )?;
-    sheet.set_freeze_panes(2, 2)?;
-    sheet.autofilter(1, 0, last.max(2), 8)?;
-    sheet.set_repeat_rows(0, 1)?;
+    sheet.set_freeze_panes(1, 1)?;
+    sheet.autofilter(0, 0, last, 8)?;
+    sheet.set_repeat_rows(0, 0)?;
     sheet.set_landscape();
     sheet.set_paper_size(9); // A4
 
@@ -407,12 +428,22 @@ fn file_error(l: &Labels, problem: ImportProblem) -> RowError {
     }
 }
 
-/// The names a column may go by in the header row: its id, and its name in
-/// either language.
-fn aliases(column: usize) -> [&'static str; 3] {
+/// The names a column may go by in the header row: its id, its name in
+/// either language, and the name earlier files gave it.
+fn aliases(column: usize) -> Vec<&'static str> {
     let [nb, en] = [Lang::Nb, Lang::En].map(|lang| header_names(labels::labels(lang))[column]);
-    [ANSWER_COLUMNS[column], nb, en]
+    let mut names = vec![ANSWER_COLUMNS[column], nb, en];
+    names.extend(
+        LEGACY_NAMES
+            .iter()
+            .filter(|(id, _)| *id == ANSWER_COLUMNS[column])
+            .map(|(_, name)| *name),
+    );
+    names
 }
+
+/// Column names of the earlier layout that the current one renamed.
+const LEGACY_NAMES: [(&str, &str); 2] = [("label", "Nummer"), ("label", "Number")];
 
 fn header_names(l: &Labels) -> [&'static str; 9] {
     [
@@ -426,6 +457,21 @@ fn header_names(l: &Labels) -> [&'static str; 9] {
         l.col_comment,
         l.col_na_reason,
     ]
+}
+
+/// The machine id ("node_id") of the column a header names, by any of its
+/// names: the id itself, the name in either language, an earlier name.
+pub fn answer_column(header: &str) -> Option<&'static str> {
+    column_of(header).map(|c| ANSWER_COLUMNS[c])
+}
+
+/// The column's header in `lang` ("Status", "Frist (ÅÅÅÅ-MM-DD)") for its
+/// machine id; an unknown id is returned as it is.
+pub fn answer_column_name(id: &str, lang: Lang) -> &str {
+    match ANSWER_COLUMNS.iter().position(|c| *c == id) {
+        Some(c) => header_names(labels::labels(lang))[c],
+        None => id,
+    }
 }
 
 fn column_of(name: &str) -> Option<usize> {
@@ -624,17 +670,34 @@ fn parse(bytes: &[u8], l: &Labels) -> Result<Vec<AnswerRow>, Vec<RowError>> {
     Err(errors)
 }
 
+/// Status names earlier files used, before they were made the same as on
+/// screen.
+const LEGACY_STATUS: [(&str, AnswerStatus); 4] = [
+    ("Delvis", AnswerStatus::Partly),
+    ("Partly", AnswerStatus::Partly),
+    ("Verifisert", AnswerStatus::Verified),
+    ("Verified", AnswerStatus::Verified),
+];
+
 /// The machine value ("not_started", also "not started"), or the name in
-/// bokmål or English, in any case.
+/// bokmål or English (or an earlier name), in any case.
 fn parse_status(s: &str) -> Option<AnswerStatus> {
     let s = s.trim();
-    let machine = s.to_lowercase().replace([' ', '-'], "_");
-    AnswerStatus::parse(&machine).or_else(|| {
-        AnswerStatus::ALL.iter().copied().find(|&status| {
-            let (nb, en) = labels::answer_status_names(status);
-            nb.to_lowercase() == s.to_lowercase() || en.to_lowercase() == s.to_lowercase()
+    let lower = s.to_lowercase();
+    let machine = lower.replace([' ', '-'], "_");
+    AnswerStatus::parse(&machine)
+        .or_else(|| {
+            AnswerStatus::ALL.iter().copied().find(|&status| {
+                let (nb, en) = labels::answer_status_names(status);
+                nb.to_lowercase() == lower || en.to_lowercase() == lower
+            })
         })
-    })
+        .or_else(|| {
+            LEGACY_STATUS
+                .iter()
+                .find(|(name, _)| name.to_lowercase() == lower)
+                .map(|(_, status)| *status)
+        })
 }
 
 /// A whole number 0–5, as a number or as text; the shown value if not.
@@ -734,6 +797,19 @@ mod tests {
             assert!(parse_date(&Value::Text(bad.into())).is_err(), "{bad}");
         }
         assert!(parse_date(&Value::Float(46000.0)).is_err());
+    }
+
+    #[test]
+    fn column_names_both_ways() {
+        assert_eq!(answer_column("Krav-ID"), Some("node_id"));
+        assert_eq!(answer_column("requirement id"), Some("node_id"));
+        assert_eq!(answer_column("node_id"), Some("node_id"));
+        assert_eq!(answer_column("Krav"), Some("label"));
+        assert_eq!(answer_column("Nummer"), Some("label"));
+        assert_eq!(answer_column("Kommentarer"), None);
+        assert_eq!(answer_column_name("due_date", Lang::Nb), "Frist (ÅÅÅÅ-MM-DD)");
+        assert_eq!(answer_column_name("na_reason", Lang::En), "Reason if not applicable");
+        assert_eq!(answer_column_name("other", Lang::Nb), "other");
     }
 
     #[test]

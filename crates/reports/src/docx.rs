@@ -131,6 +131,10 @@ pub fn catalog_docx_on(catalog: &Catalog, lang: Lang, generated: jiff::civil::Da
             docx = docx.add_paragraph(
                 Paragraph::new()
                     .style(&format!("Heading{}", entry.level))
+                    // As in the style; on the paragraph too for readers
+                    // that ignore style paragraph properties.
+                    .keep_next(true)
+                    .keep_lines(true)
                     .page_break_before(entry.level == 1)
                     .add_bookmark_start(next, &entry.bookmark)
                     .add_run(Run::new().add_text(&entry.text))

@@ -273,18 +273,17 @@ static NB: Labels = Labels {
     why: "Krav",
 
     sheet_answers: "Svar",
-    answers_help: "Fyll ut status, modenhet, ansvarlig, frist, kommentar og begrunnelse. Ikke endre rad 2 \
-                   (kolonnenavnene) eller krav-ID-ene.",
+    answers_help: "Fyll ut status, modenhet, ansvarlig, frist, kommentar og begrunnelse. Ikke endre \
+                   kolonnenavnene i rad 1 eller krav-ID-ene i siste kolonne.",
     col_node_id: "Krav-ID",
-    col_label: "Nummer",
+    col_label: "Krav",
     col_maturity_level: "Modenhet (0–5)",
     col_due_date: "Frist (ÅÅÅÅ-MM-DD)",
     col_comment: "Kommentar",
     col_na_reason: "Begrunnelse for ikke relevant",
     status_input_title: "Velg status",
     status_error: "Velg en status fra listen.",
-    maturity_input: "0 ikke på plass · 1 tilfeldig · 2 gjentakbart · 3 definert · 4 styrt og målt · 5 forbedres \
-                     kontinuerlig",
+    maturity_input: "0 ikke på plass · 1 innledende · 2 repeterbar · 3 definert · 4 styrt · 5 optimalisert",
     date_input: "Skriv datoen som ÅÅÅÅ-MM-DD, for eksempel 2026-03-31.",
 };
 
@@ -419,18 +418,17 @@ static EN: Labels = Labels {
     why: "Requirement",
 
     sheet_answers: "Answers",
-    answers_help: "Fill in status, maturity, owner, due date, comment and reason. Do not change row 2 (the column \
-                   names) or the requirement ids.",
+    answers_help: "Fill in status, maturity, owner, due date, comment and reason. Do not change the column names \
+                   in row 1 or the requirement ids in the last column.",
     col_node_id: "Requirement ID",
-    col_label: "Number",
+    col_label: "Requirement",
     col_maturity_level: "Maturity (0–5)",
     col_due_date: "Due date (YYYY-MM-DD)",
     col_comment: "Comment",
     col_na_reason: "Reason if not applicable",
     status_input_title: "Choose a status",
     status_error: "Choose a status from the list.",
-    maturity_input: "0 not in place · 1 ad hoc · 2 repeatable · 3 defined · 4 managed and measured · 5 continuously \
-                     improved",
+    maturity_input: "0 not in place · 1 initial · 2 repeatable · 3 defined · 4 managed · 5 optimising",
     date_input: "Write the date as YYYY-MM-DD, for example 2026-03-31.",
 };
 
@@ -527,14 +525,16 @@ pub(crate) fn answer_status(lang: Lang, status: AnswerStatus) -> &'static str {
 }
 
 /// The status's name in bokmål and English (the answers spreadsheet
-/// accepts both, as well as the machine name).
+/// accepts both, as well as the machine name). The same words as on
+/// screen (`answer-status-*` in the web app's locale files; a test there
+/// compares them).
 pub(crate) fn answer_status_names(status: AnswerStatus) -> (&'static str, &'static str) {
     match status {
         AnswerStatus::NotApplicable => ("Ikke relevant", "Not applicable"),
         AnswerStatus::NotStarted => ("Ikke startet", "Not started"),
-        AnswerStatus::Partly => ("Delvis", "Partly"),
+        AnswerStatus::Partly => ("Delvis innført", "Partly implemented"),
         AnswerStatus::Implemented => ("Innført", "Implemented"),
-        AnswerStatus::Verified => ("Verifisert", "Verified"),
+        AnswerStatus::Verified => ("Innført og verifisert", "Implemented and verified"),
     }
 }
 
@@ -548,25 +548,27 @@ pub(crate) fn priority(lang: Lang, priority: Priority) -> &'static str {
     pick(lang, nb, en)
 }
 
+/// As on screen (`action-status-*`).
 pub(crate) fn action_status(lang: Lang, status: ActionStatus) -> &'static str {
     let (nb, en) = match status {
-        ActionStatus::Open => ("Åpen", "Open"),
+        ActionStatus::Open => ("Ikke startet", "Not started"),
         ActionStatus::InProgress => ("Pågår", "In progress"),
-        ActionStatus::Done => ("Utført", "Done"),
+        ActionStatus::Done => ("Ferdig", "Done"),
         ActionStatus::Cancelled => ("Avbrutt", "Cancelled"),
     };
     pick(lang, nb, en)
 }
 
-/// The short name of a maturity level (0–5).
+/// The short name of a maturity level (0–5): the name the screen shows
+/// before its explanation (`maturity-N` = "N – Name: explanation").
 pub(crate) fn maturity_name(lang: Lang, level: Maturity) -> &'static str {
     let (nb, en) = match level.level() {
         0 => ("Ikke på plass", "Not in place"),
-        1 => ("Tilfeldig", "Ad hoc"),
-        2 => ("Gjentakbart", "Repeatable"),
+        1 => ("Innledende", "Initial"),
+        2 => ("Repeterbar", "Repeatable"),
         3 => ("Definert", "Defined"),
-        4 => ("Styrt og målt", "Managed and measured"),
-        _ => ("Forbedres kontinuerlig", "Continuously improved"),
+        4 => ("Styrt", "Managed"),
+        _ => ("Optimalisert", "Optimising"),
     };
     pick(lang, nb, en)
 }

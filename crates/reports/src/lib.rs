@@ -32,6 +32,7 @@
 mod answers_xlsx;
 pub mod charts;
 mod docx;
+mod docx_table;
 mod html;
 mod labels;
 mod management;
@@ -43,8 +44,8 @@ mod view;
 mod xlsx;
 
 pub use answers_xlsx::{
-    ANSWER_COLUMNS, AnswerRow, AnswersMeta, RowError, answers_xlsx, answers_xlsx_meta, parse_answers_xlsx,
-    parse_answers_xlsx_in,
+    ANSWER_COLUMNS, AnswerRow, AnswersMeta, RowError, answer_column, answer_column_name, answers_xlsx,
+    answers_xlsx_meta, parse_answers_xlsx, parse_answers_xlsx_in,
 };
 pub use docx::{catalog_docx, catalog_docx_on};
 pub use html::{catalog_html, catalog_html_on};
@@ -54,6 +55,32 @@ pub use minutes::{Minutes, MinutesAttendance, MinutesCase, MinutesFollowup, Minu
 pub use report::{ActionRow, ChapterRow, EvidenceRow, GapRow, ManagementReport, TrendPoint};
 pub use statistics_xlsx::{StatisticsLabels, statistics_xlsx};
 pub use xlsx::{catalog_xlsx, catalog_xlsx_on};
+
+/// The words the documents use for statuses, priorities and maturity
+/// levels. They are the same as on screen; the web app's tests compare
+/// them with its locale files, so the two cannot drift apart.
+pub mod words {
+    use etterlev_core::{ActionStatus, AnswerStatus, Maturity, Priority};
+
+    use crate::{Lang, labels};
+
+    pub fn answer_status(lang: Lang, status: AnswerStatus) -> &'static str {
+        labels::answer_status(lang, status)
+    }
+
+    pub fn action_status(lang: Lang, status: ActionStatus) -> &'static str {
+        labels::action_status(lang, status)
+    }
+
+    pub fn priority(lang: Lang, priority: Priority) -> &'static str {
+        labels::priority(lang, priority)
+    }
+
+    /// The short name ("Repeterbar"), without the level number.
+    pub fn maturity(lang: Lang, level: Maturity) -> &'static str {
+        labels::maturity_name(lang, level)
+    }
+}
 
 /// The language a document is written in. Texts without an English version
 /// fall back to bokmål.

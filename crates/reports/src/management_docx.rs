@@ -12,22 +12,20 @@
 use std::io::Cursor;
 
 use docx_rs::{
-    AlignmentType, Docx, HeightRule, Hyperlink, HyperlinkType, LineSpacing, Paragraph, Run, RunFonts, Shading, Style,
-    StyleType, Table, TableCell, TableRow, WidthType,
+    AlignmentType, Docx, Hyperlink, HyperlinkType, LineSpacing, Paragraph, Run, RunFonts, Shading, Style, StyleType,
+    Table, TableCell,
 };
-use etterlev_core::{Maturity, Priority, Score};
+use etterlev_core::{ActionStatus, AnswerStatus, Maturity, Priority, Score};
 
 use crate::docx::{BLUE, GREY, TEXT_WIDTH, core_props, default_language, deflate, labelled, page_setup, styles};
+use crate::docx_table::{self, Column, finish_tables};
 use crate::labels::{self, Labels, SummaryFacts, percent, whole_percent};
 use crate::management::is_web_link;
 use crate::report::{ManagementReport, TOP_ACTIONS};
 use crate::{Lang, ReportError};
 
-/// Height (twips, "at least") of table header rows. Also how the rows are
-/// found again to mark them as repeating headers, which docx-rs cannot set.
-const HEADER_ROW: f32 = 397.0;
-const HEADER_ROW_XML: &str = r#"<w:trHeight w:val="397" w:hRule="atLeast" />"#;
-const HEADER_FILL: &str = "D9E1F2";
+/// Table text size (half points): the "TableText" style.
+const TABLE_TEXT: usize = 18;
 /// Okabe–Ito blue, as in the SVG charts.
 const BAR_FILL: &str = "0072B2";
 /// Bar length in no-break spaces at 100 %, and their size (half-points).
@@ -94,7 +92,7 @@ pub fn management_docx(r: &ManagementReport, lang: Lang) -> Result<Vec<u8>, Repo
     if !r.maturity_levels.is_empty() {
         docx = docx
             .add_paragraph(heading(2, l.maturity_per_chapter))
-            .add_paragraph(Paragraph::new().add_run(Run::new().add_text(l.chart_heatmap_desc)))
+            .add_paragraph(intro(l.chart_heatmap_desc))
             .add_table(heat_table(&r.maturity_levels, l))
             .add_paragraph(maturity_legend(l));
     }
@@ -112,9 +110,13 @@ pub fn management_docx(r: &ManagementReport, lang: Lang) -> Result<Vec<u8>, Repo
             .collect();
         docx = docx
             .add_paragraph(heading(2, l.chart_trend_title))
-            .add_paragraph(Paragraph::new().add_run(Run::new().add_text(l.chart_trend_desc)))
+            .add_paragraph(intro(l.chart_trend_desc))
             .add_table(table(
-                &[(l.col_assessment, 4504), (l.compliance, 2000), (l.maturity, 2000)],
+                &[
+                    Column::new(l.col_assessment, 4504),
+                    Column::new(l.compliance, 2000),
+                    Column::new(l.maturity, 2000),
+                ],
                 rows,
             ));
     }
@@ -122,7 +124,7 @@ pub fn management_docx(r: &ManagementReport, lang: Lang) -> Result<Vec<u8>, Repo
     // Gaps.
     docx = docx
         .add_paragraph(heading(1, &format!("{} ({})", l.gaps, gaps.len())))
-        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(l.gaps_intro)));
+        .add_paragraph(intro(l.gaps_intro));
     if gaps.is_empty() {
         docx = docx.add_paragraph(empty(l.no_gaps));
     } else {
@@ -144,11 +146,11 @@ pub fn management_docx(r: &ManagementReport, lang: Lang) -> Result<Vec<u8>, Repo
             .collect();
         docx = docx.add_table(table(
             &[
-                (l.col_priority, 1800),
-                (l.col_requirement, 3054),
-                (l.col_status, 1100),
-                (l.col_owner, 1300),
-                (l.col_due, 1250),
+                Column::new(l.col_priority, 1800).keep(priorities(lang)),
+                Column::new(l.col_requirement, 3054),
+                Column::new(l.col_status, 1100).keep(AnswerStatus::ALL.iter().map(|&s| labels::answer_status(lang, s))),
+                Column::new(l.col_owner, 1300),
+                Column::new(l.col_due, 1250),
             ],
             rows,
         ));
@@ -157,7 +159,7 @@ pub fn management_docx(r: &ManagementReport, lang: Lang) -> Result<Vec<u8>, Repo
     // Action plan.
     docx = docx
         .add_paragraph(heading(1, l.action_plan))
-        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(l.action_plan_intro)));
+        .add_paragraph(intro(l.action_plan_intro));
     if actions.is_empty() {
         docx = docx.add_paragraph(empty(l.no_actions));
     } else {
@@ -182,12 +184,12 @@ pub fn management_docx(r: &ManagementReport, lang: Lang) -> Result<Vec<u8>, Repo
             .collect();
         docx = docx.add_table(table(
             &[
-                (l.col_action, 2354),
-                (l.col_requirement, 800),
-                (l.col_owner, 1300),
-                (l.col_deadline, 1500),
-                (l.col_priority, 1750),
-                (l.col_status, 800),
+                Column::new(l.col_action, 2354),
+                Column::new(l.col_requirement, 800),
+                Column::new(l.col_owner, 1300),
+                Column::new(l.col_deadline, 1500).keep([l.overdue]),
+                Column::new(l.col_priority, 1750).keep(priorities(lang)),
+                Column::new(l.col_status, 800).keep(ActionStatus::ALL.iter().map(|&s| labels::action_status(lang, s))),
             ],
             rows,
         ));
@@ -196,7 +198,7 @@ pub fn management_docx(r: &ManagementReport, lang: Lang) -> Result<Vec<u8>, Repo
     // Evidence.
     docx = docx
         .add_paragraph(heading(1, l.evidence))
-        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(l.evidence_intro)));
+        .add_paragraph(intro(l.evidence_intro));
     if r.evidence.is_empty() {
         docx = docx.add_paragraph(empty(l.no_evidence));
     } else {
@@ -235,10 +237,10 @@ pub fn management_docx(r: &ManagementReport, lang: Lang) -> Result<Vec<u8>, Repo
             .collect();
         docx = docx.add_table(table(
             &[
-                (l.col_requirement, 900),
-                (l.col_name, 2204),
-                ("SHA-256", 3500),
-                (l.col_link, 1900),
+                Column::new(l.col_requirement, 900),
+                Column::new(l.col_name, 2204),
+                Column::new("SHA-256", 3500),
+                Column::new(l.col_link, 1900),
             ],
             rows,
         ));
@@ -380,7 +382,7 @@ fn base(r: &ManagementReport, running: &str, l: &Labels) -> Docx {
 /// rows, text language, title and author) and deflates it.
 fn finish(docx: Docx, lang: Lang, title: &str) -> Result<Vec<u8>, ReportError> {
     let mut xml = docx.build();
-    xml.document = repeat_header_rows(&xml.document);
+    xml.document = finish_tables(&xml.document);
     xml.styles = default_language(&xml.styles, lang);
     xml.doc_props.core = core_props(&xml.doc_props.core, title);
     let mut out = Cursor::new(Vec::new());
@@ -388,25 +390,16 @@ fn finish(docx: Docx, lang: Lang, title: &str) -> Result<Vec<u8>, ReportError> {
     deflate(&out.into_inner()).map_err(|e| ReportError::Docx(e.to_string()))
 }
 
-/// Marks the header rows (found by their height) as repeating on every
-/// page: `<w:tblHeader />` in their row properties.
-fn repeat_header_rows(document: &[u8]) -> Vec<u8> {
-    match std::str::from_utf8(document) {
-        Ok(xml) => xml
-            .replace(HEADER_ROW_XML, &format!("{HEADER_ROW_XML}<w:tblHeader />"))
-            .into_bytes(),
-        Err(_) => document.to_vec(),
-    }
-}
-
 /// A heading with room above it (the catalogue's Heading 1 starts a page
 /// and has none).
 fn heading(level: usize, text: &str) -> Paragraph {
     let before = if level == 1 { 480 } else { 300 };
-    Paragraph::new()
-        .style(&format!("Heading{level}"))
-        .line_spacing(LineSpacing::new().before(before).after(120))
-        .add_run(Run::new().add_text(text))
+    docx_table::heading(level, before).add_run(Run::new().add_text(text))
+}
+
+/// A paragraph introducing the table after it: kept on the table's page.
+fn intro(text: &str) -> Paragraph {
+    Paragraph::new().keep_next(true).add_run(Run::new().add_text(text))
 }
 
 fn kicker(text: &str) -> Paragraph {
@@ -459,38 +452,22 @@ fn priority_cell(lang: Lang, priority: Priority) -> TableCell {
     TableCell::new().add_paragraph(cell_paragraph().add_run(run))
 }
 
-/// A table the width of the text: a repeating header row with the column
-/// names, then `rows`; no row splits across pages.
-fn table(columns: &[(&str, usize)], rows: Vec<Vec<TableCell>>) -> Table {
-    let widths: Vec<usize> = columns.iter().map(|(_, w)| *w).collect();
-    let header = TableRow::new(
-        columns
-            .iter()
-            .map(|(name, width)| {
-                TableCell::new()
-                    .width(*width, WidthType::Dxa)
-                    .shading(Shading::new().fill(HEADER_FILL))
-                    .add_paragraph(cell_paragraph().add_run(Run::new().add_text(*name).bold()))
-            })
-            .collect(),
-    )
-    .row_height(HEADER_ROW)
-    .height_rule(HeightRule::AtLeast)
-    .cant_split();
-    let mut all = vec![header];
-    for cells in rows {
-        let cells = cells
-            .into_iter()
-            .zip(&widths)
-            .map(|(cell, w)| cell.width(*w, WidthType::Dxa))
-            .collect();
-        all.push(TableRow::new(cells).cant_split());
-    }
-    Table::new(all).set_grid(widths).width(TEXT_WIDTH, WidthType::Dxa)
+/// A table the width of the text (see `docx_table`): a repeating header
+/// row with the column names, then `rows`; no row splits across pages.
+fn table(columns: &[Column], rows: Vec<Vec<TableCell>>) -> Table {
+    docx_table::table(columns, rows, TEXT_WIDTH, TABLE_TEXT, |name| {
+        cell_paragraph().add_run(Run::new().add_text(name).bold())
+    })
+}
+
+/// Every priority's name, so the priority column fits the longest word.
+fn priorities(lang: Lang) -> Vec<&'static str> {
+    Priority::ALL.iter().map(|&p| labels::priority(lang, p)).collect()
 }
 
 /// Scores per chapter and the total, with a bar (cell shading on no-break
-/// spaces) next to the compliance figure.
+/// spaces) under the compliance figure, in the same cell: a column of its
+/// own left too little room for the headers.
 fn scores_table(r: &ManagementReport, l: &Labels) -> Table {
     let lang = l.lang;
     let row = |name: &str, s: &Score, bold: bool| {
@@ -504,13 +481,19 @@ fn scores_table(r: &ManagementReport, l: &Labels) -> Table {
         } else {
             0
         };
-        let mut bar = cell_paragraph();
+        let mut compliance_cell = TableCell::new().add_paragraph(
+            cell_paragraph()
+                .align(AlignmentType::Right)
+                .add_run(Run::new().add_text(&compliance)),
+        );
         if steps > 0 {
-            bar = bar.add_run(
-                Run::new()
-                    .add_text("\u{a0}".repeat(steps as usize))
-                    .size(BAR_SIZE)
-                    .shading(Shading::new().fill(BAR_FILL)),
+            compliance_cell = compliance_cell.add_paragraph(
+                cell_paragraph().add_run(
+                    Run::new()
+                        .add_text("\u{a0}".repeat(steps as usize))
+                        .size(BAR_SIZE)
+                        .shading(Shading::new().fill(BAR_FILL)),
+                ),
             );
         }
         let name_run = Run::new().add_text(name);
@@ -520,8 +503,7 @@ fn scores_table(r: &ManagementReport, l: &Labels) -> Table {
             number_cell(&s.met.to_string()),
             number_cell(&s.partly.to_string()),
             number_cell(&s.not_applicable.to_string()),
-            number_cell(&compliance),
-            TableCell::new().add_paragraph(bar),
+            compliance_cell,
             number_cell(&maturity),
         ]
     };
@@ -540,14 +522,17 @@ fn scores_table(r: &ManagementReport, l: &Labels) -> Table {
     rows.push(row(l.total, &r.overall, true));
     table(
         &[
-            (l.chapter, 2000),
-            (l.col_applicable, 800),
-            (l.col_met, 800),
-            (l.col_partly, 700),
-            (l.col_not_applicable, 850),
-            (l.col_compliance, 1200),
-            ("", 1250),
-            (l.col_maturity, 904),
+            Column::new(l.chapter, 2800),
+            Column::new(l.col_applicable, 800),
+            Column::new(l.col_met, 800),
+            Column::new(l.col_partly, 700),
+            Column::new(l.col_not_applicable, 850),
+            // Wide enough for the full bar, in a fallback font too.
+            Column::new(l.col_compliance, 1450).at_least(
+                docx_table::text_width(&"\u{a0}".repeat(BAR_STEPS as usize), BAR_SIZE, 1.45)
+                    + 2 * docx_table::CELL_MARGIN,
+            ),
+            Column::new(l.col_maturity, 904),
         ],
         rows,
     )
@@ -583,12 +568,12 @@ fn heat_table(levels: &[(String, [u32; 6])], l: &Labels) -> Table {
         })
         .collect();
     let names: Vec<String> = Maturity::all().map(|m| m.level().to_string()).collect();
-    let mut columns: Vec<(&str, usize)> = vec![(l.chapter, 2504)];
-    columns.extend(names.iter().map(|n| (n.as_str(), 1000)));
+    let mut columns = vec![Column::new(l.chapter, 2504)];
+    columns.extend(names.iter().map(|n| Column::new(n, 1000)));
     table(&columns, rows)
 }
 
-/// "0 Not in place · 1 Ad hoc · …": what the heat map's columns mean.
+/// "0 Not in place · 1 Initial · …": what the heat map's columns mean.
 fn maturity_legend(l: &Labels) -> Paragraph {
     let names: Vec<String> = Maturity::all()
         .map(|m| format!("{} {}", m.level(), labels::maturity_name(l.lang, m)))

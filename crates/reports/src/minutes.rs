@@ -11,9 +11,10 @@
 
 use std::io::Cursor;
 
-use docx_rs::{Docx, LineSpacing, Paragraph, Run, Shading, Style, StyleType, Table, TableCell, TableRow, WidthType};
+use docx_rs::{Docx, Paragraph, Run, Style, StyleType, TableCell};
 
 use crate::docx::{BLUE, TEXT_WIDTH, core_props, default_language, deflate, labelled, page_setup, styles};
+use crate::docx_table::{self, Column, finish_tables};
 use crate::{Lang, ReportError, labels};
 
 /// Which document to write.
@@ -162,27 +163,22 @@ impl Minutes {
     }
 }
 
-const HEADER_FILL: &str = "D9E1F2";
+/// Table text size (half points): the document's normal 11 pt.
+const TABLE_TEXT: usize = 22;
 
-fn cell(text: &str, header: bool, width: usize) -> TableCell {
-    let mut run = Run::new().add_text(text);
-    if header {
-        run = run.bold();
-    }
-    let mut c = TableCell::new()
-        .add_paragraph(Paragraph::new().add_run(run))
-        .width(width, WidthType::Dxa);
-    if header {
-        c = c.shading(Shading::new().fill(HEADER_FILL));
-    }
-    c
+fn cell(text: &str) -> TableCell {
+    TableCell::new().add_paragraph(Paragraph::new().add_run(Run::new().add_text(text)))
+}
+
+/// A table the width of the text with fitted columns (see `docx_table`).
+fn table(columns: &[Column], rows: Vec<Vec<TableCell>>) -> docx_rs::Table {
+    docx_table::table(columns, rows, TEXT_WIDTH, TABLE_TEXT, |name| {
+        Paragraph::new().add_run(Run::new().add_text(name).bold())
+    })
 }
 
 fn heading(level: usize, text: &str) -> Paragraph {
-    Paragraph::new()
-        .style(&format!("Heading{level}"))
-        .line_spacing(LineSpacing::new().before(if level == 1 { 360 } else { 240 }).after(120))
-        .add_run(Run::new().add_text(text))
+    docx_table::heading(level, if level == 1 { 360 } else { 240 }).add_run(Run::new().add_text(text))
 }
 
 fn text(t: &str) -> Vec<Paragraph> {
@@ -220,27 +216,27 @@ pub fn minutes_docx(m: &Minutes, lang: Lang) -> Result<Vec<u8>, ReportError> {
 
     // Attendance table.
     docx = docx.add_paragraph(heading(1, w.attendance));
-    let widths = [
-        TEXT_WIDTH * 35 / 100,
-        TEXT_WIDTH * 15 / 100,
-        TEXT_WIDTH * 25 / 100,
-        TEXT_WIDTH * 25 / 100,
-    ];
-    let mut rows = vec![TableRow::new(vec![
-        cell(w.organisation, true, widths[0]),
-        cell(w.role, true, widths[1]),
-        cell(w.representative, true, widths[2]),
-        cell(w.present, true, widths[3]),
-    ])];
-    for a in &m.attendance {
-        rows.push(TableRow::new(vec![
-            cell(&a.organisation, false, widths[0]),
-            cell(&a.role, false, widths[1]),
-            cell(&a.person, false, widths[2]),
-            cell(&a.attendance, false, widths[3]),
-        ]));
-    }
-    docx = docx.add_table(Table::new(rows).set_grid(widths.to_vec()));
+    let rows = m
+        .attendance
+        .iter()
+        .map(|a| {
+            vec![
+                cell(&a.organisation),
+                cell(&a.role),
+                cell(&a.person),
+                cell(&a.attendance),
+            ]
+        })
+        .collect();
+    docx = docx.add_table(table(
+        &[
+            Column::new(w.organisation, 35),
+            Column::new(w.role, 15).keep(m.attendance.iter().map(|a| &a.role)),
+            Column::new(w.representative, 25),
+            Column::new(w.present, 25).keep(m.attendance.iter().map(|a| &a.attendance)),
+        ],
+        rows,
+    ));
 
     // Cases.
     docx = docx.add_paragraph(heading(1, w.agenda));
@@ -287,23 +283,23 @@ pub fn minutes_docx(m: &Minutes, lang: Lang) -> Result<Vec<u8>, ReportError> {
 
     if !m.followups.is_empty() {
         docx = docx.add_paragraph(heading(1, w.followups));
-        let widths = [TEXT_WIDTH * 55 / 100, TEXT_WIDTH * 25 / 100, TEXT_WIDTH * 20 / 100];
-        let mut rows = vec![TableRow::new(vec![
-            cell(w.followups, true, widths[0]),
-            cell(w.owner, true, widths[1]),
-            cell(w.due, true, widths[2]),
-        ])];
-        for f in &m.followups {
-            rows.push(TableRow::new(vec![
-                cell(&f.title, false, widths[0]),
-                cell(&f.owner, false, widths[1]),
-                cell(&f.due, false, widths[2]),
-            ]));
-        }
-        docx = docx.add_table(Table::new(rows).set_grid(widths.to_vec()));
+        let rows = m
+            .followups
+            .iter()
+            .map(|f| vec![cell(&f.title), cell(&f.owner), cell(&f.due)])
+            .collect();
+        docx = docx.add_table(table(
+            &[
+                Column::new(w.followups, 55),
+                Column::new(w.owner, 25),
+                Column::new(w.due, 20).keep(m.followups.iter().map(|f| &f.due)),
+            ],
+            rows,
+        ));
     }
 
     let mut xml = docx.build();
+    xml.document = finish_tables(&xml.document);
     xml.styles = default_language(&xml.styles, lang);
     xml.doc_props.core = core_props(&xml.doc_props.core, &title);
     let mut out = Cursor::new(Vec::new());

@@ -117,22 +117,43 @@ fn layout_read_by_calamine() {
     let workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes.clone())).expect("opens");
     assert_eq!(workbook.sheet_names(), ["Svar", "meta"]);
     let sheet = calamine_rows(&bytes, "Svar");
-    assert_eq!(sheet[0][0], "Krav-ID");
-    assert_eq!(sheet[0][3], "Status");
-    assert_eq!(sheet[0][6], "Frist (ÅÅÅÅ-MM-DD)");
-    assert_eq!(sheet[1], ANSWER_COLUMNS);
-    assert_eq!(sheet.len(), 2 + rows().len());
-    assert_eq!(sheet[2][0], "1.1-a");
-    assert_eq!(sheet[2][3], "Innført");
-    assert_eq!(sheet[2][4], "3");
-    assert_eq!(sheet[3][3], "Ikke relevant");
+    // One header row, in bokmål, the machine id last.
+    assert_eq!(
+        sheet[0],
+        [
+            "Krav",
+            "Tittel",
+            "Status",
+            "Modenhet (0–5)",
+            "Ansvarlig",
+            "Frist (ÅÅÅÅ-MM-DD)",
+            "Kommentar",
+            "Begrunnelse for ikke relevant",
+            "Krav-ID",
+        ]
+    );
+    for id in ANSWER_COLUMNS {
+        assert!(!sheet.iter().flatten().any(|c| c == id), "technical header {id} shown");
+    }
+    assert_eq!(sheet.len(), 1 + rows().len());
+    assert_eq!(sheet[1][0], "1.1 a");
+    assert_eq!(sheet[1][2], "Innført");
+    assert_eq!(sheet[1][3], "3");
+    assert_eq!(sheet[1][8], "1.1-a");
+    assert_eq!(sheet[2][2], "Ikke relevant");
+    assert_eq!(sheet[4][2], "Delvis innført");
+    assert_eq!(sheet[5][2], "Innført og verifisert");
 
     let xml = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
-    assert!(xml.contains(r#"xSplit="2" ySplit="2" topLeftCell="C3""#), "{xml}");
+    assert!(xml.contains(r#"xSplit="1" ySplit="1" topLeftCell="B2""#), "{xml}");
     assert!(xml.contains(r#"state="frozen""#));
-    assert!(xml.contains(r#"<autoFilter ref="A2:I7"/>"#), "{xml}");
+    assert!(xml.contains(r#"<autoFilter ref="A1:I6"/>"#), "{xml}");
     assert_eq!(xml.matches("<dataValidation ").count(), 3);
-    assert!(xml.contains("<formula1>\"Ikke relevant,Ikke startet,Delvis,Innført,Verifisert\"</formula1>"));
+    assert!(
+        xml.contains(
+            "<formula1>\"Ikke relevant,Ikke startet,Delvis innført,Innført,Innført og verifisert\"</formula1>"
+        )
+    );
     assert!(xml.contains("<formula1>\"0,1,2,3,4,5\"</formula1>"));
     let workbook_xml = zip_entry(&bytes, "xl/workbook.xml");
     assert!(
@@ -152,8 +173,129 @@ fn layout_read_by_calamine() {
 
     let en = answers_xlsx("k", "t", &rows(), Lang::En).expect("xlsx");
     let sheet = calamine_rows(&en, "Answers");
-    assert_eq!(sheet[0][0], "Requirement ID");
-    assert_eq!(sheet[2][3], "Implemented");
+    assert_eq!(sheet[0][0], "Requirement");
+    assert_eq!(sheet[0][2], "Status");
+    assert_eq!(sheet[0][8], "Requirement ID");
+    assert_eq!(sheet[1][2], "Implemented");
+    assert_eq!(sheet[4][2], "Partly implemented");
+}
+
+/// Files of the earlier layout (names in row 1, machine ids in row 2, the
+/// id first, the shorter status names) still import.
+#[test]
+fn earlier_layout_still_imports() {
+    for names in [
+        [
+            "Krav-ID",
+            "Nummer",
+            "Tittel",
+            "Status",
+            "Modenhet (0–5)",
+            "Ansvarlig",
+            "Frist (ÅÅÅÅ-MM-DD)",
+            "Kommentar",
+            "Begrunnelse for ikke relevant",
+        ],
+        [
+            "Requirement ID",
+            "Number",
+            "Title",
+            "Status",
+            "Maturity (0–5)",
+            "Owner",
+            "Due date (YYYY-MM-DD)",
+            "Comment",
+            "Reason if not applicable",
+        ],
+    ] {
+        let mut cells: Vec<(u32, u16, C)> = (0u16..).zip(names).map(|(c, n)| (0, c, C::S(n))).collect();
+        cells.extend(header(1));
+        cells.extend([
+            (2, 0, C::S("1.1-a")),
+            (2, 1, C::S("1.1 a")),
+            (2, 3, C::S("Delvis")),
+            (3, 0, C::S("1.2-a")),
+            (3, 3, C::S("Verified")),
+        ]);
+        let parsed = parse_answers_xlsx(&sheet(&cells)).expect("earlier layout imports");
+        assert_eq!(parsed.len(), 2, "{names:?}");
+        assert_eq!(parsed[0].node_id, "1.1-a");
+        assert_eq!(parsed[0].label, "1.1 a");
+        assert_eq!(parsed[0].status, AnswerStatus::Partly);
+        assert_eq!(parsed[1].status, AnswerStatus::Verified);
+        // Names only (no machine row), as a person might have left it.
+        let mut cells: Vec<(u32, u16, C)> = (0u16..).zip(names).map(|(c, n)| (0, c, C::S(n))).collect();
+        cells.extend([(1, 0, C::S("2.1-a")), (1, 3, C::S("Verifisert"))]);
+        let parsed = parse_answers_xlsx(&sheet(&cells)).expect("names only");
+        assert_eq!(parsed[0].status, AnswerStatus::Verified);
+    }
+}
+
+/// openpyxl (Python) as an independent reader: the header row is in the
+/// file's language and the values are where the headers say.
+#[test]
+fn openpyxl_reads_headers_in_the_users_language() {
+    let script = r#"
+import sys, json, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb.worksheets[0]
+rows = [[("" if c is None else str(c)) for c in r] for r in ws.iter_rows(values_only=True)]
+print(json.dumps({"sheets": wb.sheetnames, "rows": rows, "hidden": wb["meta"].sheet_state}))
+"#;
+    let ok = std::process::Command::new("python3")
+        .args(["-c", "import openpyxl"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("openpyxl is required in CI: python3 -m pip install openpyxl");
+        }
+        println!("SKIPPED: openpyxl not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (lang, sheet_name, headers, status) in [
+        (Lang::Nb, "Svar", ["Krav", "Tittel", "Status"], "Delvis innført"),
+        (
+            Lang::En,
+            "Answers",
+            ["Requirement", "Title", "Status"],
+            "Partly implemented",
+        ),
+    ] {
+        let bytes = answers_xlsx("normen-6.0", "Egenvurdering", &rows(), lang).expect("xlsx");
+        let path = dir.path().join(format!("{lang}.xlsx"));
+        std::fs::write(&path, &bytes).expect("write");
+        let out = std::process::Command::new("python3")
+            .args(["-c", script])
+            .arg(&path)
+            .output()
+            .expect("python3 runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+        assert_eq!(v["sheets"][0], sheet_name);
+        assert_eq!(v["hidden"], "hidden");
+        let rows = v["rows"].as_array().expect("rows");
+        let head: Vec<&str> = rows[0]
+            .as_array()
+            .expect("row")
+            .iter()
+            .filter_map(|c| c.as_str())
+            .collect();
+        assert_eq!(&head[..3], headers, "{lang}");
+        assert!(
+            head.iter().all(|h| !ANSWER_COLUMNS.contains(h)),
+            "{lang}: technical header {head:?}"
+        );
+        // The machine id is in the last column, the status where it says.
+        let partly = rows
+            .iter()
+            .find(|r| r[8] == "2.1-b")
+            .expect("row of 2.1-b by its id in the last column");
+        assert_eq!(partly[2], status, "{lang}");
+        assert_eq!(rows.len(), 1 + 5, "{lang}");
+    }
 }
 
 // ------------------------------------------------------------ edited files

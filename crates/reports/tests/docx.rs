@@ -275,3 +275,14 @@ fn entity_decoding() {
     );
     assert_eq!(text("<body><p>a\n  b</p><h1>c</h1></body>"), "a b c");
 }
+
+#[test]
+fn every_heading_keeps_with_its_text() {
+    let catalog = common::sample();
+    for lang in [Lang::Nb, Lang::En] {
+        let docx = catalog_docx_on(&catalog, lang, common::generated()).expect("docx");
+        let (headings, tables) = common::layout::check_layout(&part(&docx, "word/document.xml"), 85);
+        assert_eq!(headings, heading_texts(&catalog, lang).len(), "{lang}");
+        assert_eq!(tables, 0);
+    }
+}

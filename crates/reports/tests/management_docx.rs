@@ -6,6 +6,7 @@ mod common;
 
 use std::io::{Cursor, Read};
 
+use common::layout::{check_layout, page_ends, rendered_pages};
 use common::libreoffice::{headings, libreoffice_html, text};
 use etterlev_reports::{Lang, action_list_docx, management_docx};
 
@@ -151,4 +152,127 @@ fn libreoffice_reads_the_action_list() {
     let last = text.find("5. Inngå databehandleravtale").expect("last item");
     assert!(first < last);
     assert!(text.contains("What to do next"));
+}
+
+/// Twips per header character a 9 pt header needs at least (about half
+/// an em); the old widths gave "Gjelder" and "Oppfylt" less.
+const PER_CHAR_9PT: usize = 85;
+
+#[test]
+fn every_heading_keeps_with_its_text_and_every_table_fits_its_headers() {
+    let report = common::report();
+    for lang in [Lang::Nb, Lang::En] {
+        let docx = management_docx(&report, lang).expect("docx");
+        let (headings, tables) = check_layout(&part(&docx, "word/document.xml"), PER_CHAR_9PT);
+        assert_eq!((headings, tables), (9, 6), "{lang}");
+        let docx = action_list_docx(&report, lang).expect("docx");
+        let (headings, tables) = check_layout(&part(&docx, "word/document.xml"), PER_CHAR_9PT);
+        assert_eq!((headings, tables), (2, 0), "{lang}");
+    }
+}
+
+/// A report long enough for several pages: many gaps and actions.
+fn long_report(extra: usize) -> etterlev_reports::ManagementReport {
+    let mut report = common::report();
+    let gap = report.gaps[0].clone();
+    let action = report.actions[0].clone();
+    for i in 0..extra {
+        let mut g = gap.clone();
+        g.label = format!("9.{i} a");
+        g.title = format!("Ekstra mangel nummer {i} med en lang tittel som går over flere linjer i tabellen");
+        report.gaps.push(g);
+        let mut a = action.clone();
+        a.title = format!("Ekstra tiltak {i}");
+        report.actions.push(a);
+    }
+    report
+}
+
+/// LibreOffice renders the report to PDF; pdftotext reads it back. The
+/// scores table's headers stand whole on one line ("Gjelder", not "Gjeld"
+/// and "er"), and no page ends with a heading or with the text that
+/// introduces a table.
+#[test]
+fn libreoffice_renders_whole_headers_and_keeps_headings_with_their_text() {
+    for (lang, extra, header_words, stuck) in [
+        (
+            Lang::Nb,
+            18,
+            [
+                "Kapittel",
+                "Gjelder",
+                "Oppfylt",
+                "Delvis",
+                "Ikke",
+                "relevant",
+                "Etterlevelse",
+                "Modenhet",
+            ],
+            [
+                "Sammendrag",
+                "Resultater",
+                "Mangler",
+                "Tiltaksplan",
+                "Dokumentasjon",
+                "Om tallene",
+            ],
+        ),
+        (
+            Lang::En,
+            24,
+            [
+                "Chapter",
+                "Applicable",
+                "Met",
+                "Partly",
+                "Not",
+                "applicable",
+                "Compliance",
+                "Maturity",
+            ],
+            [
+                "Summary",
+                "Results",
+                "Gaps",
+                "Action plan",
+                "Evidence",
+                "About the figures",
+            ],
+        ),
+    ] {
+        let docx = management_docx(&long_report(extra), lang).expect("docx");
+        let Some(pages) = rendered_pages(&docx, &format!("management-{lang}")) else {
+            return;
+        };
+        assert!(pages.len() >= 3, "{lang}: {} pages", pages.len());
+        let all = pages.join("\n");
+        let header_line = all
+            .lines()
+            .find(|l| l.split_whitespace().any(|w| w == header_words[0]) && l.contains(header_words[1]))
+            .unwrap_or_else(|| panic!("{lang}: no header line with {header_words:?} in\n{all}"));
+        let words: Vec<&str> = header_line.split_whitespace().collect();
+        for w in header_words {
+            assert!(
+                words.contains(&w),
+                "{lang}: {w:?} broken in header line {header_line:?}"
+            );
+        }
+        let l = labels_for(lang);
+        let ends = page_ends(&pages, |line| line.starts_with(l.0) || line.contains(l.1));
+        for end in &ends {
+            for heading in stuck {
+                // "Mangler (23)": the heading, possibly with its count.
+                let is_heading = end == heading || end.starts_with(&format!("{heading} ("));
+                assert!(!is_heading, "{lang}: a page ends with the heading {end:?}");
+            }
+        }
+    }
+}
+
+/// Footer and running header words, left out of page ends.
+fn labels_for(lang: Lang) -> (&'static str, &'static str) {
+    match lang {
+        Lang::Nb => ("Side ", "Ledelsesrapport ·"),
+        Lang::En => ("Page ", "Management report ·"),
+    }
 }

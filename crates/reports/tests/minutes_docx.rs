@@ -4,8 +4,19 @@
 
 mod common;
 
+use std::io::{Cursor, Read};
+
+use common::layout::{check_layout, page_ends, rendered_pages};
 use common::libreoffice::{libreoffice_html, text};
-use etterlev_reports::{Lang, Minutes, MinutesAttendance, MinutesCase, MinutesKind, minutes_docx};
+use etterlev_reports::{Lang, Minutes, MinutesAttendance, MinutesCase, MinutesFollowup, MinutesKind, minutes_docx};
+
+fn document(docx: &[u8]) -> String {
+    let mut archive = zip::ZipArchive::new(Cursor::new(docx)).expect("docx is a zip");
+    let mut file = archive.by_name("word/document.xml").expect("document part");
+    let mut out = String::new();
+    file.read_to_string(&mut out).expect("utf-8 xml");
+    out
+}
 
 fn minutes() -> Minutes {
     let person = |o: &str, p: &str, a: &str| MinutesAttendance {
@@ -83,6 +94,76 @@ fn libreoffice_reads_the_attendance_table_and_every_case() {
             c.decision.clone().unwrap_or_default(),
         ] {
             assert!(all.contains(&needle), "missing {needle:?}");
+        }
+    }
+}
+
+/// Minutes long enough for several pages, with follow-up items.
+fn long_minutes() -> Minutes {
+    let mut m = minutes();
+    let case = m.cases[0].clone();
+    for i in 3..14 {
+        let mut c = case.clone();
+        c.number = format!("{i:02}/26");
+        c.title = format!("sak nummer {i}");
+        c.background = Some(format!(
+            "Bakgrunn for sak {i}.\nAndre avsnitt med mer tekst om saken.\nTredje avsnitt."
+        ));
+        m.cases.push(c);
+    }
+    m.followups = vec![MinutesFollowup {
+        title: "Revidere faktaark 31".into(),
+        owner: "Sekretariatet".into(),
+        due: "01.09.2026".into(),
+    }];
+    m
+}
+
+#[test]
+fn every_heading_keeps_with_its_text_and_every_table_fits_its_headers() {
+    for lang in [Lang::Nb, Lang::En] {
+        for kind in [MinutesKind::Minutes, MinutesKind::Invitation] {
+            let mut m = long_minutes();
+            m.kind = kind;
+            let docx = minutes_docx(&m, lang).expect("docx");
+            // 11 pt table text: about 100 twips per character.
+            let (headings, tables) = check_layout(&document(&docx), 100);
+            assert!(headings > 10, "{lang} {kind:?}: {headings}");
+            assert_eq!(tables, 2, "{lang} {kind:?}");
+        }
+    }
+}
+
+/// Rendered by LibreOffice: the attendance headers stand whole, and no
+/// page ends with a heading (a case, "Vedtak", "Diskusjon", …).
+#[test]
+fn libreoffice_keeps_headings_with_their_text() {
+    let m = long_minutes();
+    let docx = minutes_docx(&m, Lang::Nb).expect("docx");
+    let Some(pages) = rendered_pages(&docx, "minutes-long") else {
+        return;
+    };
+    assert!(pages.len() >= 3, "{} pages", pages.len());
+    let all = pages.join("\n");
+    let header = all
+        .lines()
+        .find(|l| l.contains("Organisasjon"))
+        .unwrap_or_else(|| panic!("no header line in\n{all}"));
+    for w in ["Organisasjon", "Rolle", "Representant", "Oppmøte"] {
+        assert!(header.split_whitespace().any(|x| x == w), "{w:?} broken in {header:?}");
+    }
+    let ends = page_ends(&pages, |l| l.starts_with("Side ") || l.starts_with("Referat:"));
+    for end in &ends {
+        assert!(!end.starts_with("Sak "), "a page ends with the heading {end:?}");
+        for heading in [
+            "Bakgrunn",
+            "Forslag til vedtak",
+            "Diskusjon",
+            "Vedtak",
+            "Deltakere",
+            "Saker",
+        ] {
+            assert_ne!(end, heading, "a page ends with a heading");
         }
     }
 }

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod layout;
 pub mod libreoffice;
 
 use etterlev_catalog::{Catalog, NodeKind};

@@ -353,11 +353,24 @@ pub async fn export_xlsx(State(state): State<AppState>, auth: Auth, Path(id): Pa
     let rows = answer_rows(catalog, &sheet, &answers, &tr);
     let bytes = etterlev_reports::answers_xlsx(&a.catalog_key, &a.title, &rows, report_lang(tr.lang))
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(
-        XLSX_TYPE,
-        &format!("{}-answers.xlsx", file_stem(&a.title)),
-        bytes,
-    ))
+    Ok(download(XLSX_TYPE, &answers_file_name(&a.title, &tr), bytes))
+}
+
+/// "egenvurdering-<title>-svar.xlsx" in bokmål, "assessment-<title>-answers.xlsx"
+/// in English; the prefix is not repeated when the title starts with it
+/// ("Egenvurdering 2026" gives "egenvurdering-2026-svar.xlsx").
+fn answers_file_name(title: &str, tr: &Tr) -> String {
+    let prefix = tr.msg("answers-xlsx-prefix");
+    let suffix = tr.msg("answers-xlsx-suffix");
+    let stem = file_stem(title);
+    if stem == "assessment" || stem == prefix {
+        // No usable title (file_stem's fallback), or the word alone.
+        format!("{prefix}-{suffix}.xlsx")
+    } else if stem.starts_with(&format!("{prefix}-")) {
+        format!("{stem}-{suffix}.xlsx")
+    } else {
+        format!("{prefix}-{stem}-{suffix}.xlsx")
+    }
 }
 
 fn blank(v: &Option<String>) -> Option<&str> {
@@ -485,7 +498,9 @@ fn row_numbers(bytes: &[u8], ids: &HashSet<&str>) -> HashMap<String, u32> {
             calamine::DataRef::Float(f) => f.to_string(),
             _ => continue,
         };
-        if id_column.is_none() && row < 10 && text.eq_ignore_ascii_case("node_id") {
+        // The id column by its header: "Krav-ID", "Requirement ID" or (in
+        // files of the earlier layout) "node_id".
+        if id_column.is_none() && row < 10 && etterlev_reports::answer_column(&text) == Some("node_id") {
             id_column = Some(col);
         }
         if ids.contains(text.as_str()) {
@@ -562,8 +577,13 @@ pub async fn import_xlsx(
                 .iter()
                 .take(MAX_ERRORS_SHOWN)
                 .map(|e| {
+                    // The column as its header reads in the user's language.
                     let message = match &e.column {
-                        Some(c) => format!("{c}: {}", e.message),
+                        Some(c) => format!(
+                            "{}: {}",
+                            etterlev_reports::answer_column_name(c, report_lang(tr.lang)),
+                            e.message
+                        ),
                         None => e.message.clone(),
                     };
                     if e.row == 0 {
@@ -843,5 +863,78 @@ mod tests {
                 assert_ne!(tr.msg(&key), key, "{lang:?}");
             }
         }
+    }
+
+    #[test]
+    fn answers_file_names_are_in_the_users_language() {
+        let nb = Tr::new(Lang::Nb);
+        let en = Tr::new(Lang::En);
+        assert_eq!(
+            answers_file_name("Årlig gjennomgang", &nb),
+            "egenvurdering-arlig-gjennomgang-svar.xlsx"
+        );
+        assert_eq!(
+            answers_file_name("Egenvurdering 2026", &nb),
+            "egenvurdering-2026-svar.xlsx"
+        );
+        assert_eq!(answers_file_name("///", &nb), "egenvurdering-svar.xlsx");
+        assert_eq!(
+            answers_file_name("Årlig gjennomgang", &en),
+            "assessment-arlig-gjennomgang-answers.xlsx"
+        );
+        assert_eq!(
+            answers_file_name("Assessment 2026", &en),
+            "assessment-2026-answers.xlsx"
+        );
+    }
+
+    /// Status, priority and maturity words are the same on screen (the
+    /// locale files) as in the Word and Excel documents (the reports
+    /// crate's labels), in both languages.
+    #[test]
+    fn screen_and_document_words_are_the_same() {
+        use etterlev_core::{ActionStatus, Priority};
+        use etterlev_reports::words;
+        let mut differ = Vec::new();
+        for lang in [Lang::Nb, Lang::En] {
+            let tr = Tr::new(lang);
+            let doc = report_lang(lang);
+            let mut check = |key: String, screen: String, document: &str| {
+                if screen != document {
+                    differ.push(format!(
+                        "{}: {key} = {screen:?} on screen, {document:?} in documents",
+                        lang.code()
+                    ));
+                }
+            };
+            for &s in AnswerStatus::ALL {
+                let key = format!("answer-status-{}", s.as_str());
+                check(key.clone(), tr.msg(&key), words::answer_status(doc, s));
+            }
+            for &s in ActionStatus::ALL {
+                let key = format!("action-status-{}", s.as_str());
+                check(key.clone(), tr.msg(&key), words::action_status(doc, s));
+            }
+            for &p in Priority::ALL {
+                let key = format!("action-priority-{}", p.as_str());
+                check(key.clone(), tr.msg(&key), words::priority(doc, p));
+            }
+            for m in Maturity::all() {
+                // "2 – Repeterbar: rutiner finnes …": the name is between
+                // the dash and the colon.
+                let key = format!("maturity-{}", m.level());
+                let full = tr.msg(&key);
+                let name = full
+                    .split_once(" – ")
+                    .map_or(full.as_str(), |(_, rest)| rest)
+                    .split(':')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned();
+                check(key, name, words::maturity(doc, m));
+            }
+        }
+        assert!(differ.is_empty(), "{differ:#?}");
     }
 }

@@ -950,8 +950,27 @@ async fn xlsx_round_trip_and_refused_imports() {
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "[{be}]"
         );
+        // Named and headed in the user's language, not "…-answers.xlsx"
+        // with node_id, label, … as headers.
+        assert_eq!(
+            r.headers()["content-disposition"],
+            "attachment; filename=\"egenvurdering-regneark-svar.xlsx\"",
+            "[{be}]"
+        );
         let exported = r.bytes().await.expect("bytes").to_vec();
         assert!(exported.starts_with(b"PK\x03\x04"), "[{be}]");
+        let strings = {
+            use std::io::Read;
+            let mut archive = zip::ZipArchive::new(std::io::Cursor::new(exported.clone())).expect("zip");
+            let mut part = archive.by_name("xl/sharedStrings.xml").expect("shared strings");
+            let mut s = String::new();
+            part.read_to_string(&mut s).expect("utf-8");
+            s
+        };
+        for header in ["Krav", "Tittel", "Status", "Krav-ID", "Delvis innført"] {
+            assert!(strings.contains(&format!(">{header}<")), "[{be}] {header}: {strings}");
+        }
+        assert!(!strings.contains(">node_id<"), "[{be}] technical header row");
 
         // The file as exported imports back without changing anything.
         let import = format!("/assessments/{id}/import");
