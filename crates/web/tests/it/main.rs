@@ -12,6 +12,7 @@ mod bad_input;
 mod catalog;
 mod isolation;
 mod secretariat;
+mod secretariat_story;
 mod security;
 mod smoke;
 mod testdata;

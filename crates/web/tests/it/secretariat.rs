@@ -773,11 +773,12 @@ async fn undecided_cases_are_edited_on_the_page_and_in_the_api() {
         assert_eq!(detail["cases"][0]["title"], "Faktaark 31 om passord", "[{be}] {detail}");
         assert_eq!(detail["cases"][0]["kind"], "discussion", "[{be}]");
         assert_eq!(detail["cases"][1]["title"], "Status", "[{be}] nothing changed");
-        let page = page_text(&browser, &app, &format!("/secretariat/meetings/{mid}")).await;
+        let page = page_text(&browser, &app, &format!("/secretariat/meetings/{mid}?edit={}", ids[0])).await;
         assert!(
             page.contains(&format!("action=\"/secretariat/meetings/{mid}/cases/{}\"", ids[0])),
             "[{be}] the undecided case can be edited"
         );
+        let page = page_text(&browser, &app, &format!("/secretariat/meetings/{mid}?edit={}", ids[1])).await;
         assert!(
             !page.contains(&format!("action=\"/secretariat/meetings/{mid}/cases/{}\"", ids[1])),
             "[{be}] the decided one cannot"
