@@ -191,6 +191,31 @@ async fn the_demo_secretariat_story_holds_on_any_day() {
         let oslo = jiff::tz::TimeZone::get("Europe/Oslo").expect("tz");
         let today = jiff::Timestamp::now().to_zoned(oslo).date().to_string();
         check_story(&app.store, &today, be).await;
+        // A withdrawn document cannot be given a next revision date.
+        let user = app.store.user_by_email(DEMO_SEC).await.expect("q").expect("user");
+        let s = app.store.secretariat(&user).expect("secretariat");
+        let docs = s.documents().await.expect("documents");
+        let fa31 = docs.iter().find(|d| d.number.as_deref() == Some("31")).expect("31");
+        let refused = s
+            .update_document(
+                &fa31.id,
+                &etterlev_store::DocumentInput {
+                    kind: fa31.kind,
+                    number: fa31.number.clone(),
+                    title: fa31.title.clone(),
+                    doc_version: fa31.doc_version.clone(),
+                    status: DocumentStatus::Withdrawn,
+                    owner: fa31.owner.clone(),
+                    working_group: fa31.working_group.clone(),
+                    catalog_key: fa31.catalog_key.clone(),
+                    published_on: fa31.published_on.clone(),
+                    next_revision: Some("2030-01-01".into()),
+                },
+                fa31.version,
+                None,
+            )
+            .await;
+        assert!(matches!(refused, Err(StoreError::Invalid(_))), "[{be}] {refused:?}");
         // The overview lists the one overdue revision; the minutes have a
         // decision for every case.
         let sec = app.login(DEMO_SEC).await;
@@ -442,6 +467,8 @@ async fn the_meeting_reads_as_an_agenda_with_an_edit_mode_per_case() {
         let (_, attendance) = body(&sec, &app, &format!("{path}?edit=attendance")).await;
         assert!(attendance.contains("id=\"attendance-form\""), "[{be}]");
         assert_fields_labelled(&attendance, be);
+        let (_, meetings) = body(&sec, &app, "/secretariat/meetings").await;
+        assert_fields_labelled(&meetings, be);
         // A bogus edit target just shows the agenda.
         let (status, _) = body(&sec, &app, &format!("{path}?edit=nonsense")).await;
         assert_eq!(status, 200, "[{be}]");
