@@ -143,10 +143,56 @@ pub fn covers(from: &str, to: Option<&str>, date: &str) -> bool {
     from <= date && to.is_none_or(|t| date <= t)
 }
 
+/// The start of a case's time slot ("10:30–11:15", "10:30-11:15" or
+/// "10:30" give "10:30"): the first `HH:MM` of the text, if it starts with one.
+pub fn slot_start(time_slot: &str) -> Option<&str> {
+    let t = time_slot.trim_start();
+    let start = t.get(..5)?;
+    let b = start.as_bytes();
+    let digits = |i: usize| b[i].is_ascii_digit();
+    // All five bytes are checked as ASCII before the text is sliced.
+    if !(digits(0) && digits(1) && b[2] == b':' && digits(3) && digits(4)) {
+        return None;
+    }
+    let (h, m) = (start[..2].parse::<u8>().ok()?, start[3..].parse::<u8>().ok()?);
+    (h < 24 && m < 60).then_some(start)
+}
+
+/// Whether an organisation with this attendance could speak at `at`
+/// (`HH:MM`): not when it sent apologies, nor before the time it arrived.
+/// Times compare as text, which is right for `HH:MM`.
+pub fn present_at(status: AttendanceStatus, present_from: Option<&str>, at: &str) -> bool {
+    match status {
+        AttendanceStatus::Apologies => false,
+        AttendanceStatus::PresentFrom => present_from.is_none_or(|from| from <= at),
+        AttendanceStatus::Present | AttendanceStatus::Digital => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn presence_follows_arrival_time() {
+        assert_eq!(slot_start("10:30–11:15"), Some("10:30"));
+        assert_eq!(slot_start(" 09:05-09:30"), Some("09:05"));
+        assert_eq!(slot_start("11:30"), Some("11:30"));
+        for none in ["", "etter lunsj", "9:30–10:00", "25:00–26:00", "10:61", "1030"] {
+            assert_eq!(slot_start(none), None, "{none}");
+        }
+        let from = AttendanceStatus::PresentFrom;
+        assert!(
+            !present_at(from, Some("11:30"), "10:30"),
+            "arrives after the case starts"
+        );
+        assert!(present_at(from, Some("11:30"), "11:30"));
+        assert!(present_at(from, Some("10:00"), "10:30"));
+        assert!(!present_at(AttendanceStatus::Apologies, None, "10:30"));
+        assert!(present_at(AttendanceStatus::Present, None, "00:00"));
+        assert!(present_at(AttendanceStatus::Digital, None, "10:30"));
+    }
 
     #[test]
     fn case_numbers_read_and_print() {
@@ -196,6 +242,11 @@ mod tests {
         #[test]
         fn parse_never_panics(s in ".{0,12}") {
             let _ = CaseNumber::parse(&s);
+        }
+
+        #[test]
+        fn slot_start_never_panics(s in ".{0,12}") {
+            let _ = slot_start(&s);
         }
     }
 }

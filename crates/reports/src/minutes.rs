@@ -120,7 +120,7 @@ fn words(lang: Lang) -> Words {
             discussion: "Diskusjon",
             no_comments: "Ingen merknader.",
             decision: "Vedtak",
-            not_decided: "Ikke behandlet.",
+            not_decided: "Ingen vedtak er registrert.",
             followups: "Oppfølgingspunkter",
             owner: "Ansvarlig",
             due: "Frist",
@@ -145,7 +145,7 @@ fn words(lang: Lang) -> Words {
             discussion: "Discussion",
             no_comments: "No comments.",
             decision: "Decision",
-            not_decided: "Not dealt with.",
+            not_decided: "No decision recorded.",
             followups: "Follow-up items",
             owner: "Owner",
             due: "Due",
@@ -493,5 +493,18 @@ pub(crate) mod tests {
             )
             .contains("&lt;b&gt;")
         );
+    }
+
+    /// A case without a recorded decision says just that: it may well have
+    /// been discussed (it has comments), so "not dealt with" would be wrong.
+    #[test]
+    fn an_undecided_case_is_not_called_not_dealt_with() {
+        let mut m = sample();
+        m.cases[0].decision = None;
+        let xml = document_xml(&minutes_docx(&m, Lang::Nb).expect("docx"));
+        assert!(xml.contains("Ingen vedtak er registrert."));
+        let html = minutes_html(&m, Lang::Nb);
+        assert!(html.contains("Ingen vedtak er registrert.") && !html.contains("Ikke behandlet"));
+        assert!(minutes_html(&m, Lang::En).contains("No decision recorded."));
     }
 }

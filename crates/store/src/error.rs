@@ -26,6 +26,19 @@ pub enum StoreError {
     Conflict(String),
     #[error("{0}")]
     Invalid(String),
+    /// A case's comment by an organisation that was not at the meeting at
+    /// the case's time (it arrived later or sent apologies), as the
+    /// attendance list and the case's time slot say. Nothing was saved.
+    #[error("{organisation} was not present at {case_starts}, when case {case} began, and cannot have commented on it")]
+    NotPresent {
+        organisation: String,
+        /// `NN/YY`.
+        case: String,
+        /// `HH:MM`, the start of the case's time slot.
+        case_starts: String,
+        /// `HH:MM` the organisation arrived; `None` when it sent apologies.
+        present_from: Option<String>,
+    },
     /// A catalogue version is immutable: this key exists with other content.
     #[error("catalogue {key} already exists with different content; publish a new version")]
     CatalogChanged { key: String },

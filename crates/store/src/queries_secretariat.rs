@@ -594,6 +594,7 @@ pub async fn sec_set_attendance(
         .execute(&mut *c)
         .await?;
     }
+    require_present_commenters(c, meeting_id).await?;
     let after = sec_attendance(c, meeting_id).await?;
     sec_audit(
         c,
@@ -800,9 +801,41 @@ pub async fn sec_update_case(
     .bind(case_id)
     .execute(&mut *c)
     .await?;
+    require_present_commenters(c, meeting_id).await?;
     let case = sec_case(c, case_id).await?;
     sec_audit(c, actor, "sec_case.update", "sec_case", case_id, json(&before), json(&case)).await?;
     Ok(case)
+}
+
+/// Every comment of the meeting must come from an organisation present at
+/// its case's start, as the attendance list and the case's time slot say
+/// (an organisation not on the list, or a case without a start time, is not
+/// checked). Called inside the transaction of each change that could break
+/// it (a comment, the attendance list, a case's time slot), so a refusal
+/// leaves nothing changed.
+async fn require_present_commenters(c: &mut Conn, meeting_id: &str) -> StoreResult<()> {
+    let attendance = sec_attendance(c, meeting_id).await?;
+    let cases = sec_cases(c, meeting_id).await?;
+    for k in sec_comments(c, meeting_id).await? {
+        let Some(case) = cases.iter().find(|x| x.id == k.case_id) else {
+            continue;
+        };
+        let Some(starts) = case.time_slot.as_deref().and_then(etterlev_core::secretariat::slot_start) else {
+            continue;
+        };
+        let Some(a) = attendance.iter().find(|a| a.organisation_id == k.organisation_id) else {
+            continue;
+        };
+        if !etterlev_core::secretariat::present_at(a.status, a.present_from.as_deref(), starts) {
+            return Err(StoreError::NotPresent {
+                organisation: a.organisation_name.clone(),
+                case: case.number.to_string(),
+                case_starts: starts.to_string(),
+                present_from: a.present_from.clone(),
+            });
+        }
+    }
+    Ok(())
 }
 
 pub async fn sec_comments(c: &mut Conn, meeting_id: &str) -> StoreResult<Vec<CaseComment>> {
@@ -860,6 +893,7 @@ pub async fn sec_add_comment(
         comment: text.to_string(),
         created_at: now,
     };
+    require_present_commenters(c, &case.meeting_id).await?;
     sec_audit(c, actor, "sec_case.comment", "sec_case", case_id, None, json(&comment)).await?;
     Ok(comment)
 }
@@ -900,11 +934,19 @@ pub async fn sec_decide(
         } else {
             doc.published_on.clone()
         };
+        // A withdrawn document is not revised, so it has no next revision.
+        let next_revision = if status == DocumentStatus::Withdrawn {
+            None
+        } else {
+            doc.next_revision.clone()
+        };
         sqlx::query(
-            "UPDATE sec_documents SET status = $1, published_on = $2, updated_at = $3, version = version + 1 WHERE id = $4",
+            "UPDATE sec_documents SET status = $1, published_on = $2, next_revision = $3, updated_at = $4, \
+             version = version + 1 WHERE id = $5",
         )
         .bind(status.as_str())
         .bind(&published_on)
+        .bind(&next_revision)
         .bind(now)
         .bind(doc_id)
         .execute(&mut *c)

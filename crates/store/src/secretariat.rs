@@ -416,6 +416,11 @@ fn validate_meeting(id: String, input: &MeetingInput) -> StoreResult<Meeting> {
 }
 
 fn validate_document(i: &DocumentInput) -> StoreResult<DocumentInput> {
+    if i.status == DocumentStatus::Withdrawn && clean(i.next_revision.clone()).is_some() {
+        return Err(StoreError::Invalid(
+            "a withdrawn document is not revised, so it has no next revision date".into(),
+        ));
+    }
     Ok(DocumentInput {
         kind: i.kind,
         number: opt("number", &i.number, 20)?,

@@ -25,6 +25,11 @@ pub enum AppError {
     Internal(String),
     #[error("busy")]
     Busy,
+    /// A page of an enterprise, asked for by a user with no enterprise
+    /// selected: a page in the user's own layout (menu, language) that
+    /// says why and where to go instead.
+    #[error("no enterprise selected")]
+    NoTenant(Box<crate::pages::Layout>),
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -42,7 +47,7 @@ pub struct ErrorPage {
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::NoTenant(_) => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -61,6 +66,13 @@ impl IntoResponse for AppError {
                 return Redirect::to(&target).into_response();
             }
             AppError::MfaRequired => return Redirect::to("/login/totp").into_response(),
+            AppError::NoTenant(l) => {
+                let mut r = crate::pages::render(&NoTenantPage { l: (**l).clone() });
+                if r.status() == StatusCode::OK {
+                    *r.status_mut() = StatusCode::NOT_FOUND;
+                }
+                return r;
+            }
             AppError::NotFound => ("error-not-found", None),
             AppError::Forbidden => ("error-forbidden", None),
             AppError::BadRequest(d) => ("error-bad-request", Some(d.clone())),
@@ -93,11 +105,18 @@ impl From<StoreError> for AppError {
                 AppError::Conflict(e.to_string())
             }
             StoreError::Invalid(m) => AppError::BadRequest(m),
+            e @ StoreError::NotPresent { .. } => AppError::BadRequest(e.to_string()),
             // The test-project pages show the missing items themselves.
             e @ StoreError::ChecklistIncomplete(_) => AppError::BadRequest(e.to_string()),
             other => AppError::Internal(other.to_string()),
         }
     }
+}
+
+#[derive(askama::Template)]
+#[template(path = "no_tenant.html")]
+struct NoTenantPage {
+    l: crate::pages::Layout,
 }
 
 pub fn url_encode(s: &str) -> String {

@@ -94,9 +94,12 @@ pub struct Auth {
 }
 
 impl Auth {
-    /// The selected tenant's scope, or 404 when the user has no tenant.
+    /// The selected tenant's scope, or, when the user has no tenant, a 404
+    /// page in the user's layout that explains why.
     pub fn scope(&self) -> Result<&TenantScope, AppError> {
-        self.scope.as_ref().ok_or(AppError::NotFound)
+        self.scope
+            .as_ref()
+            .ok_or_else(|| AppError::NoTenant(Box::new(crate::pages::Layout::for_user(self))))
     }
 }
 

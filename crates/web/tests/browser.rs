@@ -13,6 +13,8 @@ mod common;
 
 #[path = "browser_parts/assess.rs"]
 mod assess;
+#[path = "browser_parts/secretariat.rs"]
+mod secretariat;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -722,8 +724,7 @@ async fn secretariat_meeting(client: &Client, app: &TestApp) -> anyhow::Result<(
     find(client, "#email").await?.send_keys(SEC_EMAIL).await?;
     find(client, "#password").await?.send_keys(PASSWORD).await?;
     find(client, "#login-submit").await?.click().await?;
-    wait_path(client, "/").await?;
-    find(client, "#nav-secretariat").await?.click().await?;
+    // Without an enterprise, the secretariat is the user's home.
     wait_path(client, "/secretariat").await?;
 
     // A meeting.
@@ -744,6 +745,7 @@ async fn secretariat_meeting(client: &Client, app: &TestApp) -> anyhow::Result<(
     wait_leave(client, "/secretariat/meetings").await?;
 
     // Attendance: Helse Vest present, KS from 11:30.
+    find(client, "#attendance-edit").await?.click().await?;
     find(client, "tr[data-org='Helse Vest RHF'] select")
         .await?
         .select_by_value("present")
@@ -757,9 +759,15 @@ async fn secretariat_meeting(client: &Client, app: &TestApp) -> anyhow::Result<(
         .send_keys("11:30")
         .await?;
     find(client, "#attendance-save").await?.click().await?;
-    find(client, "tr[data-org='KS'] option[value='present_from'][selected]").await?;
+    wait_text(
+        client,
+        "#attendance-list tr[data-org='KS'] td:last-child",
+        "Til stede fra 11:30",
+    )
+    .await?;
 
     // A decision case for fact sheet 31, proposing approval.
+    find(client, "#case-new summary").await?.click().await?;
     find(client, "#case-kind").await?.select_by_value("decision").await?;
     find(client, "#case-title")
         .await?
@@ -778,38 +786,32 @@ async fn secretariat_meeting(client: &Client, app: &TestApp) -> anyhow::Result<(
         .select_by_value("approved")
         .await?;
     find(client, "#case-add").await?.click().await?;
-    find(client, "section.case[data-number='01/26']").await?;
+    find(client, "li.case[data-number='01/26']").await?;
 
-    // A comment, and a decision other than the proposal.
-    find(client, "section.case .comment-form select")
+    // A comment, and a decision other than the proposal, in the case's
+    // edit mode.
+    find(client, "li.case .case-edit-link").await?.click().await?;
+    find(client, "li.case .comment-form select")
         .await?
         .select_by_value(&ks_id)
         .await?;
-    find(client, "section.case .comment-form textarea")
+    find(client, "li.case .comment-form textarea")
         .await?
         .send_keys("KS ber om en revidert versjon.")
         .await?;
-    find(client, "section.case .comment-form button").await?.click().await?;
-    wait_text(
-        client,
-        "section.case ul.comments li",
-        "KS: KS ber om en revidert versjon.",
-    )
-    .await?;
+    find(client, "li.case .comment-form button").await?.click().await?;
+    wait_text(client, "li.case ul.comments li", "KS: KS ber om en revidert versjon.").await?;
     let decision = "Faktaarket trekkes. Revidert versjon legges fram i september.";
-    find(client, "section.case .decision-form textarea")
+    find(client, "li.case .decision-form textarea")
         .await?
         .send_keys(decision)
         .await?;
-    find(client, "section.case .decision-form select")
+    find(client, "li.case .decision-form select")
         .await?
         .select_by_value("withdrawn")
         .await?;
-    find(client, "section.case .decision-form button")
-        .await?
-        .click()
-        .await?;
-    wait_text(client, "section.case p.decision", decision).await?;
+    find(client, "li.case .decision-form button").await?.click().await?;
+    wait_text(client, "li.case p.decision", decision).await?;
 
     // The minutes.
     let href = find(client, "#minutes-docx")
@@ -878,6 +880,11 @@ async fn scenarios(client: &Client, driver_url: &str, downloads: &Path) -> anyho
     assess::assessment_filter_and_answer_kept(client, &app)
         .await
         .context("assessment: filter and sort at 1366 px, answer kept when uploading evidence")?;
+    // On a database of its own: the demo's secretariat story.
+    let demo = TestApp::sqlite().await;
+    secretariat::secretariat_persona(client, &demo)
+        .await
+        .context("secretariat persona: overview, agenda, one case edited, minutes, statistics legend")?;
     Ok(())
 }
 

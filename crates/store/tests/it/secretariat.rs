@@ -211,7 +211,10 @@ async fn meeting_cases_and_decisions() {
         let decision_case = s
             .add_case(
                 &june.id,
-                &case(CaseKind::Decision, "Faktaark 31: passord", Some(fact_sheet.id.clone())),
+                &CaseInput {
+                    time_slot: Some("11:30–12:00".into()),
+                    ..case(CaseKind::Decision, "Faktaark 31: passord", Some(fact_sheet.id.clone()))
+                },
             )
             .await
             .must(b, "case");
@@ -263,6 +266,25 @@ async fn meeting_cases_and_decisions() {
             StoreError::Invalid(_),
             "comment by a former member"
         );
+        // ... and presence when the case began: KS came at 11:30, NSM sent
+        // apologies, and the first case ran from 10:00.
+        assert_err!(
+            b,
+            s.add_comment(&first.id, &ks.id, "For tidlig").await,
+            StoreError::NotPresent { .. },
+            "comment before the organisation arrived"
+        );
+        assert_err!(
+            b,
+            s.add_comment(&first.id, &nsm.id, "Fraværende").await,
+            StoreError::NotPresent { .. },
+            "comment by an organisation with apologies"
+        );
+        assert_eq!(
+            s.comments(&june.id).await.must(b, "comments").len(),
+            1,
+            "[{b}] nothing saved"
+        );
 
         // A decision on a case of another meeting is refused, nothing saved.
         let decision = CaseDecisionInput {
@@ -287,6 +309,7 @@ async fn meeting_cases_and_decisions() {
         assert_ne!(decided.decision, decided.proposal);
         let doc = s.document(&fact_sheet.id).await.must(b, "doc");
         assert_eq!(doc.status, DocumentStatus::Withdrawn);
+        assert_eq!(doc.next_revision, None, "[{b}] a withdrawn document is not revised");
         let history = s.document_history(&fact_sheet.id).await.must(b, "history");
         assert_eq!(history.len(), 2);
         assert_eq!(history[1].case_number.as_deref(), Some("02/26"));

@@ -203,6 +203,7 @@ impl From<StoreError> for ApiError {
                 ApiError::Conflict(e.to_string())
             }
             StoreError::Invalid(m) => ApiError::Unprocessable(m),
+            e @ StoreError::NotPresent { .. } => ApiError::Unprocessable(e.to_string()),
             e @ StoreError::ChecklistIncomplete(_) => ApiError::Unprocessable(e.to_string()),
             other => ApiError::Internal(other.to_string()),
         }

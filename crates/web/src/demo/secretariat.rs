@@ -3,6 +3,12 @@
 //! attendance, cases, comments and a decision, and thirty small opted-in
 //! enterprises with a Normen assessment each, so the sector statistics have
 //! figures to show and cells to hide.
+//!
+//! Every date is counted from the day the demo is seeded, so the story the
+//! README tells holds on any day: the meeting was two weeks ago, exactly one
+//! document (the cloud guide) is past its revision date, and the
+//! consultation on fact sheet 20a is open. `tests/it/secretariat_story.rs`
+//! checks it.
 
 use etterlev_catalog::Catalog;
 use etterlev_core::secretariat::{AttendanceStatus, CaseKind, DocumentKind, DocumentStatus, MemberRole, PlanStatus};
@@ -29,14 +35,15 @@ const ORGANISATIONS: &[(&str, &str, MemberRole)] = &[
     ("Datatilsynet", "Datatilsynet", MemberRole::Observer),
 ];
 
-/// A portfolio entry: kind, number, title, version, status, next revision.
+/// A portfolio entry: kind, number, title, version, status, next revision
+/// in days from the seeding day (negative: overdue).
 type DemoDocument = (
     DocumentKind,
     Option<&'static str>,
     &'static str,
     &'static str,
     DocumentStatus,
-    Option<&'static str>,
+    Option<i64>,
 );
 
 const DOCUMENTS: &[DemoDocument] = &[
@@ -46,7 +53,7 @@ const DOCUMENTS: &[DemoDocument] = &[
         "Norm for informasjonssikkerhet og personvern i helse- og omsorgssektoren",
         "6.0",
         DocumentStatus::Published,
-        Some("2026-06-30"),
+        Some(200),
     ),
     (
         DocumentKind::FactSheet,
@@ -54,7 +61,7 @@ const DOCUMENTS: &[DemoDocument] = &[
         "Passord og passordhåndtering",
         "2.1",
         DocumentStatus::ForDecision,
-        Some("2027-09-01"),
+        Some(300),
     ),
     (
         DocumentKind::FactSheet,
@@ -62,7 +69,7 @@ const DOCUMENTS: &[DemoDocument] = &[
         "Bruk av helseopplysninger til testing og utvikling",
         "1.2",
         DocumentStatus::Published,
-        Some("2027-03-01"),
+        Some(90),
     ),
     (
         DocumentKind::FactSheet,
@@ -70,7 +77,7 @@ const DOCUMENTS: &[DemoDocument] = &[
         "Integritet: riktig og oppdatert informasjon til rett tid",
         "1.0",
         DocumentStatus::Published,
-        Some("2026-10-01"),
+        Some(330),
     ),
     (
         DocumentKind::FactSheet,
@@ -102,7 +109,7 @@ const DOCUMENTS: &[DemoDocument] = &[
         "Veileder for leverandører",
         "3.0",
         DocumentStatus::Published,
-        Some("2027-01-01"),
+        Some(400),
     ),
     (
         DocumentKind::Guide,
@@ -110,7 +117,7 @@ const DOCUMENTS: &[DemoDocument] = &[
         "Veileder for bruk av skytjenester",
         "1.1",
         DocumentStatus::DueForRevision,
-        Some("2026-05-01"),
+        Some(-30),
     ),
     (
         DocumentKind::Guideline,
@@ -118,7 +125,7 @@ const DOCUMENTS: &[DemoDocument] = &[
         "Retningslinje for bruk av helsedata til testing og utvikling",
         "1.0",
         DocumentStatus::Published,
-        Some("2027-12-01"),
+        Some(365),
     ),
 ];
 
@@ -145,8 +152,34 @@ fn demo_org(n: usize) -> Option<OrgNumber> {
     })
 }
 
-/// Everything above; does nothing when the secretariat user exists.
+/// Everything above, dated from today; does nothing when the secretariat
+/// user exists.
 pub async fn seed(store: &Store, normen: Option<&Catalog>, password_hash: &str) -> Result<bool, StoreError> {
+    let oslo = jiff::tz::TimeZone::get("Europe/Oslo").unwrap_or(jiff::tz::TimeZone::UTC);
+    seed_on(
+        store,
+        normen,
+        password_hash,
+        jiff::Timestamp::now().to_zoned(oslo).date(),
+    )
+    .await
+}
+
+/// `today` moved by `days`, as `YYYY-MM-DD`.
+fn day(today: jiff::civil::Date, days: i64) -> Result<String, StoreError> {
+    today
+        .checked_add(jiff::Span::new().days(days))
+        .map(|d| d.to_string())
+        .map_err(invalid)
+}
+
+/// [`seed`] as if today were `today`.
+pub async fn seed_on(
+    store: &Store,
+    normen: Option<&Catalog>,
+    password_hash: &str,
+    today: jiff::civil::Date,
+) -> Result<bool, StoreError> {
     if store.user_by_email(SECRETARIAT_EMAIL).await?.is_some() {
         return Ok(false);
     }
@@ -195,16 +228,21 @@ pub async fn seed(store: &Store, normen: Option<&Catalog>, password_hash: &str) 
                 catalog_key: (*kind == DocumentKind::Norm)
                     .then(|| "normen@6.0".to_string())
                     .filter(|_| normen.is_some()),
-                published_on: (*status == DocumentStatus::Published).then(|| "2024-06-01".into()),
-                next_revision: next.map(str::to_string),
+                published_on: match status {
+                    DocumentStatus::Published | DocumentStatus::DueForRevision => Some(day(today, -540)?),
+                    _ => None,
+                },
+                next_revision: next.map(|n| day(today, n)).transpose()?,
             })
             .await?,
         );
     }
+    // The meeting was two weeks ago; its minutes are complete.
+    let meeting_date = day(today, -14)?;
     let meeting = s
         .create_meeting(&MeetingInput {
             title: "Styringsgruppemøte".into(),
-            meeting_date: "2026-06-11".into(),
+            meeting_date: meeting_date.clone(),
             starts: Some("10:00".into()),
             ends: Some("15:00".into()),
             place: Some("Helsedirektoratet, Oslo, og Teams".into()),
@@ -222,7 +260,9 @@ pub async fn seed(store: &Store, normen: Option<&Catalog>, password_hash: &str) 
                 4 if i == 4 => AttendanceStatus::PresentFrom,
                 _ => AttendanceStatus::Present,
             },
-            present_from: (i == 4).then(|| "11:30".into()),
+            // KS arrives after the first case and before the second, on
+            // which it comments.
+            present_from: (i == 4).then(|| "10:15".into()),
         })
         .collect();
     s.set_attendance(&meeting.id, &attendance).await?;
@@ -237,7 +277,16 @@ pub async fn seed(store: &Store, normen: Option<&Catalog>, password_hash: &str) 
         document_id: None,
         proposed_status: None,
     };
-    s.add_case(&meeting.id, &info).await?;
+    let info_case = s.add_case(&meeting.id, &info).await?;
+    s.decide(
+        &meeting.id,
+        &info_case.id,
+        &CaseDecisionInput {
+            decision: "Styringsgruppen tok orienteringen til etterretning.".into(),
+            new_status: None,
+        },
+    )
+    .await?;
     let fact_sheet_31 = docs.get(1).map(|d| d.id.clone());
     let decision_case = s
         .add_case(
@@ -264,25 +313,27 @@ pub async fn seed(store: &Store, normen: Option<&Catalog>, password_hash: &str) 
             &meeting.id,
             &decision_case.id,
             &CaseDecisionInput {
-                decision: "Faktaarket trekkes. Revidert versjon legges fram i september.".into(),
+                decision: "Faktaarket trekkes. Arbeidsgruppen legger fram en ny versjon for styringsgruppen.".into(),
                 new_status: Some(DocumentStatus::Withdrawn),
             },
         )
         .await?;
     // A consultation round on fact sheet 20a, and this year's action plan.
     if let Some(fa20a) = docs.get(4) {
-        let round = s.add_consultation(&fa20a.id, "2026-09-01", "2026-11-01").await?;
+        let round = s
+            .add_consultation(&fa20a.id, &day(today, -30)?, &day(today, 30)?)
+            .await?;
         s.add_consultation_comment(
             &round.id,
             "Helse Vest RHF",
-            "2026-10-20",
+            &day(today, -20)?,
             "Ønsker eksempler for små virksomheter.",
         )
         .await?;
         s.add_consultation_comment(
             &round.id,
             "IKT-Norge",
-            "2026-10-28",
+            &day(today, -3)?,
             "Støtter forslaget; ber om en overgangsperiode.",
         )
         .await?;
@@ -290,7 +341,7 @@ pub async fn seed(store: &Store, normen: Option<&Catalog>, password_hash: &str) 
     for (point, title, status, doc) in [
         (
             "1 Forenkle Normen",
-            "Revidere faktaark 31 om passord",
+            "Ny versjon av faktaark 31 om passord, etter at styringsgruppen trakk det",
             PlanStatus::InProgress,
             docs.get(1),
         ),
@@ -314,7 +365,9 @@ pub async fn seed(store: &Store, normen: Option<&Catalog>, password_hash: &str) 
         ),
     ] {
         s.add_plan_item(&PlanItemInput {
-            plan_year: 2026,
+            // This year's plan (the page opens on it); it may link a case of
+            // last year's last meeting.
+            plan_year: i64::from(today.year()),
             strategy_point: point.into(),
             title: title.into(),
             status,

@@ -61,6 +61,11 @@ struct Dashboard {
 }
 
 async fn dashboard(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
+    // The secretariat works at sector level: without an enterprise of their
+    // own, its overview is the user's home.
+    if auth.scope.is_none() && auth.user.is_secretariat && !auth.user.disabled {
+        return Ok(Redirect::to("/secretariat").into_response());
+    }
     let l = Layout::for_user(&auth);
     let tr = l.tr;
     let tiles = MODULES

@@ -65,6 +65,9 @@ pub struct Layout {
     pub can_audit: bool,
     /// The user works in the Normen secretariat (sees its menu).
     pub secretariat: bool,
+    /// An enterprise is selected: the menu offers the enterprise's pages
+    /// (assessments, wizard, actions, …) only then.
+    pub has_tenant: bool,
     pub notice: Option<String>,
 }
 
@@ -81,6 +84,7 @@ impl Layout {
             can_manage: false,
             can_audit: false,
             secretariat: false,
+            has_tenant: false,
             notice: None,
         }
     }
@@ -105,6 +109,7 @@ impl Layout {
             can_manage: scope.is_some_and(|s| s.allows(Permission::ManageMembers)),
             can_audit: scope.is_some_and(|s| s.allows(Permission::ReadAuditLog)),
             secretariat: auth.user.is_secretariat && !auth.user.disabled,
+            has_tenant: scope.is_some(),
             ..Self::anonymous(&auth.ctx)
         }
     }

@@ -105,6 +105,30 @@ fn refusal(e: StoreError) -> AppResult<(StatusCode, String)> {
     }
 }
 
+/// [`refusal`], with the refusals the store types (rather than describes in
+/// English) told in the user's language.
+fn refusal_tr(e: StoreError, tr: &Tr) -> AppResult<(StatusCode, String)> {
+    match e {
+        StoreError::NotPresent {
+            organisation,
+            case,
+            case_starts,
+            present_from,
+        } => {
+            let mut args = vec![("organisation", organisation), ("case", case), ("starts", case_starts)];
+            let key = match present_from {
+                Some(from) => {
+                    args.push(("from", from));
+                    "sec-comment-not-yet-present"
+                }
+                None => "sec-comment-absent",
+            };
+            Ok((StatusCode::BAD_REQUEST, tr.msg_with(key, &args)))
+        }
+        other => refusal(other),
+    }
+}
+
 pub(crate) fn status_label(tr: &Tr, s: DocumentStatus) -> String {
     tr.msg(&format!("sec-status-{}", s.as_str()))
 }
@@ -1009,6 +1033,8 @@ struct AttendanceRow {
     role: String,
     person: String,
     status: String,
+    /// "Til stede fra 11:30", "Forfall", or "Ikke registrert".
+    status_text: String,
     present_from: String,
 }
 
@@ -1031,10 +1057,29 @@ struct CaseView {
     decision: String,
     decided_status: String,
     comments: Vec<CommentRow>,
-    /// Machine values for the edit form of an undecided case.
-    kind_key: &'static str,
-    document_id: String,
-    proposed_status_key: &'static str,
+    /// The case is open for work (`?edit=<case id>`, or a refused form).
+    editing: bool,
+    /// The edit form: the case as stored, or what the user sent when refused.
+    form: CaseForm,
+    /// The comment form: what the user sent when refused, else empty.
+    comment_org: String,
+    comment_text: String,
+}
+
+/// What the meeting page shows besides the stored meeting: which part is
+/// open for editing, and the user's input of a refused form.
+#[derive(Default)]
+struct MeetingView {
+    /// `?edit=`: a case id, or `attendance`.
+    edit: Option<String>,
+    /// A refused change of a case: (case id, the form as sent).
+    case: Option<(String, CaseForm)>,
+    /// A refused new case.
+    new_case: Option<CaseForm>,
+    /// A refused comment: (case id, organisation id, text).
+    comment: Option<(String, String, String)>,
+    /// A refused attendance list: the form's fields as sent.
+    attendance: Option<Vec<(String, String)>>,
 }
 
 #[derive(Template)]
@@ -1055,6 +1100,9 @@ struct MeetingPage {
     error: Option<String>,
     /// The meeting as stored, for the edit form.
     edit: Meeting,
+    edit_attendance: bool,
+    new_case: CaseForm,
+    new_open: bool,
 }
 
 fn time_span(m: &Meeting) -> String {
@@ -1070,6 +1118,16 @@ async fn meeting_page(
     auth: &Auth,
     id: &str,
     error: Option<(StatusCode, String)>,
+) -> AppResult<Response> {
+    meeting_page_with(state, auth, id, error, MeetingView::default()).await
+}
+
+async fn meeting_page_with(
+    state: &AppState,
+    auth: &Auth,
+    id: &str,
+    error: Option<(StatusCode, String)>,
+    view: MeetingView,
 ) -> AppResult<Response> {
     let s = sec(state, auth)?;
     let m = s.meeting(id).await?;
@@ -1090,18 +1148,52 @@ async fn meeting_page(
                     .or_else(|| seat.representative.clone())
                     .unwrap_or_default(),
                 status: a.map(|a| a.status.as_str().to_string()).unwrap_or_default(),
+                status_text: a.map_or_else(
+                    || tr.msg("sec-att-not-recorded"),
+                    |a| attendance_label(&tr, a.status, &a.present_from),
+                ),
                 present_from: a.and_then(|a| a.present_from.clone()).unwrap_or_default(),
             }
         })
         .collect();
     attendance.sort_by(|a, b| (&a.role, &a.organisation).cmp(&(&b.role, &b.organisation)));
+    if let Some(sent) = &view.attendance {
+        let field = |name: String| {
+            sent.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        for a in &mut attendance {
+            a.status = field(format!("status_{}", a.organisation_id));
+            a.person = field(format!("person_{}", a.organisation_id));
+            a.present_from = field(format!("from_{}", a.organisation_id));
+        }
+    }
     let comments = s.comments(id).await?;
     let documents = s.documents().await?;
     let cases = s
         .cases(id)
         .await?
         .into_iter()
-        .map(|c| case_view(&c, &comments, &documents, &tr))
+        .map(|c| {
+            let mut v = case_view(&c, &comments, &documents, &tr);
+            v.editing = view.edit.as_deref() == Some(c.id.as_str());
+            if let Some((case_id, form)) = &view.case
+                && *case_id == c.id
+            {
+                v.editing = true;
+                v.form = form.clone();
+            }
+            if let Some((case_id, org, text)) = &view.comment
+                && *case_id == c.id
+            {
+                v.editing = true;
+                v.comment_org = org.clone();
+                v.comment_text = text.clone();
+            }
+            v
+        })
         .collect::<Vec<_>>();
     let followups = s
         .open_followups()
@@ -1150,6 +1242,9 @@ async fn meeting_page(
                 .collect(),
             next_number,
             error: error.map(|(_, m)| m),
+            edit_attendance: view.edit.as_deref() == Some("attendance") || view.attendance.is_some(),
+            new_open: view.new_case.is_some(),
+            new_case: view.new_case.unwrap_or_default(),
             l,
         },
     ))
@@ -1157,9 +1252,10 @@ async fn meeting_page(
 
 fn case_view(c: &Case, comments: &[CaseComment], documents: &[Document], tr: &Tr) -> CaseView {
     CaseView {
-        kind_key: c.kind.as_str(),
-        document_id: c.document_id.clone().unwrap_or_default(),
-        proposed_status_key: c.proposed_status.map_or("", |s| s.as_str()),
+        editing: false,
+        form: CaseForm::of(c),
+        comment_org: String::new(),
+        comment_text: String::new(),
         id: c.id.clone(),
         number: c.number.to_string(),
         title: c.title.clone(),
@@ -1188,9 +1284,18 @@ fn case_view(c: &Case, comments: &[CaseComment], documents: &[Document], tr: &Tr
     }
 }
 
-async fn meeting(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> AppResult<Response> {
+async fn meeting(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> AppResult<Response> {
     let id = object_id(&id)?;
-    meeting_page(&state, &auth, id, None).await
+    let view = MeetingView {
+        edit: query_param(q.as_deref(), "edit"),
+        ..MeetingView::default()
+    };
+    meeting_page_with(&state, &auth, id, None, view).await
 }
 
 /// The attendance form: `status_<org>`, `person_<org>`, `from_<org>` per
@@ -1236,11 +1341,17 @@ async fn save_attendance(
     }
     match s.set_attendance(id, &rows).await {
         Ok(_) => Ok(Redirect::to(&format!("/secretariat/meetings/{id}#attendance")).into_response()),
-        Err(e) => meeting_page(&state, &auth, id, Some(refusal(e)?)).await,
+        Err(e) => {
+            let view = MeetingView {
+                attendance: Some(fields),
+                ..MeetingView::default()
+            };
+            meeting_page_with(&state, &auth, id, Some(refusal_tr(e, &auth.ctx.tr)?), view).await
+        }
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct CaseForm {
     #[serde(default)]
     pub number: String,
@@ -1263,6 +1374,22 @@ pub struct CaseForm {
 }
 
 impl CaseForm {
+    /// The form filled with a case as stored.
+    fn of(c: &Case) -> CaseForm {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        CaseForm {
+            number: c.number.to_string(),
+            kind: c.kind.as_str().into(),
+            title: c.title.clone(),
+            time_slot: text(&c.time_slot),
+            presenter: text(&c.presenter),
+            background: text(&c.background),
+            proposal: text(&c.proposal),
+            document_id: text(&c.document_id),
+            proposed_status: c.proposed_status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        }
+    }
+
     pub fn input(&self) -> Result<CaseInput, String> {
         let number = match blank_none(&self.number) {
             Some(n) => Some(CaseNumber::parse(&n).map_err(|e| e.to_string())?),
@@ -1294,13 +1421,17 @@ async fn add_case(
 ) -> AppResult<Response> {
     let s = sec(&state, &auth)?;
     let id = object_id(&id)?;
+    let view = |f: CaseForm| MeetingView {
+        new_case: Some(f),
+        ..MeetingView::default()
+    };
     let input = match f.input() {
         Ok(i) => i,
-        Err(m) => return meeting_page(&state, &auth, id, Some((StatusCode::BAD_REQUEST, m))).await,
+        Err(m) => return meeting_page_with(&state, &auth, id, Some((StatusCode::BAD_REQUEST, m)), view(f)).await,
     };
     match s.add_case(id, &input).await {
         Ok(c) => Ok(Redirect::to(&format!("/secretariat/meetings/{id}#case-{}", c.id)).into_response()),
-        Err(e) => meeting_page(&state, &auth, id, Some(refusal(e)?)).await,
+        Err(e) => meeting_page_with(&state, &auth, id, Some(refusal_tr(e, &auth.ctx.tr)?), view(f)).await,
     }
 }
 
@@ -1312,13 +1443,17 @@ async fn update_case(
 ) -> AppResult<Response> {
     let s = sec(&state, &auth)?;
     let (id, case_id) = (object_id(&id)?, object_id(&case_id)?);
+    let view = |f: CaseForm| MeetingView {
+        case: Some((case_id.to_string(), f)),
+        ..MeetingView::default()
+    };
     let input = match f.input() {
         Ok(i) => i,
-        Err(m) => return meeting_page(&state, &auth, id, Some((StatusCode::BAD_REQUEST, m))).await,
+        Err(m) => return meeting_page_with(&state, &auth, id, Some((StatusCode::BAD_REQUEST, m)), view(f)).await,
     };
     match s.update_case(id, case_id, &input).await {
         Ok(c) => Ok(Redirect::to(&format!("/secretariat/meetings/{id}#case-{}", c.id)).into_response()),
-        Err(e) => meeting_page(&state, &auth, id, Some(refusal(e)?)).await,
+        Err(e) => meeting_page_with(&state, &auth, id, Some(refusal_tr(e, &auth.ctx.tr)?), view(f)).await,
     }
 }
 
@@ -1343,8 +1478,15 @@ async fn add_comment(
         return Err(AppError::NotFound);
     }
     match s.add_comment(case_id, &f.organisation_id, &f.comment).await {
-        Ok(_) => Ok(Redirect::to(&format!("/secretariat/meetings/{id}#case-{case_id}")).into_response()),
-        Err(e) => meeting_page(&state, &auth, id, Some(refusal(e)?)).await,
+        // The case stays open: comments come one after another.
+        Ok(_) => Ok(Redirect::to(&format!("/secretariat/meetings/{id}?edit={case_id}#case-{case_id}")).into_response()),
+        Err(e) => {
+            let view = MeetingView {
+                comment: Some((case_id.to_string(), f.organisation_id, f.comment)),
+                ..MeetingView::default()
+            };
+            meeting_page_with(&state, &auth, id, Some(refusal_tr(e, &auth.ctx.tr)?), view).await
+        }
     }
 }
 
@@ -1601,6 +1743,8 @@ struct StatisticsPage {
     bars: Vec<Bar>,
     chart_height: usize,
     error: Option<String>,
+    hidden_sign: &'static str,
+    empty_sign: &'static str,
 }
 
 pub(crate) fn row_labels(tr: &Tr) -> Vec<String> {
@@ -1618,6 +1762,12 @@ pub(crate) fn col_labels(tr: &Tr) -> Vec<String> {
         .chain([tr.msg("sec-stat-all")])
         .collect()
 }
+
+/// The one sign for a hidden cell, on the page and in the .xlsx (the sign
+/// Statistics Norway uses for figures withheld to protect respondents).
+pub(crate) const HIDDEN_SIGN: &str = ":";
+/// A group without enterprises (nothing to hide, nothing to show).
+pub(crate) const EMPTY_SIGN: &str = "–";
 
 fn stat_rows(t: &Table, tr: &Tr) -> Vec<StatRow> {
     let keys: Vec<String> = TenantKind::ALL
@@ -1637,9 +1787,9 @@ fn stat_rows(t: &Table, tr: &Tr) -> Vec<StatRow> {
                 .map(|c| StatCell {
                     hidden: c.hidden.is_some(),
                     text: match (c.hidden, c.mean) {
-                        (Some(_), _) => "–".into(),
+                        (Some(_), _) => HIDDEN_SIGN.into(),
                         (None, Some(m)) => tr.percent(m),
-                        (None, None) => String::new(),
+                        (None, None) => EMPTY_SIGN.into(),
                     },
                     n: c.enterprises.map(|n| n.to_string()).unwrap_or_default(),
                 })
@@ -1705,6 +1855,8 @@ async fn statistics_page(
             bars,
             chart_height,
             error,
+            hidden_sign: HIDDEN_SIGN,
+            empty_sign: EMPTY_SIGN,
             l,
         },
     ))
@@ -1746,12 +1898,17 @@ async fn statistics_xlsx(State(state): State<AppState>, auth: Auth, RawQuery(q):
         Measure::Chapter(c) => format!("{}: {c}", tr.msg("sec-stat-chapter")),
     };
     let (rows, cols) = (row_labels(&tr), col_labels(&tr));
-    let note = tr.msg_with("sec-stat-note", &[("k", table.k.to_string())]);
+    // The file carries the same sign and legend as the page.
+    let note = format!(
+        "{} «{HIDDEN_SIGN}»: {}",
+        tr.msg_with("sec-stat-note", &[("k", table.k.to_string())]),
+        tr.msg_with("sec-stat-legend-hidden", &[("k", table.k.to_string())]),
+    );
     let (title, enterprises, mean, hidden) = (
         tr.msg("sec-stat-title"),
         tr.msg("sec-stat-enterprises"),
         tr.msg("sec-stat-mean"),
-        tr.msg("sec-stat-hidden"),
+        HIDDEN_SIGN.to_string(),
     );
     let bytes = etterlev_reports::statistics_xlsx(
         &table,

@@ -14,6 +14,7 @@ mod catalog;
 mod isolation;
 mod language;
 mod secretariat;
+mod secretariat_story;
 mod security;
 mod smoke;
 mod testdata;
