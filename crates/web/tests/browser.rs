@@ -11,6 +11,9 @@
 #[path = "common/mod.rs"]
 mod common;
 
+#[path = "browser_parts/catalog.rs"]
+mod catalog;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -848,6 +851,9 @@ async fn scenarios(client: &Client, driver_url: &str, downloads: &Path) -> anyho
     catalogue_browse_and_filter(client, &app)
         .await
         .context("catalogue: filter, requirement page, search")?;
+    catalog::glossary_link_from_requirement(client, &app)
+        .await
+        .context("catalogue: glossary link from a requirement")?;
     small_enterprise_path(client, &app, driver_url, downloads)
         .await
         .context("small-enterprise path: wizard, action list, report download")?;

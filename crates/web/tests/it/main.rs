@@ -10,6 +10,7 @@ mod api;
 mod assessments;
 mod bad_input;
 mod catalog;
+mod catalog_profile;
 mod isolation;
 mod secretariat;
 mod security;
