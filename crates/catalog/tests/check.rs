@@ -316,5 +316,8 @@ fn nis2_applies_to_covered_enterprises_and_is_prepare_for_the_rest() {
     // changes nothing there.
     let normen = set.catalog("normen").expect("normen");
     let raw = Profile::new(TenantKind::HospitalTrust, SizeClass::Large, []);
-    assert_eq!(filter(normen, &raw).applicable.len(), filter(normen, &trust).applicable.len());
+    assert_eq!(
+        filter(normen, &raw).applicable.len(),
+        filter(normen, &trust).applicable.len()
+    );
 }

@@ -51,10 +51,17 @@ mod tests {
 
     #[test]
     fn round_trip_sorted_and_unique() {
-        let v = [Condition::PublicBody, Condition::UsesCloudServices, Condition::PublicBody];
+        let v = [
+            Condition::PublicBody,
+            Condition::UsesCloudServices,
+            Condition::PublicBody,
+        ];
         let s = format(&v);
         assert_eq!(parse(&s), vec![Condition::UsesCloudServices, Condition::PublicBody]);
         assert_eq!(parse(""), Vec::<Condition>::new());
-        assert_eq!(parse("uses_cloud_services, from_the_future"), vec![Condition::UsesCloudServices]);
+        assert_eq!(
+            parse("uses_cloud_services, from_the_future"),
+            vec![Condition::UsesCloudServices]
+        );
     }
 }

@@ -155,12 +155,17 @@ mod tests {
         for t in &parsed.terms {
             assert!(ids.insert(t.id.as_str()), "duplicate id {}", t.id);
             assert!(
-                t.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                t.id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{}",
                 t.id
             );
             for e in [&t.nb, &t.en] {
-                assert!(!e.term.is_empty() && !e.definition.is_empty() && !e.matches.is_empty(), "{}", t.id);
+                assert!(
+                    !e.term.is_empty() && !e.definition.is_empty() && !e.matches.is_empty(),
+                    "{}",
+                    t.id
+                );
             }
         }
         assert_eq!(terms().len(), parsed.terms.len());

@@ -95,6 +95,34 @@ fn tag_names(tr: &Tr, tags: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// A word diff of tags (`a, b, nis2:c`) with each tag in words; machine
+/// tags without a name drop out, separators stay.
+fn tag_segments(tr: &Tr, segments: &[Segment]) -> Vec<Segment> {
+    segments
+        .iter()
+        .map(|seg| {
+            let mut text = String::new();
+            let mut word = String::new();
+            let flush = |word: &mut String, text: &mut String| {
+                if !word.is_empty() {
+                    text.push_str(&tag_names(tr, std::slice::from_ref(word)).join(""));
+                    word.clear();
+                }
+            };
+            for c in seg.text.chars() {
+                if c.is_whitespace() || c == ',' {
+                    flush(&mut word, &mut text);
+                    text.push(c);
+                } else {
+                    word.push(c);
+                }
+            }
+            flush(&mut word, &mut text);
+            Segment { op: seg.op, text }
+        })
+        .collect()
+}
+
 const KNOWN_TAGS: &[&str] = &[
     "confidentiality",
     "integrity",
@@ -609,11 +637,7 @@ struct NodePage {
     mappings: Vec<MappingLine>,
 }
 
-async fn node(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path((key, node_id)): Path<(String, String)>,
-) -> Response {
+async fn node(State(state): State<AppState>, auth: Auth, Path((key, node_id)): Path<(String, String)>) -> Response {
     let r = node_page(&state, &auth, key, node_id).await;
     in_layout(&auth, r)
 }
@@ -686,7 +710,11 @@ async fn node_page(state: &AppState, auth: &Auth, key: String, node_id: String) 
         verified: n.verified,
         // Escaped here, with glossary terms linked (`glossary::link_terms`).
         text_nb: n.text.as_ref().map(|t| link_terms(&t.nb, Lang::Nb)),
-        text_en: n.text.as_ref().and_then(|t| t.en.as_deref()).map(|t| link_terms(t, Lang::En)),
+        text_en: n
+            .text
+            .as_ref()
+            .and_then(|t| t.en.as_deref())
+            .map(|t| link_terms(t, Lang::En)),
         ancestors,
         children,
         rules,
@@ -900,11 +928,18 @@ async fn mapping_page(state: &AppState, auth: &Auth, id: String, query: Option<S
     };
     let own_status = |e: &etterlev_catalog::MappingEntry| -> Option<OwnStatus> {
         let own = own.as_ref()?;
-        let node = if own.from_side { e.from.as_deref()? } else { e.to.as_str() };
+        let node = if own.from_side {
+            e.from.as_deref()?
+        } else {
+            e.to.as_str()
+        };
         let status = own.answers.get(node);
         Some(OwnStatus {
             href: format!("/assessments/{}/req/{}", own.assessment_id, node),
-            label: status.map_or_else(|| tr.msg("mapping-not-answered"), |s| super::assessment::status_name(&tr, *s)),
+            label: status.map_or_else(
+                || tr.msg("mapping-not-answered"),
+                |s| super::assessment::status_name(&tr, *s),
+            ),
             status: status.map_or("none", |s| s.as_str()),
         })
     };
@@ -1107,7 +1142,11 @@ fn diff_view(tr: &Tr, a: &Catalog, b: &Catalog) -> DiffView {
                     .iter()
                     .map(|f| FieldView {
                         name: tr.msg(&format!("diff-field-{}", f.field)),
-                        segments: f.segments.clone(),
+                        segments: if f.field == "tags" {
+                            tag_segments(tr, &f.segments)
+                        } else {
+                            f.segments.clone()
+                        },
                     })
                     .collect(),
                 link_key: if kind == ChangeKind::Removed { a.key() } else { b.key() },
@@ -1127,6 +1166,29 @@ fn diff_view(tr: &Tr, a: &Catalog, b: &Catalog) -> DiffView {
 mod tests {
     use super::*;
     use crate::i18n::Lang;
+
+    #[test]
+    fn tags_and_dates_in_words() {
+        let tr = Tr::new(Lang::Nb);
+        let tags: Vec<String> = ["availability", "nis2:c", "x:internal"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            tag_names(&tr, &tags),
+            ["Tilgjengelighet", "NIS2 art. 21 nr. 2 bokstav c"]
+        );
+        let seg = [Segment {
+            op: "insert",
+            text: "patient_safety, nis2:c".into(),
+        }];
+        assert_eq!(
+            tag_segments(&tr, &seg)[0].text,
+            "Pasientsikkerhet, NIS2 art. 21 nr. 2 bokstav c"
+        );
+        assert_eq!(nb_date("2022-12-14"), "14.12.2022");
+        assert_eq!(nb_date("soon"), "soon");
+    }
 
     /// Keys made with `format!` escape the static key check in i18n.rs.
     #[test]

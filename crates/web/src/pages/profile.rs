@@ -103,7 +103,11 @@ async fn show(State(state): State<AppState>, auth: Auth, RawQuery(query): RawQue
     }))
 }
 
-async fn save(State(state): State<AppState>, auth: Auth, Form(pairs): Form<Vec<(String, String)>>) -> AppResult<Response> {
+async fn save(
+    State(state): State<AppState>,
+    auth: Auth,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
     let scope = auth.scope()?;
     if !can_edit(&auth) {
         return Err(AppError::Forbidden);

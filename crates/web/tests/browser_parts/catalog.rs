@@ -19,13 +19,20 @@ pub(crate) async fn glossary_link_from_requirement(client: &Client, app: &TestAp
     );
     let abbr = link.find(Locator::Css("abbr")).await?;
     let title = abbr.attr("title").await?.unwrap_or_default();
-    ensure!(title.contains("tilgang"), "the definition is the link's title: {title:?}");
+    ensure!(
+        title.contains("tilgang"),
+        "the definition is the link's title: {title:?}"
+    );
     ensure!(abbr.text().await?.trim() == "tilgangsstyringen", "the word as written");
     link.click().await?;
     wait_path(client, "/glossary").await?;
     let url = client.current_url().await?;
     ensure!(url.fragment() == Some("access-control"), "at the entry: {url}");
-    let entry = client.wait().at_most(WAIT).for_element(Locator::Css("dt#access-control")).await?;
+    let entry = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("dt#access-control"))
+        .await?;
     ensure!(entry.text().await?.trim() == "Tilgangsstyring", "the entry's term");
     Ok(())
 }

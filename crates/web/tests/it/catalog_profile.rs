@@ -30,14 +30,13 @@ async fn post(c: &reqwest::Client, app: &TestApp, path: &str, form: &[(&str, &st
 
 /// "N av M krav gjelder." on a catalogue page: (N, M).
 fn applies(html: &str) -> (usize, usize) {
-    let at = html.find(" krav gjelder.").unwrap_or_else(|| panic!("no count: {html}"));
+    let at = html
+        .find(" krav gjelder.")
+        .unwrap_or_else(|| panic!("no count: {html}"));
     let head = &html[..at];
     let words = &head[head.rfind('>').map_or(0, |i| i + 1)..];
     let (n, m) = words.split_once(" av ").unwrap_or_else(|| panic!("count: {words:?}"));
-    (
-        n.trim().parse().expect("number"),
-        m.trim().parse().expect("number"),
-    )
+    (n.trim().parse().expect("number"), m.trim().parse().expect("number"))
 }
 
 async fn scope_in(store: &Store, email: &str, tenant_name: &str) -> TenantScope {
@@ -66,8 +65,14 @@ async fn one_profile_drives_catalogue_assessment_and_nis2() {
     let nis2_total = nis2.assessable().count();
     for app in TestApp::both().await {
         let be = app.backend;
-        etterlev_web::demo::seed_catalogs(&app.store, &dir).await.expect("import");
-        assert!(etterlev_web::demo::seed_assessments(&app.store, &set).await.expect("seed"));
+        etterlev_web::demo::seed_catalogs(&app.store, &dir)
+            .await
+            .expect("import");
+        assert!(
+            etterlev_web::demo::seed_assessments(&app.store, &set)
+                .await
+                .expect("seed")
+        );
         // The admin's first enterprise is the hospital trust.
         let admin = app.login(etterlev_web::demo::ADMIN_EMAIL).await;
 
@@ -89,7 +94,11 @@ async fn one_profile_drives_catalogue_assessment_and_nis2() {
         assert_eq!(in_catalogue, in_assessment, "[{be}] catalogue page vs assessment");
 
         let nis2_page = ok(&admin, &app, &format!("/catalog/{}", nis2.key())).await;
-        assert_eq!(applies(&nis2_page), (nis2_total, nis2_total), "[{be}] NIS2 applies to a large hospital trust");
+        assert_eq!(
+            applies(&nis2_page),
+            (nis2_total, nis2_total),
+            "[{be}] NIS2 applies to a large hospital trust"
+        );
         assert!(!nis2_page.contains("id=\"prepare-notice\""), "[{be}]");
 
         // A new assessment starts from the same profile.
@@ -171,7 +180,9 @@ async fn stored_conditions_are_the_default_filter() {
             Some(vec![etterlev_core::Condition::UsesCloudServices]),
             "[{be}]"
         );
-        let log = app.store.tenant(&scope_in(&app.store, etterlev_web::demo::ADMIN_EMAIL, "Solbakken legekontor").await);
+        let log = app
+            .store
+            .tenant(&scope_in(&app.store, etterlev_web::demo::ADMIN_EMAIL, "Solbakken legekontor").await);
         let entries = log.audit_page(i64::MAX, 100).await.expect("audit");
         assert!(entries.iter().any(|e| e.action == "tenant.profile"), "[{be}] audited");
     }
@@ -196,7 +207,10 @@ async fn diff_offers_comparable_versions_and_errors_stay_in_the_layout() {
         app.import_fixture_catalogs().await;
         let page = ok(&c, &app, "/catalog/diff").await;
         assert!(page.contains("<optgroup label=\"Demokatalog\">"), "[{be}] {page}");
-        assert!(!page.contains("<option value=\"fixother@1\""), "[{be}] a lone version is not offered");
+        assert!(
+            !page.contains("<option value=\"fixother@1\""),
+            "[{be}] a lone version is not offered"
+        );
         assert!(
             page.contains("href=\"/catalog/diff?from=fixdemo@1.0&amp;to=fixdemo@2.0\""),
             "[{be}]"
@@ -206,16 +220,26 @@ async fn diff_offers_comparable_versions_and_errors_stay_in_the_layout() {
         assert_eq!(status, 400, "[{be}]");
         assert!(body.contains("Dette er to ulike kataloger."), "[{be}] {body}");
         assert!(!body.contains("different catalogues"), "[{be}] no English");
-        assert!(body.contains("id=\"logout\""), "[{be}] the normal layout, with the menu");
+        assert!(
+            body.contains("id=\"logout\""),
+            "[{be}] the normal layout, with the menu"
+        );
         let (status, body) = get(&c, &app, "/catalog/diff?from=fixdemo@1.0").await;
         assert_eq!(status, 400, "[{be}]");
         assert!(body.contains("Velg både versjonen"), "[{be}] {body}");
-        for path in ["/catalog/fixdemo@9.9", "/catalog/diff?from=fixdemo@1.0&to=fixdemo@3", "/catalog/fixdemo@2.0?kind=castle&size=micro"] {
+        for path in [
+            "/catalog/fixdemo@9.9",
+            "/catalog/diff?from=fixdemo@1.0&to=fixdemo@3",
+            "/catalog/fixdemo@2.0?kind=castle&size=micro",
+        ] {
             let (status, body) = get(&c, &app, path).await;
             assert!(status == 404 || status == 400, "[{be}] {path}: {status}");
             assert!(body.contains("id=\"logout\""), "[{be}] {path}: menu");
             assert!(body.contains("lang=\"nb\""), "[{be}] {path}");
-            assert!(!body.contains("unknown kind"), "[{be}] {path}: no English parser message");
+            assert!(
+                !body.contains("unknown kind"),
+                "[{be}] {path}: no English parser message"
+            );
         }
     }
 }
@@ -230,7 +254,10 @@ async fn mapping_filters_gaps_and_links_own_status() {
         let c = app.login(EDITOR).await;
         let all = ok(&c, &app, "/catalog/mappings/fixdemo-fixother").await;
         assert_eq!(all.matches("<tr class=\"relation-").count(), 4, "[{be}]");
-        assert!(all.contains("href=\"/catalog/mappings/fixdemo-fixother?only=gaps\""), "[{be}]");
+        assert!(
+            all.contains("href=\"/catalog/mappings/fixdemo-fixother?only=gaps\""),
+            "[{be}]"
+        );
         assert!(!all.contains("id=\"mapping-own\""), "[{be}] no assessment yet");
         let gaps = ok(&c, &app, "/catalog/mappings/fixdemo-fixother?only=gaps").await;
         assert_eq!(gaps.matches("<tr class=\"relation-").count(), 1, "[{be}] {gaps}");
@@ -302,17 +329,28 @@ async fn glossary_tags_and_dates() {
         .expect("a tagged requirement");
     for app in TestApp::both().await {
         let be = app.backend;
-        etterlev_web::demo::seed_catalogs(&app.store, &dir).await.expect("import");
+        etterlev_web::demo::seed_catalogs(&app.store, &dir)
+            .await
+            .expect("import");
         let c = app.login(READER).await;
         let g = ok(&c, &app, "/glossary").await;
-        for needle in ["id=\"dpia\"", "Databehandleravtale", "Helsenettet", "Personvernombud", "Internkontroll"] {
+        for needle in [
+            "id=\"dpia\"",
+            "Databehandleravtale",
+            "Helsenettet",
+            "Personvernombud",
+            "Internkontroll",
+        ] {
             assert!(g.contains(needle), "[{be}] glossary lacks {needle}");
         }
         let page = ok(&c, &app, &format!("/catalog/{}/node/{}", normen.key(), node.id)).await;
         assert!(page.contains("href=\"/glossary#risk-assessment\""), "[{be}] {page}");
         assert!(page.contains("<abbr title=\""), "[{be}]");
         let page = ok(&c, &app, &format!("/catalog/{}/node/{}", normen.key(), tagged.id)).await;
-        assert!(page.contains("<span class=\"tag\">Tilgjengelighet</span>"), "[{be}] {page}");
+        assert!(
+            page.contains("<span class=\"tag\">Tilgjengelighet</span>"),
+            "[{be}] {page}"
+        );
         assert!(!page.contains(">availability<"), "[{be}] no raw tag");
         assert!(!page.contains("nis2:"), "[{be}] no raw tag");
         let list = ok(&c, &app, "/catalog").await;
@@ -330,7 +368,69 @@ async fn glossary_tags_and_dates() {
             .await
             .expect("lang");
         let g = ok(&c, &app, "/glossary").await;
-        assert!(g.contains("Data processing agreement") && g.contains("Internal control"), "[{be}]");
+        assert!(
+            g.contains("Data processing agreement") && g.contains("Internal control"),
+            "[{be}]"
+        );
         assert!(!g.contains("Databehandleravtale"), "[{be}]");
+    }
+}
+
+/// The wizard starts from the stored profile and writes its profile
+/// answers back, keeping the conditions it does not ask about.
+#[tokio::test]
+async fn wizard_uses_and_updates_the_stored_profile() {
+    use etterlev_core::Condition;
+    let dir = etterlev_web::demo::catalog_dir().join("normen");
+    let set = etterlev_catalog::load_path(&dir).expect("normen loads");
+    for app in TestApp::both().await {
+        let be = app.backend;
+        app.store.import_catalog_set(&set, None, false).await.expect("import");
+        let scope = scope_in(&app.store, EDITOR, "Solbakken legekontor").await;
+        let ts = app.store.tenant(&scope);
+        ts.set_conditions(&[Condition::ConnectedToHealthNetwork, Condition::UsesCloudServices])
+            .await
+            .expect("store");
+        let c = app.login(EDITOR).await;
+        let form = ok(&c, &app, "/wizard/new").await;
+        assert!(
+            form.contains("id=\"p-cloud-yes\" value=\"yes\" required checked"),
+            "[{be}] {form}"
+        );
+        assert!(form.contains("id=\"p-processor-no\" value=\"no\" checked"), "[{be}]");
+        let csrf = extract_csrf(&form);
+        let (status, _) = post(
+            &c,
+            &app,
+            "/wizard/new",
+            &[
+                ("_csrf", &csrf),
+                ("cloud", "no"),
+                ("processor", "yes"),
+                ("home_devices", "no"),
+                ("software", "no"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303, "[{be}]");
+        assert_eq!(
+            ts.conditions().await.expect("conditions"),
+            Some(vec![Condition::UsesDataProcessors, Condition::ConnectedToHealthNetwork]),
+            "[{be}] answers written back, the rest kept"
+        );
+        let run = ts
+            .list_assessments()
+            .await
+            .expect("list")
+            .into_iter()
+            .next()
+            .expect("run");
+        let mut got = run.profile.conditions.clone();
+        got.sort();
+        assert_eq!(
+            got,
+            vec![Condition::UsesDataProcessors, Condition::ConnectedToHealthNetwork],
+            "[{be}] the run uses the whole profile"
+        );
     }
 }
