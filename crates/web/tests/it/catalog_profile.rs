@@ -180,10 +180,13 @@ async fn stored_conditions_are_the_default_filter() {
             Some(vec![etterlev_core::Condition::UsesCloudServices]),
             "[{be}]"
         );
-        let log = app
+        let admin_scope = scope_in(&app.store, etterlev_web::demo::ADMIN_EMAIL, "Solbakken legekontor").await;
+        let entries = app
             .store
-            .tenant(&scope_in(&app.store, etterlev_web::demo::ADMIN_EMAIL, "Solbakken legekontor").await);
-        let entries = log.audit_page(i64::MAX, 100).await.expect("audit");
+            .tenant(&admin_scope)
+            .audit_page(i64::MAX, 100)
+            .await
+            .expect("audit");
         assert!(entries.iter().any(|e| e.action == "tenant.profile"), "[{be}] audited");
     }
 }
