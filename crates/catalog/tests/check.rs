@@ -293,3 +293,31 @@ fn wizard_for_a_gp_office_has_about_thirty_applicable_questions() {
         );
     }
 }
+
+/// NIS2 applies to those the law covers: a large hospital trust gets every
+/// NIS2 requirement from its kind and size alone; for a small GP office
+/// nothing applies, and every one of them is "prepare" (excluded only for
+/// lack of NIS2 status), never "does not apply".
+#[test]
+fn nis2_applies_to_covered_enterprises_and_is_prepare_for_the_rest() {
+    use etterlev_catalog::applies::prepare_only;
+    let set = load_path(&real_catalog_dir()).unwrap_or_else(|d| panic!("{d:#?}"));
+    let nis2 = set.catalog("nis2").expect("nis2");
+    let total = nis2.assessable().count();
+    assert!(total >= 20, "{total}");
+    let trust = Profile::for_enterprise(TenantKind::HospitalTrust, SizeClass::Large, []);
+    assert_eq!(filter(nis2, &trust).applicable.len(), total);
+    let gp = Profile::for_enterprise(TenantKind::GpOffice, SizeClass::Micro, [Condition::UsesCloudServices]);
+    let for_gp = filter(nis2, &gp);
+    assert!(for_gp.applicable.is_empty());
+    assert_eq!(for_gp.excluded.len(), total);
+    assert!(for_gp.excluded.iter().all(|(_, r)| prepare_only(r)));
+    // Normen's own rules do not depend on NIS2 status: the derived condition
+    // changes nothing there.
+    let normen = set.catalog("normen").expect("normen");
+    let raw = Profile::new(TenantKind::HospitalTrust, SizeClass::Large, []);
+    assert_eq!(
+        filter(normen, &raw).applicable.len(),
+        filter(normen, &trust).applicable.len()
+    );
+}

@@ -36,9 +36,11 @@ pub struct AssessmentProfile {
 }
 
 impl AssessmentProfile {
-    /// The catalogue's applicability profile (`etterlev_catalog::filter`).
+    /// The catalogue's applicability profile (`etterlev_catalog::filter`),
+    /// with what follows from kind and size by law, exactly as the catalogue
+    /// pages derive it (`Profile::for_enterprise`).
     pub fn to_profile(&self) -> etterlev_catalog::Profile {
-        etterlev_catalog::Profile::new(self.kind, self.size, self.conditions.iter().copied())
+        etterlev_catalog::Profile::for_enterprise(self.kind, self.size, self.conditions.iter().copied())
     }
 }
 

@@ -14,6 +14,7 @@ mod assessment;
 mod catalog;
 mod error;
 mod model;
+mod profile;
 mod secretariat;
 mod store;
 mod tenant;
@@ -48,6 +49,7 @@ mod sqlite_q {
     include!("queries_assessment.rs");
     include!("queries_testdata.rs");
     include!("queries_secretariat.rs");
+    include!("queries_profile.rs");
 }
 
 mod pg_q {
@@ -59,4 +61,5 @@ mod pg_q {
     include!("queries_assessment.rs");
     include!("queries_testdata.rs");
     include!("queries_secretariat.rs");
+    include!("queries_profile.rs");
 }

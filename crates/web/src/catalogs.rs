@@ -214,7 +214,9 @@ impl ProfileParams {
                     .ok_or_else(|| format!("unknown condition {c:?}: use any of {}", names(Condition::ALL)))?,
             );
         }
-        Ok(Profile { kind, size, conditions })
+        // The same derivation as a tenant's stored profile, so a filter
+        // that names a profile shows what that enterprise would get.
+        Ok(Profile::for_enterprise(kind, size, conditions))
     }
 }
 

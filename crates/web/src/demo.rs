@@ -367,22 +367,29 @@ fn answer_2026(i: usize, before: &AnswerInput) -> Option<AnswerInput> {
     (a != *before).then_some(a)
 }
 
+/// What holds for Fjordheim (its enterprise profile, beside hospital trust
+/// and large; NIS2 follows from those).
+const HOSPITAL_CONDITIONS: &[Condition] = &[
+    Condition::UsesCloudServices,
+    Condition::UsesDataProcessors,
+    Condition::RunsMedicalDevices,
+    Condition::PublicBody,
+    Condition::SharesRecordsBetweenEnterprises,
+    Condition::ConnectedToHealthNetwork,
+    Condition::SupplierRemoteAccess,
+    Condition::ResearchOrHealthRegisters,
+    Condition::VideoConsultations,
+];
+
 /// Fjordheim's two assessments and action plan; returns the number of actions.
 async fn seed_hospital(ts: &TenantStore<'_>, normen: &Catalog) -> Result<usize, StoreError> {
+    // The enterprise's stored profile is the assessment's: the catalogue
+    // page, this assessment and NIS2 then agree on what applies.
+    ts.set_conditions(HOSPITAL_CONDITIONS).await?;
     let profile = AssessmentProfile {
         kind: TenantKind::HospitalTrust,
         size: SizeClass::Large,
-        conditions: vec![
-            Condition::UsesCloudServices,
-            Condition::UsesDataProcessors,
-            Condition::RunsMedicalDevices,
-            Condition::PublicBody,
-            Condition::SharesRecordsBetweenEnterprises,
-            Condition::ConnectedToHealthNetwork,
-            Condition::SupplierRemoteAccess,
-            Condition::ResearchOrHealthRegisters,
-            Condition::VideoConsultations,
-        ],
+        conditions: HOSPITAL_CONDITIONS.to_vec(),
     };
     let applicable = etterlev_catalog::filter(normen, &profile.to_profile()).applicable;
     let mut chapters: HashMap<&str, usize> = HashMap::new();
@@ -521,10 +528,12 @@ async fn seed_hospital(ts: &TenantStore<'_>, normen: &Catalog) -> Result<usize, 
 /// Solbakken's wizard run with the profile the wizard would make (cloud
 /// services and a data processor, nothing else), left after ten questions.
 async fn seed_wizard_run(ts: &TenantStore<'_>, normen: &Catalog) -> Result<(), StoreError> {
+    let conditions = [Condition::UsesCloudServices, Condition::UsesDataProcessors];
+    ts.set_conditions(&conditions).await?;
     let profile = AssessmentProfile {
         kind: TenantKind::GpOffice,
         size: SizeClass::Micro,
-        conditions: vec![Condition::UsesCloudServices, Condition::UsesDataProcessors],
+        conditions: conditions.to_vec(),
     };
     let today = day(0);
     let run = ts

@@ -9,6 +9,7 @@ pub mod api;
 pub mod catalogs;
 pub mod demo;
 pub mod error;
+pub mod glossary;
 pub mod hashing;
 pub mod i18n;
 pub mod oidc;

@@ -13,6 +13,8 @@ mod common;
 
 #[path = "browser_parts/assess.rs"]
 mod assess;
+#[path = "browser_parts/catalog.rs"]
+mod catalog;
 #[path = "browser_parts/secretariat.rs"]
 mod secretariat;
 
@@ -868,6 +870,9 @@ async fn scenarios(client: &Client, driver_url: &str, downloads: &Path) -> anyho
     catalogue_browse_and_filter(client, &app)
         .await
         .context("catalogue: filter, requirement page, search")?;
+    catalog::glossary_link_from_requirement(client, &app)
+        .await
+        .context("catalogue: glossary link from a requirement")?;
     small_enterprise_path(client, &app, driver_url, downloads)
         .await
         .context("small-enterprise path: wizard, action list, report download")?;

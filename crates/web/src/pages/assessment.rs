@@ -325,21 +325,22 @@ async fn list(State(state): State<AppState>, auth: Auth) -> AppResult<Response> 
 
 /// The form's defaults: the newest Normen (else the first catalogue) and the
 /// tenant's kind and size.
-fn default_form(loaded: &Loaded, auth: &Auth) -> NewForm {
+/// A new assessment starts from the newest Normen and the enterprise's
+/// stored profile (kind, size and conditions: the same profile the
+/// catalogue filter uses).
+fn default_form(loaded: &Loaded, profile: Option<&etterlev_catalog::Profile>) -> NewForm {
     let newest = |id: &str| loaded.versions_of(id).into_iter().max_by(|a, b| a.date.cmp(&b.date));
     let catalog = newest("normen")
         .or_else(|| loaded.set.catalogs.first().and_then(|c| newest(&c.id)))
         .map(Catalog::key)
         .unwrap_or_default();
-    let tenant = auth
-        .scope
-        .as_ref()
-        .and_then(|s| auth.memberships.iter().find(|m| m.tenant.id == s.tenant_id()))
-        .map(|m| &m.tenant);
     NewForm {
         catalog,
-        kind: tenant.map(|t| t.kind.as_str().to_owned()).unwrap_or_default(),
-        size: tenant.map(|t| t.size_class.as_str().to_owned()).unwrap_or_default(),
+        kind: profile.map(|p| p.kind.as_str().to_owned()).unwrap_or_default(),
+        size: profile.map(|p| p.size.as_str().to_owned()).unwrap_or_default(),
+        conditions: profile
+            .map(|p| p.conditions.iter().map(|c| c.as_str().to_owned()).collect())
+            .unwrap_or_default(),
         ..NewForm::default()
     }
 }
@@ -369,8 +370,9 @@ async fn list_page(state: &AppState, auth: &Auth, typed: Option<NewForm>, errors
             wizard: a.kind == AssessmentKind::Wizard,
         });
     }
+    let profile = super::profile::enterprise_profile(state, auth).await?.map(|(p, _)| p);
     let form = can_edit(auth.scope()?).then(|| {
-        let f = typed.unwrap_or_else(|| default_form(&loaded, auth));
+        let f = typed.unwrap_or_else(|| default_form(&loaded, profile.as_ref()));
         NewFormView {
             catalogs: loaded
                 .set

@@ -10,6 +10,7 @@ use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use etterlev_catalog::applies::prepare_only;
 use etterlev_catalog::diff::Segment;
 use etterlev_catalog::{
     Applicability, Catalog, ChangeKind, Exclusion, Mapping, Node, NodeKind, Profile, Relation, exclusions,
@@ -20,7 +21,8 @@ use super::{Layout, query_param, render, text};
 use crate::AppState;
 use crate::catalogs::{Loaded, ProfileParams, is_key, is_slug};
 use crate::error::{AppError, AppResult};
-use crate::i18n::Tr;
+use crate::glossary::link_terms;
+use crate::i18n::{Lang, Tr};
 use crate::search::SnippetPart;
 use crate::session::Auth;
 
@@ -35,6 +37,92 @@ pub fn router() -> Router<AppState> {
         .route("/catalog/{key}", get(tree))
         .route("/catalog/{key}/node/{node_id}", get(node))
 }
+
+#[derive(Template)]
+#[template(path = "catalog_error.html")]
+struct ErrorInLayout {
+    l: Layout,
+    status: u16,
+    title: String,
+    detail: Option<String>,
+}
+
+/// A catalogue page's error as a page with the user's menu, in their
+/// language (the generic error page knows neither). Errors that are not
+/// about the request (login, internal) go the usual way.
+fn in_layout(auth: &Auth, result: AppResult<Response>) -> Response {
+    let err = match result {
+        Ok(r) => return r,
+        Err(e) => e,
+    };
+    let tr = Layout::for_user(auth).tr;
+    let (key, detail) = match &err {
+        AppError::NotFound => ("error-not-found", None),
+        AppError::BadRequest(d) => ("error-bad-request", Some(d.clone())),
+        _ => return err.into_response(),
+    };
+    let status = err.status();
+    super::render_status(
+        status,
+        &ErrorInLayout {
+            l: Layout::for_user(auth),
+            status: status.as_u16(),
+            title: tr.msg(key),
+            detail,
+        },
+    )
+}
+
+/// A node's tags in words: the protection goals and NIS2 points have
+/// names; other machine tags (`x:y`) are for tools and are not shown.
+fn tag_names(tr: &Tr, tags: &[String]) -> Vec<String> {
+    tags.iter()
+        .filter_map(|t| {
+            if let Some(letter) = t.strip_prefix("nis2:") {
+                return Some(tr.msg_with("tag-nis2", &[("point", letter.to_owned())]));
+            }
+            KNOWN_TAGS.contains(&t.as_str()).then(|| tr.msg(&format!("tag-{t}")))
+        })
+        .collect()
+}
+
+/// A word diff of tags (`a, b, nis2:c`) with each tag in words; machine
+/// tags without a name drop out, separators stay.
+fn tag_segments(tr: &Tr, segments: &[Segment]) -> Vec<Segment> {
+    segments
+        .iter()
+        .map(|seg| {
+            let mut text = String::new();
+            let mut word = String::new();
+            let flush = |word: &mut String, text: &mut String| {
+                if !word.is_empty() {
+                    text.push_str(&tag_names(tr, std::slice::from_ref(word)).join(""));
+                    word.clear();
+                }
+            };
+            for c in seg.text.chars() {
+                if c.is_whitespace() || c == ',' {
+                    flush(&mut word, &mut text);
+                    text.push(c);
+                } else {
+                    word.push(c);
+                }
+            }
+            flush(&mut word, &mut text);
+            Segment { op: seg.op, text }
+        })
+        .collect()
+}
+
+const KNOWN_TAGS: &[&str] = &[
+    "confidentiality",
+    "integrity",
+    "availability",
+    "robustness",
+    "privacy",
+    "patient_safety",
+    "governance",
+];
 
 // ------------------------------------------------------------------ words
 
@@ -217,9 +305,14 @@ struct ListPage {
     mappings: Vec<MappingRow>,
 }
 
-async fn list(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
-    let loaded = loaded(&state).await?;
-    let l = Layout::for_user(&auth);
+async fn list(State(state): State<AppState>, auth: Auth) -> Response {
+    let r = list_page(&state, &auth).await;
+    in_layout(&auth, r)
+}
+
+async fn list_page(state: &AppState, auth: &Auth) -> AppResult<Response> {
+    let loaded = loaded(state).await?;
+    let l = Layout::for_user(auth);
     let tr = l.tr;
     let title_of = |key: &str| {
         loaded
@@ -269,6 +362,8 @@ struct TreeRow {
     kind_label: String,
     verified: bool,
     structural: bool,
+    /// Not yet required for this enterprise: shown so it can prepare.
+    prepare: bool,
 }
 
 struct ExcludedRow {
@@ -299,30 +394,41 @@ struct TreePage {
     filter: Filter,
     /// The profile the tree is filtered for, in words; None: everything.
     filtered_for: Option<String>,
+    /// The filter is the enterprise's stored profile (not the request's).
+    from_enterprise: bool,
     applicable: usize,
+    /// Requirements not yet required but shown to prepare for (NIS2).
+    prepare: usize,
     total: usize,
     excluded: Vec<ExcludedRow>,
     previous: Option<String>,
 }
 
-/// What a tree is filtered by: the request's parameters, else the current
-/// tenant's kind and size, else nothing (`all=1` asks for nothing).
-fn profile_for(auth: &Auth, query: Option<&str>) -> AppResult<(Option<Profile>, ProfileParams)> {
+/// What a tree is filtered by: the request's parameters, else the selected
+/// enterprise's stored profile (kind, size and conditions, the same one new
+/// assessments and the wizard start from), else nothing (`all=1` asks for
+/// nothing). The flag says whether the profile came from the enterprise.
+async fn profile_for(
+    state: &AppState,
+    auth: &Auth,
+    query: Option<&str>,
+) -> AppResult<(Option<Profile>, ProfileParams, bool)> {
     let params = ProfileParams::from_query(query);
     let all = form_urlencoded::parse(query.unwrap_or("").as_bytes()).any(|(k, v)| k == "all" && v == "1");
     if all {
-        return Ok((None, params));
+        return Ok((None, params, false));
     }
     if !params.is_empty() {
-        let profile = params.profile().map_err(AppError::BadRequest)?;
-        return Ok((Some(profile), params));
+        // The parser's own messages are English (the API shows them); the
+        // page says it in the user's language.
+        let profile = params
+            .profile()
+            .map_err(|_| AppError::BadRequest(Layout::for_user(auth).tr.msg("catalog-filter-bad")))?;
+        return Ok((Some(profile), params, false));
     }
-    let tenant = auth
-        .scope
-        .as_ref()
-        .and_then(|s| auth.memberships.iter().find(|m| m.tenant.id == s.tenant_id()))
-        .map(|m| &m.tenant);
-    Ok((tenant.map(|t| Profile::new(t.kind, t.size_class, [])), params))
+    let profile = super::profile::enterprise_profile(state, auth).await?.map(|(p, _)| p);
+    let from_enterprise = profile.is_some();
+    Ok((profile, params, from_enterprise))
 }
 
 fn filter_form(tr: &Tr, profile: Option<&Profile>, params: &ProfileParams) -> Filter {
@@ -355,25 +461,28 @@ fn filter_form(tr: &Tr, profile: Option<&Profile>, params: &ProfileParams) -> Fi
     }
 }
 
-/// The rows of the tree that apply to `profile` (every row without one).
-/// Chapters and sections stay when something under them applies, or when
-/// they have nothing under them at all.
-fn visible_rows<'a>(catalog: &'a Catalog, profile: Option<&Profile>) -> Vec<(usize, &'a Node)> {
+/// The rows of the tree that apply to `profile` (every row without one),
+/// each with whether it is only "not yet required — prepare" (see
+/// `applies::prepare_only`). Chapters and sections stay when something under
+/// them is shown, or when they have nothing under them at all.
+fn visible_rows<'a>(catalog: &'a Catalog, profile: Option<&Profile>) -> Vec<(usize, &'a Node, bool)> {
     let order = catalog.tree_order();
     let Some(profile) = profile else {
-        return order;
+        return order.into_iter().map(|(d, n)| (d, n, false)).collect();
     };
     let has_children: HashSet<&str> = catalog.nodes.iter().filter_map(|n| n.parent.as_deref()).collect();
     let mut has_visible_child: HashSet<&str> = HashSet::new();
-    let mut visible: HashSet<&str> = HashSet::new();
+    let mut visible: HashMap<&str, bool> = HashMap::new();
     for (_, node) in order.iter().rev() {
-        let own = exclusions(catalog, node, profile).is_empty();
+        let reasons = exclusions(catalog, node, profile);
+        let prepare = prepare_only(&reasons);
+        let own = reasons.is_empty() || prepare;
         let shown = own
             && (!node.kind.is_structural()
                 || has_visible_child.contains(node.id.as_str())
                 || !has_children.contains(node.id.as_str()));
         if shown {
-            visible.insert(&node.id);
+            visible.insert(&node.id, prepare);
             if let Some(p) = &node.parent {
                 has_visible_child.insert(p);
             }
@@ -381,7 +490,7 @@ fn visible_rows<'a>(catalog: &'a Catalog, profile: Option<&Profile>) -> Vec<(usi
     }
     order
         .into_iter()
-        .filter(|(_, n)| visible.contains(n.id.as_str()))
+        .filter_map(|(d, n)| visible.get(n.id.as_str()).map(|prepare| (d, n, *prepare)))
         .collect()
 }
 
@@ -390,8 +499,13 @@ async fn tree(
     auth: Auth,
     Path(key): Path<String>,
     RawQuery(query): RawQuery,
-) -> AppResult<Response> {
-    let loaded = loaded(&state).await?;
+) -> Response {
+    let r = tree_page(&state, &auth, key, query).await;
+    in_layout(&auth, r)
+}
+
+async fn tree_page(state: &AppState, auth: &Auth, key: String, query: Option<String>) -> AppResult<Response> {
+    let loaded = loaded(state).await?;
     if let Some(newest) = newest_version(&loaded, &key) {
         // `/catalog/normen` is the link people share: send it to the newest version.
         let target = match query.as_deref() {
@@ -401,12 +515,12 @@ async fn tree(
         return Ok(axum::response::Redirect::to(&target).into_response());
     }
     let catalog = find_catalog(&loaded, &key)?;
-    let (profile, params) = profile_for(&auth, query.as_deref())?;
-    let l = Layout::for_user(&auth);
+    let (profile, params, from_enterprise) = profile_for(state, auth, query.as_deref()).await?;
+    let l = Layout::for_user(auth);
     let tr = l.tr;
     let rows = visible_rows(catalog, profile.as_ref())
         .into_iter()
-        .map(|(depth, n)| TreeRow {
+        .map(|(depth, n, prepare)| TreeRow {
             depth: depth.min(6),
             id: n.id.clone(),
             label: n.label().to_owned(),
@@ -415,15 +529,18 @@ async fn tree(
             kind_label: node_kind_name(&tr, n.kind),
             verified: n.verified,
             structural: n.kind.is_structural(),
+            prepare: prepare && !n.kind.is_structural(),
         })
         .collect();
     let total = catalog.assessable().count();
-    let (applicable, excluded) = match &profile {
+    let (applicable, prepare, excluded) = match &profile {
         Some(p) => {
             let f = etterlev_catalog::filter(catalog, p);
+            let prepare = f.excluded.iter().filter(|(_, r)| prepare_only(r)).count();
             let excluded = f
                 .excluded
                 .iter()
+                .filter(|(_, r)| !prepare_only(r))
                 .map(|(n, reasons)| ExcludedRow {
                     id: n.id.clone(),
                     label: n.label().to_owned(),
@@ -431,9 +548,9 @@ async fn tree(
                     reasons: reasons.iter().map(|r| reason_text(catalog, r, &tr)).collect(),
                 })
                 .collect();
-            (f.applicable.len(), excluded)
+            (f.applicable.len(), prepare, excluded)
         }
-        None => (total, Vec::new()),
+        None => (total, 0, Vec::new()),
     };
     let versions = loaded.versions_of(&catalog.id);
     let here = versions.iter().position(|c| c.key() == key);
@@ -443,14 +560,16 @@ async fn tree(
         filtered_for: profile
             .as_ref()
             .map(|p| tr.profile_words(p.kind, p.size, p.conditions.iter().copied())),
+        from_enterprise,
         key,
         title: text(&catalog.title, &tr),
         version: catalog.version.clone(),
-        date: catalog.date.clone(),
+        date: crate::i18n::format_date(&catalog.date),
         status: catalog_status(catalog).map(|s| status_name(&tr, s)),
         description: catalog.description.as_ref().map(|d| text(d, &tr)),
         rows,
         applicable,
+        prepare,
         total,
         excluded,
         previous,
@@ -509,18 +628,19 @@ struct NodePage {
     mappings: Vec<MappingLine>,
 }
 
-async fn node(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path((key, node_id)): Path<(String, String)>,
-) -> AppResult<Response> {
-    let loaded = loaded(&state).await?;
+async fn node(State(state): State<AppState>, auth: Auth, Path((key, node_id)): Path<(String, String)>) -> Response {
+    let r = node_page(&state, &auth, key, node_id).await;
+    in_layout(&auth, r)
+}
+
+async fn node_page(state: &AppState, auth: &Auth, key: String, node_id: String) -> AppResult<Response> {
+    let loaded = loaded(state).await?;
     let catalog = find_catalog(&loaded, &key)?;
     if !is_slug(&node_id) {
         return Err(AppError::NotFound);
     }
     let n = catalog.node(&node_id).ok_or(AppError::NotFound)?;
-    let l = Layout::for_user(&auth);
+    let l = Layout::for_user(auth);
     let tr = l.tr;
     let mut ancestors: Vec<NodeLink> = catalog
         .ancestors(n)
@@ -579,16 +699,25 @@ async fn node(
         kind: n.kind.as_str(),
         kind_label: node_kind_name(&tr, n.kind),
         verified: n.verified,
-        text_nb: n.text.as_ref().map(|t| t.nb.clone()),
-        text_en: n.text.as_ref().and_then(|t| t.en.clone()),
+        // Escaped here, with glossary terms linked (`glossary::link_terms`).
+        text_nb: n.text.as_ref().map(|t| link_terms(&t.nb, Lang::Nb)),
+        text_en: n
+            .text
+            .as_ref()
+            .and_then(|t| t.en.as_deref())
+            .map(|t| link_terms(t, Lang::En)),
         ancestors,
         children,
         rules,
-        tags: n.tags.clone(),
+        tags: tag_names(&tr, &n.tags),
         references,
         related,
-        question: n.question.as_ref().map(|q| text(&q.text(), &tr)),
-        question_help: n.question.as_ref().and_then(|q| q.help.as_ref()).map(|h| text(h, &tr)),
+        question: n.question.as_ref().map(|q| link_terms(&text(&q.text(), &tr), tr.lang)),
+        question_help: n
+            .question
+            .as_ref()
+            .and_then(|q| q.help.as_ref())
+            .map(|h| link_terms(&text(h, &tr), tr.lang)),
         mappings,
         key,
         l,
@@ -630,14 +759,19 @@ struct SearchPage {
     searched: bool,
 }
 
-async fn search(State(state): State<AppState>, auth: Auth, RawQuery(query): RawQuery) -> AppResult<Response> {
-    let loaded = loaded(&state).await?;
+async fn search(State(state): State<AppState>, auth: Auth, RawQuery(query): RawQuery) -> Response {
+    let r = search_page(&state, &auth, query).await;
+    in_layout(&auth, r)
+}
+
+async fn search_page(state: &AppState, auth: &Auth, query: Option<String>) -> AppResult<Response> {
+    let loaded = loaded(state).await?;
     let q = query_param(query.as_deref(), "q").unwrap_or_default();
     let only = query_param(query.as_deref(), "catalog");
     if let Some(key) = &only {
         find_catalog(&loaded, key)?;
     }
-    let l = Layout::for_user(&auth);
+    let l = Layout::for_user(auth);
     let tr = l.tr;
     let hits = loaded
         .search
@@ -682,12 +816,65 @@ struct MappingEntryRow {
     relation_label: String,
     to: NodeLink,
     note: Option<String>,
+    /// The enterprise's own answer for this row's requirement, if it has an
+    /// assessment on either side's catalogue.
+    own: Option<OwnStatus>,
+}
+
+/// A link to the enterprise's answer for one requirement in its newest
+/// assessment of a catalogue ("not answered" when there is no answer).
+struct OwnStatus {
+    href: String,
+    label: String,
+    status: &'static str,
+}
+
+/// The enterprise's newest assessment of one of the mapping's catalogues
+/// (same catalogue id, any version; the from side first) and its answers.
+struct OwnAnswers {
+    assessment_id: String,
+    title: String,
+    /// The assessment is on the mapping's from side.
+    from_side: bool,
+    answers: HashMap<String, etterlev_core::AnswerStatus>,
+}
+
+async fn own_answers(state: &AppState, auth: &Auth, m: &Mapping) -> AppResult<Option<OwnAnswers>> {
+    let Some(scope) = auth.scope.as_ref() else {
+        return Ok(None);
+    };
+    let ts = state.store.tenant(scope);
+    let list = ts.list_assessments().await?;
+    let id_of = |key: &str| key.split('@').next().unwrap_or_default().to_owned();
+    let newest = |catalog: &str| {
+        list.iter()
+            .filter(|a| id_of(&a.catalog_key) == catalog)
+            .max_by_key(|a| a.created_at)
+    };
+    let (a, from_side) = match (newest(&m.from.catalog), newest(&m.to.catalog)) {
+        (Some(a), _) => (a, true),
+        (None, Some(a)) => (a, false),
+        (None, None) => return Ok(None),
+    };
+    let answers = ts
+        .answers(&a.id)
+        .await?
+        .into_iter()
+        .map(|x| (x.node_id, x.status))
+        .collect();
+    Ok(Some(OwnAnswers {
+        assessment_id: a.id.clone(),
+        title: a.title.clone(),
+        from_side,
+        answers,
+    }))
 }
 
 #[derive(Template)]
 #[template(path = "catalog_mapping.html")]
 struct MappingPage {
     l: Layout,
+    id: String,
     title: String,
     description: Option<String>,
     from_key: String,
@@ -697,15 +884,31 @@ struct MappingPage {
     date: String,
     rows: Vec<MappingEntryRow>,
     gaps: usize,
+    total: usize,
+    only_gaps: bool,
+    /// Title of the assessment the status column comes from.
+    own_title: Option<String>,
 }
 
-async fn mapping(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> AppResult<Response> {
-    let loaded = loaded(&state).await?;
+async fn mapping(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let r = mapping_page(&state, &auth, id, query).await;
+    in_layout(&auth, r)
+}
+
+async fn mapping_page(state: &AppState, auth: &Auth, id: String, query: Option<String>) -> AppResult<Response> {
+    let loaded = loaded(state).await?;
     if !is_slug(&id) {
         return Err(AppError::NotFound);
     }
     let m: &Mapping = loaded.mapping(&id).ok_or(AppError::NotFound)?;
-    let l = Layout::for_user(&auth);
+    let only_gaps = query_param(query.as_deref(), "only").as_deref() == Some("gaps");
+    let own = own_answers(state, auth, m).await?;
+    let l = Layout::for_user(auth);
     let tr = l.tr;
     let (from_key, to_key) = (m.from.key(), m.to.key());
     let title_of = |key: &str| {
@@ -714,26 +917,49 @@ async fn mapping(State(state): State<AppState>, auth: Auth, Path(id): Path<Strin
             .map(|c| text(&c.title, &tr))
             .unwrap_or_else(|| key.to_owned())
     };
+    let own_status = |e: &etterlev_catalog::MappingEntry| -> Option<OwnStatus> {
+        let own = own.as_ref()?;
+        let node = if own.from_side {
+            e.from.as_deref()?
+        } else {
+            e.to.as_str()
+        };
+        let status = own.answers.get(node);
+        Some(OwnStatus {
+            href: format!("/assessments/{}/req/{}", own.assessment_id, node),
+            label: status.map_or_else(
+                || tr.msg("mapping-not-answered"),
+                |s| super::assessment::status_name(&tr, *s),
+            ),
+            status: status.map_or("none", |s| s.as_str()),
+        })
+    };
     let rows = m
         .entries
         .iter()
+        .filter(|e| !only_gaps || e.relation == Relation::Gap)
         .map(|e| MappingEntryRow {
             from: e.from.as_deref().map(|f| node_link(&loaded, &from_key, f, &tr)),
             relation: e.relation.as_str(),
             relation_label: relation_name(&tr, e.relation),
             to: node_link(&loaded, &to_key, &e.to, &tr),
             note: e.note.as_ref().map(|t| text(t, &tr)),
+            own: own_status(e),
         })
         .collect();
     Ok(render(&MappingPage {
+        id: m.id.clone(),
         title: text(&m.title, &tr),
         description: m.description.as_ref().map(|d| text(d, &tr)),
         from_title: title_of(&from_key),
         to_title: title_of(&to_key),
         from_key,
         to_key,
-        date: m.date.clone(),
+        date: crate::i18n::format_date(&m.date),
         gaps: m.entries.iter().filter(|e| e.relation == Relation::Gap).count(),
+        total: m.entries.len(),
+        only_gaps,
+        own_title: own.map(|o| o.title),
         rows,
         l,
     }))
@@ -771,104 +997,189 @@ struct DiffView {
     groups: Vec<DiffGroup>,
 }
 
+/// One catalogue with two or more versions: what can be compared.
+struct Comparable {
+    title: String,
+    versions: Vec<Opt>,
+    /// The two newest versions, oldest first: the usual comparison.
+    latest: (String, String),
+}
+
 #[derive(Template)]
 #[template(path = "catalog_diff.html")]
 struct DiffPage {
     l: Layout,
-    from: Vec<Opt>,
-    to: Vec<Opt>,
+    from: Vec<Comparable>,
+    to: Vec<Comparable>,
+    /// Catalogues with a single version (nothing to compare yet).
+    single: Vec<String>,
+    error: Option<String>,
     result: Option<DiffView>,
 }
 
-async fn diff(State(state): State<AppState>, auth: Auth, RawQuery(query): RawQuery) -> AppResult<Response> {
-    let loaded = loaded(&state).await?;
+async fn diff(State(state): State<AppState>, auth: Auth, RawQuery(query): RawQuery) -> Response {
+    let r = diff_page(&state, &auth, query).await;
+    in_layout(&auth, r)
+}
+
+async fn diff_page(state: &AppState, auth: &Auth, query: Option<String>) -> AppResult<Response> {
+    let loaded = loaded(state).await?;
     let from = query_param(query.as_deref(), "from");
     let to = query_param(query.as_deref(), "to");
-    let l = Layout::for_user(&auth);
+    let l = Layout::for_user(auth);
     let tr = l.tr;
+    let mut error = None;
     let result = match (&from, &to) {
-        (Some(from), Some(to)) => {
-            let (a, b) = loaded
-                .diff_pair(from, to)
-                .map_err(AppError::BadRequest)?
-                .ok_or(AppError::NotFound)?;
-            let d = etterlev_catalog::diff(a, b);
-            let s = &d.summary;
-            let summary = tr.msg_with(
-                "diff-summary",
-                &[
-                    ("added", s.added.to_string()),
-                    ("removed", s.removed.to_string()),
-                    ("changed", s.changed.to_string()),
-                    ("moved", s.moved.to_string()),
-                ],
-            );
-            let groups = [
-                ChangeKind::Added,
-                ChangeKind::Removed,
-                ChangeKind::Changed,
-                ChangeKind::Moved,
-            ]
-            .into_iter()
-            .map(|kind| DiffGroup {
-                kind: kind.as_str(),
-                heading: tr.msg(&format!("diff-{}", kind.as_str())),
-                entries: d
-                    .of_kind(kind)
-                    .map(|e| EntryView {
-                        id: e.id.clone(),
-                        previous_id: e.previous_id.clone(),
-                        label: e.label.clone(),
-                        title: e.title.clone(),
-                        moved_from: e.moved_from.clone(),
-                        moved_to: e.moved_to.clone(),
-                        fields: e
-                            .fields
-                            .iter()
-                            .map(|f| FieldView {
-                                name: tr.msg(&format!("diff-field-{}", f.field)),
-                                segments: f.segments.clone(),
-                            })
-                            .collect(),
-                        link_key: if kind == ChangeKind::Removed { a.key() } else { b.key() },
-                    })
-                    .collect(),
-            })
-            .collect();
-            Some(DiffView {
-                from: a.key(),
-                to: b.key(),
-                summary,
-                groups,
-            })
-        }
+        (Some(from), Some(to)) => match loaded.diff_pair(from, to) {
+            Err(_) => {
+                error = Some(tr.msg("diff-error-different"));
+                None
+            }
+            Ok(None) => return Err(AppError::NotFound),
+            Ok(Some((a, b))) => Some(diff_view(&tr, a, b)),
+        },
         (None, None) => None,
-        _ => return Err(AppError::BadRequest(tr.msg("diff-choose-both"))),
+        _ => {
+            error = Some(tr.msg("diff-choose-both"));
+            None
+        }
     };
-    let options = |chosen: &Option<String>| {
-        loaded
-            .set
-            .catalogs
-            .iter()
-            .map(|c| Opt {
-                value: c.key(),
-                label: format!("{} ({})", text(&c.title, &tr), c.version),
-                selected: chosen.as_deref() == Some(c.key().as_str()),
+    // Only versions of one catalogue can be compared: group the choices by
+    // catalogue and leave out catalogues with a single version.
+    let mut ids: Vec<&str> = Vec::new();
+    for c in &loaded.set.catalogs {
+        if !ids.contains(&c.id.as_str()) {
+            ids.push(&c.id);
+        }
+    }
+    let mut single = Vec::new();
+    let groups = |chosen: &Option<String>| {
+        ids.iter()
+            .filter_map(|id| {
+                let versions = loaded.versions_of(id);
+                if versions.len() < 2 {
+                    return None;
+                }
+                let n = versions.len();
+                Some(Comparable {
+                    title: text(&versions[n - 1].title, &tr),
+                    latest: (versions[n - 2].key(), versions[n - 1].key()),
+                    versions: versions
+                        .iter()
+                        .map(|c| Opt {
+                            value: c.key(),
+                            label: format!("{} ({})", text(&c.title, &tr), c.version),
+                            selected: chosen.as_deref() == Some(c.key().as_str()),
+                        })
+                        .collect(),
+                })
             })
             .collect::<Vec<_>>()
     };
-    Ok(render(&DiffPage {
-        from: options(&from),
-        to: options(&to),
+    for id in &ids {
+        let versions = loaded.versions_of(id);
+        if let [only] = versions.as_slice() {
+            single.push(format!("{} ({})", text(&only.title, &tr), only.version));
+        }
+    }
+    let page = DiffPage {
+        from: groups(&from),
+        to: groups(&to),
+        single,
         result,
         l,
-    }))
+        error: error.clone(),
+    };
+    Ok(if error.is_some() {
+        super::render_status(axum::http::StatusCode::BAD_REQUEST, &page)
+    } else {
+        render(&page)
+    })
+}
+
+fn diff_view(tr: &Tr, a: &Catalog, b: &Catalog) -> DiffView {
+    let d = etterlev_catalog::diff(a, b);
+    let s = &d.summary;
+    let summary = tr.msg_with(
+        "diff-summary",
+        &[
+            ("added", s.added.to_string()),
+            ("removed", s.removed.to_string()),
+            ("changed", s.changed.to_string()),
+            ("moved", s.moved.to_string()),
+        ],
+    );
+    let groups = [
+        ChangeKind::Added,
+        ChangeKind::Removed,
+        ChangeKind::Changed,
+        ChangeKind::Moved,
+    ]
+    .into_iter()
+    .map(|kind| DiffGroup {
+        kind: kind.as_str(),
+        heading: tr.msg(&format!("diff-{}", kind.as_str())),
+        entries: d
+            .of_kind(kind)
+            .map(|e| EntryView {
+                id: e.id.clone(),
+                previous_id: e.previous_id.clone(),
+                label: e.label.clone(),
+                title: e.title.clone(),
+                moved_from: e.moved_from.clone(),
+                moved_to: e.moved_to.clone(),
+                fields: e
+                    .fields
+                    .iter()
+                    .map(|f| FieldView {
+                        name: tr.msg(&format!("diff-field-{}", f.field)),
+                        segments: if f.field == "tags" {
+                            tag_segments(tr, &f.segments)
+                        } else {
+                            f.segments.clone()
+                        },
+                    })
+                    .collect(),
+                link_key: if kind == ChangeKind::Removed { a.key() } else { b.key() },
+            })
+            .collect(),
+    })
+    .collect();
+    DiffView {
+        from: a.key(),
+        to: b.key(),
+        summary,
+        groups,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::i18n::Lang;
+
+    #[test]
+    fn tags_and_dates_in_words() {
+        let tr = Tr::new(Lang::Nb);
+        let tags: Vec<String> = ["availability", "nis2:c", "x:internal"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            tag_names(&tr, &tags),
+            ["Tilgjengelighet", "NIS2 art. 21 nr. 2 bokstav c"]
+        );
+        let seg = [Segment {
+            op: "insert",
+            text: "patient_safety, nis2:c".into(),
+        }];
+        assert_eq!(
+            tag_segments(&tr, &seg)[0].text,
+            "Pasientsikkerhet, NIS2 art. 21 nr. 2 bokstav c"
+        );
+        assert_eq!(crate::i18n::format_date("2022-12-14"), "14.12.2022");
+        assert_eq!(crate::i18n::format_date("soon"), "soon");
+    }
 
     /// Keys made with `format!` escape the static key check in i18n.rs.
     #[test]
@@ -882,6 +1193,7 @@ mod tests {
             for k in ["chapter", "section", "requirement", "recommendation", "guidance"] {
                 keys.push(format!("node-kind-{k}"));
             }
+            keys.extend(KNOWN_TAGS.iter().map(|t| format!("tag-{t}")));
             for r in ["equal", "subset", "superset", "intersects", "gap"] {
                 keys.push(format!("relation-{r}"));
             }

@@ -9,7 +9,9 @@ mod assessment_report;
 mod audit;
 mod auth;
 mod catalog;
+mod glossary;
 mod home;
+mod profile;
 pub mod secretariat;
 pub(crate) mod testdata;
 mod wizard;
@@ -35,6 +37,8 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(audit::router())
         .merge(catalog::router())
+        .merge(glossary::router())
+        .merge(profile::router())
         .merge(assessment::router())
         .merge(actions::router())
         .merge(wizard::router())

@@ -74,13 +74,8 @@ fn sec<'s>(state: &'s AppState, auth: &Auth) -> AppResult<SecretariatStore<'s>> 
     state.store.secretariat(&auth.user).map_err(|_| AppError::NotFound)
 }
 
-/// `YYYY-MM-DD` as `dd.mm.yyyy` (the sector's way of writing dates).
-pub(crate) fn nb_date(iso: &str) -> String {
-    match (iso.get(0..4), iso.get(5..7), iso.get(8..10)) {
-        (Some(y), Some(m), Some(d)) if iso.len() == 10 => format!("{d}.{m}.{y}"),
-        _ => iso.to_string(),
-    }
-}
+/// `YYYY-MM-DD` as `dd.mm.yyyy`, through the one date helper.
+use crate::i18n::format_date as nb_date;
 
 fn opt_date(iso: &Option<String>) -> String {
     iso.as_deref().map_or_else(|| "–".into(), nb_date)

@@ -305,7 +305,22 @@ async fn profile_form(State(state): State<AppState>, auth: Auth) -> AppResult<Re
     if newest_normen(&loaded).is_none() {
         return Ok(Redirect::to("/wizard").into_response());
     }
-    Ok(render(&profile_page(&auth, &HashMap::new(), Vec::new())?))
+    // The enterprise's stored profile answers what it already knows.
+    let stored = state.store.tenant(auth.scope()?).conditions().await?;
+    let chosen: HashMap<String, String> = stored
+        .map(|held| {
+            PROFILE_QUESTIONS
+                .iter()
+                .map(|(field, c, _, _)| {
+                    (
+                        field.to_string(),
+                        if held.contains(c) { "yes" } else { "no" }.to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(render(&profile_page(&auth, &chosen, Vec::new())?))
 }
 
 async fn create(
@@ -339,6 +354,14 @@ async fn create(
         .ok_or(AppError::NotFound)?;
     let loaded = state.catalogs.get(&state.store).await?;
     let normen = newest_normen(&loaded).ok_or_else(|| AppError::BadRequest(tr.msg("wizard-no-catalog")))?;
+    // One profile per enterprise: the answers update the stored profile
+    // (its other conditions stay), and the run uses all of it.
+    let ts = state.store.tenant(scope);
+    let mut held = ts.conditions().await?.unwrap_or_default();
+    held.retain(|c| !PROFILE_QUESTIONS.iter().any(|(_, q, _, _)| q == c));
+    held.extend(conditions);
+    ts.set_conditions(&held).await?;
+    let conditions = held;
     let today = today();
     let a = state
         .store

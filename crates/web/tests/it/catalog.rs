@@ -57,7 +57,7 @@ async fn pages_render_for_a_reader() {
         assert!(tree.contains("7 krav og anbefalinger, uten filter"), "[{be}] {tree}");
         for needle in [
             "id=\"n-2.1-b\"",
-            "ikke verifisert",
+            "Ikke kontrollert mot kilden",
             "Krav (skal)",
             "Anbefaling (bør)",
             "id=\"n-3-b\"",
@@ -74,7 +74,7 @@ async fn pages_render_for_a_reader() {
             "Pasientjournalloven, § 22",
             "href=\"/catalog/fixdemo@2.0/node/2.1-b\"",
             "href=\"/catalog/fixother@1/node/A\"",
-            "delmengde",
+            "dekker en del",
             "Passord dekker bare en del av sterk autentisering.",
             "Gjelder alle virksomheter.",
         ] {

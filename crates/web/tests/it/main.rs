@@ -11,6 +11,7 @@ mod assess_ui;
 mod assessments;
 mod bad_input;
 mod catalog;
+mod catalog_profile;
 mod isolation;
 mod language;
 mod secretariat;
