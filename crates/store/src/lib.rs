@@ -18,6 +18,7 @@ mod secretariat;
 mod store;
 mod tenant;
 mod testdata;
+mod work;
 
 pub use assessment::{
     Action, ActionInput, Answer, AnswerInput, AnswerStatusRow, Assessment, AssessmentKind, AssessmentProfile,
@@ -37,6 +38,7 @@ pub use tenant::{SessionContext, TenantScope, TenantStore};
 pub use testdata::{
     CheckInput, CheckUpdate, DecisionInput, TestCheck, TestDecision, TestProject, TestProjectInput, answered,
 };
+pub use work::{ActionChanges, BULK_MAX, RecentWork, SelectedAction};
 
 /// The queries, compiled once for each backend. See the module docs.
 mod sqlite_q {
@@ -48,6 +50,7 @@ mod sqlite_q {
     include!("queries_assessment.rs");
     include!("queries_testdata.rs");
     include!("queries_secretariat.rs");
+    include!("queries_work.rs");
 }
 
 mod pg_q {
@@ -59,4 +62,5 @@ mod pg_q {
     include!("queries_assessment.rs");
     include!("queries_testdata.rs");
     include!("queries_secretariat.rs");
+    include!("queries_work.rs");
 }

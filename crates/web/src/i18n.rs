@@ -154,7 +154,9 @@ mod tests {
 
     /// Every `.ftl` file of one language, concatenated.
     pub(crate) fn locale_text(lang: &str) -> String {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(lang);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang);
         let mut files: Vec<_> = std::fs::read_dir(&dir)
             .expect("locale folder")
             .flatten()

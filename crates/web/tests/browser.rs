@@ -11,6 +11,9 @@
 #[path = "common/mod.rs"]
 mod common;
 
+#[path = "browser_parts/actions.rs"]
+mod actions;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -857,6 +860,9 @@ async fn scenarios(client: &Client, driver_url: &str, downloads: &Path) -> anyho
     secretariat_meeting(client, &app)
         .await
         .context("secretariat: meeting, decision, minutes, portfolio and statistics")?;
+    actions::security_leader_actions(client, &app, driver_url)
+        .await
+        .context("security leader: home page figures, bulk edit, filters, phone layout")?;
     Ok(())
 }
 
