@@ -209,18 +209,13 @@ impl ListQuery {
         if self.status.is_some_and(|s| s != a.status) || self.priority.is_some_and(|p| p != a.priority) {
             return false;
         }
-        match self.owner.as_deref() {
-            None => {}
-            Some(NO_OWNER) => {
-                if a.owner.is_some() {
-                    return false;
-                }
-            }
-            Some(o) => {
-                if !a.owner.as_deref().is_some_and(|x| x.to_lowercase() == o.to_lowercase()) {
-                    return false;
-                }
-            }
+        let owner_ok = match self.owner.as_deref() {
+            None => true,
+            Some(NO_OWNER) => a.owner.is_none(),
+            Some(o) => a.owner.as_deref().is_some_and(|x| x.to_lowercase() == o.to_lowercase()),
+        };
+        if !owner_ok {
+            return false;
         }
         if self.text.is_empty() {
             return true;
