@@ -19,6 +19,7 @@ mod secretariat;
 mod store;
 mod tenant;
 mod testdata;
+mod work;
 
 pub use assessment::{
     Action, ActionInput, Answer, AnswerInput, AnswerStatusRow, Assessment, AssessmentKind, AssessmentProfile,
@@ -38,6 +39,7 @@ pub use tenant::{SessionContext, TenantScope, TenantStore};
 pub use testdata::{
     CheckInput, CheckUpdate, DecisionInput, TestCheck, TestDecision, TestProject, TestProjectInput, answered,
 };
+pub use work::{ActionChanges, BULK_MAX, RecentWork, SelectedAction};
 
 /// The queries, compiled once for each backend. See the module docs.
 mod sqlite_q {
@@ -50,6 +52,7 @@ mod sqlite_q {
     include!("queries_testdata.rs");
     include!("queries_secretariat.rs");
     include!("queries_profile.rs");
+    include!("queries_work.rs");
 }
 
 mod pg_q {
@@ -62,4 +65,5 @@ mod pg_q {
     include!("queries_testdata.rs");
     include!("queries_secretariat.rs");
     include!("queries_profile.rs");
+    include!("queries_work.rs");
 }

@@ -11,6 +11,8 @@
 #[path = "common/mod.rs"]
 mod common;
 
+#[path = "browser_parts/actions.rs"]
+mod actions;
 #[path = "browser_parts/assess.rs"]
 mod assess;
 #[path = "browser_parts/catalog.rs"]
@@ -890,6 +892,9 @@ async fn scenarios(client: &Client, driver_url: &str, downloads: &Path) -> anyho
     secretariat::secretariat_persona(client, &demo)
         .await
         .context("secretariat persona: overview, agenda, one case edited, minutes, statistics legend")?;
+    actions::security_leader_actions(client, &app, driver_url)
+        .await
+        .context("security leader: home page figures, bulk edit, filters, phone layout")?;
     Ok(())
 }
 

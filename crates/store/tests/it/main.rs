@@ -12,6 +12,7 @@ mod support;
 mod accounts;
 mod assessments;
 mod audit;
+mod bulk_actions;
 mod catalogs;
 mod concurrency;
 mod credentials;

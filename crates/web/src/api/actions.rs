@@ -8,12 +8,13 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use etterlev_store::{Action, ConflictWith, NewAction, StoreError, TenantScope, User};
+use etterlev_store::{Action, ConflictWith, NewAction, SelectedAction, StoreError, TenantScope, User};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiError, ApiJson, ApiResult, ApiUser, create_scope, id, scopes};
 use crate::AppState;
+use crate::pages::action_list::{BulkValues, bulk_error_english, check_bulk};
 use crate::pages::actions::{RawAction, check, overdue, today};
 
 // ------------------------------------------------------------------ DTOs
@@ -310,12 +311,101 @@ pub async fn update(
     }
 }
 
+/// An action chosen for a bulk change, with the version last read.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SelectedActionDto {
+    pub id: String,
+    pub version: i64,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkUpdateDto {
+    /// Required when the user belongs to more than one tenant; every action
+    /// must belong to it.
+    pub tenant_id: Option<String>,
+    /// The actions to change, each with the version the change is based on.
+    pub actions: Vec<SelectedActionDto>,
+    /// Set as owner of every action (absent or empty: unchanged).
+    pub owner: Option<String>,
+    /// YYYY-MM-DD (absent or empty: unchanged).
+    pub deadline: Option<String>,
+    /// patient_safety, high, medium or low (absent: unchanged).
+    pub priority: Option<String>,
+    /// open, in_progress, done or cancelled (absent: unchanged).
+    pub status: Option<String>,
+}
+
+/// Sets owner, deadline, priority and/or status on several actions at once
+/// (editors and admins). All or nothing: an unknown action (or another
+/// tenant's) is 404 and a stale version 409 with that action as stored now,
+/// and then nothing is changed. Each altered action gets its own audit entry.
+#[utoipa::path(post, path = "/actions/bulk", tag = "actions", operation_id = "bulk_update_actions", request_body = BulkUpdateDto,
+    responses((status = 200, body = Vec<ActionDto>), (status = 400, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 409, body = ActionConflictDto), (status = 422, body = super::ErrorBody)))]
+pub async fn bulk_update(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(body): ApiJson<BulkUpdateDto>,
+) -> ApiResult<Response> {
+    let scope = create_scope(&state, &user, body.tenant_id.as_deref()).await?;
+    let values = BulkValues {
+        owner: body.owner.unwrap_or_default(),
+        deadline: body.deadline.unwrap_or_default(),
+        priority: body.priority.unwrap_or_default(),
+        status: body.status.unwrap_or_default(),
+    };
+    let changes = check_bulk(&values, body.actions.len()).map_err(|keys| {
+        ApiError::BadRequest(keys.into_iter().map(bulk_error_english).collect::<Vec<_>>().join("; "))
+    })?;
+    let selected = body
+        .actions
+        .into_iter()
+        .map(|s| {
+            Ok(SelectedAction {
+                id: id(&s.id)?.to_owned(),
+                version: s.version,
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    let today = today();
+    match state.store.tenant(&scope).update_actions(&selected, changes).await {
+        Ok(list) => Ok(Json(
+            list.into_iter()
+                .map(|a| ActionDto::new(a, scope.tenant_id(), &today))
+                .collect::<Vec<_>>(),
+        )
+        .into_response()),
+        Err(StoreError::VersionConflict(c)) => {
+            let ConflictWith::Action(now) = *c else {
+                return Err(ApiError::Internal("unexpected conflict".into()));
+            };
+            let sent = selected.iter().find(|s| s.id == now.id).map_or(0, |s| s.version);
+            Ok((
+                StatusCode::CONFLICT,
+                Json(ActionConflictDto {
+                    error: "conflict",
+                    message: format!(
+                        "action {} was changed meanwhile (version {} is stored, the change was based on {}); nothing was changed",
+                        now.id, now.version, sent
+                    ),
+                    current: ActionDto::new(now, scope.tenant_id(), &today),
+                }),
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// The action endpoints' part of the OpenAPI document, merged into
 /// [`super::ApiDoc`] when it is served.
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(list, create, get_one, update),
-    components(schemas(ActionDto, NewActionDto, UpdateActionDto, ActionConflictDto)),
+    paths(list, create, get_one, update, bulk_update),
+    components(schemas(ActionDto, NewActionDto, UpdateActionDto, ActionConflictDto, BulkUpdateDto, SelectedActionDto)),
     tags((name = "actions", description = "The action plan: actions from gaps and by hand, with owner, deadline, priority and status"))
 )]
 pub struct ActionsDoc;

@@ -12,7 +12,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::{StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use etterlev_core::Role;
 use etterlev_store::{Member, Membership, StoreError, Tenant, TenantScope, User, now_ms};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -50,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/assessments/{id}/answers", get(assessment::answers))
         .route("/assessments/{id}/answers/{node_id}", assessment::answer_route())
         .route("/actions", get(actions::list).post(actions::create))
+        .route("/actions/bulk", post(actions::bulk_update))
         .route("/actions/{id}", get(actions::get_one).put(actions::update))
         .route("/test-projects", get(testdata::list).post(testdata::create))
         .route("/test-projects/{id}", get(testdata::get_one))

@@ -1,7 +1,8 @@
 //! The action plan (module M4): actions from gaps (one click from a
 //! requirement or the wizard's result) and by hand, with owner, deadline,
 //! priority (patient safety first) and status; the overdue list; links back
-//! to the requirement. Edits use optimistic locking: a stale form gets a 409
+//! to the requirement (the list itself, with filters and bulk edit, is
+//! `action_list.rs`). Edits use optimistic locking: a stale form gets a 409
 //! page that keeps the user's input and shows what is stored now.
 //!
 //! Validation lives here and is shared with the API (`api/actions.rs`).
@@ -27,7 +28,7 @@ use crate::session::Auth;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/actions", get(list))
+        .merge(super::action_list::router())
         .route("/actions/new", get(new_form).post(create))
         .route("/actions/{id}", get(edit).post(update))
 }
@@ -245,7 +246,7 @@ pub struct Opt {
     pub selected: bool,
 }
 
-fn priority_options(tr: &Tr, chosen: &str) -> Vec<Opt> {
+pub(crate) fn priority_options(tr: &Tr, chosen: &str) -> Vec<Opt> {
     Priority::ALL
         .iter()
         .map(|p| Opt {
@@ -256,7 +257,7 @@ fn priority_options(tr: &Tr, chosen: &str) -> Vec<Opt> {
         .collect()
 }
 
-fn status_options(tr: &Tr, chosen: &str) -> Vec<Opt> {
+pub(crate) fn status_options(tr: &Tr, chosen: &str) -> Vec<Opt> {
     ActionStatus::ALL
         .iter()
         .map(|s| Opt {
@@ -275,7 +276,7 @@ pub struct ReqLink {
     pub assessment_id: Option<String>,
 }
 
-fn req_link(loaded: &Loaded, tr: &Tr, a: &Action) -> Option<ReqLink> {
+pub(crate) fn req_link(loaded: &Loaded, tr: &Tr, a: &Action) -> Option<ReqLink> {
     let (key, node_id) = (a.catalog_key.as_deref()?, a.node_id.as_deref()?);
     let label = match find_node(loaded, key, node_id) {
         Some((_, n)) => format!("{} {}", n.label(), n.title.get(tr.lang.code())),
@@ -287,109 +288,6 @@ fn req_link(loaded: &Loaded, tr: &Tr, a: &Action) -> Option<ReqLink> {
         label,
         assessment_id: a.assessment_id.clone(),
     })
-}
-
-struct Row {
-    id: String,
-    title: String,
-    priority: &'static str,
-    priority_label: String,
-    status_label: String,
-    owner: String,
-    deadline: String,
-    overdue: bool,
-    closed: bool,
-    req: Option<ReqLink>,
-}
-
-struct FilterTab {
-    value: &'static str,
-    label: String,
-    count: usize,
-    current: bool,
-}
-
-#[derive(Template)]
-#[template(path = "action_list.html")]
-struct ListPage {
-    l: Layout,
-    rows: Vec<Row>,
-    tabs: Vec<FilterTab>,
-    show: &'static str,
-    can_edit: bool,
-    assessment: Option<String>,
-}
-
-async fn list(State(state): State<AppState>, auth: Auth, RawQuery(query): RawQuery) -> AppResult<Response> {
-    let scope = auth.scope()?;
-    let assessment = match query_param(query.as_deref(), "assessment") {
-        Some(a) => Some(object_id(&a)?.to_owned()),
-        None => None,
-    };
-    let show = match query_param(query.as_deref(), "show").as_deref() {
-        None | Some("open") => "open",
-        Some("overdue") => "overdue",
-        Some("all") => "all",
-        Some(_) => return Err(AppError::BadRequest("show must be open, overdue or all".into())),
-    };
-    let actions = state.store.tenant(scope).actions(assessment.as_deref()).await?;
-    let loaded = state.catalogs.get(&state.store).await?;
-    let today = today();
-    let mut l = Layout::for_user(&auth);
-    if let Some(n) = query_param(query.as_deref(), "notice").filter(|n| n == "actions-created") {
-        l = l.with_notice(&format!("action-notice-{n}"));
-    }
-    let tr = l.tr;
-    let keep = |a: &Action| match show {
-        "open" => !a.status.is_closed(),
-        "overdue" => overdue(a, &today),
-        _ => true,
-    };
-    let count = |f: &dyn Fn(&Action) -> bool| actions.iter().filter(|a| f(a)).count();
-    let tabs = vec![
-        FilterTab {
-            value: "open",
-            label: tr.msg("action-filter-open"),
-            count: count(&|a| !a.status.is_closed()),
-            current: show == "open",
-        },
-        FilterTab {
-            value: "overdue",
-            label: tr.msg("action-filter-overdue"),
-            count: count(&|a| overdue(a, &today)),
-            current: show == "overdue",
-        },
-        FilterTab {
-            value: "all",
-            label: tr.msg("action-filter-all"),
-            count: actions.len(),
-            current: show == "all",
-        },
-    ];
-    let rows = actions
-        .iter()
-        .filter(|a| keep(a))
-        .map(|a| Row {
-            id: a.id.clone(),
-            title: a.title.clone(),
-            priority: a.priority.as_str(),
-            priority_label: priority_label(&tr, a.priority),
-            status_label: status_label(&tr, a.status),
-            owner: a.owner.clone().unwrap_or_default(),
-            deadline: a.deadline.clone().unwrap_or_default(),
-            overdue: overdue(a, &today),
-            closed: a.status.is_closed(),
-            req: req_link(&loaded, &tr, a),
-        })
-        .collect();
-    Ok(render(&ListPage {
-        can_edit: can_edit(&auth),
-        l,
-        rows,
-        tabs,
-        show,
-        assessment,
-    }))
 }
 
 // ------------------------------------------------------------------ form

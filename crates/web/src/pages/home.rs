@@ -1,4 +1,6 @@
-//! The dashboard skeleton, module placeholders, language and tenant switch.
+//! The home page (the user's own work: where they left off, open and
+//! overdue actions, the next deadline, and the modules that exist), the old
+//! module placeholders, language and tenant switch.
 
 use askama::Template;
 use axum::Router;
@@ -6,12 +8,14 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use etterlev_store::{AssessmentKind, TenantScope};
 use serde::Deserialize;
 
+use super::action_list::show_date;
 use super::{Form, Layout, object_id, render, safe_next};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
-use crate::i18n::{LANG_COOKIE, Lang};
+use crate::i18n::{LANG_COOKIE, Lang, Tr};
 use crate::session::Auth;
 
 pub fn router() -> Router<AppState> {
@@ -22,29 +26,55 @@ pub fn router() -> Router<AppState> {
         .route("/tenant", post(switch_tenant))
 }
 
-/// The product's modules (see domain.md §3), shown as tiles until built.
-pub const MODULES: &[(&str, &str)] = &[
-    ("catalogue", "M1"),
-    ("assessment", "M2"),
-    ("small-enterprise", "M3"),
-    ("actions", "M4"),
-    ("risk", "M5"),
-    ("incidents", "M6"),
-    ("suppliers", "M7"),
-    ("continuity", "M8"),
-    ("tools", "M9"),
-    ("reports", "M10"),
+/// The product's modules (see domain.md §3). Only built ones are shown (on
+/// the home page and in the menu); `/modules/{slug}` of one not built yet
+/// still answers, for old links, but nothing links to it.
+pub const MODULES: &[&str] = &[
+    "catalogue",
+    "assessment",
+    "small-enterprise",
+    "actions",
+    "risk",
+    "incidents",
+    "suppliers",
+    "continuity",
+    "tools",
+    "reports",
 ];
 
 pub struct Tile {
     pub slug: &'static str,
-    /// Where the tile leads: the module's pages once built, else its
-    /// placeholder.
-    pub href: String,
-    pub ready: bool,
-    pub code: &'static str,
+    pub href: &'static str,
     pub title: String,
     pub text: String,
+}
+
+/// The assessment or wizard run to go back to.
+pub struct ContinueWork {
+    pub title: String,
+    pub href: String,
+    /// "Egenvurdering" or "Veiviser for små virksomheter".
+    pub kind: String,
+    /// Last changed, `dd.mm.yyyy hh:mm`.
+    pub changed: String,
+    /// The user's own change, or the enterprise's latest.
+    pub by_me: bool,
+}
+
+/// The nearest deadline of an open action that has not passed.
+pub struct NextDeadline {
+    pub title: String,
+    pub action_id: String,
+    /// `dd.mm.yyyy`.
+    pub date: String,
+}
+
+/// The selected enterprise's work, for its members.
+pub struct OwnWork {
+    pub resume: Option<ContinueWork>,
+    pub open: usize,
+    pub overdue: usize,
+    pub next: Option<NextDeadline>,
 }
 
 #[derive(Template)]
@@ -55,58 +85,76 @@ struct Dashboard {
     has_tenant: bool,
     member_count: usize,
     has_totp: bool,
-    /// Open and overdue actions of the selected tenant (the "actions" tile).
-    actions_open: Option<usize>,
-    actions_overdue: usize,
+    work: Option<OwnWork>,
 }
 
+/// The home page. Kept as "build the page, render it" so a different
+/// landing for some users can be decided before `home_page` runs.
 async fn dashboard(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
     // The secretariat works at sector level: without an enterprise of their
     // own, its overview is the user's home.
     if auth.scope.is_none() && auth.user.is_secretariat && !auth.user.disabled {
         return Ok(Redirect::to("/secretariat").into_response());
     }
-    let l = Layout::for_user(&auth);
-    let tr = l.tr;
-    let tiles = MODULES
-        .iter()
-        .map(|(slug, code)| Tile {
-            slug,
-            href: built_module(slug).map_or_else(|| format!("/modules/{slug}"), str::to_string),
-            ready: built_module(slug).is_some(),
-            code,
-            title: tr.msg(&format!("module-{slug}")),
-            text: tr.msg(&format!("module-{slug}-text")),
-        })
-        .collect();
-    let (actions_open, actions_overdue) = match &auth.scope {
-        Some(scope) => {
-            let actions = state.store.tenant(scope).actions(None).await?;
-            let today = super::actions::today();
-            let open = actions.iter().filter(|a| !a.status.is_closed()).count();
-            let overdue = actions.iter().filter(|a| super::actions::overdue(a, &today)).count();
-            (Some(open), overdue)
-        }
-        None => (None, 0),
-    };
-    Ok(render(&Dashboard {
-        l,
-        tiles,
-        actions_open,
-        actions_overdue,
-        has_tenant: auth.scope.is_some(),
-        member_count: auth.memberships.len(),
-        has_totp: auth.user.has_totp(),
-    }))
+    let page = home_page(&state, &auth).await?;
+    Ok(render(&page))
 }
 
-#[derive(Template)]
-#[template(path = "module.html")]
-struct ModulePage {
-    l: Layout,
-    title: String,
-    text: String,
-    code: &'static str,
+async fn home_page(state: &AppState, auth: &Auth) -> AppResult<Dashboard> {
+    let l = Layout::for_user(auth);
+    let tr = l.tr;
+    let has_tenant = auth.scope.is_some();
+    let work = match &auth.scope {
+        Some(scope) => Some(own_work(state, scope, &tr).await?),
+        None => None,
+    };
+    Ok(Dashboard {
+        l,
+        tiles: tiles(&tr, has_tenant),
+        work,
+        has_tenant,
+        member_count: auth.memberships.len(),
+        has_totp: auth.user.has_totp(),
+    })
+}
+
+async fn own_work(state: &AppState, scope: &TenantScope, tr: &Tr) -> AppResult<OwnWork> {
+    let ts = state.store.tenant(scope);
+    let actions = ts.actions(None).await?;
+    let today = super::actions::today();
+    let open = actions.iter().filter(|a| !a.status.is_closed()).count();
+    let overdue = actions.iter().filter(|a| super::actions::overdue(a, &today)).count();
+    let next = actions
+        .iter()
+        .filter(|a| !a.status.is_closed())
+        .filter_map(|a| Some((a.deadline.as_deref()?, a)))
+        .filter(|(d, _)| *d >= today.as_str())
+        .min_by_key(|(d, a)| (*d, a.priority.rank()))
+        .map(|(d, a)| NextDeadline {
+            title: a.title.clone(),
+            action_id: a.id.clone(),
+            date: show_date(d),
+        });
+    let resume = ts.recent_work().await?.map(|w| {
+        let a = w.assessment;
+        let (href, kind) = match a.kind {
+            AssessmentKind::Wizard => (format!("/wizard/{}", a.id), tr.msg("home-kind-wizard")),
+            AssessmentKind::Full => (format!("/assessments/{}", a.id), tr.msg("home-kind-assessment")),
+        };
+        ContinueWork {
+            title: a.title,
+            href,
+            kind,
+            changed: tr.datetime(&w.changed_at),
+            by_me: w.by_me,
+        }
+    });
+    Ok(OwnWork {
+        resume,
+        open,
+        overdue,
+        next,
+    })
 }
 
 /// The start page of a module that is built, by slug.
@@ -120,8 +168,32 @@ fn built_module(slug: &str) -> Option<&'static str> {
     }
 }
 
+/// Tiles of the modules that exist; those that work on an enterprise's own
+/// data only for members of one.
+fn tiles(tr: &Tr, has_tenant: bool) -> Vec<Tile> {
+    MODULES
+        .iter()
+        .filter_map(|slug| Some((*slug, built_module(slug)?)))
+        .filter(|(slug, _)| has_tenant || *slug == "catalogue")
+        .map(|(slug, href)| Tile {
+            slug,
+            href,
+            title: tr.msg(&format!("module-{slug}")),
+            text: tr.msg(&format!("module-{slug}-text")),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "module.html")]
+struct ModulePage {
+    l: Layout,
+    title: String,
+    text: String,
+}
+
 async fn module(auth: Auth, Path(slug): Path<String>) -> AppResult<Response> {
-    let (slug, code) = MODULES.iter().find(|(s, _)| *s == slug).ok_or(AppError::NotFound)?;
+    let slug = MODULES.iter().find(|s| **s == slug).ok_or(AppError::NotFound)?;
     if let Some(href) = built_module(slug) {
         return Ok(Redirect::to(href).into_response());
     }
@@ -130,7 +202,6 @@ async fn module(auth: Auth, Path(slug): Path<String>) -> AppResult<Response> {
     Ok(render(&ModulePage {
         title: tr.msg(&format!("module-{slug}")),
         text: tr.msg(&format!("module-{slug}-text")),
-        code,
         l,
     }))
 }

@@ -1,6 +1,7 @@
 //! Server-rendered pages. One module per area; each exports `router()`.
 
 mod account;
+pub(crate) mod action_list;
 pub(crate) mod actions;
 mod admin;
 pub(crate) mod assessment;

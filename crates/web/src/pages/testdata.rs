@@ -336,13 +336,8 @@ fn group_label(tr: &Tr, g: CheckGroup) -> String {
     tr.msg(&format!("testdata-group-{}", g.as_str()))
 }
 
-/// `YYYY-MM-DD` as `dd.mm.yyyy` (anything else as it is).
-pub fn show_date(d: &str) -> String {
-    match d.parse::<jiff::civil::Date>() {
-        Ok(date) => date.strftime("%d.%m.%Y").to_string(),
-        Err(_) => d.to_string(),
-    }
-}
+/// `YYYY-MM-DD` as `dd.mm.yyyy`, through the one date helper.
+pub use crate::i18n::format_date as show_date;
 
 fn show_date_opt(d: &Option<String>) -> String {
     d.as_deref().map(show_date).unwrap_or_default()

@@ -5,6 +5,7 @@
 mod common;
 
 mod accounts;
+mod action_list;
 mod actions;
 mod api;
 mod assess_ui;
