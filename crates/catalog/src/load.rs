@@ -408,8 +408,10 @@ fn empty_texts(file: &str, line: Option<u64>, node: &crate::model::Node) -> Vec<
     }
     if let Some(q) = &node.question {
         check("question", &q.nb);
-        check("todo title", &q.todo.title.nb);
-        check("todo text", &q.todo.text.nb);
+        if let Some(todo) = &q.todo {
+            check("todo title", &todo.title.nb);
+            check("todo text", &todo.text.nb);
+        }
     }
     if node.kind.is_assessable() && node.text.is_none() {
         out.push(Diagnostic::new(

@@ -139,13 +139,22 @@ pub struct Question {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub en: Option<String>,
     /// The answer that means the requirement is met (yes for most questions,
-    /// no for questions that ask about a risk).
+    /// no for questions that ask about a risk). The schema requires it in
+    /// catalogue files; catalogues stored before it existed read as yes.
+    #[serde(default = "good_answer_yes")]
     pub good_answer: etterlev_core::GoodAnswer,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<LocalText>,
     /// What a small enterprise should do when the answer is not the good
-    /// one: the title and text of the action made from the gap.
-    pub todo: Todo,
+    /// one: the title and text of the action made from the gap. Required in
+    /// catalogue files by the schema; absent only in catalogues stored
+    /// before it existed (the requirement's own words are used then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub todo: Option<Todo>,
+}
+
+fn good_answer_yes() -> etterlev_core::GoodAnswer {
+    etterlev_core::GoodAnswer::Yes
 }
 
 /// A plain, practical step for a small enterprise.

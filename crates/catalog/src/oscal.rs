@@ -439,8 +439,10 @@ impl<'a> Export<'a> {
                 text_parts(&mut parts, "question-help", help);
             }
             parts.push(our_part("question-good-answer", question.good_answer.as_str()));
-            text_parts(&mut parts, "question-todo-title", &question.todo.title);
-            text_parts(&mut parts, "question-todo-text", &question.todo.text);
+            if let Some(todo) = &question.todo {
+                text_parts(&mut parts, "question-todo-title", &todo.title);
+                text_parts(&mut parts, "question-todo-text", &todo.text);
+            }
         }
         insert_list(&mut out, "parts", parts);
         out
@@ -1003,23 +1005,20 @@ impl<'v> Import<'v> {
             conditions,
             note,
         });
-        // A question is only whole with its good answer and its todo (our
-        // own exports always carry them); without them it is left out.
-        let question = match (
-            our_text(&parts, "question"),
-            our_prose(&parts, "question-good-answer").and_then(|g| etterlev_core::GoodAnswer::parse(g.trim())),
-            our_text(&parts, "question-todo-title"),
-            our_text(&parts, "question-todo-text"),
-        ) {
-            (Some(q), Some(good_answer), Some(title), Some(text)) => Some(Question {
-                nb: q.nb,
-                en: q.en,
-                good_answer,
-                help: our_text(&parts, "question-help"),
-                todo: Todo { title, text },
-            }),
-            _ => None,
-        };
+        // Exports made before questions named their good answer and todo
+        // read as "yes is good" without a todo.
+        let question = our_text(&parts, "question").map(|q| Question {
+            nb: q.nb,
+            en: q.en,
+            good_answer: our_prose(&parts, "question-good-answer")
+                .and_then(|g| etterlev_core::GoodAnswer::parse(g.trim()))
+                .unwrap_or(etterlev_core::GoodAnswer::Yes),
+            help: our_text(&parts, "question-help"),
+            todo: match (our_text(&parts, "question-todo-title"), our_text(&parts, "question-todo-text")) {
+                (Some(title), Some(text)) => Some(Todo { title, text }),
+                _ => None,
+            },
+        });
         Node {
             id,
             parent: parent.map(str::to_owned),

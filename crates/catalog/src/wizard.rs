@@ -92,10 +92,10 @@ mod tests {
                 en: None,
                 good_answer: etterlev_core::GoodAnswer::Yes,
                 help: None,
-                todo: crate::model::Todo {
+                todo: Some(crate::model::Todo {
                     title: LocalText::new(format!("Do {id}"), None),
                     text: LocalText::new("t", None),
-                },
+                }),
             }),
             verified: true,
         }
@@ -136,5 +136,18 @@ mod tests {
         assert_eq!(q[2].chapter.id, "2");
         assert_eq!(questions(&c, &p, 30).len(), 6);
         assert!(questions(&c, &p, 0).is_empty());
+    }
+
+    /// A catalogue stored before questions named their good answer and
+    /// todo still reads (as "yes is good", without a todo), so an upgraded
+    /// database keeps its catalogues.
+    #[test]
+    fn questions_stored_before_good_answers_still_read() {
+        let old: Question = serde_json::from_str(r#"{"nb": "Har dere en plan?", "help": {"nb": "h"}}"#).expect("reads");
+        assert_eq!(old.good_answer, etterlev_core::GoodAnswer::Yes);
+        assert!(old.todo.is_none());
+        let new: Question =
+            serde_json::from_str(r#"{"nb": "Ser pasienter skjermen?", "good_answer": "no"}"#).expect("reads");
+        assert_eq!(new.good_answer, etterlev_core::GoodAnswer::No);
     }
 }

@@ -12,6 +12,20 @@ pub enum TextError {
     Invalid { field: &'static str },
 }
 
+/// A `YYYY-MM-DD` date as the sector writes it, `dd.mm.yyyy` (in both
+/// languages); anything else is returned as it is. The one date format for
+/// pages, reports and exports.
+pub fn display_date(iso: &str) -> String {
+    let t = iso.trim();
+    let b = t.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' && digits(0..4) && digits(5..7) && digits(8..10) {
+        format!("{}.{}.{}", &t[8..10], &t[5..7], &t[0..4])
+    } else {
+        iso.to_string()
+    }
+}
+
 /// Trims and checks a one-line text field. Returns the trimmed value.
 pub fn one_line(field: &'static str, value: &str, max: usize) -> Result<String, TextError> {
     let v = value.trim();
@@ -88,5 +102,20 @@ mod tests {
             html_escape("<a href=\"x\">&'</a>"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"
         );
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::display_date;
+
+    #[test]
+    fn dates_read_the_sector_way() {
+        assert_eq!(display_date("2026-02-28"), "28.02.2026");
+        assert_eq!(display_date(" 2026-02-28 "), "28.02.2026");
+        assert_eq!(display_date("2026-2-28"), "2026-2-28");
+        assert_eq!(display_date("soon"), "soon");
+        assert_eq!(display_date("2026-02-28T10:00"), "2026-02-28T10:00");
+        assert_eq!(display_date("æøå-ab-cd"), "æøå-ab-cd");
     }
 }

@@ -4,6 +4,7 @@
 //! SVG charts inline, no scripts and no external resources. Every text from
 //! the caller is escaped; links are only made of `http(s)` URLs.
 
+use etterlev_core::text::display_date;
 use std::fmt::Write as _;
 
 use crate::html::esc;
@@ -76,9 +77,9 @@ pub fn management_html(r: &ManagementReport, lang: Lang) -> String {
     fact(&mut out, l.enterprise, &r.tenant);
     fact(&mut out, l.catalog, &r.catalog);
     if let Some(period) = &r.period {
-        fact(&mut out, l.period, period);
+        fact(&mut out, l.period, &display_date(period));
     }
-    fact(&mut out, l.generated, &r.generated.to_string());
+    fact(&mut out, l.generated, &display_date(&r.generated.to_string()));
     out.push_str("</dl>\n</header>\n<main>\n");
 
     // Summary.
@@ -165,7 +166,7 @@ pub fn management_html(r: &ManagementReport, lang: Lang) -> String {
                 esc(&g.title),
                 esc(labels::answer_status(lang, g.status)),
                 opt(l, g.owner.as_deref()),
-                opt(l, g.due.as_deref()),
+                opt(l, g.due.as_deref().map(display_date).as_deref()),
             );
         }
         out.push_str("</tbody>\n</table>\n");
@@ -203,7 +204,7 @@ pub fn management_html(r: &ManagementReport, lang: Lang) -> String {
             if a.status.is_closed() {
                 class.push("closed");
             }
-            let mut deadline = opt(l, a.deadline.as_deref());
+            let mut deadline = opt(l, a.deadline.as_deref().map(display_date).as_deref());
             if overdue {
                 let _ = write!(deadline, " <strong class=\"overdue-mark\">{}</strong>", esc(l.overdue));
             }
@@ -280,7 +281,7 @@ pub fn action_list_html(r: &ManagementReport, lang: Lang) -> String {
     let _ = writeln!(out, "<h1>{}</h1>", esc(&r.tenant));
     out.push_str("<dl class=\"facts\">\n");
     fact(&mut out, l.assessment, &r.title);
-    fact(&mut out, l.generated, &r.generated.to_string());
+    fact(&mut out, l.generated, &display_date(&r.generated.to_string()));
     out.push_str("</dl>\n</header>\n<main>\n");
 
     let _ = writeln!(
@@ -311,7 +312,7 @@ pub fn action_list_html(r: &ManagementReport, lang: Lang) -> String {
                 meta.push(format!("{}: {}", esc(l.col_owner), esc(owner)));
             }
             if let Some(due) = &item.due {
-                let mut text = format!("{}: {}", esc(l.col_due), esc(due));
+                let mut text = format!("{}: {}", esc(l.col_due), esc(&display_date(due)));
                 if item.overdue {
                     let _ = write!(text, " <strong class=\"overdue-mark\">{}</strong>", esc(l.overdue));
                 }

@@ -9,6 +9,7 @@
 //! split across pages. Header: report, enterprise and assessment; footer:
 //! "Page N of M".
 
+use etterlev_core::text::display_date;
 use std::io::Cursor;
 
 use docx_rs::{
@@ -51,9 +52,9 @@ pub fn management_docx(r: &ManagementReport, lang: Lang) -> Result<Vec<u8>, Repo
         .add_paragraph(labelled(l.enterprise, &r.tenant))
         .add_paragraph(labelled(l.catalog, &r.catalog));
     if let Some(period) = &r.period {
-        docx = docx.add_paragraph(labelled(l.period, period));
+        docx = docx.add_paragraph(labelled(l.period, &display_date(period)));
     }
-    docx = docx.add_paragraph(labelled(l.generated, &r.generated.to_string()));
+    docx = docx.add_paragraph(labelled(l.generated, &display_date(&r.generated.to_string())));
 
     // Summary.
     let gaps = r.sorted_gaps();
@@ -140,7 +141,7 @@ pub fn management_docx(r: &ManagementReport, lang: Lang) -> Result<Vec<u8>, Repo
                     ),
                     text_cell(labels::answer_status(lang, g.status)),
                     text_cell(or_dash(l, g.owner.as_deref())),
-                    text_cell(or_dash(l, g.due.as_deref())),
+                    text_cell(or_dash(l, g.due.as_deref().map(display_date).as_deref())),
                 ]
             })
             .collect();
@@ -166,7 +167,7 @@ pub fn management_docx(r: &ManagementReport, lang: Lang) -> Result<Vec<u8>, Repo
         let rows = actions
             .iter()
             .map(|a| {
-                let mut deadline = cell_paragraph().add_run(Run::new().add_text(or_dash(l, a.deadline.as_deref())));
+                let mut deadline = cell_paragraph().add_run(Run::new().add_text(or_dash(l, a.deadline.as_deref().map(display_date).as_deref())));
                 if a.overdue && !a.status.is_closed() {
                     deadline = deadline
                         .add_run(Run::new().add_text(" "))
@@ -266,7 +267,7 @@ pub fn action_list_docx(r: &ManagementReport, lang: Lang) -> Result<Vec<u8>, Rep
                 .add_run(Run::new().add_text(&r.tenant)),
         )
         .add_paragraph(labelled(l.assessment, &r.title))
-        .add_paragraph(labelled(l.generated, &r.generated.to_string()))
+        .add_paragraph(labelled(l.generated, &display_date(&r.generated.to_string())))
         .add_paragraph(
             Paragraph::new()
                 .line_spacing(LineSpacing::new().before(240).after(120))
@@ -299,7 +300,7 @@ pub fn action_list_docx(r: &ManagementReport, lang: Lang) -> Result<Vec<u8>, Rep
             meta.push(format!("{}: {owner}", l.col_owner));
         }
         if let Some(due) = &item.due {
-            meta.push(format!("{}: {due}", l.col_due));
+            meta.push(format!("{}: {}", l.col_due, display_date(due)));
         }
         docx = docx.add_paragraph(
             Paragraph::new()

@@ -179,10 +179,7 @@ impl Tr {
 /// `YYYY-MM-DD` as `dd.mm.yyyy` (the same in both languages); anything else
 /// as it is. For code without a [`Tr`] at hand; templates use [`Tr::date`].
 pub fn format_date(iso: &str) -> String {
-    match iso.trim().parse::<jiff::civil::Date>() {
-        Ok(d) if iso.trim().len() == 10 => d.strftime("%d.%m.%Y").to_string(),
-        _ => iso.to_string(),
-    }
+    etterlev_core::text::display_date(iso)
 }
 
 fn oslo() -> jiff::tz::TimeZone {

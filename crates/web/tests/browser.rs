@@ -578,7 +578,7 @@ async fn small_enterprise_path(
         .catalogs
         .iter()
         .flat_map(|c| c.nodes.iter())
-        .filter_map(|n| n.question.as_ref().map(|q| q.todo.title.nb.clone()))
+        .filter_map(|n| n.question.as_ref()?.todo.as_ref().map(|t| t.title.nb.clone()))
         .collect();
     ensure!(
         todos.contains(&first_action),

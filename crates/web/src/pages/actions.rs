@@ -385,8 +385,9 @@ async fn gap_of(state: &AppState, auth: &Auth, assessment: &str, node: &str) -> 
     let lang = auth.ctx.tr.lang.code();
     // A gap from the small-enterprise path becomes the question's plain
     // what-to-do; one from a full assessment keeps the requirement's words.
-    let (title, description) = match (&n.question, a.kind) {
-        (Some(q), AssessmentKind::Wizard) => (q.todo.title.get(lang).to_owned(), q.todo.text.get(lang).to_owned()),
+    let todo = n.question.as_ref().and_then(|q| q.todo.as_ref());
+    let (title, description) = match (todo, a.kind) {
+        (Some(t), AssessmentKind::Wizard) => (t.title.get(lang).to_owned(), t.text.get(lang).to_owned()),
         _ => (
             n.title.get(lang).to_owned(),
             n.text.as_ref().map(|t| t.get(lang).to_owned()).unwrap_or_default(),

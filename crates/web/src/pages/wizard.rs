@@ -674,10 +674,10 @@ impl Gap<'_> {
     /// The plain what-to-do of the question (its title and text), or the
     /// requirement's own title and text where a question has none.
     fn todo(&self, lang: &str) -> (String, Option<String>) {
-        match &self.node.question {
-            Some(q) => (
-                q.todo.title.get(lang).to_owned(),
-                Some(q.todo.text.get(lang).to_owned()),
+        match self.node.question.as_ref().and_then(|q| q.todo.as_ref()) {
+            Some(t) => (
+                t.title.get(lang).to_owned(),
+                Some(t.text.get(lang).to_owned()),
             ),
             None => (
                 self.node.title.get(lang).to_owned(),

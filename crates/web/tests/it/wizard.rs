@@ -97,7 +97,8 @@ fn normen_questions() -> HashMap<String, (GoodAnswer, String)> {
         .flat_map(|c| c.nodes.iter())
         .filter_map(|n| {
             let q = n.question.as_ref()?;
-            Some((n.id.clone(), (q.good_answer, q.todo.title.nb.clone())))
+            let todo = q.todo.as_ref()?;
+            Some((n.id.clone(), (q.good_answer, todo.title.nb.clone())))
         })
         .collect()
 }
