@@ -1014,7 +1014,10 @@ impl<'v> Import<'v> {
                 .and_then(|g| etterlev_core::GoodAnswer::parse(g.trim()))
                 .unwrap_or(etterlev_core::GoodAnswer::Yes),
             help: our_text(&parts, "question-help"),
-            todo: match (our_text(&parts, "question-todo-title"), our_text(&parts, "question-todo-text")) {
+            todo: match (
+                our_text(&parts, "question-todo-title"),
+                our_text(&parts, "question-todo-text"),
+            ) {
                 (Some(title), Some(text)) => Some(Todo { title, text }),
                 _ => None,
             },

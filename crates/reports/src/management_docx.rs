@@ -167,7 +167,8 @@ pub fn management_docx(r: &ManagementReport, lang: Lang) -> Result<Vec<u8>, Repo
         let rows = actions
             .iter()
             .map(|a| {
-                let mut deadline = cell_paragraph().add_run(Run::new().add_text(or_dash(l, a.deadline.as_deref().map(display_date).as_deref())));
+                let mut deadline = cell_paragraph()
+                    .add_run(Run::new().add_text(or_dash(l, a.deadline.as_deref().map(display_date).as_deref())));
                 if a.overdue && !a.status.is_closed() {
                     deadline = deadline
                         .add_run(Run::new().add_text(" "))

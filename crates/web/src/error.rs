@@ -128,3 +128,30 @@ impl From<crate::hashing::Busy> for AppError {
         AppError::Busy
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Lang, Tr};
+
+    /// Every error page says what to do next, in both languages.
+    #[test]
+    fn every_error_page_has_a_next_step() {
+        let errors = [
+            AppError::NotFound,
+            AppError::Forbidden,
+            AppError::BadRequest("x".into()),
+            AppError::Conflict("x".into()),
+            AppError::Busy,
+            AppError::Internal("x".into()),
+        ];
+        for e in errors {
+            let resp = e.into_response();
+            let page = resp.extensions().get::<ErrorPage>().expect("an error page marker");
+            for lang in [Lang::Nb, Lang::En] {
+                let key = format!("{}-next", page.key);
+                assert_ne!(Tr::new(lang).msg(&key), key, "{lang:?}");
+            }
+        }
+    }
+}

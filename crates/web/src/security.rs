@@ -12,12 +12,29 @@ use crate::AppState;
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
+/// The layout of the signed-in user of a request (menu, enterprise, role),
+/// or None for anyone not (fully) signed in.
+async fn signed_in_layout(
+    state: &AppState,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> Option<crate::pages::Layout> {
+    use axum::extract::FromRequestParts;
+    let (mut parts, ()) = Request::builder().uri(uri).body(()).ok()?.into_parts();
+    parts.headers = headers;
+    let auth = crate::session::Auth::from_request_parts(&mut parts, state).await.ok()?;
+    Some(crate::pages::Layout::for_user(&auth))
+}
+
 pub async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let lang = crate::session::lang_of(req.headers());
     let is_static = req.uri().path().starts_with("/static/");
+    // Kept to render an error page inside the user's own layout.
+    let (uri, request_headers) = (req.uri().clone(), req.headers().clone());
     let mut resp = next.run(req).await;
     if let Some(page) = resp.extensions().get::<crate::error::ErrorPage>().cloned() {
-        resp = crate::pages::error_page(page, lang).into_response();
+        let layout = signed_in_layout(&state, uri, request_headers).await;
+        resp = crate::pages::error_page(page, lang, layout).into_response();
     }
     let h = resp.headers_mut();
     // A handler may set a stricter policy of its own (the printable report

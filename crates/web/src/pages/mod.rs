@@ -205,21 +205,30 @@ struct ErrorTemplate {
     status: u16,
     title: String,
     detail: Option<String>,
+    /// What the user can do next.
+    next_step: String,
 }
 
-/// The page for an [`ErrorPage`] marker, in the request's language.
-pub fn error_page(page: ErrorPage, lang: Lang) -> Response {
+/// The page for an [`ErrorPage`] marker: inside the signed-in user's own
+/// layout (menu, enterprise) when there is one, else the anonymous one, in
+/// the request's language, with what to do next.
+pub fn error_page(page: ErrorPage, lang: Lang, layout: Option<Layout>) -> Response {
     let tr = Tr::new(lang);
-    let t = ErrorTemplate {
-        l: Layout::anonymous(&Ctx {
+    let l = layout.unwrap_or_else(|| {
+        Layout::anonymous(&Ctx {
             tr,
             csrf: String::new(),
             path: String::new(),
-        }),
+        })
+    });
+    let tr = l.tr;
+    let t = ErrorTemplate {
         status: page.status.as_u16(),
         title: tr.msg(page.key),
         // Details are often the store's English refusals or message keys.
         detail: page.detail.map(|d| tr.refusal(&d)),
+        next_step: tr.msg(&format!("{}-next", page.key)),
+        l,
     };
     let mut r = render(&t);
     *r.status_mut() = page.status;

@@ -675,10 +675,7 @@ impl Gap<'_> {
     /// requirement's own title and text where a question has none.
     fn todo(&self, lang: &str) -> (String, Option<String>) {
         match self.node.question.as_ref().and_then(|q| q.todo.as_ref()) {
-            Some(t) => (
-                t.title.get(lang).to_owned(),
-                Some(t.text.get(lang).to_owned()),
-            ),
+            Some(t) => (t.title.get(lang).to_owned(), Some(t.text.get(lang).to_owned())),
             None => (
                 self.node.title.get(lang).to_owned(),
                 self.node.text.as_ref().map(|t| t.get(lang).to_owned()),
