@@ -242,9 +242,9 @@ static NB: Labels = Labels {
     gaps_intro: "Krav som ikke er startet eller bare delvis oppfylt, sortert etter prioritet (pasientsikkerhet først).",
     no_gaps: "Ingen mangler er registrert.",
     action_plan: "Tiltaksplan",
-    action_plan_intro: "Tiltakene som er planlagt, sortert etter prioritet og frist. Forsinkede tiltak er merket «Forsinket».",
+    action_plan_intro: "Tiltakene som er planlagt, sortert etter prioritet og frist. Tiltak som har passert fristen, er merket «Forfalt».",
     no_actions: "Ingen tiltak er registrert.",
-    overdue: "Forsinket",
+    overdue: "Forfalt",
     open_actions: "Åpne tiltak",
     evidence: "Dokumentasjon",
     evidence_intro: "Filer og lenker som viser hvordan kravene er oppfylt. SHA-256 er filens fingeravtrykk: den samme \
@@ -609,7 +609,7 @@ pub(crate) fn summary_text(lang: Lang, s: &SummaryFacts<'_>) -> String {
                 s.partly, s.not_applicable
             ));
             out.push_str(&format!(
-                "Det er registrert {} mangler og {} åpne tiltak, hvorav {} er forsinket.",
+                "Det er registrert {} mangler og {} åpne tiltak, hvorav {} har passert fristen.",
                 s.gaps, s.open_actions, s.overdue
             ));
             out

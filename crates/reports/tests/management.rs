@@ -69,7 +69,7 @@ fn management_report_content() {
     // Action plan: overdue marked once, closed last.
     let actions = &html[html.find("<table class=\"actions\">").expect("actions")..];
     let actions = &actions[..actions.find("</table>").expect("end")];
-    assert_eq!(count(actions, "class=\"overdue-mark\">Forsinket</strong>"), 1);
+    assert_eq!(count(actions, "class=\"overdue-mark\">Forfalt</strong>"), 1);
     assert!(actions.find("Skriv rutine").expect("a") < actions.find("Oppdater risikovurderingen").expect("b"));
     assert!(actions.contains("<tr class=\"action medium closed\">"));
 

@@ -37,6 +37,7 @@ use super::{Form, Layout, can_edit, form_version, object_id, query_param, render
 use crate::AppState;
 use crate::catalogs::Loaded;
 use crate::error::{AppError, AppResult};
+use crate::glossary::link_terms;
 use crate::i18n::Tr;
 use crate::session::Auth;
 
@@ -396,6 +397,7 @@ struct QuestionView {
     /// 1-based position in the whole wizard.
     n: usize,
     node_id: String,
+    /// Question and help as escaped HTML with glossary links.
     text: String,
     help: Option<String>,
     choices: Vec<ChoiceView>,
@@ -459,16 +461,20 @@ fn build_page(
         let view = QuestionView {
             n: i + 1,
             node_id: node.id.clone(),
-            text: node
-                .question
-                .as_ref()
-                .map(|x| x.text().get(lang).to_owned())
-                .unwrap_or_else(|| node.title.get(lang).to_owned()),
+            // Escaped here, with jargon linked to the glossary.
+            text: link_terms(
+                &node
+                    .question
+                    .as_ref()
+                    .map(|x| x.text().get(lang).to_owned())
+                    .unwrap_or_else(|| node.title.get(lang).to_owned()),
+                tr.lang,
+            ),
             help: node
                 .question
                 .as_ref()
                 .and_then(|x| x.help.as_ref())
-                .map(|h| h.get(lang).to_owned()),
+                .map(|h| link_terms(h.get(lang), tr.lang)),
             choices: WizardAnswer::ALL
                 .iter()
                 .map(|c| ChoiceView {

@@ -287,6 +287,15 @@ async fn gp_office_completes_the_wizard_resumes_and_gets_a_prioritised_action_li
             assert_eq!(next, format!("/wizard/{id}?page={page}"), "[{be}]");
         };
         assert_eq!(answered, total, "[{be}]");
+        // Jargon in the questions (DPIA, personvernombud …) links to the glossary.
+        let mut glossary_links = 0;
+        for p in 1..=page {
+            glossary_links += ok(&c, &app, &format!("/wizard/{id}?page={p}"))
+                .await
+                .matches("href=\"/glossary#")
+                .count();
+        }
+        assert!(glossary_links > 0, "[{be}] no glossary link on any wizard page");
         let answers = ts.answers(&id).await.expect("answers");
         assert_eq!(answers.len(), total, "[{be}]");
         assert!(answers.iter().all(|x| x.wizard_answer.is_some()), "[{be}]");
