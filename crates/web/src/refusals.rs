@@ -160,6 +160,22 @@ const RULES: &[(&str, &str)] = &[
         "{} is not an answer: use yes, partly, no or dont_know",
         "refusal-wizard-answer",
     ),
+    (
+        "{} must be one line of at most {} characters",
+        "refusal-one-line-at-most",
+    ),
+    (
+        "choose at least one of owner, deadline, priority and status to change",
+        "refusal-bulk-nothing",
+    ),
+    ("select at least one action", "refusal-bulk-none"),
+    ("at most {} actions can be changed at once", "refusal-bulk-many"),
+    ("action {} is selected more than once", "refusal-bulk-twice"),
+    ("a selected action must be id:version", "refusal-bulk-selection"),
+    (
+        "a withdrawn document is not revised, so it has no next revision date",
+        "refusal-withdrawn-revision",
+    ),
     ("Failed to deserialize form body{}", "refusal-form-fields"),
     (
         "Form requests must have `Content-Type: application/x-www-form-urlencoded`",

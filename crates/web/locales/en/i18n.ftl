@@ -182,3 +182,13 @@ refusal-field-working-group = Working group
 refusal-field-the-due-date = Due date
 refusal-totp-on = Two-step sign-in is already on.
 refusal-totp-secret = The two-step sign-in set-up is not valid. Start again from My account.
+
+# Bulk edit of actions, withdrawn documents.
+refusal-one-line-at-most = { $a } must be one line of at most { $b } characters.
+refusal-bulk-nothing = Choose at least one thing to change: owner, deadline, priority or status.
+refusal-bulk-none = Tick at least one action.
+refusal-bulk-many = You can change at most { $a } actions at once.
+refusal-bulk-twice = An action is selected twice. Reload the page and select again.
+refusal-bulk-selection = The selection of actions is not valid. Reload the page and select again.
+refusal-withdrawn-revision = A withdrawn document is not revised, so it has no next revision date.
+audit-do-tenant-profile = Enterprise profile changed

@@ -182,3 +182,13 @@ refusal-field-working-group = Arbeidsgruppe
 refusal-field-the-due-date = Fristen
 refusal-totp-on = Totrinnsinnlogging er allerede slått på.
 refusal-totp-secret = Oppsettet av totrinnsinnlogging er ugyldig. Start på nytt fra Min konto.
+
+# Bulk edit of actions, withdrawn documents.
+refusal-one-line-at-most = { $a } må være én linje med høyst { $b } tegn.
+refusal-bulk-nothing = Velg minst én ting å endre: ansvarlig, frist, prioritet eller status.
+refusal-bulk-none = Kryss av for minst ett tiltak.
+refusal-bulk-many = Du kan endre høyst { $a } tiltak om gangen.
+refusal-bulk-twice = Et tiltak er valgt to ganger. Last siden på nytt og velg igjen.
+refusal-bulk-selection = Utvalget av tiltak er ikke gyldig. Last siden på nytt og velg igjen.
+refusal-withdrawn-revision = Et trukket dokument skal ikke revideres, så det har ingen dato for neste revisjon.
+audit-do-tenant-profile = Virksomhetsprofil endret
