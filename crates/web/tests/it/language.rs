@@ -528,11 +528,13 @@ async fn crawl(app: &TestApp, client: &reqwest::Client, lang: &str, rules: &Rule
 /// Chooses the language (the header's switch) and, for a member of several
 /// enterprises, the enterprise (by organisation number).
 async fn prepare(app: &TestApp, client: &reqwest::Client, lang: &str, tenant: Option<&str>) {
+    // The account page, which every signed-in user has (the secretariat's
+    // home is a redirect).
     let html = client
-        .get(app.url("/"))
+        .get(app.url("/account"))
         .send()
         .await
-        .expect("start page")
+        .expect("account page")
         .text()
         .await
         .expect("body");
