@@ -32,8 +32,9 @@ use calamine::{DataRef, Reader, Xlsx};
 use etterlev_core::{AnswerStatus, Maturity};
 use rust_xlsxwriter::{Color, DataValidation, DocProperties, Format, FormatAlign, Note, Workbook};
 
+use crate::formula::restore_formula;
 use crate::labels::{self, Labels};
-use crate::xlsx::clip;
+use crate::xlsx::{cell_text, clip};
 use crate::{Lang, ReportError};
 
 /// The machine column ids, in the order the export writes them.
@@ -188,7 +189,7 @@ pub fn answers_xlsx(
         for (id, value) in strings {
             if let Some(value) = value.filter(|v| !v.is_empty()) {
                 let format = if id == "node_id" { &ids } else { &text };
-                sheet.write_string_with_format(row, col(id), clip(value), format)?;
+                sheet.write_string_with_format(row, col(id), cell_text(value), format)?;
             }
         }
         if let Some(m) = r.maturity {
@@ -249,7 +250,7 @@ pub fn answers_xlsx(
         ("lang", lang.as_str()),
     ]) {
         meta.write_string(row, 0, key)?;
-        meta.write_string(row, 1, clip(value))?;
+        meta.write_string(row, 1, cell_text(value))?;
     }
     meta.set_hidden(true);
 
@@ -293,7 +294,7 @@ fn read_meta(bytes: &[u8]) -> Option<AnswersMeta> {
     let mut values: HashMap<String, String> = HashMap::new();
     for row in cells.values() {
         if let (Some(Value::Text(key)), Some(Value::Text(value))) = (row.get(&0), row.get(&1)) {
-            values.insert(key.trim().to_owned(), value.clone());
+            values.insert(key.trim().to_owned(), restore_formula(value).to_owned());
         }
     }
     if values.get("format").map(String::as_str) != Some(FORMAT) {
@@ -365,7 +366,9 @@ impl Value {
     /// The value as text, trimmed; `None` when blank.
     fn text(&self) -> Option<String> {
         let s = match self {
-            Value::Text(s) => s.trim().to_owned(),
+            // The apostrophe the export put before a would-be formula is
+            // not part of the text.
+            Value::Text(s) => restore_formula(s).trim().to_owned(),
             Value::Int(i) => i.to_string(),
             Value::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
             Value::Float(f) => f.to_string(),

@@ -162,7 +162,7 @@ static NB: Labels = Labels {
     status_draft: "Utkast: innholdet er ikke ferdig kontrollert. Det er kilden som gjelder.",
     status_fixture: "Testdata: dette dokumentet er laget for testing og er ikke en ekte katalog.",
     contents: "Innhold",
-    toc_note: "Sidetallene vises når feltet oppdateres (høyreklikk og velg «Oppdater felt»).",
+    toc_note: "Sidetallene fylles inn når innholdsfortegnelsen oppdateres. Word gjør det når dokumentet åpnes (svar «Ja»), ellers: klikk i listen og trykk F9. LibreOffice: Verktøy → Oppdater → Oppdater alle.",
     page: "Side",
     page_of: "av",
 
@@ -306,7 +306,7 @@ static EN: Labels = Labels {
     status_draft: "Draft: the content has not been fully checked. The source is what applies.",
     status_fixture: "Test data: this document was made for testing and is not a real catalogue.",
     contents: "Contents",
-    toc_note: "Page numbers appear when the field is updated (right-click and choose “Update Field”).",
+    toc_note: "Page numbers are filled in when the table of contents is updated. Word does it when the document opens (answer “Yes”); otherwise click in the list and press F9. LibreOffice: Tools → Update → Update All.",
     page: "Page",
     page_of: "of",
 

@@ -28,11 +28,16 @@
 //! - [`answers_xlsx`] and [`parse_answers_xlsx`]: an assessment's answers
 //!   as a spreadsheet, and the edited spreadsheet read back, with every bad
 //!   cell reported by row and column.
+//!
+//! Every text cell of every spreadsheet goes through [`defuse_formula`], so
+//! a value a person typed ("=…", "+47…", "-5", "@…") cannot become a
+//! formula when the sheet is saved again as CSV.
 
 mod answers_xlsx;
 pub mod charts;
 mod docx;
 mod docx_table;
+mod formula;
 mod html;
 mod labels;
 mod management;
@@ -48,6 +53,7 @@ pub use answers_xlsx::{
     answers_xlsx_meta, parse_answers_xlsx, parse_answers_xlsx_in,
 };
 pub use docx::{catalog_docx, catalog_docx_on};
+pub use formula::{defuse_formula, restore_formula};
 pub use html::{catalog_html, catalog_html_on};
 pub use management::{action_list_html, management_html};
 pub use management_docx::{action_list_docx, management_docx};

@@ -136,7 +136,7 @@ pub fn management_docx(r: &ManagementReport, lang: Lang) -> Result<Vec<u8>, Repo
                     priority_cell(lang, g.priority),
                     TableCell::new().add_paragraph(
                         cell_paragraph()
-                            .add_run(Run::new().add_text(format!("{} ", g.label)).bold())
+                            .add_run(Run::new().add_text(format!("{} ", unbroken(&g.label))).bold())
                             .add_run(Run::new().add_text(&g.title)),
                     ),
                     text_cell(labels::answer_status(lang, g.status)),
@@ -176,7 +176,7 @@ pub fn management_docx(r: &ManagementReport, lang: Lang) -> Result<Vec<u8>, Repo
                 }
                 vec![
                     text_cell(&a.title),
-                    text_cell(or_dash(l, a.requirement.as_deref())),
+                    text_cell(&unbroken(or_dash(l, a.requirement.as_deref()))),
                     text_cell(or_dash(l, a.owner.as_deref())),
                     TableCell::new().add_paragraph(deadline),
                     priority_cell(lang, a.priority),
@@ -230,7 +230,7 @@ pub fn management_docx(r: &ManagementReport, lang: Lang) -> Result<Vec<u8>, Repo
                 };
                 vec![
                     TableCell::new()
-                        .add_paragraph(cell_paragraph().add_run(Run::new().add_text(&e.requirement).bold())),
+                        .add_paragraph(cell_paragraph().add_run(Run::new().add_text(unbroken(&e.requirement)).bold())),
                     text_cell(&e.name),
                     hash,
                     link,
@@ -427,6 +427,12 @@ fn or_dash<'a>(l: &Labels, value: Option<&'a str>) -> &'a str {
     }
 }
 
+/// A requirement number ("2.1 a") that stays on one line: its spaces are
+/// no-break spaces.
+fn unbroken(label: &str) -> String {
+    label.replace(' ', "\u{a0}")
+}
+
 /// A paragraph for a table cell: 9 pt, little space.
 fn cell_paragraph() -> Paragraph {
     Paragraph::new().style("TableText")
@@ -516,7 +522,7 @@ fn scores_table(r: &ManagementReport, l: &Labels) -> Table {
             let name = if c.label.trim().is_empty() {
                 c.title.clone()
             } else {
-                format!("{} {}", c.label, c.title)
+                format!("{}\u{a0}{}", unbroken(&c.label), c.title)
             };
             row(&name, &c.score, false)
         })

@@ -2,11 +2,18 @@
 //! page shows it (hidden cells stay hidden: the file carries no figure the
 //! page does not), one sheet for the number of enterprises and one for the
 //! mean score, with the threshold `k` and the measure in the heading.
+//! Like the other spreadsheets, each sheet's header row is frozen and
+//! carries the autofilter, and every text cell goes through
+//! [`crate::defuse_formula`].
 
 use etterlev_core::sector_stats::Table;
-use rust_xlsxwriter::{Format, Workbook};
+use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
 
 use crate::ReportError;
+use crate::xlsx::cell_text;
+
+/// The row of the column headers (0-based); the table follows it.
+const HEADER_ROW: u32 = 4;
 
 /// Labels for the sheet (translated by the caller).
 pub struct StatisticsLabels<'a> {
@@ -14,6 +21,8 @@ pub struct StatisticsLabels<'a> {
     pub measure: &'a str,
     /// e.g. "Figures resting on fewer than 5 enterprises are hidden."
     pub note: &'a str,
+    /// The header of the row-label column ("Virksomhetstype").
+    pub kind: &'a str,
     pub enterprises: &'a str,
     pub mean: &'a str,
     pub hidden: &'a str,
@@ -26,26 +35,34 @@ pub struct StatisticsLabels<'a> {
 pub fn statistics_xlsx(table: &Table, l: &StatisticsLabels<'_>) -> Result<Vec<u8>, ReportError> {
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_background_color(Color::RGB(0xD9E1F2))
+        .set_border_bottom(FormatBorder::Thin);
     let number = Format::new().set_num_format("0.0");
     for (sheet_name, mean) in [(l.enterprises, false), (l.mean, true)] {
         let sheet = workbook.add_worksheet();
         sheet.set_name(sheet_name.chars().take(31).collect::<String>())?;
-        sheet.write_string_with_format(0, 0, l.title, &bold)?;
-        sheet.write_string(1, 0, l.measure)?;
-        sheet.write_string(2, 0, l.note)?;
+        sheet.write_string_with_format(0, 0, cell_text(l.title), &bold)?;
+        sheet.write_string(1, 0, cell_text(l.measure))?;
+        sheet.write_string(2, 0, cell_text(l.note))?;
         sheet.set_column_width(0, 34)?;
+        sheet.write_string_with_format(HEADER_ROW, 0, cell_text(l.kind), &header)?;
         for (c, label) in l.cols.iter().enumerate() {
-            sheet.write_string_with_format(4, (c + 1) as u16, label, &bold)?;
+            sheet.write_string_with_format(HEADER_ROW, (c + 1) as u16, cell_text(label), &header)?;
             sheet.set_column_width((c + 1) as u16, 16)?;
         }
+        let mut last = HEADER_ROW;
         for (r, (label, row)) in l.rows.iter().zip(&table.cells).enumerate() {
-            let r = (r + 5) as u32;
-            sheet.write_string_with_format(r, 0, label, &bold)?;
+            let r = HEADER_ROW + 1 + r as u32;
+            last = r;
+            sheet.write_string_with_format(r, 0, cell_text(label), &bold)?;
             for (c, cell) in row.iter().enumerate() {
                 let col = (c + 1) as u16;
                 match (cell.hidden, mean) {
                     (Some(_), _) => {
-                        sheet.write_string(r, col, l.hidden)?;
+                        sheet.write_string(r, col, cell_text(l.hidden))?;
                     }
                     (None, false) => {
                         sheet.write_number(r, col, f64::from(cell.enterprises.unwrap_or(0)))?;
@@ -61,6 +78,11 @@ pub fn statistics_xlsx(table: &Table, l: &StatisticsLabels<'_>) -> Result<Vec<u8
                 }
             }
         }
+        // The header row stays in view and carries the filter, with the
+        // row labels beside the figures.
+        sheet.set_freeze_panes(HEADER_ROW + 1, 1)?;
+        sheet.autofilter(HEADER_ROW, 0, last, l.cols.len() as u16)?;
+        sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
     }
     Ok(workbook.save_to_buffer()?)
 }
@@ -102,6 +124,7 @@ mod tests {
                 title: "Sector",
                 measure: "Overall",
                 note: "k = 5",
+                kind: "Kind",
                 enterprises: "Enterprises",
                 mean: "Mean",
                 hidden: "hidden",

@@ -10,6 +10,7 @@
 use etterlev_catalog::{Catalog, Node, NodeKind};
 use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
+use crate::formula::defuse_formula;
 use crate::view::View;
 use crate::{Lang, ReportError};
 
@@ -77,7 +78,7 @@ pub fn catalog_xlsx_on(catalog: &Catalog, lang: Lang, generated: jiff::civil::Da
     for (i, node) in rows.iter().enumerate() {
         let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
         for (col, value) in (0u16..).zip(row_values(&v, node)) {
-            sheet.write_string_with_format(row, col, clip(&value), &cell)?;
+            sheet.write_string_with_format(row, col, cell_text(&value), &cell)?;
         }
     }
 
@@ -175,7 +176,7 @@ fn about_sheet(
     }
     for (row, (label, value)) in (0u32..).zip(facts) {
         sheet.write_string_with_format(row, 0, label, bold)?;
-        sheet.write_string_with_format(row, 1, clip(&value), cell)?;
+        sheet.write_string_with_format(row, 1, cell_text(&value), cell)?;
     }
     Ok(())
 }
@@ -185,6 +186,12 @@ fn excel_date(date: jiff::civil::Date) -> Option<ExcelDateTime> {
     let month = u8::try_from(date.month()).ok()?;
     let day = u8::try_from(date.day()).ok()?;
     ExcelDateTime::from_ymd(year, month, day).ok()
+}
+
+/// A text cell's value: cut to what Excel accepts and kept from being read
+/// as a formula ([`defuse_formula`]).
+pub(crate) fn cell_text(value: &str) -> String {
+    clip(&defuse_formula(value))
 }
 
 /// The value cut to what Excel accepts, on a character boundary.

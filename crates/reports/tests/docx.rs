@@ -64,7 +64,7 @@ fn package_has_toc_field_heading_styles_and_update_on_open() {
 
     assert!(document.contains(r#"<w:instrText>TOC \o &quot;1-3&quot; \h</w:instrText>"#));
     assert!(document.contains(r#"<w:fldChar w:fldCharType="begin" w:dirty="true" />"#));
-    assert!(document.contains("Sidetallene vises når feltet oppdateres"));
+    assert!(document.contains("Sidetallene fylles inn når innholdsfortegnelsen oppdateres"));
     assert!(!document.contains("Høyreklikk og oppdater feltet for å vise"));
     assert!(settings.contains(r#"<w:updateFields w:val="true" />"#));
     assert!(settings.find("<w:updateFields").expect("updateFields") < settings.find("<w:compat>").expect("compat"));
@@ -165,7 +165,7 @@ fn english_document_uses_english_labels() {
     let catalog = common::sample();
     let docx = catalog_docx(&catalog, Lang::En).expect("docx");
     let document = part(&docx, "word/document.xml");
-    assert!(document.contains("Page numbers appear when the field is updated"));
+    assert!(document.contains("Page numbers are filled in when the table of contents is updated"));
     for (_, heading) in heading_texts(&catalog, Lang::En) {
         assert!(
             document.contains(&format!(r#"<w:t xml:space="preserve">{heading}</w:t>"#)),
@@ -218,9 +218,12 @@ fn check_with_libreoffice(catalog: &Catalog, lang: Lang) {
     assert!(text.contains(catalog.title.get(lang.as_str())));
     assert!(html.contains(r#"href="https://www.helsedirektoratet.no/normen""#));
     let (note, unverified) = match lang {
-        Lang::Nb => ("Sidetallene vises når feltet oppdateres", "Ikke verifisert mot kilden"),
+        Lang::Nb => (
+            "Sidetallene fylles inn når innholdsfortegnelsen oppdateres",
+            "Ikke verifisert mot kilden",
+        ),
         Lang::En => (
-            "Page numbers appear when the field is updated",
+            "Page numbers are filled in when the table of contents is updated",
             "Not verified against the source",
         ),
     };

@@ -184,3 +184,68 @@ pub fn page_ends(pages: &[String], skip: impl Fn(&str) -> bool) -> Vec<String> {
         })
         .collect()
 }
+
+/// The words of every table cell in `document` (`word/document.xml`),
+/// paragraph by paragraph, split at white space. Words holding a
+/// zero-width space or a soft hyphen are left out: those are the links,
+/// checksums and overlong words the documents let break, at the places
+/// marked.
+pub fn table_words(document: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for cell in elements(document, "w:tc") {
+        for p in elements(cell, "w:p") {
+            let text = super::libreoffice::decode_entities(&texts(p));
+            out.extend(
+                text.split_whitespace()
+                    .filter(|w| !w.contains(['\u{200b}', '\u{ad}']))
+                    .map(normalise),
+            );
+        }
+    }
+    out
+}
+
+/// The same word as the PDF text has it: a non-breaking hyphen as a
+/// hyphen, ligatures as their letters.
+fn normalise(word: &str) -> String {
+    word.replace('\u{2011}', "-")
+        .replace('\u{fb01}', "fi")
+        .replace('\u{fb02}', "fl")
+        .replace('\u{fb00}', "ff")
+}
+
+/// Every word of every table cell of `document` stands whole in the
+/// rendered `pages`, as often as the tables hold it (at least): a word
+/// broken across two lines of its cell shows up as two pieces, neither
+/// equal to it ("Gjeld" and "er", "2027-01-" and "06"). Returns the
+/// number of words checked.
+pub fn assert_table_words_whole(pages: &[String], document: &str, name: &str) -> usize {
+    use std::collections::HashMap;
+    let mut rendered: HashMap<String, usize> = HashMap::new();
+    for w in words(pages) {
+        *rendered.entry(normalise(&w)).or_default() += 1;
+    }
+    let mut wanted: HashMap<String, usize> = HashMap::new();
+    let all = table_words(document);
+    for w in &all {
+        *wanted.entry(w.clone()).or_default() += 1;
+    }
+    let mut broken: Vec<String> = wanted
+        .iter()
+        .filter(|(w, n)| rendered.get(*w).copied().unwrap_or(0) < **n)
+        .map(|(w, n)| {
+            format!(
+                "{w:?} ({n} in the tables, {} whole)",
+                rendered.get(w).copied().unwrap_or(0)
+            )
+        })
+        .collect();
+    broken.sort();
+    assert!(
+        broken.is_empty(),
+        "{name}: words broken in table cells: {}\n{}",
+        broken.join(", "),
+        pages.join("\n\u{c}\n")
+    );
+    all.len()
+}

@@ -88,7 +88,9 @@ pub fn headings(html: &str, level: u8) -> usize {
 }
 
 /// The visible text: tags removed, entities decoded, whitespace collapsed
-/// (LibreOffice wraps long lines).
+/// (LibreOffice wraps long lines), non-breaking hyphens (table cells keep
+/// "Sør-Øst" whole with them) read as hyphens and zero-width spaces (the
+/// break opportunities in links) dropped.
 pub fn text(html: &str) -> String {
     let body = html.split_once("<body").map_or(html, |(_, b)| b);
     let mut out = String::new();
@@ -104,7 +106,7 @@ pub fn text(html: &str) -> String {
             _ => {}
         }
     }
-    let decoded = decode_entities(&out);
+    let decoded = decode_entities(&out).replace('\u{2011}', "-").replace('\u{200b}', "");
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -1899,6 +1899,7 @@ async fn statistics_xlsx(State(state): State<AppState>, auth: Auth, RawQuery(q):
         tr.msg_with("sec-stat-note", &[("k", table.k.to_string())]),
         tr.msg_with("sec-stat-legend-hidden", &[("k", table.k.to_string())]),
     );
+    let kind = tr.msg("sec-stat-kind");
     let (title, enterprises, mean, hidden) = (
         tr.msg("sec-stat-title"),
         tr.msg("sec-stat-enterprises"),
@@ -1911,6 +1912,7 @@ async fn statistics_xlsx(State(state): State<AppState>, auth: Auth, RawQuery(q):
             title: &title,
             measure: &measure_label,
             note: &note,
+            kind: &kind,
             enterprises: &enterprises,
             mean: &mean,
             hidden: &hidden,
