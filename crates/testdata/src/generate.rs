@@ -12,19 +12,27 @@
 //!   numbers (months 01–12) only with [`GenerateOptions::allow_production`].
 //!   Birth date and sex (odd ninth digit = male) agree with the number. Ids are
 //!   unique within a run by construction (see `generate/idspace.rs`).
-//! - **Names**: given names (one or two; sometimes a middle name) and surnames
-//!   drawn by frequency from lists based on SSB's name statistics, with æøå,
-//!   accented and hyphenated forms on purpose.
+//! - **Names**: an origin group per person (the majority, or one of the
+//!   largest immigrant groups, weighted by birth period and for D-number
+//!   holders), then given names from that group's table for the birth decade
+//!   and a surname, all from data files based on SSB's name statistics, with
+//!   æøå, accented and hyphenated forms on purpose.
 //! - **Address**: a generated street name and house number in a real
 //!   municipality (2024 numbers), with one of its postcodes and post towns.
 //!   Not taken from any address register; no real person's address.
 //! - **Phone**: `+47 59xx xxxx` — the 8-digit series for machine-to-machine
 //!   use, never a person's mobile or landline (no fiction range exists).
-//! - **E-mail**: at domains reserved by RFC 2606/6761 (`example.com`,
-//!   `*.example`, `*.test`), so mail can never be delivered.
-//! - **GPs** (optional): fastleger with HPR numbers in a marked synthetic range
-//!   (nine digits starting with 9), grouped in practices with synthetic
-//!   organisation numbers (first digit 3, outside the 8/9 series in use).
+//! - **E-mail**: `given.family` + birth year + a code derived from the
+//!   national id, unique in the run, at domains reserved by RFC 2606/6761
+//!   (`example.com`, `*.example`, `*.test`), so mail can never be delivered.
+//! - **GPs** (optional): ⌈persons / list size⌉ fastleger, each with that many
+//!   patients give or take one, placed where their patients live; HPR numbers
+//!   in a marked synthetic range (nine digits starting with 9), grouped in
+//!   practices with synthetic organisation numbers (first digit 3, outside the
+//!   8/9 series in use).
+//! - **Identity**: a person's every field and resource id is drawn from
+//!   streams keyed by the seed and their national id, so two runs with the
+//!   same seed and different counts never give one id to two people.
 //! - **Encounters** (optional): dates in the three years before `as_of`, one
 //!   ICD-10 code each from a small list of common codes, respecting sex and age.
 //!
@@ -54,9 +62,8 @@ use idspace::{IdRequest, IdSpace};
 use model::{Encounter, GpPlan, Location, Person, STREAM_ENCOUNTER, chunk_rng, person_key, person_rng};
 use render::{Entries, FhirStyle, Row, Scratch};
 
-/// Persons per chunk. Part of the output's definition: every chunk has its
-/// own RNG streams seeded from (seed, chunk index), so changing this changes
-/// the output for a seed.
+/// Persons per chunk of parallel work. Not part of the output's definition:
+/// every person's draws are keyed by their national id.
 const CHUNK: u64 = 2048;
 
 /// Output format.
@@ -119,7 +126,8 @@ pub struct GenerateOptions {
     pub as_of: BirthDate,
     pub format: Format,
     pub table: Table,
-    /// Generate GPs (fastleger) and list every person with one in their municipality.
+    /// Generate GPs (fastleger) and list every person with one, in their
+    /// municipality or (at the edge of a list) a neighbouring one.
     pub gp_lists: bool,
     /// Patients per GP (default 1000, about the Norwegian average): there are
     /// ⌈persons / list size⌉ GPs and every list is within one of persons / GPs.

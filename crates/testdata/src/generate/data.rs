@@ -278,6 +278,9 @@ fn sex_index(file: &'static str, n: usize, sex: &str) -> Result<Option<usize>, D
 
 type OriginTables = (Vec<Origin>, [Weighted<u8>; 4]);
 
+/// Names with weights per cohort (`i16::MIN` for every birth year).
+type ByCohort = std::collections::BTreeMap<i16, Vec<(Name, u64)>>;
+
 /// origins.tsv, given_names.tsv and surnames.tsv together: every origin must
 /// have given names for both sexes and surnames for both sexes.
 fn parse_names() -> Result<OriginTables, DataError> {
@@ -325,8 +328,7 @@ fn parse_names() -> Result<OriginTables, DataError> {
 
     // Given names: (origin, sex) -> cohort -> names.
     let file = "given_names.tsv";
-    let mut given: Vec<[std::collections::BTreeMap<i16, Vec<(Name, u64)>>; 2]> =
-        codes.iter().map(|_| Default::default()).collect();
+    let mut given: Vec<[ByCohort; 2]> = codes.iter().map(|_| Default::default()).collect();
     for (n, line) in lines(GIVEN_NAMES) {
         let fields: Vec<&'static str> = line.split('\t').collect();
         let [origin, sex, cohort, name, weight] = fields[..] else {
@@ -375,7 +377,7 @@ fn parse_names() -> Result<OriginTables, DataError> {
     for ((code, given), surnames) in codes.iter().zip(given).zip(surnames) {
         let [gf, gm] = given;
         let [sf, sm] = surnames;
-        let cohorts = |map: std::collections::BTreeMap<i16, Vec<(Name, u64)>>| -> Result<Cohorts, DataError> {
+        let cohorts = |map: ByCohort| -> Result<Cohorts, DataError> {
             if map.is_empty() {
                 return Err(err(
                     "given_names.tsv",
