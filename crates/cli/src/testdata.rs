@@ -91,8 +91,8 @@ pub struct GenerateArgs {
     /// Required with `--ids production`: those numbers can belong to real people.
     #[arg(long)]
     allow_production: bool,
-    /// Share of persons with a D-number (0-1).
-    #[arg(long, default_value_t = 0.02)]
+    /// Probability that a person has a D-number (0-1), drawn person by person.
+    #[arg(long, default_value_t = 0.04)]
     d_number_share: f64,
     /// First birth year (default: 100 years before --as-of).
     #[arg(long)]
@@ -106,7 +106,7 @@ pub struct GenerateArgs {
     /// GPs (fastleger) with patient lists.
     #[arg(long)]
     gp_lists: bool,
-    /// Target patients per GP.
+    /// Patients per GP: ⌈persons / N⌉ GPs, each with about N patients.
     #[arg(long, default_value_t = 1000)]
     gp_list_size: u32,
     /// Up to this many encounters (with ICD-10 codes) per patient.

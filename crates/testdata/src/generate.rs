@@ -12,19 +12,27 @@
 //!   numbers (months 01–12) only with [`GenerateOptions::allow_production`].
 //!   Birth date and sex (odd ninth digit = male) agree with the number. Ids are
 //!   unique within a run by construction (see `generate/idspace.rs`).
-//! - **Names**: given names (one or two; sometimes a middle name) and surnames
-//!   drawn by frequency from lists based on SSB's name statistics, with æøå,
-//!   accented and hyphenated forms on purpose.
+//! - **Names**: an origin group per person (the majority, or one of the
+//!   largest immigrant groups, weighted by birth period and for D-number
+//!   holders), then given names from that group's table for the birth decade
+//!   and a surname, all from data files based on SSB's name statistics, with
+//!   æøå, accented and hyphenated forms on purpose.
 //! - **Address**: a generated street name and house number in a real
 //!   municipality (2024 numbers), with one of its postcodes and post towns.
 //!   Not taken from any address register; no real person's address.
 //! - **Phone**: `+47 59xx xxxx` — the 8-digit series for machine-to-machine
 //!   use, never a person's mobile or landline (no fiction range exists).
-//! - **E-mail**: at domains reserved by RFC 2606/6761 (`example.com`,
-//!   `*.example`, `*.test`), so mail can never be delivered.
-//! - **GPs** (optional): fastleger with HPR numbers in a marked synthetic range
-//!   (nine digits starting with 9), grouped in practices with synthetic
-//!   organisation numbers (first digit 3, outside the 8/9 series in use).
+//! - **E-mail**: `given.family` + birth year + a code derived from the
+//!   national id, unique in the run, at domains reserved by RFC 2606/6761
+//!   (`example.com`, `*.example`, `*.test`), so mail can never be delivered.
+//! - **GPs** (optional): ⌈persons / list size⌉ fastleger, each with that many
+//!   patients give or take one, placed where their patients live; HPR numbers
+//!   in a marked synthetic range (nine digits starting with 9), grouped in
+//!   practices with synthetic organisation numbers (first digit 3, outside the
+//!   8/9 series in use).
+//! - **Identity**: a person's every field and resource id is drawn from
+//!   streams keyed by the seed and their national id, so two runs with the
+//!   same seed and different counts never give one id to two people.
 //! - **Encounters** (optional): dates in the three years before `as_of`, one
 //!   ICD-10 code each from a small list of common codes, respecting sex and age.
 //!
@@ -48,15 +56,14 @@ use serde::Serialize;
 
 use crate::ids::{BirthDate, Convention, IdKind};
 
-pub use data::{DataError, DataStats, data_stats};
+pub use data::{DataError, DataStats, data_stats, name_words};
 
 use idspace::{IdRequest, IdSpace};
-use model::{Encounter, GpPlan, Location, Person, STREAM_ENCOUNTER, STREAM_LOCATION, STREAM_PERSON, chunk_rng};
+use model::{Encounter, GpPlan, Location, Person, STREAM_ENCOUNTER, chunk_rng, person_key, person_rng};
 use render::{Entries, FhirStyle, Row, Scratch};
 
-/// Persons per chunk. Part of the output's definition: every chunk has its
-/// own RNG streams seeded from (seed, chunk index), so changing this changes
-/// the output for a seed.
+/// Persons per chunk of parallel work. Not part of the output's definition:
+/// every person's draws are keyed by their national id.
 const CHUNK: u64 = 2048;
 
 /// Output format.
@@ -108,7 +115,8 @@ pub struct GenerateOptions {
     pub convention: Convention,
     /// Must be true for [`Convention::Production`]; otherwise that convention is refused.
     pub allow_production: bool,
-    /// Share of persons with a D-number instead of a fødselsnummer, 0.0–1.0 (default 0.02).
+    /// Probability that a person has a D-number instead of a fødselsnummer,
+    /// 0.0–1.0 (default 0.04); drawn person by person.
     pub d_number_share: f64,
     /// First and last birth year, inclusive (default: the 100 years up to `as_of`).
     /// Must lie within 1854–2039, the years the individual-number series cover.
@@ -118,9 +126,11 @@ pub struct GenerateOptions {
     pub as_of: BirthDate,
     pub format: Format,
     pub table: Table,
-    /// Generate GPs (fastleger) and list every person with one in their municipality.
+    /// Generate GPs (fastleger) and list every person with one, in their
+    /// municipality or (at the edge of a list) a neighbouring one.
     pub gp_lists: bool,
-    /// Target number of patients per GP (default 1000, about the Norwegian average).
+    /// Patients per GP (default 1000, about the Norwegian average): there are
+    /// ⌈persons / list size⌉ GPs and every list is within one of persons / GPs.
     pub gp_list_size: u32,
     /// Up to this many encounters per patient, uniformly 0..=n (default 0: none; max 1000).
     pub encounters_per_patient: u32,
@@ -144,7 +154,7 @@ impl Default for GenerateOptions {
             seed: 0,
             convention: Convention::Tenor,
             allow_production: false,
-            d_number_share: 0.02,
+            d_number_share: 0.04,
             birth_years: (as_of.year - 100, as_of.year),
             as_of,
             format: Format::Csv,
@@ -317,7 +327,7 @@ pub fn run(
     })?;
     let gp_lists = options.gp_lists || (options.table == Table::Practitioners && options.format != Format::Fhir);
     let gps = if gp_lists {
-        Some(gp_plan(options, t, &pool)?)
+        Some(gp_plan(options, t, &ids, &pool)?)
     } else {
         None
     };
@@ -396,7 +406,7 @@ pub fn run(
     }
 
     if options.table == Table::Practitioners && options.format != Format::Fhir {
-        let written = write_practitioners(&plan, &pool, &mut out, progress)?;
+        let written = write_practitioners(&plan, &mut out, progress)?;
         summary.records = written;
     } else {
         let chunks = options.count.div_ceil(CHUNK);
@@ -443,44 +453,38 @@ fn warnings(o: &GenerateOptions) -> Vec<String> {
     w
 }
 
-/// Counts patients per municipality by replaying the location stream, then sizes the GP lists.
+/// Counts patients per chunk and municipality by replaying every person's
+/// location stream, then places the GPs.
 fn gp_plan(
     o: &GenerateOptions,
     t: &'static data::Tables,
+    ids: &IdSpace,
     pool: &Option<rayon::ThreadPool>,
 ) -> Result<GpPlan, GenerateError> {
     let n = t.municipalities.len();
-    let count_chunk = |c: u64| {
+    let count_chunk = |c: u64| -> Result<Vec<u64>, GenerateError> {
         let mut counts = vec![0u64; n];
-        let mut rng = chunk_rng(o.seed, STREAM_LOCATION, c);
-        for _ in c * CHUNK..((c + 1) * CHUNK).min(o.count) {
-            counts[usize::from(Location::draw(t, &mut rng).municipality)] += 1;
+        for index in c * CHUNK..((c + 1) * CHUNK).min(o.count) {
+            let key = person_key(&ids.id(index)?.id);
+            counts[usize::from(Location::of_person(t, o.seed, key).municipality)] += 1;
         }
-        counts
+        Ok(counts)
     };
-    let sum = || {
-        (0..o.count.div_ceil(CHUNK)).into_par_iter().map(count_chunk).reduce(
-            || vec![0u64; n],
-            |mut a, b| {
-                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-                a
-            },
-        )
+    let all = || -> Result<Vec<Vec<u64>>, GenerateError> {
+        (0..o.count.div_ceil(CHUNK)).into_par_iter().map(count_chunk).collect()
     };
-    let counts = match pool {
-        Some(p) => p.install(sum),
-        None => sum(),
-    };
-    Ok(GpPlan::new(o.seed, &counts, o.gp_list_size))
+    let per_chunk = match pool {
+        Some(p) => p.install(all),
+        None => all(),
+    }?;
+    let flat: Vec<u64> = per_chunk.into_iter().flatten().collect();
+    GpPlan::new(o.seed, &flat, n, o.gp_list_size)
 }
 
 fn render_chunk(plan: &Plan<'_>, chunk: u64) -> Result<ChunkOut, GenerateError> {
     let o = plan.o;
     let start = chunk * CHUNK;
     let end = ((chunk + 1) * CHUNK).min(o.count);
-    let mut rng = chunk_rng(o.seed, STREAM_PERSON, chunk);
-    let mut loc_rng = chunk_rng(o.seed, STREAM_LOCATION, chunk);
-    let mut enc_rng = chunk_rng(o.seed, STREAM_ENCOUNTER, chunk);
     let mut encounters: Vec<Encounter> = Vec::new();
     let mut scratch = Scratch::default();
     let mut result = ChunkOut::default();
@@ -500,15 +504,23 @@ fn render_chunk(plan: &Plan<'_>, chunk: u64) -> Result<ChunkOut, GenerateError> 
         (end - start) as usize * per_person
     });
     let gps = plan.gps.as_ref();
+    // Per municipality: national rank of the next patient (GP lists only).
+    let mut ranks = gps.map(|g| g.chunk_ranks(chunk));
     for index in start..end {
-        let p = Person::generate(plan.t, &plan.ids, gps, index, &mut rng, &mut loc_rng)?;
+        let generated = plan.ids.id(index)?;
+        let mut p = Person::generate(plan.t, o.seed, generated, None)?;
+        if let (Some(g), Some(r)) = (gps, ranks.as_mut()) {
+            let m = usize::from(p.address.municipality_index);
+            p.gp = Some(g.gp_for_rank(r[m]));
+            r[m] += 1;
+        }
         if plan.encounters {
             model::encounters_for(
                 plan.t,
                 &p,
                 o.encounters_per_patient,
                 o.as_of,
-                &mut enc_rng,
+                &mut person_rng(o.seed, STREAM_ENCOUNTER, p.key),
                 &mut encounters,
             );
             result.encounters += encounters.len() as u64;
@@ -583,38 +595,14 @@ fn fhir_practices(plan: &Plan<'_>, range: std::ops::Range<u32>) -> Result<ChunkO
     Ok(result)
 }
 
-/// The practitioners table: list sizes come from replaying every person's location.
+/// The practitioners table, with each GP's list size.
 fn write_practitioners(
     plan: &Plan<'_>,
-    pool: &Option<rayon::ThreadPool>,
     out: &mut Counting<'_>,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<u64, GenerateError> {
     let Some(g) = &plan.gps else { return Ok(0) };
     let o = plan.o;
-    let total = g.total_gps as usize;
-    let count_chunk = |c: u64| {
-        let mut sizes = vec![0u64; total];
-        let mut rng = chunk_rng(o.seed, STREAM_LOCATION, c);
-        for index in c * CHUNK..((c + 1) * CHUNK).min(o.count) {
-            let loc = Location::draw(plan.t, &mut rng);
-            sizes[g.gp_for(index, loc.municipality) as usize] += 1;
-        }
-        sizes
-    };
-    let sum = || {
-        (0..o.count.div_ceil(CHUNK)).into_par_iter().map(count_chunk).reduce(
-            || vec![0u64; total],
-            |mut a, b| {
-                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-                a
-            },
-        )
-    };
-    let sizes = match pool {
-        Some(p) => p.install(sum),
-        None => sum(),
-    };
     let mut scratch = Scratch::default();
     let mut csv_w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
     let mut buf = Vec::new();
@@ -633,7 +621,7 @@ fn write_practitioners(
                 next: 0,
             },
         };
-        render::practitioner_row(plan.t, &doc, pr, sizes[gp as usize], &mut row, &mut scratch)?;
+        render::practitioner_row(plan.t, &doc, pr, g.list_size(gp), &mut row, &mut scratch)?;
         if gp % 4096 == 4095
             && let Some(p) = progress
         {

@@ -534,3 +534,296 @@ fn timing_one_million_persons() {
     generate::run(&o, &mut std::io::sink(), None).unwrap();
     println!("Csv with GP lists: {:.2} s", start.elapsed().as_secs_f64());
 }
+
+// ---- realism of the generated population --------------------------------
+
+fn persons(count: u64, seed: u64) -> Vec<HashMap<String, String>> {
+    csv_rows(&gen_text(&GenerateOptions {
+        count,
+        seed,
+        ..Default::default()
+    }))
+    .1
+}
+
+#[test]
+fn small_runs_get_d_numbers_too() {
+    // The share is drawn person by person: even 500 persons get some.
+    for count in [500u64, 800, 900, 950, 1010] {
+        for seed in 1..=5 {
+            let s = generate::run(
+                &GenerateOptions {
+                    count,
+                    seed,
+                    ..Default::default()
+                },
+                &mut std::io::sink(),
+                None,
+            )
+            .unwrap();
+            assert!(s.d_numbers > 0, "n={count} seed={seed}: no D-numbers");
+            assert_eq!(s.d_numbers + s.fnr, count);
+        }
+    }
+    // And the share follows the rate: 4 % by default, settable.
+    let rows = persons(20_000, 9);
+    let d = rows.iter().filter(|r| r["id_kind"] == "d_number").count();
+    assert!((600..1000).contains(&d), "{d} D-numbers of 20 000");
+    let s = generate::run(
+        &GenerateOptions {
+            count: 20_000,
+            seed: 9,
+            d_number_share: 0.10,
+            ..Default::default()
+        },
+        &mut std::io::sink(),
+        None,
+    )
+    .unwrap();
+    assert!((1_700..2_300).contains(&s.d_numbers), "{}", s.d_numbers);
+}
+
+/// Share of each first given name among the rows.
+fn first_name_shares<'a>(rows: impl Iterator<Item = &'a HashMap<String, String>>) -> Vec<(String, f64)> {
+    let mut counts: HashMap<String, u64> = HashMap::new();
+    let mut total = 0;
+    for r in rows {
+        let first = r["given_name"].split(' ').next().unwrap_or_default().to_string();
+        *counts.entry(first).or_default() += 1;
+        total += 1;
+    }
+    let mut v: Vec<(String, f64)> = counts.into_iter().map(|(n, c)| (n, c as f64 / total as f64)).collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    v
+}
+
+#[test]
+fn first_names_follow_the_birth_cohort() {
+    let rows = persons(20_000, 4);
+    let young_girls = first_name_shares(
+        rows.iter()
+            .filter(|r| r["sex"] == "female" && r["birth_date"].as_str() >= "2010" && r["id_kind"] == "fnr"),
+    );
+    // SSB's top names for girls born in the 2010s and 2020s.
+    let recent = [
+        "Nora", "Emma", "Olivia", "Ella", "Sofie", "Leah", "Maja", "Sofia", "Sara", "Ingrid", "Emilie", "Ada", "Alma",
+        "Frida", "Aurora", "Astrid", "Hanna", "Thea", "Selma", "Ellinor", "Ida", "Julie",
+    ];
+    for (name, share) in young_girls.iter().take(5) {
+        assert!(
+            recent.contains(&name.as_str()),
+            "{name} ({share:.3}) is a top name for girls born 2010-2025"
+        );
+    }
+    let old_names: f64 = young_girls
+        .iter()
+        .filter(|(n, _)| ["Anne", "Inger", "Kari", "Marit", "Berit", "Bjørg"].contains(&n.as_str()))
+        .map(|(_, s)| s)
+        .sum();
+    assert!(
+        old_names < 0.01,
+        "Anne/Inger/Kari/Marit/Berit/Bjørg: {old_names:.3} of girls born 2010-2025"
+    );
+    // And the other way round: women born in the 1940s and 50s.
+    let older = first_name_shares(rows.iter().filter(|r| {
+        r["sex"] == "female" && ("1940".."1960").contains(&r["birth_date"].as_str()) && r["id_kind"] == "fnr"
+    }));
+    assert!(
+        ["Anne", "Inger", "Kari", "Marit", "Liv", "Bjørg", "Randi", "Berit"].contains(&older[0].0.as_str()),
+        "{:?}",
+        &older[..5]
+    );
+    // People of immigrant origin are there, in plausible numbers.
+    let immigrant = rows
+        .iter()
+        .filter(|r| {
+            [
+                "Mohammed", "Muhammad", "Mohamed", "Ahmed", "Ali", "Fatima", "Maryam", "Zainab", "Aisha", "Omar",
+                "Yusuf",
+            ]
+            .contains(&r["given_name"].split(' ').next().unwrap_or_default())
+        })
+        .count();
+    assert!(
+        (60..800).contains(&immigrant),
+        "{immigrant} of 20 000 with a common Muslim first name"
+    );
+}
+
+#[test]
+fn surnames_are_many_and_hansen_is_about_one_percent() {
+    let rows = persons(20_000, 5);
+    let mut counts: HashMap<&str, u64> = HashMap::new();
+    for r in &rows {
+        *counts.entry(r["family_name"].as_str()).or_default() += 1;
+    }
+    assert!(
+        counts.len() >= 600,
+        "{} distinct surnames in 20 000 persons",
+        counts.len()
+    );
+    let (top, n) = counts.iter().max_by_key(|(name, n)| (**n, *name)).unwrap();
+    let share = *n as f64 / rows.len() as f64;
+    assert!(share < 0.02, "{top}: {share:.3}");
+    let hansen = counts.get("Hansen").copied().unwrap_or(0) as f64 / rows.len() as f64;
+    assert!((0.005..0.016).contains(&hansen), "Hansen {hansen:.4}");
+    for name in ["Nguyen", "Ali", "Ahmed", "Khan", "Nowak"] {
+        assert!(counts.contains_key(name), "no {name} among 20 000 persons");
+    }
+}
+
+#[test]
+fn e_mail_addresses_are_unique() {
+    for (count, seed) in [(20_000u64, 6u64), (3_000, 7)] {
+        let text = gen_text(&GenerateOptions {
+            count,
+            seed,
+            gp_lists: true,
+            gp_list_size: 50,
+            ..Default::default()
+        });
+        let rows = csv_rows(&text).1;
+        let mut seen = HashSet::new();
+        for r in &rows {
+            assert!(seen.insert(r["email"].clone()), "duplicate e-mail {}", r["email"]);
+        }
+        let gps = csv_rows(&gen_text(&GenerateOptions {
+            count,
+            seed,
+            table: Table::Practitioners,
+            gp_list_size: 50,
+            ..Default::default()
+        }))
+        .1;
+        for g in &gps {
+            assert!(seen.insert(g["email"].clone()), "duplicate e-mail {}", g["email"]);
+        }
+    }
+}
+
+#[test]
+fn gp_lists_have_the_asked_size() {
+    let o = GenerateOptions {
+        count: 20_000,
+        seed: 2,
+        gp_list_size: 1000,
+        table: Table::Practitioners,
+        ..Default::default()
+    };
+    let gps = csv_rows(&gen_text(&o)).1;
+    assert_eq!(gps.len(), 20, "⌈20 000 / 1000⌉ GPs");
+    let mut sizes: Vec<u64> = gps.iter().map(|g| g["list_size"].parse().unwrap()).collect();
+    sizes.sort_unstable();
+    let median = sizes[sizes.len() / 2];
+    assert!((900..=1100).contains(&median), "median list {median}");
+    assert_eq!(sizes.iter().sum::<u64>(), 20_000);
+    // Odd sizes: 20 500 persons with lists of 1000 → 21 GPs of 976 or 977.
+    let gps = csv_rows(&gen_text(&GenerateOptions {
+        count: 20_500,
+        ..o.clone()
+    }))
+    .1;
+    assert_eq!(gps.len(), 21);
+    assert!(gps.iter().all(|g| ["976", "977"].contains(&g["list_size"].as_str())));
+    let s = generate::run(&GenerateOptions { count: 20_000, ..o }, &mut std::io::sink(), None).unwrap();
+    assert_eq!(s.practitioners, 20);
+    assert_eq!(
+        s.organisations,
+        gps_practices(&gen_text(&GenerateOptions {
+            count: 20_000,
+            seed: 2,
+            gp_list_size: 1000,
+            table: Table::Practitioners,
+            ..Default::default()
+        }))
+    );
+}
+
+fn gps_practices(text: &str) -> u64 {
+    csv_rows(text)
+        .1
+        .iter()
+        .map(|g| g["organisation_number"].clone())
+        .collect::<HashSet<_>>()
+        .len() as u64
+}
+
+/// Person identity (national id, name, birth date) by UUID, checking that
+/// UUIDs are unique within the run.
+fn by_uuid(rows: &[HashMap<String, String>]) -> HashMap<String, (String, String, String)> {
+    let mut m = HashMap::new();
+    for r in rows {
+        let who = (
+            r["national_id"].clone(),
+            format!("{} {} {}", r["given_name"], r["middle_name"], r["family_name"]),
+            r["birth_date"].clone(),
+        );
+        assert!(
+            m.insert(r["id"].clone(), who).is_none(),
+            "UUID {} twice in one run",
+            r["id"]
+        );
+    }
+    m
+}
+
+#[test]
+fn a_uuid_means_the_same_person_whatever_the_count() {
+    for seed in [1u64, 42, 7_000] {
+        let a = by_uuid(&persons(100, seed));
+        let b = by_uuid(&persons(150, seed));
+        let mut shared = 0;
+        for (uuid, who) in &a {
+            if let Some(other) = b.get(uuid) {
+                assert_eq!(who, other, "seed {seed}: UUID {uuid} names two different persons");
+                shared += 1;
+            }
+        }
+        // Not vacuous: the two runs share people.
+        assert!(shared >= 10, "seed {seed}: only {shared} shared UUIDs");
+        // And the other way round: a national id in both runs is the same person.
+        let ids_b: HashMap<&str, (&String, &(String, String, String))> =
+            b.iter().map(|(u, w)| (w.0.as_str(), (u, w))).collect();
+        for (uuid, who) in &a {
+            if let Some((u, w)) = ids_b.get(who.0.as_str()) {
+                assert_eq!((*u, *w), (uuid, who), "seed {seed}: national id {} differs", who.0);
+            }
+        }
+    }
+    // Encounters, conditions and GP resources in FHIR: ids unique in the run.
+    let text = gen_text(&GenerateOptions {
+        count: 400,
+        seed: 3,
+        format: Format::Fhir,
+        gp_lists: true,
+        gp_list_size: 40,
+        encounters_per_patient: 3,
+        ..Default::default()
+    });
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut ids = HashSet::new();
+    for e in v["entry"].as_array().unwrap() {
+        let id = format!("{}/{}", e["resource"]["resourceType"], e["resource"]["id"]);
+        assert!(ids.insert(id.clone()), "{id} twice");
+    }
+}
+
+#[test]
+fn small_runs_draw_birth_years_per_seed() {
+    // The birth years of a small run are drawn, not the same rounded
+    // expectation for every seed.
+    let years = |seed| -> Vec<String> {
+        let mut v: Vec<String> = persons(20, seed)
+            .iter()
+            .map(|r| r["birth_date"][..4].to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let all: HashSet<Vec<String>> = (1..=5).map(years).collect();
+    assert!(all.len() >= 4, "the same birth years for different seeds: {all:?}");
+    // Over a larger run the ages still follow the pyramid: about a fifth under 20.
+    let rows = persons(20_000, 3);
+    let young = rows.iter().filter(|r| r["birth_date"].as_str() > "2005-01-01").count();
+    assert!((3_000..5_500).contains(&young), "{young} of 20 000 under 20");
+}

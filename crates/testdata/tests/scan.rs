@@ -479,3 +479,132 @@ proptest! {
         prop_assert!(!json.contains(&shown) && !rendered.contains(&shown));
     }
 }
+
+// ---- phone context and names of everyone living in Norway -----------------
+
+fn low() -> ScanOptions {
+    ScanOptions {
+        show_values: true,
+        min_confidence: Confidence::Low,
+        ..ScanOptions::default()
+    }
+}
+
+#[test]
+fn numbers_with_a_non_phone_word_are_not_phones() {
+    for text in [
+        "Faktura nr 48449802 betalt",
+        "Kundenummer 91989036",
+        "Kundenr: 45678912",
+        "Ordrenr. 93456781 er sendt",
+        "Referanse 41234567",
+        "Saksnr 2024/55 og 98765432",
+        "Beløp kr 48449802",
+        "Sak 91234567 er lukket",
+        "KID 91234567",
+    ] {
+        let r = scan::scan_bytes(&low(), "note.txt", text.as_bytes());
+        assert_eq!(r.counts[&Kind::Phone], 0, "{text}: {:#?}", r.findings);
+    }
+    // A column that says so does the same; +47 numbers still count.
+    let csv = "kundenr;merknad\n91989036;ok\n+47 912 34 567;ok\n";
+    let r = scan::scan_bytes(&low(), "k.csv", csv.as_bytes());
+    assert_eq!(r.counts[&Kind::Phone], 1, "{:#?}", r.findings);
+}
+
+#[test]
+fn phone_words_give_high_confidence() {
+    for (text, number) in [
+        ("Sentralbord: 26616086", "26616086"),
+        ("Sentralbordet 22 33 44 55", "22 33 44 55"),
+        ("Tlf 91234567", "91234567"),
+        ("telefon: 55 12 34 56", "55 12 34 56"),
+        ("Ring oss på 23456789", "23456789"),
+        ("Faks 22334455", "22334455"),
+        ("SMS 41234567", "41234567"),
+        ("Kundeservice: 91234567", "91234567"),
+        // The nearest word decides.
+        ("Kundenr 1234, tlf 91234567", "91234567"),
+    ] {
+        let r = scan::scan_bytes(&low(), "note.txt", text.as_bytes());
+        let f = find(&r, number);
+        assert_eq!((f.kind, f.confidence), (Kind::Phone, Confidence::High), "{text}");
+    }
+    let r = scan::scan_bytes(&low(), "note.txt", b"Tlf 22334455, faktura 48449802");
+    assert_eq!(r.counts[&Kind::Phone], 1, "{:#?}", r.findings);
+}
+
+/// "Given Surname" from the generator's data for 200 persons (every origin),
+/// plus the names the scanner used to miss.
+fn generated_names(n: u64) -> Vec<(String, String)> {
+    let text = {
+        let mut out = Vec::new();
+        etterlev_testdata::generate::run(
+            &etterlev_testdata::generate::GenerateOptions {
+                count: n,
+                seed: 11,
+                ..Default::default()
+            },
+            &mut out,
+            None,
+        )
+        .unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let h: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let gi = h.iter().position(|c| c == "given_name").unwrap();
+    let fi = h.iter().position(|c| c == "family_name").unwrap();
+    let mut v: Vec<(String, String)> = r
+        .records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            (rec[gi].to_string(), rec[fi].to_string())
+        })
+        .collect();
+    for (g, f) in [
+        ("Fatima", "Ahmed"),
+        ("Ahmed", "Ali"),
+        ("Mohammed", "Hussain"),
+        ("Aisha", "Khan"),
+        ("Agnieszka", "Wiśniewska"),
+        ("Piotr", "Nowak"),
+        ("Thanh", "Nguyen"),
+        ("Hodan", "Abdi"),
+        ("Tharsika", "Sivakumar"),
+        ("Zainab", "Yusuf"),
+    ] {
+        v.push((g.to_string(), f.to_string()));
+    }
+    v
+}
+
+#[test]
+fn every_name_in_a_name_column_is_found() {
+    let names = generated_names(190);
+    assert_eq!(names.len(), 200);
+    let mut csv = String::from("id;navn;kommentar\n");
+    for (i, (g, f)) in names.iter().enumerate() {
+        csv.push_str(&format!("{i};{g} {f};ok\n"));
+    }
+    let all = ScanOptions {
+        max_findings_per_kind: 1_000,
+        ..opts()
+    };
+    let r = scan::scan_bytes(&all, "pasienter.csv", csv.as_bytes());
+    assert_eq!(r.counts[&Kind::Name], 200, "{:#?}", r.findings);
+    assert_eq!(find(&r, "Fatima Ahmed").confidence, Confidence::High);
+
+    // Separate given-name and surname columns: single names count there.
+    let mut csv = String::from("fornavn,etternavn\n");
+    for (g, f) in &names {
+        csv.push_str(&format!("{g},{f}\n"));
+    }
+    let r = scan::scan_bytes(&all, "p.csv", csv.as_bytes());
+    assert_eq!(r.counts[&Kind::Name], 400, "{:#?}", r.findings);
+
+    // Outside a name column a lone name is not reported; a pair in free text is.
+    let r = scan::scan_bytes(&opts(), "n.txt", "Ahmed kom.\nFatima Ahmed ringte i går.\n".as_bytes());
+    assert_eq!(r.counts[&Kind::Name], 1, "{:#?}", r.findings);
+    assert_eq!(find(&r, "Fatima Ahmed").kind, Kind::Name);
+}

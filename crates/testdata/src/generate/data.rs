@@ -7,9 +7,9 @@ use rand::Rng;
 
 use crate::ids::Sex;
 
-const GIVEN_FEMALE: &str = include_str!("../../data/given_names_female.tsv");
-const GIVEN_MALE: &str = include_str!("../../data/given_names_male.tsv");
-const SURNAMES: &str = include_str!("../../data/surnames.tsv");
+pub(crate) const GIVEN_NAMES: &str = include_str!("../../data/given_names.tsv");
+pub(crate) const SURNAMES: &str = include_str!("../../data/surnames.tsv");
+const ORIGINS: &str = include_str!("../../data/origins.tsv");
 const COUNTIES: &str = include_str!("../../data/counties.tsv");
 const MUNICIPALITIES: &str = include_str!("../../data/municipalities.tsv");
 const STREET_PARTS: &str = include_str!("../../data/street_parts.tsv");
@@ -33,7 +33,7 @@ pub(crate) struct Weighted<T> {
 }
 
 impl<T> Weighted<T> {
-    fn new(pairs: Vec<(T, u64)>) -> Weighted<T> {
+    pub(crate) fn new(pairs: Vec<(T, u64)>) -> Weighted<T> {
         let mut cumulative = Vec::with_capacity(pairs.len());
         let mut items = Vec::with_capacity(pairs.len());
         let mut total = 0u64;
@@ -94,11 +94,45 @@ pub(crate) struct Icd {
     pub max_age: u8,
 }
 
+/// Birth periods with their own origin weights (columns of origins.tsv).
+pub(crate) const PERIOD_BEFORE_1950: usize = 0;
+pub(crate) const PERIOD_1950_1979: usize = 1;
+pub(crate) const PERIOD_FROM_1980: usize = 2;
+pub(crate) const PERIOD_D_NUMBER: usize = 3;
+
+/// Index of the majority group ("no") in [`Tables::origins`].
+pub(crate) const MAJORITY: usize = 0;
+
+/// Given-name tables of one origin and sex: one per birth decade (sorted by
+/// first year), or a single table for every birth year.
+#[derive(Debug)]
+pub(crate) struct Cohorts {
+    pub tables: Vec<(i16, Weighted<Name>)>,
+}
+
+impl Cohorts {
+    /// The table for a birth year: the decade it falls in, clamped to the
+    /// first and last decade listed.
+    pub(crate) fn for_year(&self, year: i16) -> &Weighted<Name> {
+        let i = self.tables.partition_point(|(from, _)| *from <= year).max(1) - 1;
+        &self.tables[i.min(self.tables.len() - 1)].1
+    }
+}
+
+/// One origin group: its given names per sex and surnames per sex (index 0
+/// female, 1 male; surnames for both sexes are in both).
+#[derive(Debug)]
+pub(crate) struct Origin {
+    pub code: &'static str,
+    pub given: [Cohorts; 2],
+    pub surnames: [Weighted<Name>; 2],
+}
+
 #[derive(Debug)]
 pub(crate) struct Tables {
-    pub female: Weighted<Name>,
-    pub male: Weighted<Name>,
-    pub surnames: Weighted<Name>,
+    pub origins: Vec<Origin>,
+    /// Origin indexes weighted per birth period (`PERIOD_*`).
+    pub origin_weights: [Weighted<u8>; 4],
     pub municipalities: Vec<Municipality>,
     /// Indexes into `municipalities` of those with postcodes, weighted by population.
     pub address_municipalities: Weighted<u16>,
@@ -117,9 +151,13 @@ pub(crate) fn tables() -> Result<&'static Tables, DataError> {
 /// Summary figures of the embedded data, for the README and tests.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct DataStats {
-    pub female_given_names: usize,
-    pub male_given_names: usize,
+    /// Distinct given names over all origins and cohorts.
+    pub given_names: usize,
+    /// Distinct surnames over all origins.
     pub surnames: usize,
+    /// Origin groups (codes from origins.tsv).
+    pub origins: Vec<&'static str>,
+    pub given_name_cohorts: usize,
     pub counties: usize,
     pub municipalities: usize,
     pub municipalities_with_postcodes: usize,
@@ -134,9 +172,14 @@ pub fn data_stats() -> Result<DataStats, DataError> {
     let t = tables()?;
     let counties: std::collections::BTreeSet<&str> = t.municipalities.iter().map(|m| m.county_number).collect();
     Ok(DataStats {
-        female_given_names: t.female.items.len(),
-        male_given_names: t.male.items.len(),
-        surnames: t.surnames.items.len(),
+        given_names: distinct(
+            t.origins
+                .iter()
+                .flat_map(|o| o.given.iter().flat_map(|c| c.tables.iter().flat_map(|(_, w)| &w.items))),
+        ),
+        surnames: distinct(t.origins.iter().flat_map(|o| o.surnames.iter().flat_map(|w| &w.items))),
+        origins: t.origins.iter().map(|o| o.code).collect(),
+        given_name_cohorts: t.origins[MAJORITY].given[0].tables.len(),
         counties: counties.len(),
         municipalities: t.municipalities.len(),
         municipalities_with_postcodes: t.address_municipalities.items.len(),
@@ -146,10 +189,12 @@ pub fn data_stats() -> Result<DataStats, DataError> {
     })
 }
 
+fn distinct<'a>(names: impl Iterator<Item = &'a Name>) -> usize {
+    names.map(|n| n.text).collect::<std::collections::HashSet<_>>().len()
+}
+
 fn parse_all() -> Result<Tables, DataError> {
-    let female = parse_names("given_names_female.tsv", GIVEN_FEMALE)?;
-    let male = parse_names("given_names_male.tsv", GIVEN_MALE)?;
-    let surnames = parse_names("surnames.tsv", SURNAMES)?;
+    let (origins, origin_weights) = parse_names()?;
     let counties = parse_counties()?;
     let municipalities = parse_municipalities(&counties)?;
     let address_municipalities = Weighted::new(
@@ -163,9 +208,8 @@ fn parse_all() -> Result<Tables, DataError> {
     let (street_first, street_endings) = parse_street_parts()?;
     let icd10 = parse_icd10()?;
     Ok(Tables {
-        female,
-        male,
-        surnames,
+        origins,
+        origin_weights,
         municipalities,
         address_municipalities,
         street_first,
@@ -197,39 +241,190 @@ fn parse_weight(file: &'static str, line: usize, text: &str) -> Result<u64, Data
     }
 }
 
-fn parse_names(file: &'static str, text: &'static str) -> Result<Weighted<Name>, DataError> {
-    let mut pairs = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for (n, line) in lines(text) {
-        let mut fields = line.split('\t');
-        let (Some(name), Some(weight), None) = (fields.next(), fields.next(), fields.next()) else {
-            return Err(err(file, n, "expected name<TAB>count"));
-        };
-        if name.is_empty() || name.trim() != name || name.contains([',', '"', ';']) {
-            return Err(err(file, n, format!("bad name {name:?}")));
-        }
-        if !name.chars().next().is_some_and(char::is_uppercase) {
-            return Err(err(file, n, format!("name {name:?} must start with a capital letter")));
-        }
-        if !seen.insert(name) {
-            return Err(err(file, n, format!("duplicate name {name:?}")));
-        }
-        let ascii = ascii_fold(name);
-        if ascii.is_empty() {
-            return Err(err(file, n, format!("name {name:?} has no ASCII form")));
-        }
-        pairs.push((
-            Name {
-                text: name,
-                ascii: ascii.into_boxed_str(),
-            },
-            parse_weight(file, n, weight)?,
+/// A name field: no padding, no CSV/JSON-hostile characters, a capital first
+/// letter (or a lower-case particle such as "de Jong"), and an ASCII form.
+fn check_name(file: &'static str, n: usize, name: &'static str) -> Result<Name, DataError> {
+    if name.is_empty() || name.trim() != name || name.contains([',', '"', ';', '\t']) {
+        return Err(err(file, n, format!("bad name {name:?}")));
+    }
+    if !name
+        .split([' ', '-'])
+        .any(|w| w.chars().next().is_some_and(char::is_uppercase))
+    {
+        return Err(err(file, n, format!("name {name:?} must have a capitalised part")));
+    }
+    let ascii = ascii_fold(name);
+    if ascii.is_empty() || !ascii.bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'-') {
+        return Err(err(
+            file,
+            n,
+            format!("name {name:?} has no clean ASCII form ({ascii:?})"),
         ));
     }
-    if pairs.len() < 20 {
-        return Err(err(file, 0, "fewer than 20 names"));
+    Ok(Name {
+        text: name,
+        ascii: ascii.into_boxed_str(),
+    })
+}
+
+fn sex_index(file: &'static str, n: usize, sex: &str) -> Result<Option<usize>, DataError> {
+    match sex {
+        "F" => Ok(Some(0)),
+        "M" => Ok(Some(1)),
+        "*" => Ok(None),
+        other => Err(err(file, n, format!("sex {other:?} is not F, M or *"))),
     }
-    Ok(Weighted::new(pairs))
+}
+
+type OriginTables = (Vec<Origin>, [Weighted<u8>; 4]);
+
+/// Names with weights per cohort (`i16::MIN` for every birth year).
+type ByCohort = std::collections::BTreeMap<i16, Vec<(Name, u64)>>;
+
+/// origins.tsv, given_names.tsv and surnames.tsv together: every origin must
+/// have given names for both sexes and surnames for both sexes.
+fn parse_names() -> Result<OriginTables, DataError> {
+    let file = "origins.tsv";
+    let mut codes: Vec<&'static str> = Vec::new();
+    let mut weights: [Vec<(u8, u64)>; 4] = Default::default();
+    for (n, line) in lines(ORIGINS) {
+        let fields: Vec<&'static str> = line.split('\t').collect();
+        let [code, description, w @ ..] = &fields[..] else {
+            return Err(err(file, n, "expected origin<TAB>description<TAB>four weights"));
+        };
+        if w.len() != 4 || description.is_empty() || code.is_empty() {
+            return Err(err(file, n, "expected origin<TAB>description<TAB>four weights"));
+        }
+        if codes.contains(code) {
+            return Err(err(file, n, format!("duplicate origin {code}")));
+        }
+        if codes.len() >= 255 {
+            return Err(err(file, n, "too many origins"));
+        }
+        let index = codes.len() as u8;
+        for (period, text) in w.iter().enumerate() {
+            let weight = match text.trim().parse::<u64>() {
+                Ok(v) => v,
+                Err(_) => return Err(err(file, n, format!("weight {text:?} is not a number"))),
+            };
+            if weight > 0 {
+                weights[period].push((index, weight));
+            }
+        }
+        codes.push(*code);
+    }
+    if codes.first() != Some(&"no") {
+        return Err(err(file, 0, "the first origin must be the majority group \"no\""));
+    }
+    if weights.iter().any(Vec::is_empty) {
+        return Err(err(file, 0, "every period needs an origin with a positive weight"));
+    }
+    let origin_of = |file: &'static str, n: usize, code: &str| {
+        codes
+            .iter()
+            .position(|c| *c == code)
+            .ok_or_else(|| err(file, n, format!("origin {code:?} is not in origins.tsv")))
+    };
+
+    // Given names: (origin, sex) -> cohort -> names.
+    let file = "given_names.tsv";
+    let mut given: Vec<[ByCohort; 2]> = codes.iter().map(|_| Default::default()).collect();
+    for (n, line) in lines(GIVEN_NAMES) {
+        let fields: Vec<&'static str> = line.split('\t').collect();
+        let [origin, sex, cohort, name, weight] = fields[..] else {
+            return Err(err(file, n, "expected origin<TAB>sex<TAB>cohort<TAB>name<TAB>weight"));
+        };
+        let o = origin_of(file, n, origin)?;
+        let Some(s) = sex_index(file, n, sex)? else {
+            return Err(err(file, n, "a given name needs sex F or M"));
+        };
+        let cohort = match cohort {
+            "*" => i16::MIN,
+            c => match c.parse::<i16>() {
+                Ok(y) if (1850..=2100).contains(&y) && y % 10 == 0 => y,
+                _ => return Err(err(file, n, format!("cohort {c:?} is not a decade like 1950 or *"))),
+            },
+        };
+        let table = given[o][s].entry(cohort).or_default();
+        if table.iter().any(|(x, _)| x.text == name) {
+            return Err(err(file, n, format!("duplicate name {name:?} in its table")));
+        }
+        table.push((check_name(file, n, name)?, parse_weight(file, n, weight)?));
+    }
+    // Surnames: (origin, sex) -> names; "*" names go to both sexes.
+    let file = "surnames.tsv";
+    let mut surnames: Vec<[Vec<(Name, u64)>; 2]> = codes.iter().map(|_| Default::default()).collect();
+    for (n, line) in lines(SURNAMES) {
+        let fields: Vec<&'static str> = line.split('\t').collect();
+        let [origin, sex, name, weight] = fields[..] else {
+            return Err(err(file, n, "expected origin<TAB>sex<TAB>name<TAB>weight"));
+        };
+        let o = origin_of(file, n, origin)?;
+        let weight = parse_weight(file, n, weight)?;
+        let sexes: &[usize] = match sex_index(file, n, sex)? {
+            Some(0) => &[0],
+            Some(_) => &[1],
+            None => &[0, 1],
+        };
+        for &s in sexes {
+            if surnames[o][s].iter().any(|(x, _)| x.text == name) {
+                return Err(err(file, n, format!("duplicate surname {name:?} in its group")));
+            }
+            surnames[o][s].push((check_name(file, n, name)?, weight));
+        }
+    }
+    let mut origins = Vec::with_capacity(codes.len());
+    for ((code, given), surnames) in codes.iter().zip(given).zip(surnames) {
+        let [gf, gm] = given;
+        let [sf, sm] = surnames;
+        let cohorts = |map: ByCohort| -> Result<Cohorts, DataError> {
+            if map.is_empty() {
+                return Err(err(
+                    "given_names.tsv",
+                    0,
+                    format!("origin {code} lacks given names for a sex"),
+                ));
+            }
+            if map.len() > 1 && map.contains_key(&i16::MIN) {
+                return Err(err("given_names.tsv", 0, format!("origin {code} mixes * with decades")));
+            }
+            Ok(Cohorts {
+                tables: map.into_iter().map(|(c, v)| (c, Weighted::new(v))).collect(),
+            })
+        };
+        if sf.is_empty() || sm.is_empty() {
+            return Err(err(
+                "surnames.tsv",
+                0,
+                format!("origin {code} lacks surnames for a sex"),
+            ));
+        }
+        origins.push(Origin {
+            code,
+            given: [cohorts(gf)?, cohorts(gm)?],
+            surnames: [Weighted::new(sf), Weighted::new(sm)],
+        });
+    }
+    let [a, b, c, d] = weights;
+    Ok((
+        origins,
+        [Weighted::new(a), Weighted::new(b), Weighted::new(c), Weighted::new(d)],
+    ))
+}
+
+/// Every given name and every surname in the data files (read straight from
+/// the files, so this never fails; malformed lines are skipped here and
+/// refused by the generator's parser and its tests).
+pub fn name_words() -> (Vec<&'static str>, Vec<&'static str>) {
+    let given = lines(GIVEN_NAMES)
+        .filter_map(|(_, l)| l.split('\t').nth(3))
+        .filter(|n| !n.is_empty())
+        .collect();
+    let surnames = lines(SURNAMES)
+        .filter_map(|(_, l)| l.split('\t').nth(2))
+        .filter(|n| !n.is_empty())
+        .collect();
+    (given, surnames)
 }
 
 /// Lower-case ASCII for e-mail local parts: æ → ae, ø → o, å → aa, accents
@@ -247,9 +442,20 @@ pub(crate) fn ascii_fold(text: &str) -> String {
             'á' | 'à' | 'â' => out.push('a'),
             'ü' | 'ú' => out.push('u'),
             'í' | 'ï' => out.push('i'),
-            'ó' | 'ô' => out.push('o'),
-            'č' => out.push('c'),
-            'š' => out.push('s'),
+            'ó' | 'ô' | 'õ' => out.push('o'),
+            'č' | 'ć' | 'ç' => out.push('c'),
+            'š' | 'ś' | 'ş' => out.push('s'),
+            'ł' => out.push('l'),
+            'ź' | 'ż' | 'ž' => out.push('z'),
+            'ń' | 'ñ' | 'ņ' => out.push('n'),
+            'ę' | 'ė' | 'ē' => out.push('e'),
+            'ą' | 'ā' => out.push('a'),
+            'ų' | 'ū' => out.push('u'),
+            'į' | 'ı' => out.push('i'),
+            'ð' => out.push('d'),
+            'ğ' => out.push('g'),
+            'ķ' => out.push('k'),
+            'ļ' => out.push('l'),
             'ŋ' => out.push('n'),
             _ => {}
         }
@@ -438,9 +644,13 @@ mod tests {
     #[test]
     fn every_data_file_parses() {
         let stats = data_stats().unwrap();
-        assert!(stats.female_given_names >= 100, "{stats:?}");
-        assert!(stats.male_given_names >= 100, "{stats:?}");
-        assert!(stats.surnames >= 100, "{stats:?}");
+        assert!(stats.given_names >= 600, "{stats:?}");
+        assert!(stats.surnames >= 800, "{stats:?}");
+        assert!(
+            stats.origins.len() >= 10 && stats.origins[MAJORITY] == "no",
+            "{stats:?}"
+        );
+        assert!(stats.given_name_cohorts >= 11, "{stats:?}");
         assert_eq!(stats.counties, 15);
         assert_eq!(stats.municipalities, 357);
         assert!(stats.municipalities_with_postcodes >= 300);
@@ -450,11 +660,14 @@ mod tests {
     fn names_test_encodings_on_purpose() {
         let t = tables().unwrap();
         let all: Vec<&str> = t
-            .female
-            .items
+            .origins
             .iter()
-            .chain(&t.male.items)
-            .chain(&t.surnames.items)
+            .flat_map(|o| {
+                o.given
+                    .iter()
+                    .flat_map(|c| c.tables.iter().flat_map(|(_, w)| &w.items))
+                    .chain(o.surnames.iter().flat_map(|w| &w.items))
+            })
             .map(|n| n.text)
             .collect();
         for needle in ["æ", "ø", "å", "é", "-"] {
@@ -472,6 +685,9 @@ mod tests {
         assert_eq!(ascii_fold("Renée"), "renee");
         assert_eq!(ascii_fold("Müller"), "muller");
         assert_eq!(ascii_fold("Anne Marie"), "anne.marie");
+        assert_eq!(ascii_fold("Wiśniewska"), "wisniewska");
+        assert_eq!(ascii_fold("Michał"), "michal");
+        assert_eq!(ascii_fold("Kazlauskienė"), "kazlauskiene");
     }
 
     #[test]

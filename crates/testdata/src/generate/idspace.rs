@@ -1,9 +1,11 @@
 //! Unique synthetic national ids for a whole run, without coordination.
 //!
 //! Every (birth date, individual number) pair whose control digits exist is a
-//! *slot*. Slots are grouped into strata by id kind and birth year; each
-//! stratum gets a quota of the run's persons (age pyramid × D-number share,
-//! largest-remainder rounding, never above the stratum's capacity). Person `i`
+//! *slot*. Slots are grouped into strata by id kind and birth year. How many
+//! persons get a D-number is drawn person by person (a keyed coin per person
+//! with the D-number share as its probability), so small runs get D-numbers
+//! too; their birth year is drawn the same way from the age pyramid (a
+//! stratum drawn beyond its capacity passes the surplus on, by weight). Person `i`
 //! is mapped to a stratum by a keyed permutation of `0..count`, and to a slot
 //! inside it by a keyed permutation of the stratum's slots. Both maps are
 //! bijections, so two persons never get the same id, whatever the thread
@@ -22,6 +24,10 @@ use crate::ids::{
 
 use super::GenerateError;
 use super::perm::{Permutation, derive};
+
+/// Key purposes of the per-person draws of kind and birth year.
+const PURPOSE_D_NUMBER: u64 = 2;
+const PURPOSE_STRATUM: u64 = 3;
 
 /// The individual-number series for a birth year (folkeregisterforskriften):
 /// 0 = 1854–1899, 1 = 1900–1939, 2 = 1940–1999, 3 = 2000–2039.
@@ -208,7 +214,54 @@ impl IdSpace {
                 capacity,
             });
         }
-        let quotas = allocate(req.count, &weights, &capacities);
+        // Draws per person: whether they have a D-number (probability
+        // d_number_share), then their birth year by the age pyramid. The
+        // counts per stratum are multinomial — rounding the expectation
+        // instead would give small runs no D-numbers and the same few birth
+        // years every time.
+        let threshold = (req.d_number_share.clamp(0.0, 1.0) * 2f64.powi(64)).min(u64::MAX as f64) as u64;
+        let by_kind = |d: bool| -> (Vec<usize>, Vec<f64>) {
+            let index: Vec<usize> = (0..strata.len())
+                .filter(|&i| (strata[i].kind == IdKind::DNumber) == d)
+                .collect();
+            let mut total = 0.0;
+            let cumulative = index
+                .iter()
+                .map(|&i| {
+                    total += weights[i];
+                    total
+                })
+                .collect();
+            (index, cumulative)
+        };
+        let kinds = [by_kind(false), by_kind(true)];
+        let mut quotas = vec![0u64; strata.len()];
+        for i in 0..req.count {
+            let d = req.d_number_share >= 1.0 || derive(req.seed, PURPOSE_D_NUMBER, i) < threshold;
+            let (index, cumulative) = if kinds[usize::from(d)].0.is_empty() {
+                &kinds[usize::from(!d)]
+            } else {
+                &kinds[usize::from(d)]
+            };
+            let Some(&total) = cumulative.last() else { break };
+            let u = (derive(req.seed, PURPOSE_STRATUM, i) >> 11) as f64 / (1u64 << 53) as f64 * total;
+            let k = cumulative.partition_point(|&c| c <= u).min(index.len() - 1);
+            quotas[index[k]] += 1;
+        }
+        // Strata drawn beyond their capacity pass the surplus on, by weight.
+        let mut surplus = 0u64;
+        for (q, &cap) in quotas.iter_mut().zip(&capacities) {
+            if *q > cap {
+                surplus += *q - cap;
+                *q = cap;
+            }
+        }
+        if surplus > 0 {
+            let room: Vec<u64> = quotas.iter().zip(&capacities).map(|(q, c)| c - q).collect();
+            for (q, extra) in quotas.iter_mut().zip(allocate(surplus, &weights, &room)) {
+                *q += extra;
+            }
+        }
         let mut start = 0u64;
         let mut kept = Vec::new();
         for (i, (mut s, q)) in strata.into_iter().zip(quotas).enumerate() {

@@ -29,6 +29,9 @@ impl Hints {
     pub const EMAIL: u8 = 16;
     pub const NAME: u8 = 32;
     pub const ADDRESS: u8 = 64;
+    /// A word that says the number is something other than a phone number
+    /// (invoice, customer, order, case number, an amount …).
+    pub const NOT_PHONE: u8 = 128;
 
     pub fn has(self, bit: u8) -> bool {
         self.0 & bit != 0
@@ -45,6 +48,9 @@ pub(crate) mod flag {
     pub const ALSO_ACCOUNT: u8 = 4;
     /// A ten-digit numeric spreadsheet cell padded with its lost leading zero.
     pub const PADDED: u8 = 8;
+    /// A single known name (no given name + surname pair): counts only in a
+    /// column whose name says it holds names.
+    pub const SINGLE_NAME: u8 = 16;
 }
 
 /// One candidate, positions relative to the scanned slice.
@@ -106,14 +112,20 @@ impl RawHit {
             Kind::Phone => {
                 if column.has(Hints::PHONE) {
                     self.confidence = Confidence::High;
+                    true
+                } else {
+                    // A customer-number or invoice column: only +47 numbers
+                    // and numbers with a phone word in the cell count.
+                    !column.has(Hints::NOT_PHONE) || self.confidence == Confidence::High
                 }
-                true
             }
             Kind::Name => {
                 if column.has(Hints::NAME) {
                     self.confidence = Confidence::High;
+                    true
+                } else {
+                    self.flags & flag::SINGLE_NAME == 0
                 }
-                true
             }
             Kind::Address => {
                 if column.has(Hints::ADDRESS) {
@@ -182,9 +194,9 @@ const CONTEXT_WORDS: &[(&str, u8)] = &[
     ("enhetsregisteret", Hints::ORG),
     ("brreg", Hints::ORG),
     ("mva", Hints::ORG),
-    ("kontonummer", Hints::ACCOUNT),
-    ("kontonr", Hints::ACCOUNT),
-    ("konto", Hints::ACCOUNT),
+    ("kontonummer", Hints::ACCOUNT | Hints::NOT_PHONE),
+    ("kontonr", Hints::ACCOUNT | Hints::NOT_PHONE),
+    ("konto", Hints::ACCOUNT | Hints::NOT_PHONE),
     ("kto", Hints::ACCOUNT),
     ("account", Hints::ACCOUNT),
     ("acct", Hints::ACCOUNT),
@@ -192,7 +204,18 @@ const CONTEXT_WORDS: &[(&str, u8)] = &[
     ("bban", Hints::ACCOUNT),
     ("tlf", Hints::PHONE),
     ("telefon", Hints::PHONE),
+    ("telefonnr", Hints::PHONE),
+    ("telefonnummer", Hints::PHONE),
+    ("vakttelefon", Hints::PHONE),
+    ("sentralbord", Hints::PHONE),
+    ("sentralbordet", Hints::PHONE),
+    ("switchboard", Hints::PHONE),
     ("mobil", Hints::PHONE),
+    ("mobilnr", Hints::PHONE),
+    ("mobilnummer", Hints::PHONE),
+    ("ring oss", Hints::PHONE),
+    ("kundeservice", Hints::PHONE),
+    ("kundesenter", Hints::PHONE),
     ("mob", Hints::PHONE),
     ("phone", Hints::PHONE),
     ("tel", Hints::PHONE),
@@ -200,18 +223,72 @@ const CONTEXT_WORDS: &[(&str, u8)] = &[
     ("ring", Hints::PHONE),
     ("faks", Hints::PHONE),
     ("fax", Hints::PHONE),
+    ("faktura", Hints::NOT_PHONE),
+    ("fakturanr", Hints::NOT_PHONE),
+    ("fakturanummer", Hints::NOT_PHONE),
+    ("invoice", Hints::NOT_PHONE),
+    ("kunde", Hints::NOT_PHONE),
+    ("kundenr", Hints::NOT_PHONE),
+    ("kundenummer", Hints::NOT_PHONE),
+    ("kunde-id", Hints::NOT_PHONE),
+    ("customer", Hints::NOT_PHONE),
+    ("ordre", Hints::NOT_PHONE),
+    ("ordrenr", Hints::NOT_PHONE),
+    ("ordrenummer", Hints::NOT_PHONE),
+    ("order", Hints::NOT_PHONE),
+    ("bestilling", Hints::NOT_PHONE),
+    ("bestillingsnr", Hints::NOT_PHONE),
+    ("referanse", Hints::NOT_PHONE),
+    ("reference", Hints::NOT_PHONE),
+    ("ref", Hints::NOT_PHONE),
+    ("ref.", Hints::NOT_PHONE),
+    ("refnr", Hints::NOT_PHONE),
+    ("saksnr", Hints::NOT_PHONE),
+    ("saksnummer", Hints::NOT_PHONE),
+    ("sak", Hints::NOT_PHONE),
+    ("avtalenr", Hints::NOT_PHONE),
+    ("avtalenummer", Hints::NOT_PHONE),
+    ("polisenr", Hints::NOT_PHONE),
+    ("polisenummer", Hints::NOT_PHONE),
+    ("medlemsnr", Hints::NOT_PHONE),
+    ("medlemsnummer", Hints::NOT_PHONE),
+    ("ansattnr", Hints::NOT_PHONE),
+    ("ansattnummer", Hints::NOT_PHONE),
+    ("journalnr", Hints::NOT_PHONE),
+    ("journalnummer", Hints::NOT_PHONE),
+    ("arkivnr", Hints::NOT_PHONE),
+    ("dokumentnr", Hints::NOT_PHONE),
+    ("serienr", Hints::NOT_PHONE),
+    ("serienummer", Hints::NOT_PHONE),
+    ("løpenr", Hints::NOT_PHONE),
+    ("lØpenr", Hints::NOT_PHONE),
+    ("lopenr", Hints::NOT_PHONE),
+    ("kid", Hints::NOT_PHONE),
+    ("kid-nr", Hints::NOT_PHONE),
+    ("beløp", Hints::NOT_PHONE),
+    ("belØp", Hints::NOT_PHONE),
+    ("belop", Hints::NOT_PHONE),
+    ("sum", Hints::NOT_PHONE),
+    ("kr", Hints::NOT_PHONE),
+    ("kr.", Hints::NOT_PHONE),
+    ("nok", Hints::NOT_PHONE),
+    ("id", Hints::NOT_PHONE),
     ("e-post", Hints::EMAIL),
     ("epost", Hints::EMAIL),
     ("email", Hints::EMAIL),
     ("e-mail", Hints::EMAIL),
     ("mail", Hints::EMAIL),
     ("navn", Hints::NAME),
+    ("fornavn", Hints::NAME),
+    ("etternavn", Hints::NAME),
+    ("mellomnavn", Hints::NAME),
+    ("pasientnavn", Hints::NAME),
     ("name", Hints::NAME),
     ("adresse", Hints::ADDRESS),
     ("address", Hints::ADDRESS),
     ("addr", Hints::ADDRESS),
-    ("postnr", Hints::ADDRESS),
-    ("postnummer", Hints::ADDRESS),
+    ("postnr", Hints::ADDRESS | Hints::NOT_PHONE),
+    ("postnummer", Hints::ADDRESS | Hints::NOT_PHONE),
     ("poststed", Hints::ADDRESS),
     ("bosted", Hints::ADDRESS),
     ("bor i", Hints::ADDRESS),
@@ -242,18 +319,28 @@ const NAMES: &str = include_str!("names.txt");
 impl Detector {
     pub fn new(policy: Policy, enabled: u8) -> Detector {
         let mut map: std::collections::BTreeMap<String, u8> = Default::default();
-        for line in NAMES.lines() {
-            let line = line.trim();
-            let (bit, name) = match line.split_once(' ') {
-                Some(("g", n)) => (GIVEN, n.trim()),
-                Some(("s", n)) => (SURNAME, n.trim()),
-                _ => continue,
-            };
+        let listed = NAMES.lines().filter_map(|line| match line.trim().split_once(' ') {
+            Some(("g", n)) => Some((GIVEN, n.trim())),
+            Some(("s", n)) => Some((SURNAME, n.trim())),
+            _ => None,
+        });
+        // The generator's names (every origin and birth cohort), so the
+        // scanner finds every name `generate` writes.
+        let (given, surnames) = crate::generate::name_words();
+        let generated = given
+            .into_iter()
+            .map(|n| (GIVEN, n))
+            .chain(surnames.into_iter().map(|n| (SURNAME, n)));
+        for (bit, name) in listed.chain(generated) {
             if name.is_empty() {
                 continue;
             }
             *map.entry(name.to_string()).or_default() |= bit;
-            *map.entry(name.to_uppercase()).or_default() |= bit;
+            // Upper-case forms ("KARI HANSEN") only for names of three letters
+            // or more: "LE", "DO", "HO" are words in capitals too.
+            if name.chars().count() >= 3 {
+                *map.entry(name.to_uppercase()).or_default() |= bit;
+            }
         }
         let (patterns, name_flags): (Vec<String>, Vec<u8>) = map.into_iter().unzip();
         let names = AhoCorasick::builder()
@@ -304,12 +391,25 @@ impl Detector {
             from += nl + 1;
         }
         let mut h = 0;
+        // Phone or not: the word nearest the number decides.
+        let mut phone_side = 0;
         for m in self.context.find_iter(&text[from..start]) {
             let s = from + m.start();
-            if s == 0 || !is_word_byte(text[s - 1]) {
-                h |= self.context_hints[m.pattern().as_usize()];
+            let e = from + m.end();
+            if s > 0 && is_word_byte(text[s - 1]) {
+                continue;
+            }
+            let hints = self.context_hints[m.pattern().as_usize()];
+            // Short words ("kr", "id", "ref", "sak", "sum") must be whole words.
+            if hints & Hints::NOT_PHONE != 0 && m.len() <= 3 && e < text.len() && is_word_byte(text[e]) {
+                continue;
+            }
+            h |= hints;
+            if hints & (Hints::PHONE | Hints::NOT_PHONE) != 0 {
+                phone_side = hints & (Hints::PHONE | Hints::NOT_PHONE);
             }
         }
+        h = (h & !(Hints::PHONE | Hints::NOT_PHONE)) | phone_side;
         let after = &text[end..text.len().min(end + 5)];
         if after.windows(3).any(|w| w.eq_ignore_ascii_case(b"mva")) {
             h |= Hints::ORG;
@@ -559,6 +659,10 @@ impl Detector {
         if !mobile && !fixed {
             return None;
         }
+        if ctx.has(Hints::NOT_PHONE) && !prefixed {
+            // "Faktura nr 48449802", "Kundenummer 91989036".
+            return None;
+        }
         let mut conf = if prefixed {
             Confidence::High
         } else if grouped || mobile {
@@ -709,6 +813,33 @@ struct NameRun {
 
 impl NameRun {
     fn flush(&mut self, out: &mut Vec<RawHit>) {
+        let before = out.len();
+        self.emit(out);
+        // Words in no name pair ("Anne", "Emma Ella", "Ahmed"): one
+        // single-name candidate per stretch of them, kept only in a name column.
+        let words = &self.words[..self.len];
+        let pairs = out.len();
+        let mut stretch: Option<(usize, usize)> = None;
+        for w in words {
+            if out[before..pairs].iter().any(|h| h.start <= w.0 && w.1 <= h.end) {
+                if let Some((s, e)) = stretch.take() {
+                    out.push(single_name(s, e));
+                }
+            } else {
+                stretch = Some(stretch.map_or((w.0, w.1), |(s, _)| (s, w.1)));
+            }
+        }
+        if let Some((s, e)) = stretch {
+            out.push(single_name(s, e));
+        }
+        if out.len() > pairs {
+            out[before..].sort_by_key(|h| h.start);
+        }
+        self.len = 0;
+        self.comma = None;
+    }
+
+    fn emit(&self, out: &mut Vec<RawHit>) {
         let words = &self.words[..self.len];
         match self.comma {
             Some(c) => {
@@ -726,9 +857,13 @@ impl NameRun {
             }
             None => emit_given_surname(words, out),
         }
-        self.len = 0;
-        self.comma = None;
     }
+}
+
+fn single_name(s: usize, e: usize) -> RawHit {
+    let mut h = RawHit::new(s, e, Kind::Name, Confidence::Low);
+    h.flags |= flag::SINGLE_NAME;
+    h
 }
 
 /// "Given (Given|Surname)* Surname" sequences.
