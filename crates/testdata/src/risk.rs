@@ -18,8 +18,15 @@
 //!   the number of distinct values; entropy l = min over classes of
 //!   exp(−Σ p log p).
 //!
+//! - With a person column (given, or detected: see [`detect_person_column`])
+//!   the class figures are also counted in distinct persons, since a person
+//!   with several records makes a class look larger than it is
+//!   ([`PersonFigures`]).
+//!
 //! One pass with a hash map keyed by the quasi-identifier tuple; memory grows
-//! with the number of classes, not with the number of records.
+//! with the number of classes, not with the number of records — with a
+//! person column, also with the number of distinct persons and of
+//! (class, person) pairs.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
