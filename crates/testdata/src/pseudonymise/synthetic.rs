@@ -1004,7 +1004,7 @@ mod tests {
     }
 
     /// Every valid dated input of every birth date 1854–2039, for both
-    /// conventions, with and without a shifted birth date (about 140 million
+    /// conventions, with and without a shifted birth date (79 million
     /// ids per configuration; run with `--release -- --ignored`).
     #[test]
     #[ignore = "long: every birth date; run in release mode with --ignored"]
