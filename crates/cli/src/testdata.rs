@@ -263,6 +263,14 @@ pub struct RiskArgs {
     /// Skip malformed rows (they are listed) instead of stopping.
     #[arg(long)]
     skip_malformed: bool,
+    /// Column that identifies the person, to count classes in persons as well as records.
+    /// Without it a column named like a person id (fnr, pasient_id, …) or holding person
+    /// numbers is used, and the report says so.
+    #[arg(long, value_name = "NAME", conflicts_with = "no_person_column")]
+    person_column: Option<String>,
+    /// Count records only: do not look for a person column.
+    #[arg(long)]
+    no_person_column: bool,
     #[arg(long, value_enum, default_value = "text")]
     format: ReportFormat,
 }
@@ -545,6 +553,11 @@ fn run_risk(a: RiskArgs) -> Result<ExitCode> {
             risk::OnMalformed::Skip
         } else {
             risk::OnMalformed::Fail
+        },
+        person: match (a.person_column, a.no_person_column) {
+            (Some(column), _) => risk::PersonColumn::Column(column),
+            (None, true) => risk::PersonColumn::Off,
+            (None, false) => risk::PersonColumn::Detect,
         },
         ..risk::RiskOptions::default()
     };

@@ -239,6 +239,47 @@ fn risk_reports_k_anonymity_and_check_id_classifies() {
     assert!(!o.status.success());
     assert!(text(&o).contains("nope"), "{}", text(&o));
 
+    // Several records per person: figures per person, with the column detected or given.
+    let visits = dir.path().join("visits.csv");
+    std::fs::write(
+        &visits,
+        "fnr,age
+15108695088,34
+15108695088,34
+31129956715,34
+01018525980,61
+",
+    )
+    .expect("write");
+    let o = run(&["testdata", "risk", s(&visits), "--qi", "age", "--k", "2"], &[]);
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    assert!(t.contains("Person column: fnr (detected from its name)"), "{t}");
+    assert!(t.contains("classes with one person: 1"), "{t}");
+    let o = run(
+        &[
+            "testdata",
+            "risk",
+            s(&visits),
+            "--qi",
+            "age",
+            "--person-column",
+            "fnr",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json report");
+    assert_eq!(report["person"]["source"], "given");
+    assert_eq!(report["person"]["persons"], 3);
+    let o = run(
+        &["testdata", "risk", s(&visits), "--qi", "age", "--no-person-column"],
+        &[],
+    );
+    assert!(text(&o).contains("Person column: none"), "{}", text(&o));
+
     let o = run(&["testdata", "check-id", "15108695088"], &[]);
     let t = text(&o);
     assert!(o.status.success(), "{t}");

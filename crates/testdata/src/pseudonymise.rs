@@ -37,10 +37,13 @@
 //! - `synthetic_id` (design and injectivity argument in the `synthetic` submodule): a valid person number of
 //!   the same kind that cannot belong to a real person (Tenor +80 / NHN +65),
 //!   the same for the same input in every file and run with the same key and
-//!   settings, and never the same for two different inputs. Birth date (or
-//!   the shifted one) and sex are kept where the number has them. Numbers
-//!   valid only under the 2032 rule, and invalid ones, are replaced by a token
-//!   (`on_invalid`), counted in the summary.
+//!   settings, and never the same for two different inputs. Ordinary, D- and
+//!   H-numbers get classic control digits and keep their birth date (or the
+//!   shifted one), century and sex (H-numbers become fødselsnumre, about
+//!   0.7 % of them D-numbers). FH-numbers and already synthetic numbers have
+//!   no date to keep, and their ids may be valid only under the 2032 rule.
+//!   Numbers valid only under the 2032 rule, and invalid ones, are replaced
+//!   by a token (`on_invalid`), counted in the summary.
 //! - `token`: `prefix ‖ hex(HMAC-SHA256(token key, tag ‖ value))`, cut to
 //!   `length` hex digits; values are trimmed, and with `canonical: id` spaces,
 //!   dots and dashes are removed, so `151086 95088` and `15108695088` get one
@@ -399,7 +402,7 @@ pub struct ColumnSummary {
     pub replaced: u64,
     /// Invalid values (ids that do not validate, dates or ages that do not parse).
     pub invalid: u64,
-    /// Valid ids that could not get a synthetic id (2032-rule numbers) and got a token.
+    /// Valid ids that could not get a synthetic id (numbers valid only under the 2032 rule) and got a token.
     pub unmapped: u64,
     /// Invalid ids replaced by a token (`on_invalid: token`).
     pub tokenised_invalid: u64,

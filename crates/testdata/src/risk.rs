@@ -18,8 +18,15 @@
 //!   the number of distinct values; entropy l = min over classes of
 //!   exp(−Σ p log p).
 //!
+//! - With a person column (given, or detected: see [`detect_person_column`])
+//!   the class figures are also counted in distinct persons, since a person
+//!   with several records makes a class look larger than it is
+//!   ([`PersonFigures`]).
+//!
 //! One pass with a hash map keyed by the quasi-identifier tuple; memory grows
-//! with the number of classes, not with the number of records.
+//! with the number of classes, not with the number of records — with a
+//! person column, also with the number of distinct persons and of
+//! (class, person) pairs.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -125,6 +132,20 @@ pub enum RiskFormat {
     JsonLines,
 }
 
+/// Which column tells whose record a row is, so that classes can be
+/// counted in persons as well as in records.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum PersonColumn {
+    /// Look for one (see [`detect_person_column`]); without one the figures
+    /// are per record only.
+    #[default]
+    Detect,
+    /// This column (CSV header, JSON key or dotted path) identifies the person.
+    Column(String),
+    /// Count records only.
+    Off,
+}
+
 /// Options for [`analyse`] and [`run`]; the CLI maps its flags 1:1.
 #[derive(Clone, Debug)]
 pub struct RiskOptions {
@@ -149,6 +170,8 @@ pub struct RiskOptions {
     /// CSV delimiter; default detected from the header (`,` `;` tab).
     pub csv_delimiter: Option<u8>,
     pub on_malformed: OnMalformed,
+    /// The person column, for figures per person when a person has several records.
+    pub person: PersonColumn,
 }
 
 impl Default for RiskOptions {
@@ -164,6 +187,7 @@ impl Default for RiskOptions {
             format: None,
             csv_delimiter: None,
             on_malformed: OnMalformed::Fail,
+            person: PersonColumn::Detect,
         }
     }
 }
@@ -269,6 +293,49 @@ pub struct PopulationInfo {
     pub classes_not_in_population: u64,
 }
 
+/// How the person column was chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonSource {
+    /// Given by the caller.
+    Given,
+    /// Its name is a usual name of a person id (`fnr`, `pasient_id`, …).
+    DetectedByName,
+    /// Most of its values are valid person numbers (fødselsnummer, D-number …).
+    DetectedByValues,
+}
+
+/// The class figures counted in distinct persons instead of records. A
+/// person whose records differ in the quasi-identifiers is counted in each
+/// class they appear in (an attacker who knows any one of their tuples can
+/// find them); `persons_in_several_classes` says how many do.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PersonFigures {
+    pub column: String,
+    pub source: PersonSource,
+    /// Distinct persons (each record without a person value counts as one).
+    pub persons: u64,
+    pub records_without_person: u64,
+    /// Smallest number of distinct persons in a class (0 when there are no records).
+    pub k: u64,
+    pub k_anonymous: bool,
+    pub classes_below_k: u64,
+    /// Distinct persons with a record in a class below k.
+    pub persons_below_k: u64,
+    /// Classes that hold one person only (with one or more records).
+    pub classes_with_one_person: u64,
+    /// Distinct persons alone in at least one class.
+    pub unique_persons: u64,
+    /// Persons whose records fall into more than one class.
+    pub persons_in_several_classes: u64,
+    /// Prosecutor risk per person: 1 / k.
+    pub highest_risk: f64,
+    /// Distinct persons in a class where 1 / (persons in the class) > τ.
+    pub persons_at_risk: u64,
+    /// Share of all persons.
+    pub persons_at_risk_share: f64,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RiskReport {
     pub records: u64,
@@ -284,6 +351,8 @@ pub struct RiskReport {
     pub records_below_k: u64,
     /// Records alone in their class.
     pub unique_records: u64,
+    /// The same figures per distinct person; none without a person column.
+    pub person: Option<PersonFigures>,
     /// The first `max_uniques` unique records, by row.
     pub uniques: Vec<UniqueRecord>,
     /// Histogram of class sizes, smallest first.
@@ -332,6 +401,57 @@ impl RiskReport {
             "Classes below k={}: {} ({} records)   unique records: {}",
             self.k_target, self.classes_below_k, self.records_below_k, self.unique_records
         );
+        match &self.person {
+            Some(p) => {
+                let how = match p.source {
+                    PersonSource::Given => "given",
+                    PersonSource::DetectedByName => "detected from its name",
+                    PersonSource::DetectedByValues => "detected: its values are person numbers",
+                };
+                let _ = writeln!(s, "Person column: {} ({how})", p.column);
+                let _ = writeln!(
+                    s,
+                    "Per person: {} persons   k = {} ({} {}-anonymous)",
+                    p.persons,
+                    p.k,
+                    if p.k_anonymous { "is" } else { "NOT" },
+                    self.k_target
+                );
+                let _ = writeln!(
+                    s,
+                    "  classes below k={}: {} ({} persons)   classes with one person: {} ({} unique persons)",
+                    self.k_target, p.classes_below_k, p.persons_below_k, p.classes_with_one_person, p.unique_persons
+                );
+                let _ = writeln!(
+                    s,
+                    "  persons at risk (τ = {}) {} ({}), highest risk {}",
+                    self.threshold,
+                    pct(p.persons_at_risk_share),
+                    p.persons_at_risk,
+                    pct(p.highest_risk)
+                );
+                if p.persons_in_several_classes > 0 {
+                    let _ = writeln!(
+                        s,
+                        "  {} person(s) have records in several classes; they are counted in each",
+                        p.persons_in_several_classes
+                    );
+                }
+                if p.records_without_person > 0 {
+                    let _ = writeln!(
+                        s,
+                        "  {} record(s) without a person value, each counted as a person of its own",
+                        p.records_without_person
+                    );
+                }
+            }
+            None => {
+                let _ = writeln!(
+                    s,
+                    "Person column: none, so the figures count records; if a person can have several records, name the column that identifies them"
+                );
+            }
+        }
         if let Some(l) = &self.l_diversity {
             let _ = writeln!(
                 s,
@@ -401,6 +521,47 @@ struct Class {
     first_row: u64,
     first_line: Option<u64>,
     sensitive: HashMap<Box<[u8]>, u64>,
+    /// Person numbers (see `Persons`) of its records; repeats are removed
+    /// at the end (and consecutive ones on the way).
+    persons: Vec<u32>,
+}
+
+/// Numbers the distinct values of the person column.
+struct Persons {
+    column: String,
+    source: PersonSource,
+    index: usize,
+    ids: HashMap<Box<[u8]>, u32>,
+    next: u32,
+    without: u64,
+}
+
+impl Persons {
+    fn new(column: String, source: PersonSource, index: usize) -> Persons {
+        Persons {
+            column,
+            source,
+            index,
+            ids: HashMap::new(),
+            next: 0,
+            without: 0,
+        }
+    }
+
+    /// The number of the person with this value; an empty value is a new
+    /// person every time.
+    fn id(&mut self, value: &[u8]) -> u32 {
+        let v = value.trim_ascii();
+        if v.is_empty() {
+            self.without += 1;
+        } else if let Some(&id) = self.ids.get(v) {
+            return id;
+        } else {
+            self.ids.insert(v.into(), self.next);
+        }
+        self.next += 1;
+        self.next - 1
+    }
 }
 
 struct Analyser<'o> {
@@ -416,6 +577,7 @@ struct Analyser<'o> {
     skipped_rows: u64,
     not_utf8: bool,
     missing_values: u64,
+    persons: Option<Persons>,
 }
 
 /// Appends a length-prefixed value to a class key.
@@ -491,12 +653,24 @@ fn check_options(options: &RiskOptions) -> Result<(), RiskError> {
 }
 
 impl<'o> Analyser<'o> {
-    fn new(options: &'o RiskOptions, columns: &[String]) -> Result<Analyser<'o>, RiskError> {
+    /// `person`: the person column and how it was chosen, when there is one.
+    fn new(
+        options: &'o RiskOptions,
+        columns: &[String],
+        person: Option<(String, PersonSource)>,
+    ) -> Result<Analyser<'o>, RiskError> {
         check_options(options)?;
         let mut wanted: Vec<&str> = options.quasi_identifiers.iter().map(String::as_str).collect();
         if let Some(s) = &options.sensitive {
             wanted.push(s);
         }
+        let persons = match person {
+            Some((name, source)) => {
+                let index = resolve(columns, &[name.as_str()])?[0];
+                Some(Persons::new(columns[index].clone(), source, index))
+            }
+            None => None,
+        };
         let idx = resolve(columns, &wanted)?;
         let qi = idx[..options.quasi_identifiers.len()].to_vec();
         let sensitive = options.sensitive.as_ref().map(|_| idx[idx.len() - 1]);
@@ -518,6 +692,7 @@ impl<'o> Analyser<'o> {
             skipped_rows: 0,
             not_utf8: false,
             missing_values: 0,
+            persons,
         })
     }
 
@@ -567,13 +742,20 @@ impl<'o> Analyser<'o> {
                 first_row: row,
                 first_line: line,
                 sensitive: HashMap::new(),
+                persons: Vec::new(),
             };
             self.classes.insert(self.key.clone().into_boxed_slice(), class);
         }
+        let person = self.persons.as_mut().map(|p| p.id(fields[p.index].as_ref()));
         let Some(class) = self.classes.get_mut(self.key.as_slice()) else {
             return Ok(());
         };
         class.size += 1;
+        if let Some(id) = person
+            && class.persons.last() != Some(&id)
+        {
+            class.persons.push(id);
+        }
         if let Some(s) = self.sensitive {
             let v = fields[s].as_ref();
             match class.sensitive.get_mut(v) {
@@ -586,7 +768,55 @@ impl<'o> Analyser<'o> {
         Ok(())
     }
 
-    fn finish(self, population: Option<PopulationCounts>) -> RiskReport {
+    /// The class figures in distinct persons (see [`PersonFigures`]).
+    fn person_figures(&mut self) -> Option<PersonFigures> {
+        let persons = self.persons.as_ref()?;
+        let o = self.options;
+        let n = persons.next as usize;
+        let mut classes_of = vec![0u32; n];
+        let (mut below, mut alone, mut at_risk) = (vec![false; n], vec![false; n], vec![false; n]);
+        let mut k = u64::MAX;
+        let (mut classes_below_k, mut classes_with_one) = (0, 0);
+        for c in self.classes.values_mut() {
+            c.persons.sort_unstable();
+            c.persons.dedup();
+            let p = c.persons.len() as u64;
+            k = k.min(p);
+            let is_below = p < o.k;
+            let risky = 1.0 / p as f64 > o.threshold;
+            classes_below_k += u64::from(is_below);
+            classes_with_one += u64::from(p == 1);
+            for &id in &c.persons {
+                let id = id as usize;
+                classes_of[id] += 1;
+                below[id] |= is_below;
+                alone[id] |= p == 1;
+                at_risk[id] |= risky;
+            }
+        }
+        let count = |v: &[bool]| v.iter().filter(|&&b| b).count() as u64;
+        let k = if self.n == 0 { 0 } else { k };
+        let persons_at_risk = count(&at_risk);
+        Some(PersonFigures {
+            column: persons.column.clone(),
+            source: persons.source,
+            persons: n as u64,
+            records_without_person: persons.without,
+            k,
+            k_anonymous: self.n > 0 && k >= o.k,
+            classes_below_k,
+            persons_below_k: count(&below),
+            classes_with_one_person: classes_with_one,
+            unique_persons: count(&alone),
+            persons_in_several_classes: classes_of.iter().filter(|&&c| c > 1).count() as u64,
+            highest_risk: if k == 0 { 0.0 } else { 1.0 / k as f64 },
+            persons_at_risk,
+            persons_at_risk_share: if n == 0 { 0.0 } else { persons_at_risk as f64 / n as f64 },
+        })
+    }
+
+    fn finish(mut self, population: Option<PopulationCounts>) -> RiskReport {
+        let person = self.person_figures();
         let o = self.options;
         let n = self.n;
         let nf = n as f64;
@@ -710,6 +940,7 @@ impl<'o> Analyser<'o> {
             classes_below_k: below_k_classes,
             records_below_k: below_k_records,
             unique_records,
+            person,
             uniques: uniques
                 .into_iter()
                 .map(|(row, line, key)| UniqueRecord {
@@ -848,12 +1079,117 @@ pub fn analyse<I>(columns: &[String], rows: I, options: &RiskOptions) -> Result<
 where
     I: IntoIterator<Item = Vec<String>>,
 {
-    let mut a = Analyser::new(options, columns)?;
+    check_options(options)?;
+    let mut rows = rows.into_iter();
+    let sample: Vec<Vec<String>> = match options.person {
+        PersonColumn::Detect => rows.by_ref().take(PERSON_SAMPLE).collect(),
+        _ => Vec::new(),
+    };
+    let person = choose_person(options, columns, &sample);
+    let mut a = Analyser::new(options, columns, person)?;
     let population = population_counts(options)?;
-    for row in rows {
+    for row in sample.into_iter().chain(rows) {
         a.add(&row, None)?;
     }
     Ok(a.finish(population))
+}
+
+/// How many records are read before the person column is chosen.
+const PERSON_SAMPLE: usize = 1000;
+
+/// Usual names of a column that identifies the person, compared after
+/// [`normalise_name`].
+const PERSON_NAMES: &[&str] = &[
+    "fnr",
+    "fodselsnr",
+    "fodselsnummer",
+    "personnr",
+    "personnummer",
+    "personid",
+    "personident",
+    "pasientid",
+    "pasientnr",
+    "pasientnummer",
+    "patientid",
+    "patientnr",
+    "patientnumber",
+    "dnr",
+    "dnummer",
+];
+
+/// Lower case, ø/å/æ as o/a/ae, letters and digits only: `Pasient-ID` → `pasientid`.
+fn normalise_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.trim().chars().flat_map(char::to_lowercase) {
+        match c {
+            'ø' | 'ö' => out.push('o'),
+            'å' | 'ä' => out.push('a'),
+            'æ' => out.push_str("ae"),
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Finds the column that identifies the person in a sample of rows, among
+/// the columns not in `exclude` (the quasi-identifiers and the sensitive
+/// attribute). In order of preference: a usual name of a person id
+/// ([`PERSON_NAMES`]: `fnr`, `fødselsnummer`, `pasient_id` …) whose values
+/// are person numbers; such a name whatever the values; the leftmost column
+/// filled in at least half of the rows where 90 % of the values are valid
+/// person numbers (fødselsnummer, D-, H- or FH-number).
+pub fn detect_person_column<F: AsRef<[u8]>>(
+    columns: &[String],
+    sample: &[Vec<F>],
+    exclude: &[&str],
+) -> Option<(usize, PersonSource)> {
+    let excluded = |c: &str| exclude.iter().any(|e| e.trim().eq_ignore_ascii_case(c.trim()));
+    let rows: Vec<&Vec<F>> = sample.iter().filter(|r| r.len() == columns.len()).collect();
+    let holds_ids = |i: usize| {
+        let (mut filled, mut valid) = (0usize, 0usize);
+        for r in &rows {
+            let v = r[i].as_ref().trim_ascii();
+            if v.is_empty() {
+                continue;
+            }
+            filled += 1;
+            if std::str::from_utf8(v).is_ok_and(|t| crate::ids::parse_person(t).is_ok()) {
+                valid += 1;
+            }
+        }
+        filled > 0 && filled * 2 >= rows.len() && valid * 10 >= filled * 9
+    };
+    let candidates: Vec<usize> = (0..columns.len()).filter(|&i| !excluded(&columns[i])).collect();
+    let named: Vec<usize> = candidates
+        .iter()
+        .copied()
+        .filter(|&i| PERSON_NAMES.contains(&normalise_name(&columns[i]).as_str()))
+        .collect();
+    if let Some(&i) = named.iter().find(|&&i| holds_ids(i)).or(named.first()) {
+        return Some((i, PersonSource::DetectedByName));
+    }
+    candidates
+        .into_iter()
+        .find(|&i| holds_ids(i))
+        .map(|i| (i, PersonSource::DetectedByValues))
+}
+
+/// The person column the options ask for: given, detected in `sample`, or none.
+fn choose_person<F: AsRef<[u8]>>(
+    options: &RiskOptions,
+    columns: &[String],
+    sample: &[Vec<F>],
+) -> Option<(String, PersonSource)> {
+    match &options.person {
+        PersonColumn::Off => None,
+        PersonColumn::Column(c) => Some((c.clone(), PersonSource::Given)),
+        PersonColumn::Detect => {
+            let mut exclude: Vec<&str> = options.quasi_identifiers.iter().map(String::as_str).collect();
+            exclude.extend(options.sensitive.as_deref());
+            detect_person_column(columns, sample, &exclude).map(|(i, source)| (columns[i].clone(), source))
+        }
+    }
 }
 
 /// Analyses a CSV or JSON Lines file.
@@ -916,30 +1252,64 @@ fn open_csv(path: &Path, delimiter: Option<u8>) -> Result<(Vec<String>, csv::Rea
     Ok((columns, rdr))
 }
 
-fn run_csv(options: &RiskOptions, path: &Path, population: Option<PopulationCounts>) -> Result<RiskReport, RiskError> {
-    let (columns, mut rdr) = open_csv(path, options.csv_delimiter)?;
-    let mut a = Analyser::new(options, &columns)?;
+/// One step of reading a CSV file.
+enum CsvEvent {
+    Record(csv::ByteRecord),
+    Malformed(u64, String),
+}
+
+fn next_csv(rdr: &mut csv::Reader<std::fs::File>, path: &Path) -> Result<Option<CsvEvent>, RiskError> {
     let mut rec = csv::ByteRecord::new();
-    loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = rec.position().map(|p| p.line());
-                a.add(&rec.iter().collect::<Vec<_>>(), line)?;
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                match e.kind() {
-                    csv::ErrorKind::Io(_) => {
-                        return Err(RiskError::Io {
-                            path: path.to_path_buf(),
-                            source: std::io::Error::other(e.to_string()),
-                        });
-                    }
-                    _ => a.malformed(line, e.to_string())?,
-                }
+    match rdr.read_byte_record(&mut rec) {
+        Ok(false) => Ok(None),
+        Ok(true) => Ok(Some(CsvEvent::Record(rec))),
+        Err(e) => {
+            let line = e.position().map_or(0, |p| p.line());
+            match e.kind() {
+                csv::ErrorKind::Io(_) => Err(RiskError::Io {
+                    path: path.to_path_buf(),
+                    source: std::io::Error::other(e.to_string()),
+                }),
+                _ => Ok(Some(CsvEvent::Malformed(line, e.to_string()))),
             }
         }
+    }
+}
+
+fn run_csv(options: &RiskOptions, path: &Path, population: Option<PopulationCounts>) -> Result<RiskReport, RiskError> {
+    let (columns, mut rdr) = open_csv(path, options.csv_delimiter)?;
+    // With person detection the first records are read ahead as a sample.
+    let mut ahead = Vec::new();
+    if options.person == PersonColumn::Detect {
+        while ahead.len() < PERSON_SAMPLE {
+            match next_csv(&mut rdr, path)? {
+                Some(event) => ahead.push(event),
+                None => break,
+            }
+        }
+    }
+    let sample: Vec<Vec<&[u8]>> = ahead
+        .iter()
+        .filter_map(|e| match e {
+            CsvEvent::Record(r) => Some(r.iter().collect()),
+            CsvEvent::Malformed(..) => None,
+        })
+        .collect();
+    let person = choose_person(options, &columns, &sample);
+    drop(sample);
+    let mut a = Analyser::new(options, &columns, person)?;
+    let handle = |a: &mut Analyser, event: CsvEvent| match event {
+        CsvEvent::Record(rec) => {
+            let line = rec.position().map(|p| p.line());
+            a.add(&rec.iter().collect::<Vec<_>>(), line)
+        }
+        CsvEvent::Malformed(line, reason) => a.malformed(line, reason),
+    };
+    for event in ahead {
+        handle(&mut a, event)?;
+    }
+    while let Some(event) = next_csv(&mut rdr, path)? {
+        handle(&mut a, event)?;
     }
     Ok(a.finish(population))
 }
@@ -979,100 +1349,149 @@ fn json_keys(v: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
     }
 }
 
+/// One step of reading a JSON Lines file: an object with its line, or a
+/// malformed line.
+enum JsonEvent {
+    Object(u64, serde_json::Value),
+    Malformed(u64, String),
+}
+
+fn next_json(
+    reader: &mut impl std::io::BufRead,
+    line_no: &mut u64,
+    buf: &mut Vec<u8>,
+    path: &Path,
+) -> Result<Option<JsonEvent>, RiskError> {
+    loop {
+        buf.clear();
+        let got = reader.read_until(b'\n', buf).map_err(io_err(path))?;
+        if got == 0 {
+            return Ok(None);
+        }
+        *line_no += 1;
+        let text = String::from_utf8_lossy(buf);
+        if text.trim().is_empty() {
+            continue;
+        }
+        return Ok(Some(match serde_json::from_str(text.trim()) {
+            Ok(v @ serde_json::Value::Object(_)) => JsonEvent::Object(*line_no, v),
+            Ok(_) => JsonEvent::Malformed(*line_no, "not a JSON object".to_string()),
+            Err(e) => JsonEvent::Malformed(*line_no, format!("invalid JSON: {e}")),
+        }));
+    }
+}
+
 fn run_jsonl(
     options: &RiskOptions,
     path: &Path,
     population: Option<PopulationCounts>,
 ) -> Result<RiskReport, RiskError> {
-    use std::io::BufRead;
     let file = std::fs::File::open(path).map_err(io_err(path))?;
-    let reader = std::io::BufReader::new(file);
+    let mut reader = std::io::BufReader::new(file);
     let mut wanted: Vec<String> = options.quasi_identifiers.clone();
     if let Some(s) = &options.sensitive {
         wanted.push(s.clone());
     }
-    let mut analyser: Option<Analyser> = None;
-    let mut pending_skips: Vec<(u64, String)> = Vec::new();
-    let mut line_no = 0u64;
-    let mut buf = Vec::new();
-    let mut reader = reader;
-    loop {
-        buf.clear();
-        let got = reader.read_until(b'\n', &mut buf).map_err(io_err(path))?;
-        if got == 0 {
-            break;
-        }
-        line_no += 1;
-        let text = String::from_utf8_lossy(&buf);
-        if text.trim().is_empty() {
-            continue;
-        }
-        let value: serde_json::Value = match serde_json::from_str(text.trim()) {
-            Ok(v @ serde_json::Value::Object(_)) => v,
-            Ok(_) => {
-                let reason = "not a JSON object".to_string();
-                match analyser.as_mut() {
-                    Some(a) => a.malformed(line_no, reason)?,
-                    None if options.on_malformed == OnMalformed::Fail => {
-                        return Err(RiskError::Malformed { line: line_no, reason });
-                    }
-                    None => pending_skips.push((line_no, reason)),
-                }
-                continue;
+    let (mut line_no, mut buf) = (0u64, Vec::new());
+    // Read ahead to the first object (which names the available keys) or,
+    // with person detection, to a sample of objects.
+    let sample_size = if options.person == PersonColumn::Detect {
+        PERSON_SAMPLE
+    } else {
+        1
+    };
+    let mut ahead = Vec::new();
+    let mut objects = 0;
+    while objects < sample_size {
+        match next_json(&mut reader, &mut line_no, &mut buf, path)? {
+            None => break,
+            Some(JsonEvent::Malformed(line, reason)) if objects == 0 && options.on_malformed == OnMalformed::Fail => {
+                return Err(RiskError::Malformed { line, reason });
             }
-            Err(e) => {
-                let reason = format!("invalid JSON: {e}");
-                match analyser.as_mut() {
-                    Some(a) => a.malformed(line_no, reason)?,
-                    None if options.on_malformed == OnMalformed::Fail => {
-                        return Err(RiskError::Malformed { line: line_no, reason });
-                    }
-                    None => pending_skips.push((line_no, reason)),
-                }
-                continue;
-            }
-        };
-        if analyser.is_none() {
-            // The first record names the available columns.
-            let missing: Vec<String> = wanted
-                .iter()
-                .filter(|w| json_value(&value, w).is_none() && !has_path(&value, w))
-                .cloned()
-                .collect();
-            if !missing.is_empty() {
-                let mut available = Vec::new();
-                json_keys(&value, "", &mut available);
-                return Err(RiskError::MissingColumns { missing, available });
-            }
-            let mut a = Analyser::new(options, &wanted)?;
-            for (l, r) in pending_skips.drain(..) {
-                a.malformed(l, r)?;
-            }
-            analyser = Some(a);
-        }
-        let Some(a) = analyser.as_mut() else { continue };
-        let mut fields = Vec::with_capacity(wanted.len());
-        for w in &wanted {
-            match json_value(&value, w) {
-                Some(v) => fields.push(v),
-                None => {
-                    a.missing_values += 1;
-                    fields.push(String::new());
-                }
+            Some(event) => {
+                objects += usize::from(matches!(event, JsonEvent::Object(..)));
+                ahead.push(event);
             }
         }
-        a.add(&fields, Some(line_no))?;
     }
-    let a = match analyser {
-        Some(a) => a,
-        None => {
-            let mut a = Analyser::new(options, &wanted)?;
-            for (l, r) in pending_skips {
-                a.malformed(l, r)?;
+    let first = ahead.iter().find_map(|e| match e {
+        JsonEvent::Object(_, v) => Some(v),
+        JsonEvent::Malformed(..) => None,
+    });
+    let mut checked = wanted.clone();
+    if let PersonColumn::Column(c) = &options.person {
+        checked.push(c.clone());
+    }
+    if let Some(first) = first {
+        let missing: Vec<String> = checked
+            .iter()
+            .filter(|w| json_value(first, w).is_none() && !has_path(first, w))
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            let mut available = Vec::new();
+            json_keys(first, "", &mut available);
+            return Err(RiskError::MissingColumns { missing, available });
+        }
+    }
+    // Detection looks at every key of the sample.
+    let mut keys: Vec<String> = Vec::new();
+    if options.person == PersonColumn::Detect {
+        for event in &ahead {
+            if let JsonEvent::Object(_, v) = event {
+                let mut k = Vec::new();
+                json_keys(v, "", &mut k);
+                for key in k {
+                    if !keys.contains(&key) {
+                        keys.push(key);
+                    }
+                }
             }
-            a
+        }
+    }
+    let sample: Vec<Vec<String>> = ahead
+        .iter()
+        .filter_map(|e| match e {
+            JsonEvent::Object(_, v) => Some(keys.iter().map(|k| json_value(v, k).unwrap_or_default()).collect()),
+            JsonEvent::Malformed(..) => None,
+        })
+        .collect();
+    let person = choose_person(options, &keys, &sample);
+    drop(sample);
+    let mut columns = wanted.clone();
+    if let Some((p, _)) = &person {
+        columns.push(p.clone());
+    }
+    let mut a = Analyser::new(options, &columns, person)?;
+    let with_person = columns.len() > wanted.len();
+    let handle = |a: &mut Analyser, event: JsonEvent| -> Result<(), RiskError> {
+        match event {
+            JsonEvent::Malformed(line, reason) => a.malformed(line, reason),
+            JsonEvent::Object(line, value) => {
+                let mut fields = Vec::with_capacity(columns.len());
+                for w in &wanted {
+                    match json_value(&value, w) {
+                        Some(v) => fields.push(v),
+                        None => {
+                            a.missing_values += 1;
+                            fields.push(String::new());
+                        }
+                    }
+                }
+                if with_person {
+                    // A missing person value is a person of its own, not a missing value.
+                    fields.push(json_value(&value, &columns[columns.len() - 1]).unwrap_or_default());
+                }
+                a.add(&fields, Some(line))
+            }
         }
     };
+    for event in ahead {
+        handle(&mut a, event)?;
+    }
+    while let Some(event) = next_json(&mut reader, &mut line_no, &mut buf, path)? {
+        handle(&mut a, event)?;
+    }
     Ok(a.finish(population))
 }
 

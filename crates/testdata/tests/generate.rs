@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use etterlev_testdata::generate::{self, BundleType, Format, GenerateError, GenerateOptions, Table};
-use etterlev_testdata::ids::{BirthDate, Convention, IdKind, Sex, parse_person};
+use etterlev_testdata::ids::{BirthDate, ChecksumRule, Convention, IdKind, Sex, parse_person};
 use proptest::prelude::*;
 
 fn gen_bytes(o: &GenerateOptions) -> Vec<u8> {
@@ -40,6 +40,8 @@ fn csv_rows(text: &str) -> (Vec<String>, Vec<HashMap<String, String>>) {
 /// agrees with the birth date, sex and kind columns.
 fn check_person(national_id: &str, kind: &str, birth: &str, sex: &str, convention: Convention) {
     let id = parse_person(national_id).unwrap_or_else(|e| panic!("{national_id}: {e}"));
+    // Classic control digits: the number itself tells century and sex.
+    assert_eq!(id.rule, ChecksumRule::Classic, "{national_id}");
     assert_eq!(id.convention, convention, "{national_id}");
     match convention {
         Convention::Tenor | Convention::NhnReserved => assert!(id.is_synthetic(), "{national_id}"),

@@ -4,7 +4,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use etterlev_testdata::risk::{self, Generalisation, OnMalformed, Population, RiskError, RiskOptions, RiskReport};
+use etterlev_testdata::risk::{
+    self, Generalisation, OnMalformed, PersonColumn, PersonSource, Population, RiskError, RiskOptions, RiskReport,
+};
 use proptest::prelude::*;
 
 const TABLE: &str = "\
@@ -350,6 +352,209 @@ fn invalid_options() {
     let r = risk::analyse(&columns(), Vec::new(), &options()).unwrap();
     assert_eq!((r.records, r.k, r.classes), (0, 0, 0));
     assert!(!r.k_anonymous);
+}
+
+/// Several records per person. Classes (age, postcode) with their persons:
+/// A (34,0150): P1 ×3, P2 — 4 records, 2 persons
+/// B (45,5003): P3 ×2 — 2 records, 1 person
+/// C (52,7030): P4, P5, P6 and a record without a person — 4 records, 4 persons
+/// D (67,9008): P7 — 1 record, 1 person
+/// E (29,0150): P1 — 1 record, 1 person (P1 is also in A)
+const VISITS: &str = "\
+pasient_id,age,postcode
+P1,34,0150
+P1,34,0150
+P2,34,0150
+P1,34,0150
+P3,45,5003
+P3,45,5003
+P4,52,7030
+P5,52,7030
+P6,52,7030
+,52,7030
+P7,67,9008
+P1,29,0150
+";
+
+fn visits() -> (Vec<String>, Vec<Vec<String>>) {
+    let mut lines = VISITS.lines();
+    let columns = lines.next().unwrap().split(',').map(String::from).collect();
+    let rows = lines.map(|l| l.split(',').map(String::from).collect()).collect();
+    (columns, rows)
+}
+
+fn visit_options(person: PersonColumn) -> RiskOptions {
+    RiskOptions {
+        quasi_identifiers: vec!["age".into(), "postcode".into()],
+        k: 3,
+        threshold: 0.4,
+        person,
+        ..RiskOptions::default()
+    }
+}
+
+#[test]
+fn classes_are_counted_in_persons_as_well_as_records() {
+    let (columns, rows) = visits();
+    for person in [PersonColumn::Detect, PersonColumn::Column("pasient_id".into())] {
+        let given = matches!(person, PersonColumn::Column(_));
+        let r = risk::analyse(&columns, rows.clone(), &visit_options(person)).unwrap();
+        // Per record (what the report said before there were person figures).
+        assert_eq!((r.records, r.classes, r.k), (12, 5, 1));
+        assert_eq!((r.classes_below_k, r.records_below_k, r.unique_records), (3, 4, 2));
+        // Per person.
+        let p = r.person.as_ref().expect("person figures");
+        assert_eq!(p.column, "pasient_id");
+        assert_eq!(
+            p.source,
+            if given {
+                PersonSource::Given
+            } else {
+                PersonSource::DetectedByName
+            }
+        );
+        assert_eq!((p.persons, p.records_without_person), (8, 1));
+        assert_eq!((p.k, p.k_anonymous), (1, false));
+        // Below k = 3: A (2 persons), B, D, E (1 each) — 4 classes, not 3;
+        // persons P1, P2, P3, P7.
+        assert_eq!((p.classes_below_k, p.persons_below_k), (4, 4));
+        // One person: B, D, E — 3 classes, while only 2 records are unique.
+        assert_eq!((p.classes_with_one_person, p.unique_persons), (3, 3));
+        assert_eq!(p.persons_in_several_classes, 1);
+        // τ = 0.4: classes of at most 2 persons (A, B, D, E).
+        assert!(close(p.highest_risk, 1.0));
+        assert_eq!(p.persons_at_risk, 4);
+        assert!(close(p.persons_at_risk_share, 0.5));
+        let text = r.render_text();
+        assert!(text.contains("Person column: pasient_id"), "{text}");
+        assert!(text.contains("classes with one person: 3"), "{text}");
+        assert!(text.contains("1 person(s) have records in several classes"), "{text}");
+    }
+    let r = risk::analyse(&columns, rows, &visit_options(PersonColumn::Off)).unwrap();
+    assert_eq!(r.person, None);
+    assert_eq!(r.classes_below_k, 3);
+    assert!(r.render_text().contains("Person column: none"));
+}
+
+#[test]
+fn person_figures_from_csv_and_json_lines_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(&dir, "visits.csv", VISITS.as_bytes());
+    let r = risk::run(&visit_options(PersonColumn::Detect), &data).unwrap();
+    let p = r.person.unwrap();
+    assert_eq!(
+        (p.column.as_str(), p.persons, p.classes_below_k, p.unique_persons),
+        ("pasient_id", 8, 4, 3)
+    );
+
+    let (_, rows) = visits();
+    let mut jsonl = String::new();
+    for row in &rows {
+        let id = if row[0].is_empty() {
+            String::new()
+        } else {
+            format!("\"pasient\": {{\"id\": \"{}\"}}, ", row[0])
+        };
+        jsonl.push_str(&format!("{{{id}\"age\": {}, \"postcode\": \"{}\"}}\n", row[1], row[2]));
+    }
+    let data = write(&dir, "visits.jsonl", jsonl.as_bytes());
+    let r = risk::run(&visit_options(PersonColumn::Column("pasient.id".into())), &data).unwrap();
+    let p = r.person.unwrap();
+    assert_eq!(
+        (p.persons, p.records_without_person, p.classes_below_k, p.unique_persons),
+        (8, 1, 4, 3)
+    );
+    assert_eq!(
+        r.missing_values, 0,
+        "a missing person value is not a missing quasi-identifier"
+    );
+    // Detected by name as a dotted path.
+    let r = risk::run(&visit_options(PersonColumn::Detect), &data).unwrap();
+    assert_eq!(
+        r.person.map(|p| (p.column, p.source)),
+        Some(("pasient.id".into(), PersonSource::DetectedByName))
+    );
+
+    let err = risk::run(
+        &visit_options(PersonColumn::Column("nope".into())),
+        &dir.path().join("visits.csv"),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, RiskError::MissingColumns { ref missing, .. } if missing == &["nope"]),
+        "{err}"
+    );
+}
+
+#[test]
+fn person_column_detection() {
+    let cols = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let ids = [
+        "15108695088",
+        "31129956715",
+        "01018525980",
+        "05010397849",
+        "17912099997",
+        "151086 95088",
+    ];
+    // By name, written in many ways.
+    for name in [
+        "fnr",
+        "Fødselsnummer",
+        "Pasient-ID",
+        "pasient_id",
+        "PersonNr",
+        "patient id",
+        "D-nummer",
+    ] {
+        let columns = cols(&["age", name]);
+        let sample = vec![vec!["34".to_string(), "x".to_string()]];
+        assert_eq!(
+            risk::detect_person_column(&columns, &sample, &["age"]),
+            Some((1, PersonSource::DetectedByName)),
+            "{name}"
+        );
+    }
+    // By values: most values are person numbers (one typo allowed in ten).
+    let columns = cols(&["age", "ident", "note"]);
+    let mut sample: Vec<Vec<String>> = (0..18)
+        .map(|i| vec!["34".into(), ids[i % ids.len()].into(), "15108695088 in text".into()])
+        .collect();
+    sample.push(vec!["35".into(), "15108695089".into(), String::new()]);
+    assert_eq!(
+        risk::detect_person_column(&columns, &sample, &["age"]),
+        Some((1, PersonSource::DetectedByValues))
+    );
+    // Too many invalid values: not a person column.
+    for row in sample.iter_mut().take(5) {
+        row[1] = "12345".into();
+    }
+    assert_eq!(risk::detect_person_column(&columns, &sample, &["age"]), None);
+    // A name with person numbers beats a name without, and a name beats values.
+    let columns = cols(&["mor_fnr", "personnummer", "fnr"]);
+    let sample: Vec<Vec<String>> = (0..10)
+        .map(|i| vec![ids[i % 5].into(), format!("P{i}"), ids[(i + 1) % 5].into()])
+        .collect();
+    assert_eq!(
+        risk::detect_person_column(&columns, &sample, &[]),
+        Some((2, PersonSource::DetectedByName))
+    );
+    // A column filled in fewer than half of the rows is not chosen by its values.
+    let columns = cols(&["age", "mors_nummer"]);
+    let sample: Vec<Vec<String>> = (0..10)
+        .map(|i| vec!["34".into(), if i < 4 { ids[i].into() } else { String::new() }])
+        .collect();
+    assert_eq!(risk::detect_person_column(&columns, &sample, &["age"]), None);
+    // Quasi-identifiers and the sensitive attribute are never the person column.
+    assert_eq!(
+        risk::detect_person_column(&cols(&["fnr"]), &[vec!["15108695088"]], &["FNR"]),
+        None
+    );
+    // Nothing like a person id.
+    assert_eq!(
+        risk::detect_person_column(&cols(&["age", "postcode", "id"]), &[vec!["34", "0150", "1"]], &[]),
+        None
+    );
 }
 
 #[test]

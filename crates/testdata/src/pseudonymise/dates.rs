@@ -217,13 +217,25 @@ pub(crate) fn birth_date_from_days(days: i64) -> BirthDate {
 /// days are put in a secret cyclic order and each date moves to the next one
 /// in that order. Every person born on a date gets the same offset, which
 /// keeps the synthetic ids injective while they follow the shifted birth date.
+///
+/// Blocks never cross the start of an individual-number series (1900, 1940,
+/// 2000; see [`SERIES_STARTS`]): a date keeps its series, so the synthetic
+/// id of the shifted date has as many individual numbers to choose from as
+/// the input had, in the same century.
 #[derive(Clone)]
 pub(crate) struct DatePermutation {
     prf: Prf,
     block: i64,
     first: i64,
     count: i64,
+    /// Series starts as offsets from `first`, and `count` at the end.
+    zones: [i64; 5],
 }
+
+/// First days of the individual-number series (folkeregisterforskriften):
+/// 1854–1899 (500–749), 1900–1939 (000–499), 1940–1999 (000–499 and
+/// 900–999), 2000–2039 (500–999), and the day after the last.
+const SERIES_STARTS: [(i32, u32, u32); 5] = [(1854, 1, 1), (1900, 1, 1), (1940, 1, 1), (2000, 1, 1), (2040, 1, 1)];
 
 const TWEAK_DATES: u64 = 0xDA << 32;
 
@@ -232,11 +244,13 @@ impl DatePermutation {
     pub fn new(prf: Prf, shift_days: u32) -> DatePermutation {
         let first = days_from_civil(1854, 1, 1);
         let last = days_from_civil(2039, 12, 31);
+        let zones = SERIES_STARTS.map(|(y, m, d)| days_from_civil(y, m, d) - first);
         DatePermutation {
             prf,
             block: i64::from(shift_days.max(2)),
             first,
             count: last - first + 1,
+            zones,
         }
     }
 
@@ -244,19 +258,24 @@ impl DatePermutation {
         days >= self.first && days < self.first + self.count
     }
 
-    /// Start and length of the block holding position `t`.
+    /// Start and length of the block holding position `t` (an offset from
+    /// `first`), within its series.
     fn block_of(&self, t: i64) -> (i64, i64) {
-        let blocks = self.count / self.block;
-        let rem = self.count % self.block;
-        let mut b = (t / self.block).min(blocks - 1);
-        let mut len = self.block;
+        let z = self.zones.partition_point(|&s| s <= t).clamp(1, self.zones.len() - 1) - 1;
+        let (zone_start, zone_len) = (self.zones[z], self.zones[z + 1] - self.zones[z]);
+        let block = self.block.min(zone_len);
+        let t = t - zone_start;
+        let blocks = zone_len / block;
+        let rem = zone_len % block;
+        let mut b = (t / block).min(blocks - 1);
+        let mut len = block;
         if rem == 1 && b == blocks - 1 {
             len += 1;
-        } else if rem > 1 && t >= blocks * self.block {
+        } else if rem > 1 && t >= blocks * block {
             b = blocks;
             len = rem;
         }
-        (b * self.block, len)
+        (zone_start + b * block, len)
     }
 
     fn cycle(&self, days: i64, step: i64) -> i64 {
@@ -329,7 +348,7 @@ mod tests {
 
     #[test]
     fn date_permutation_is_a_bounded_derangement() {
-        for shift in [2u32, 3, 30, 180, 365] {
+        for shift in [2u32, 3, 30, 180, 365, 3650] {
             let perm = DatePermutation::new(Prf::from_key(&[shift as u8; 16]), shift);
             let mut seen = std::collections::HashSet::new();
             let mut t = perm.first;
@@ -340,6 +359,9 @@ mod tests {
                 assert!((u - t).abs() <= i64::from(shift), "moved {} > {shift}", u - t);
                 assert_eq!(perm.backward(u), t);
                 assert!(seen.insert(u));
+                let year = |d: i64| civil_from_days(d).0;
+                let series = |y: i32| [1900, 1940, 2000].iter().filter(|&&s| y >= s).count();
+                assert_eq!(series(year(u)), series(year(t)), "{t} → {u} leaves its series");
                 t += 1;
             }
             assert_eq!(seen.len() as i64, perm.count);
