@@ -20,6 +20,7 @@ pub mod session;
 
 mod csrf;
 mod metrics;
+pub mod request_log;
 mod security;
 mod statics;
 
@@ -100,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(axum::middleware::from_fn(request_log::tag))
         .with_state(state)
 }
 

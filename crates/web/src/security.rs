@@ -31,10 +31,14 @@ pub async fn headers(State(state): State<AppState>, req: Request, next: Next) ->
     let is_static = req.uri().path().starts_with("/static/");
     // Kept to render an error page inside the user's own layout.
     let (uri, request_headers) = (req.uri().clone(), req.headers().clone());
+    let request_id = req
+        .extensions()
+        .get::<crate::request_log::RequestId>()
+        .map(|id| id.0.clone());
     let mut resp = next.run(req).await;
     if let Some(page) = resp.extensions().get::<crate::error::ErrorPage>().cloned() {
         let layout = signed_in_layout(&state, uri, request_headers).await;
-        resp = crate::pages::error_page(page, lang, layout).into_response();
+        resp = crate::pages::error_page(page, lang, layout, request_id).into_response();
     }
     let h = resp.headers_mut();
     // A handler may set a stricter policy of its own (the printable report

@@ -3,5 +3,6 @@ error-not-found-next = Sjekk adressen, eller gå tilbake og velg fra menyen. Det
 error-forbidden-next = Rollen din gir ikke tilgang til dette. Be en administrator i virksomheten om en annen rolle.
 error-bad-request-next = Gå tilbake, rett opp det som står over og prøv igjen.
 error-conflict-next = Last siden på nytt for å se det som er lagret nå, og gjør endringen på nytt.
-error-internal-next = Prøv igjen om litt. Skjer det igjen, kontakt den som drifter etterlev og oppgi tidspunktet.
+error-internal-next = Prøv igjen om litt. Skjer det igjen, kontakt den som drifter etterlev og oppgi feilkoden under.
 error-busy-next = Vent et halvt minutt og prøv igjen.
+error-request-id = Feilkode:

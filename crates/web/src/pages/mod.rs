@@ -207,12 +207,14 @@ struct ErrorTemplate {
     detail: Option<String>,
     /// What the user can do next.
     next_step: String,
+    /// For server errors: the id the log line carries, to quote to support.
+    request_id: Option<String>,
 }
 
 /// The page for an [`ErrorPage`] marker: inside the signed-in user's own
 /// layout (menu, enterprise) when there is one, else the anonymous one, in
 /// the request's language, with what to do next.
-pub fn error_page(page: ErrorPage, lang: Lang, layout: Option<Layout>) -> Response {
+pub fn error_page(page: ErrorPage, lang: Lang, layout: Option<Layout>, request_id: Option<String>) -> Response {
     let tr = Tr::new(lang);
     let l = layout.unwrap_or_else(|| {
         Layout::anonymous(&Ctx {
@@ -228,6 +230,7 @@ pub fn error_page(page: ErrorPage, lang: Lang, layout: Option<Layout>) -> Respon
         // Details are often the store's English refusals or message keys.
         detail: page.detail.map(|d| tr.refusal(&d)),
         next_step: tr.msg(&format!("{}-next", page.key)),
+        request_id: request_id.filter(|_| page.status.is_server_error()),
         l,
     };
     let mut r = render(&t);
@@ -286,23 +289,98 @@ pub fn object_id(raw: &str) -> Result<&str, AppError> {
 }
 
 /// A safe local redirect target: a path on this site, never another host.
+///
+/// Browsers strip tabs and line breaks from URLs and read `\\` as `/`, so
+/// `/\t/evil.example` would leave the site: such targets are refused outright.
+/// What remains is resolved as the WHATWG URL parser (the one browsers use)
+/// resolves it, and only a same-origin path whose first segment is not empty is
+/// kept. The result is re-serialised by that parser, so it is always printable
+/// ASCII and a valid `Location` header.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 500 => n.to_string(),
-        _ => "/".to_string(),
+    next.and_then(local_path).unwrap_or_else(|| "/".to_string())
+}
+
+fn local_path(next: &str) -> Option<String> {
+    const BASE: &str = "http://etterlev.invalid/";
+    let refused = next.len() >= 500
+        || !next.starts_with('/')
+        || next.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace());
+    if refused {
+        return None;
     }
+    let base = url::Url::parse(BASE).ok()?;
+    let target = base.join(next).ok()?;
+    if target.origin() != base.origin() || target.path().starts_with("//") {
+        return None;
+    }
+    let mut local = target.path().to_string();
+    if let Some(query) = target.query() {
+        local.push('?');
+        local.push_str(query);
+    }
+    Some(local)
 }
 
 #[cfg(test)]
 mod tests {
     use super::safe_next;
+    use proptest::prelude::*;
 
     #[test]
     fn next_stays_on_site() {
         assert_eq!(safe_next(Some("/audit?before=3")), "/audit?before=3");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", "evil"] {
-            assert_eq!(safe_next(Some(bad)), "/", "{bad}");
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "evil",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r",
+            "/\u{b}",
+            "/ /evil.example",
+            "/.//evil.example",
+            "/a/..//evil.example",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
         }
         assert_eq!(safe_next(None), "/");
+        // Encoded slashes stay a path on this site.
+        assert_eq!(safe_next(Some("/%2F/evil.example")), "/%2F/evil.example");
+        assert_eq!(safe_next(Some("/søk?q=ø")), "/s%C3%B8k?q=%C3%B8");
+    }
+
+    /// What a browser does with a `Location` header: resolve it against the
+    /// current page with the WHATWG parser.
+    fn browser_target(location: &str) -> url::Url {
+        let page = url::Url::parse("https://etterlev.example/login").expect("a valid base");
+        page.join(location).expect("a resolvable location")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5000))]
+
+        #[test]
+        fn hostile_next_never_leaves_the_site(
+            raw in proptest::collection::vec(
+                prop_oneof![
+                    Just("/"), Just("\\"), Just("\t"), Just("\n"), Just("\r"), Just("\u{b}"),
+                    Just("%2F"), Just("%5C"), Just("%09"), Just("."), Just(".."), Just(":"),
+                    Just("@"), Just("?"), Just("#"), Just(" "), Just("evil.example"),
+                    Just("https:"), Just("javascript:"), Just("ø"), Just("\u{0}"), Just("a"),
+                ],
+                0..12,
+            )
+        ) {
+            let next: String = raw.concat();
+            let local = safe_next(Some(&next));
+            prop_assert!(local.starts_with('/'), "{local:?}");
+            prop_assert!(!local.starts_with("//"), "{local:?}");
+            prop_assert!(local.bytes().all(|b| (0x21..0x7f).contains(&b) && b != b'\\'), "{local:?}");
+            prop_assert!(axum::http::HeaderValue::from_str(&local).is_ok(), "{local:?}");
+            let target = browser_target(&local);
+            prop_assert_eq!(target.host_str(), Some("etterlev.example"), "{:?} -> {:?}", next, local);
+            prop_assert_eq!(target.scheme(), "https");
+        }
     }
 }

@@ -236,3 +236,106 @@ async fn login_page_snapshot() {
     let token = extract_csrf(&html);
     insta::assert_snapshot!("login_page_nb", html.replace(&token, "[csrf]"));
 }
+
+/// Browsers drop tabs and line breaks from a `Location` and read `\` as `/`:
+/// `next` values built on that must land on this site, and a line break must
+/// not turn the redirect into a server error after the session is set.
+#[tokio::test]
+async fn hostile_next_after_login_and_language_switch_stays_on_site() {
+    let hostile = [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\r",
+        "/\n",
+        "/\u{b}",
+        "/\\evil.example",
+        "/.//evil.example",
+        "https://evil.example/",
+    ];
+    let app = TestApp::sqlite().await;
+    for next in hostile {
+        let client = app.client();
+        let csrf = app.csrf(&client).await;
+        let resp = client
+            .post(app.url("/login"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("email", "leser@demo.etterlev.no"),
+                ("password", crate::common::DEMO_PASSWORD),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(resp.status(), 303, "login with next={next:?}");
+        let location = resp
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(
+            location == "/" || location.starts_with("/login/totp?next=%2F"),
+            "next={next:?} gave Location {location:?}"
+        );
+    }
+    let client = app.login("leser@demo.etterlev.no").await;
+    let html = client
+        .get(app.url("/"))
+        .send()
+        .await
+        .expect("g")
+        .text()
+        .await
+        .expect("t");
+    let csrf = extract_csrf(&html);
+    for next in hostile {
+        let resp = client
+            .post(app.url("/lang"))
+            .form(&[("_csrf", csrf.as_str()), ("lang", "nb"), ("next", next)])
+            .send()
+            .await
+            .expect("lang");
+        assert_eq!(resp.status(), 303, "language switch with next={next:?}");
+        assert_eq!(
+            resp.headers().get("location").and_then(|v| v.to_str().ok()),
+            Some("/"),
+            "next={next:?}"
+        );
+    }
+}
+
+/// Every response carries a request id: the proxy's when it is a plain token,
+/// else a new one; a hostile id is replaced, never echoed.
+#[tokio::test]
+async fn every_response_has_a_request_id() {
+    let app = TestApp::sqlite().await;
+    let client = app.client();
+    let id_of = |r: &reqwest::Response| {
+        r.headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    let first = client.get(app.url("/login")).send().await.expect("g");
+    let second = client.get(app.url("/no-such-page")).send().await.expect("g");
+    assert_eq!(first.status(), 200);
+    assert_eq!(second.status(), 404);
+    let (a, b) = (id_of(&first), id_of(&second));
+    assert!(!a.is_empty() && !b.is_empty() && a != b, "{a:?} {b:?}");
+    let kept = client
+        .get(app.url("/login"))
+        .header("x-request-id", "proxy-4bf92f35")
+        .send()
+        .await
+        .expect("g");
+    assert_eq!(id_of(&kept), "proxy-4bf92f35");
+    let replaced = client
+        .get(app.url("/login"))
+        .header("x-request-id", "a;b=c")
+        .send()
+        .await
+        .expect("g");
+    assert_ne!(id_of(&replaced), "a;b=c");
+    assert!(!id_of(&replaced).is_empty());
+}
