@@ -17,9 +17,11 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
-use crate::load::{self, Diagnostic, MAX_FILE_BYTES};
-use crate::model::{CATALOG_SCHEMA, Catalog, CatalogStatus, LocalText, Node, NodeKind, OrigText, Reference, ReferenceKind};
 use crate::ids::{MAX_ID_CHARS, foreign_id};
+use crate::load::{self, Diagnostic, MAX_FILE_BYTES};
+use crate::model::{
+    CATALOG_SCHEMA, Catalog, CatalogStatus, LocalText, Node, NodeKind, OrigText, Reference, ReferenceKind,
+};
 use crate::oscal::{sanitize_node_id, sanitize_version, unique_id};
 
 /// The date given when a library has no valid `publication_date`.
@@ -150,7 +152,11 @@ struct RawNode<'v> {
 /// The part of a urn at `index` (`urn:intuitem:risk:library:gdpr` has
 /// `intuitem` at 1 and `gdpr` at 4).
 fn urn_part(urn: Option<String>, index: usize) -> Option<String> {
-    urn?.split(':').nth(index).map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned)
+    urn?.split(':')
+        .nth(index)
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
 }
 
 /// The catalogue id of one framework: `<publisher>-<framework>`, from the

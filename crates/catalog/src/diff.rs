@@ -174,9 +174,23 @@ fn comparable(node: &Node) -> Vec<(&'static str, String)> {
     let opt = |s: Option<&String>| s.cloned().unwrap_or_default();
     vec![
         ("kind", node.kind.as_str().to_owned()),
-        ("withdrawn", if node.withdrawn { "withdrawn".to_owned() } else { String::new() }),
+        (
+            "withdrawn",
+            if node.withdrawn {
+                "withdrawn".to_owned()
+            } else {
+                String::new()
+            },
+        ),
         ("title", node.title.nb.clone()),
-        ("title_orig", node.title.orig.as_ref().map(|o| format!("[{}] {}", o.lang, o.text)).unwrap_or_default()),
+        (
+            "title_orig",
+            node.title
+                .orig
+                .as_ref()
+                .map(|o| format!("[{}] {}", o.lang, o.text))
+                .unwrap_or_default(),
+        ),
         ("title_en", opt(node.title.en.as_ref())),
         ("text", node.text.as_ref().map(|t| t.nb.clone()).unwrap_or_default()),
         (

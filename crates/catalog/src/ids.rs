@@ -123,19 +123,34 @@ mod tests {
             "nist-sp-800-53-rev5-moderate-baseline"
         );
         assert_eq!(
-            foreign_id("nist", &short_reference("NIST Special Publication 800-53 Revision 5.1.1 PRIVACY BASELINE")),
+            foreign_id(
+                "nist",
+                &short_reference("NIST Special Publication 800-53 Revision 5.1.1 PRIVACY BASELINE")
+            ),
             "nist-sp-800-53-rev5-privacy-baseline"
         );
     }
 
     #[test]
     fn long_ids_are_cut_with_a_hash_and_stay_distinct() {
-        let a = foreign_id("intuitem", "referentiel_certification_des_etablissements_de_sante_pour_la_qualite_des_soins");
-        let b = foreign_id("intuitem", "referentiel_certification_des_etablissements_de_sante_pour_la_qualite_des_soins-v2");
+        let a = foreign_id(
+            "intuitem",
+            "referentiel_certification_des_etablissements_de_sante_pour_la_qualite_des_soins",
+        );
+        let b = foreign_id(
+            "intuitem",
+            "referentiel_certification_des_etablissements_de_sante_pour_la_qualite_des_soins-v2",
+        );
         assert!(a.len() <= MAX_ID_CHARS && b.len() <= MAX_ID_CHARS, "{a} {b}");
         assert_ne!(a, b);
         assert!(a.starts_with("intuitem-referentiel-certif"), "{a}");
-        assert_eq!(a, foreign_id("intuitem", "referentiel_certification_des_etablissements_de_sante_pour_la_qualite_des_soins"));
+        assert_eq!(
+            a,
+            foreign_id(
+                "intuitem",
+                "referentiel_certification_des_etablissements_de_sante_pour_la_qualite_des_soins"
+            )
+        );
     }
 
     proptest::proptest! {

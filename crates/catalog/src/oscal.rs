@@ -325,7 +325,10 @@ fn orig_props(props: &mut Vec<Value>, name: &str, text: &LocalText) {
 /// A text read back from our own export: `nb` from `nb`, unless the
 /// export carried the text in its source language (then there is none).
 fn restored(props: &[Prop], name: &str, nb: String, en: Option<String>) -> LocalText {
-    match (our_first(props, &format!("{name}-orig")), our_first(props, &format!("{name}-orig-lang"))) {
+    match (
+        our_first(props, &format!("{name}-orig")),
+        our_first(props, &format!("{name}-orig-lang")),
+    ) {
         (Some(text), Some(lang)) => LocalText::original(lang, text, en),
         _ => LocalText::new(nb, en),
     }
@@ -1373,7 +1376,8 @@ pub fn from_oscal(json: &[u8]) -> Result<Catalog, Vec<Diagnostic>> {
             languages: ours_list(&meta, "language"),
             date: our_first(&meta, "date").unwrap_or_default(),
             status,
-            description: remarks.map(|nb| restored(&meta, "description", nb.to_owned(), our_first(&meta, "description-en"))),
+            description: remarks
+                .map(|nb| restored(&meta, "description", nb.to_owned(), our_first(&meta, "description-en"))),
             source: sources,
             last_source_check: our_first(&meta, "last-source-check"),
             nodes,
@@ -1444,8 +1448,15 @@ fn oscal_publisher(metadata: &Map<String, Value>) -> String {
             trimmed(Some(name))
         })
     };
-    let name = || parties.iter().find_map(|p| trimmed(p.get("name").and_then(Value::as_str)));
-    short.or_else(domain).or_else(name).unwrap_or_else(|| "oscal".to_owned())
+    let name = || {
+        parties
+            .iter()
+            .find_map(|p| trimmed(p.get("name").and_then(Value::as_str)))
+    };
+    short
+        .or_else(domain)
+        .or_else(name)
+        .unwrap_or_else(|| "oscal".to_owned())
 }
 
 fn ours_list(props: &[Prop], name: &str) -> Vec<String> {
@@ -1531,8 +1542,14 @@ mod tests {
     fn ids_slugs_and_versions_are_sanitised() {
         assert_eq!(sanitize_node_id(" A.5.1 (a) ").as_deref(), Some("A.5.1-a"));
         assert_eq!(sanitize_node_id("§§"), None);
-        assert_eq!(crate::ids::slug_full("NIST SP 800-53 Rev. 5").as_deref(), Some("nist-sp-800-53-rev-5"));
-        assert_eq!(crate::ids::slug_full("Sikkerhet på sykehus").as_deref(), Some("sikkerhet-pa-sykehus"));
+        assert_eq!(
+            crate::ids::slug_full("NIST SP 800-53 Rev. 5").as_deref(),
+            Some("nist-sp-800-53-rev-5")
+        );
+        assert_eq!(
+            crate::ids::slug_full("Sikkerhet på sykehus").as_deref(),
+            Some("sikkerhet-pa-sykehus")
+        );
         assert_eq!(sanitize_version("v 1.0/2").as_deref(), Some("v-1.0-2"));
         let mut used = HashSet::new();
         assert_eq!(unique_id("a", &mut used), "a");

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use etterlev_catalog::{Catalog, LocalText, NodeKind, from_ciso_assistant, from_oscal, to_oscal};
 
 fn foreign(name: &str) -> Vec<u8> {
-    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/foreign").join(name);
+    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/foreign")
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -25,7 +27,10 @@ fn ciso(name: &str) -> Catalog {
 
 const BASELINES: [(&str, &str); 4] = [
     ("nist-rev5-low-trimmed.json", "nist-sp-800-53-rev5-low-baseline"),
-    ("nist-rev5-moderate-trimmed.json", "nist-sp-800-53-rev5-moderate-baseline"),
+    (
+        "nist-rev5-moderate-trimmed.json",
+        "nist-sp-800-53-rev5-moderate-baseline",
+    ),
     ("nist-rev5-high-trimmed.json", "nist-sp-800-53-rev5-high-baseline"),
     ("nist-rev5-privacy-trimmed.json", "nist-sp-800-53-rev5-privacy-baseline"),
 ];
@@ -49,7 +54,10 @@ fn ciso_libraries_get_publisher_and_reference_never_an_etterlev_id() {
     let gdpr = ciso("ciso-gdpr-trimmed.yaml");
     assert_eq!(gdpr.key(), "intuitem-gdpr@2");
     assert_ne!(gdpr.id, "gdpr", "etterlev's own GDPR catalogue is `gdpr`");
-    assert_eq!(ciso("ciso-anssi-hygiene-fr-trimmed.yaml").id, "intuitem-anssi-guide-hygiene");
+    assert_eq!(
+        ciso("ciso-anssi-hygiene-fr-trimmed.yaml").id,
+        "intuitem-anssi-guide-hygiene"
+    );
     let bsi = ciso("ciso-bsi-cloud-de-trimmed.yaml");
     assert_eq!(bsi.id, "intuitem-bsi-externer-cloud-dienste");
 
@@ -84,14 +92,24 @@ fn french_and_german_texts_keep_their_language_and_are_never_bokmal() {
         ))
     );
     assert_eq!(n2.text.as_ref().map(|t| t.shown_lang("nb")), Some("en"));
-    assert!(fr.nodes.iter().all(|n| n.title.nb.is_empty()), "no French in the bokmål field");
+    assert!(
+        fr.nodes.iter().all(|n| n.title.nb.is_empty()),
+        "no French in the bokmål field"
+    );
 
     let de = ciso("ciso-bsi-cloud-de-trimmed.yaml");
     assert_eq!(de.languages, ["de"]);
     let chapter = de.node("NCD.2.1.01").expect("chapter");
-    assert_eq!(chapter.title, LocalText::original("de", "Strategie für die Cloud-Nutzung", None));
+    assert_eq!(
+        chapter.title,
+        LocalText::original("de", "Strategie für die Cloud-Nutzung", None)
+    );
     let requirement = de.node("NCD.2.1.01.a").expect("requirement");
-    assert_eq!(requirement.title, LocalText::new("NCD.2.1.01.a", None), "no name: its number");
+    assert_eq!(
+        requirement.title,
+        LocalText::new("NCD.2.1.01.a", None),
+        "no name: its number"
+    );
     assert!(
         requirement
             .text
@@ -141,5 +159,8 @@ fn parameters_are_filled_in_as_nist_renders_them() {
         text.contains("[Selection (one or more): lock the account or node for [Assignment: time period]; lock the account or node until released by an administrator; delay next logon prompt per [Assignment: delay algorithm]; notify system administrator; take other [Assignment: action]]"),
         "{text}"
     );
-    assert!(text.contains("Enforce a limit of [Assignment: number] consecutive invalid logon attempts"), "{text}");
+    assert!(
+        text.contains("Enforce a limit of [Assignment: number] consecutive invalid logon attempts"),
+        "{text}"
+    );
 }

@@ -182,7 +182,10 @@ fn references_become_back_matter_and_links() {
 #[test]
 fn a_foreign_sp800_53_style_catalog_imports_with_defaults() {
     let catalog = from_oscal(&foreign_bytes()).unwrap_or_else(|d| panic!("{d:#?}"));
-    assert_eq!(catalog.id, "example-standard-sample-security-121b2a", "publisher and title, cut with a hash");
+    assert_eq!(
+        catalog.id, "example-standard-sample-security-121b2a",
+        "publisher and title, cut with a hash"
+    );
     assert_eq!(catalog.version, "5.1.1-sample");
     assert_eq!(catalog.date, "2023-12-06");
     assert_eq!(catalog.publisher, "Example Standards Body");

@@ -234,16 +234,39 @@ fn foreign_catalogues_keep_their_own_ids_unless_asked_to_join_a_version_line() {
     // refused, as that is another publisher's catalogue.
     let source = std::fs::read_to_string(repo().join(gdpr)).expect("fixture");
     let clash = dir.path().join("clash.yaml");
-    std::fs::write(&clash, source.replace("urn:intuitem:risk:framework:gdpr", "urn:gdpr:risk:framework:gdpr"))
-        .expect("write");
+    std::fs::write(
+        &clash,
+        source.replace("urn:intuitem:risk:framework:gdpr", "urn:gdpr:risk:framework:gdpr"),
+    )
+    .expect("write");
     let clash = clash.to_str().expect("path");
     let o = run(&["catalog", "import", "--format", "ciso", clash, "--db", &db]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("--as-version-of gdpr"), "{}", text(&o));
     // Asked for, it joins: a new version of `gdpr`.
-    let o = run(&["catalog", "import", "--format", "ciso", gdpr, "--as-version-of", "gdpr", "--db", &db]);
+    let o = run(&[
+        "catalog",
+        "import",
+        "--format",
+        "ciso",
+        gdpr,
+        "--as-version-of",
+        "gdpr",
+        "--db",
+        &db,
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("imported  gdpr@2"), "{}", text(&o));
-    let o = run(&["catalog", "import", "--format", "ciso", gdpr, "--as-version-of", "Not An Id", "--db", &db]);
+    let o = run(&[
+        "catalog",
+        "import",
+        "--format",
+        "ciso",
+        gdpr,
+        "--as-version-of",
+        "Not An Id",
+        "--db",
+        &db,
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
 }

@@ -192,7 +192,11 @@ impl<'a> View<'a> {
     /// A node its source has withdrawn says so: "Guidance (withdrawn)".
     pub fn kind_line(&self, node: &Node) -> String {
         let kind = if node.withdrawn {
-            format!("{} ({})", self.labels.node_kind(node.kind), labels::withdrawn(self.lang))
+            format!(
+                "{} ({})",
+                self.labels.node_kind(node.kind),
+                labels::withdrawn(self.lang)
+            )
         } else {
             self.labels.node_kind(node.kind).to_owned()
         };

@@ -44,7 +44,13 @@ impl ExportFormat {
     pub fn file_name(self, catalog: &Catalog) -> String {
         let stem: String = format!("{}-{}", catalog.id, catalog.version)
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-') { c } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '-') {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .collect();
         match self {
             Self::Oscal => format!("{stem}.oscal.json"),

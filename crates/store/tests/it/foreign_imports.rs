@@ -65,11 +65,47 @@ fn foreign_sources() -> Vec<Source> {
         out.extend(files(&libraries, &["yaml", "yml"]).iter().filter_map(|p| ciso(p)));
         let rev5 = content.join("nist.gov/SP800-53/rev5/json");
         for level in ["LOW", "MODERATE", "HIGH", "PRIVACY"] {
-            let full = rev5.join(format!("NIST_SP-800-53_rev5_{level}-baseline-resolved-profile_catalog.json"));
-            let min = rev5.join(format!("NIST_SP-800-53_rev5_{level}-baseline-resolved-profile_catalog-min.json"));
+            let full = rev5.join(format!(
+                "NIST_SP-800-53_rev5_{level}-baseline-resolved-profile_catalog.json"
+            ));
+            let min = rev5.join(format!(
+                "NIST_SP-800-53_rev5_{level}-baseline-resolved-profile_catalog-min.json"
+            ));
             out.push(oscal(if full.is_file() { &full } else { &min }));
         }
-        eprintln!("full corpus: {} sources", out.len());
+        // Rev. 4 with its withdrawn controls, when the checkout has it.
+        let rev4 = content.join("nist.gov/SP800-53/rev4/json/NIST_SP-800-53_rev4_catalog-min.json");
+        if rev4.is_file() {
+            let source = oscal(&rev4);
+            let withdrawn = source.1[0].nodes.iter().filter(|n| n.withdrawn).count();
+            assert!(
+                source.1[0]
+                    .nodes
+                    .iter()
+                    .all(|n| !(n.withdrawn && n.kind.is_assessable()))
+            );
+            eprintln!("rev4: {withdrawn} withdrawn controls, none a requirement");
+            out.push(source);
+        }
+        let catalogs = || out.iter().flat_map(|(_, c)| c);
+        let other_language = catalogs().filter(|c| c.source_language().is_some()).count();
+        let nb_marked = catalogs().filter(|c| c.languages.iter().any(|l| l == "nb")).count();
+        let placeholders = catalogs()
+            .flat_map(|c| &c.nodes)
+            .filter(|n| {
+                n.text
+                    .as_ref()
+                    .is_some_and(|t| t.get("en").contains("{{ insert: param"))
+            })
+            .count();
+        eprintln!(
+            "full corpus: {} sources, {} catalogues in another language than nb/en, {nb_marked} marked bokmål, \
+             {placeholders} texts with unresolved parameters",
+            out.len(),
+            other_language
+        );
+        assert_eq!(nb_marked, 0, "no foreign library is in bokmål");
+        assert_eq!(placeholders, 0);
         return out;
     }
     let dir = repo().join("crates/catalog/tests/fixtures/foreign");
@@ -109,7 +145,10 @@ async fn check(b: &str, store: &Store, ours: &CatalogSet, foreign: &[Source]) {
     }
     let our_ids: Vec<&str> = ours.catalogs.iter().map(|c| c.id.as_str()).collect();
     for id in owner.keys() {
-        assert!(!our_ids.contains(id), "[{b}] a foreign catalogue took etterlev's id `{id}`");
+        assert!(
+            !our_ids.contains(id),
+            "[{b}] a foreign catalogue took etterlev's id `{id}`"
+        );
     }
     // Everything is stored, and etterlev's catalogues are exactly as shipped.
     let stored = store.list_catalogs().await.must(b, "list");

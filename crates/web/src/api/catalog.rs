@@ -299,7 +299,11 @@ pub(super) async fn export(
     let loaded = loaded(&state).await?;
     let catalog = find(&loaded, &key)?;
     let format = match param(query.as_deref(), "format") {
-        None => return Err(ApiError::BadRequest("format is required: docx, xlsx, html or oscal".into())),
+        None => {
+            return Err(ApiError::BadRequest(
+                "format is required: docx, xlsx, html or oscal".into(),
+            ));
+        }
         Some(f) => ExportFormat::parse(&f)
             .ok_or_else(|| ApiError::BadRequest(format!("unknown format `{f}`: use docx, xlsx, html or oscal")))?,
     };
@@ -310,7 +314,11 @@ pub(super) async fn export(
     let bytes = crate::catalog_export::export(catalog, format, lang)
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(crate::pages::download(format.content_type(), &format.file_name(catalog), bytes))
+    Ok(crate::pages::download(
+        format.content_type(),
+        &format.file_name(catalog),
+        bytes,
+    ))
 }
 
 /// The requirements that apply to an enterprise, and those that do not with

@@ -67,7 +67,11 @@ async fn export_file(state: &AppState, auth: &Auth, key: String, query: Option<S
     let bytes = crate::catalog_export::export(catalog, format, lang)
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(super::download(format.content_type(), &format.file_name(catalog), bytes))
+    Ok(super::download(
+        format.content_type(),
+        &format.file_name(catalog),
+        bytes,
+    ))
 }
 
 /// Links to a catalogue version's downloads, for its page.

@@ -77,7 +77,14 @@ print(json.dumps([[("" if c is None else str(c)) for c in r] for r in ws.iter_ro
 
 /// Checks one download: status, type, file name, and that the body is the
 /// catalogue in that format.
-fn check_file(be: &str, format: &str, catalog: &Catalog, status: u16, headers: &reqwest::header::HeaderMap, body: &[u8]) {
+fn check_file(
+    be: &str,
+    format: &str,
+    catalog: &Catalog,
+    status: u16,
+    headers: &reqwest::header::HeaderMap,
+    body: &[u8],
+) {
     assert_eq!(status, 200, "[{be}] {format}: {}", String::from_utf8_lossy(body));
     let header = |name: &str| {
         headers
@@ -111,7 +118,11 @@ fn check_file(be: &str, format: &str, catalog: &Catalog, status: u16, headers: &
             if let Some(rows) = openpyxl_rows(body) {
                 let labels: Vec<&str> = rows.iter().flatten().map(String::as_str).collect();
                 for node in catalog.assessable() {
-                    assert!(labels.contains(&node.label()), "[{be}] xlsx lacks {}: {rows:?}", node.label());
+                    assert!(
+                        labels.contains(&node.label()),
+                        "[{be}] xlsx lacks {}: {rows:?}",
+                        node.label()
+                    );
                 }
             }
         }
@@ -187,11 +198,7 @@ async fn every_catalogue_version_downloads_in_four_formats() {
             let body = r.bytes().await.expect("body");
             check_file(be, format, &catalog, status, &headers, &body);
         }
-        for (query, status) in [
-            ("format=pdf", 400),
-            ("", 400),
-            ("format=docx&lang=de", 400),
-        ] {
+        for (query, status) in [("format=pdf", 400), ("", 400), ("format=docx&lang=de", 400)] {
             let r = api
                 .get(app.url(&format!("/api/v1/catalogs/{KEY}/export?{query}")))
                 .bearer_auth(&token)
