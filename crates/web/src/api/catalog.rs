@@ -270,10 +270,11 @@ pub(super) async fn catalog(
 }
 
 #[derive(serde::Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `docx` (Word), `xlsx` (Excel), `html` (printable page) or `oscal`
     /// (OSCAL catalog JSON).
-    pub format: Option<String>,
+    pub format: String,
     /// Language of headings and labels: `nb` (default) or `en`.
     pub lang: Option<String>,
 }
@@ -281,14 +282,10 @@ pub struct ExportQuery {
 /// One catalogue version as a file: Word, Excel, printable HTML or OSCAL
 /// catalog JSON. The file name is `<id>-<version>.<ext>`
 /// (`<id>-<version>.oscal.json` for OSCAL).
-#[utoipa::path(get, path = "/catalogs/{key}/export", tag = "catalogs",
+#[utoipa::path(get, path = "/catalogs/{key}/export", tag = "catalogs", operation_id = "catalog_export",
     params(("key" = String, Path, description = "Catalogue key, e.g. normen@6.0"), ExportQuery),
     responses(
-        (status = 200, description = "The catalogue as a file", content(
-            (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (String = "text/html"),
-            (Object = "application/json"))),
+        (status = 200, description = "The file, by format: .docx (application/vnd.openxmlformats-officedocument.wordprocessingml.document), .xlsx (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet), HTML (text/html) or OSCAL catalog JSON (application/json)"),
         (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(super) async fn export(
     State(state): State<AppState>,

@@ -612,6 +612,7 @@ async fn tree_page(state: &AppState, auth: &Auth, key: String, query: Option<Str
     let versions = loaded.versions_of(&catalog.id);
     let here = versions.iter().position(|c| c.key() == key);
     let previous = here.and_then(|i| i.checked_sub(1)).map(|i| versions[i].key());
+    let downloads = downloads(&tr, &key);
     Ok(render(&TreePage {
         filter: filter_form(&tr, profile.as_ref(), &params),
         filtered_for: profile
@@ -630,7 +631,7 @@ async fn tree_page(state: &AppState, auth: &Auth, key: String, query: Option<Str
         total,
         excluded,
         previous,
-        downloads: downloads(&tr, &key),
+        downloads,
         source_language: catalog.source_language().map(str::to_owned),
         l,
     }))
