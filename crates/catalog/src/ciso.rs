@@ -5,15 +5,24 @@
 //! becomes one draft catalogue: assessable nodes are requirements, the
 //! others chapters (depth 1) or sections (deeper), or guidance when they sit
 //! under a requirement. Texts in English fill both languages, so bokmål
-//! screens show the English text rather than nothing; nothing is verified.
+//! screens show the English text rather than nothing; texts in another
+//! language (French, German …) are kept as originals with their language
+//! code, never as bokmål; nothing is verified.
+//!
+//! The catalogue id keeps the library's origin: the namespace of its urn
+//! (the publisher, e.g. `intuitem`) and the framework's own name, as
+//! `intuitem-gdpr` (see [`crate::ids`]).
 
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
+use crate::ids::{MAX_ID_CHARS, foreign_id};
 use crate::load::{self, Diagnostic, MAX_FILE_BYTES};
-use crate::model::{CATALOG_SCHEMA, Catalog, CatalogStatus, LocalText, Node, NodeKind, Reference, ReferenceKind};
-use crate::oscal::{sanitize_node_id, sanitize_version, slug, unique_id};
+use crate::model::{
+    CATALOG_SCHEMA, Catalog, CatalogStatus, LocalText, Node, NodeKind, OrigText, Reference, ReferenceKind,
+};
+use crate::oscal::{sanitize_node_id, sanitize_version, unique_id};
 
 /// The date given when a library has no valid `publication_date`.
 pub const UNKNOWN_DATE: &str = "1970-01-01";
@@ -46,17 +55,20 @@ fn english(object: &Map<String, Value>, key: &str) -> Option<String> {
     scalar(object.get("translations")?.get("en")?.get(key))
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Locale {
     English,
     Norwegian,
-    Other,
+    /// Any other language, by its lowercase ISO 639 code (`und` when the
+    /// library names none we can read).
+    Other(String),
 }
 
 impl Locale {
     fn of(locale: Option<&str>) -> Self {
         let primary = locale
             .unwrap_or("en")
+            .trim()
             .split(['-', '_'])
             .next()
             .unwrap_or_default()
@@ -64,7 +76,10 @@ impl Locale {
         match primary.as_str() {
             "en" => Locale::English,
             "nb" | "no" | "nn" => Locale::Norwegian,
-            _ => Locale::Other,
+            code if (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase()) => {
+                Locale::Other(code.to_owned())
+            }
+            _ => Locale::Other("und".to_owned()),
         }
     }
 }
@@ -79,26 +94,30 @@ impl Texts {
     /// `primary` is the text in the library's locale, `english` its English
     /// translation if any.
     fn text(&mut self, primary: Option<String>, english: Option<String>) -> Option<LocalText> {
-        let (nb, en) = match self.locale {
+        let text = match &self.locale {
             Locale::English => {
                 let text = primary.or(english)?;
-                (text.clone(), Some(text))
+                LocalText::new(text.clone(), Some(text))
             }
-            Locale::Norwegian => (primary.or_else(|| english.clone())?, english),
-            Locale::Other => match english {
-                Some(en) => (en.clone(), Some(en)),
-                None => (primary?, None),
+            Locale::Norwegian => LocalText::new(primary.or_else(|| english.clone())?, english),
+            Locale::Other(code) => match (primary, english) {
+                (Some(text), en) => LocalText::original(code.clone(), text, en),
+                // Only an English translation: it is the text then.
+                (None, Some(en)) => LocalText::new(en.clone(), Some(en)),
+                (None, None) => return None,
             },
         };
-        self.used_english |= en.is_some();
-        Some(LocalText::new(nb, en))
+        self.used_english |= text.en.is_some();
+        Some(text)
     }
 
     fn languages(&self) -> Vec<String> {
-        match (self.locale, self.used_english) {
+        match (&self.locale, self.used_english) {
             (Locale::Norwegian, true) => vec!["nb".into(), "en".into()],
-            (Locale::Norwegian, false) | (Locale::Other, false) => vec!["nb".into()],
-            (Locale::English, _) | (Locale::Other, true) => vec!["en".into()],
+            (Locale::Norwegian, false) => vec!["nb".into()],
+            (Locale::English, _) => vec!["en".into()],
+            (Locale::Other(code), true) => vec![code.clone(), "en".into()],
+            (Locale::Other(code), false) => vec![code.clone()],
         }
     }
 }
@@ -128,6 +147,56 @@ struct RawNode<'v> {
     parent_urn: Option<String>,
     assessable: bool,
     depth: Option<u64>,
+}
+
+/// The part of a urn at `index` (`urn:intuitem:risk:library:gdpr` has
+/// `intuitem` at 1 and `gdpr` at 4).
+fn urn_part(urn: Option<String>, index: usize) -> Option<String> {
+    urn?.split(':')
+        .nth(index)
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+}
+
+/// The catalogue id of one framework: `<publisher>-<framework>`, from the
+/// urns (`urn:intuitem:risk:framework:gdpr` gives `intuitem-gdpr`), else
+/// from the packager and the ref_id or the file name. Unique within the
+/// library: a second framework with the same id gets `-2`, `-3` ….
+fn catalog_id(
+    name: &str,
+    library: &Map<String, Value>,
+    framework: &Map<String, Value>,
+    catalog_ids: &mut HashSet<String>,
+) -> String {
+    let publisher = urn_part(field(framework, "urn"), 1)
+        .or_else(|| urn_part(field(library, "urn"), 1))
+        .or_else(|| field(library, "packager"))
+        .or_else(|| field(library, "provider"))
+        .unwrap_or_else(|| "ciso".to_owned());
+    let file_stem = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(name)
+        .trim_end_matches(".yaml")
+        .trim_end_matches(".yml")
+        .to_owned();
+    let reference = field(framework, "urn")
+        .and_then(|u| u.rsplit(':').next().map(str::to_owned))
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| field(framework, "ref_id"))
+        .or_else(|| field(library, "ref_id"))
+        .unwrap_or(file_stem);
+    let base = foreign_id(&publisher, &reference);
+    let mut id = base.clone();
+    let mut n = 2;
+    while !catalog_ids.insert(id.clone()) {
+        let suffix = format!("-{n}");
+        let keep: String = base.chars().take(MAX_ID_CHARS - suffix.len()).collect();
+        id = format!("{}{suffix}", keep.trim_end_matches('-'));
+        n += 1;
+    }
+    id
 }
 
 fn convert(
@@ -259,12 +328,20 @@ fn convert(
         let title = texts
             .text(field(object, "name"), english(object, "name"))
             .unwrap_or_else(|| {
-                let fallback = ref_id
-                    .clone()
-                    .or_else(|| text.as_ref().map(|t| title_from(&t.nb)))
-                    .filter(|t| !t.is_empty())
-                    .unwrap_or_else(|| node.id.clone());
-                LocalText::new(fallback, None)
+                // A number is the same in every language; a title cut from
+                // the text stays in the text's language.
+                match (ref_id.clone().filter(|r| !r.is_empty()), &text) {
+                    (Some(number), _) => LocalText::new(number, None),
+                    (None, Some(t)) => LocalText {
+                        nb: title_from(&t.nb),
+                        en: t.en.as_deref().map(title_from).filter(|e| !e.is_empty()),
+                        orig: t.orig.as_ref().map(|o| OrigText {
+                            lang: o.lang.clone(),
+                            text: title_from(&o.text),
+                        }),
+                    },
+                    (None, None) => LocalText::new(node.id.clone(), None),
+                }
             });
         let text = match text {
             None if kind.is_assessable() => Some(title.clone()),
@@ -275,6 +352,7 @@ fn convert(
             parent: parents[i].map(|p| raw[p].id.clone()),
             replaces: Vec::new(),
             kind,
+            withdrawn: false,
             number: ref_id,
             title,
             text,
@@ -290,22 +368,7 @@ fn convert(
         return Err(problems);
     }
 
-    let base_id = framework_ref
-        .as_deref()
-        .and_then(slug)
-        .or_else(|| field(library, "ref_id").as_deref().and_then(slug))
-        .or_else(|| slug(name))
-        .unwrap_or_else(|| "ciso-import".to_owned());
-    let mut id = base_id.clone();
-    let mut n = 2;
-    while !catalog_ids.insert(id.clone()) {
-        let suffix = format!("-{n}");
-        id = format!(
-            "{}{suffix}",
-            base_id.chars().take(40 - suffix.len()).collect::<String>()
-        );
-        n += 1;
-    }
+    let id = catalog_id(name, library, framework, catalog_ids);
     let library_name = field(library, "name");
     let title = texts
         .text(
@@ -313,6 +376,7 @@ fn convert(
             english(framework, "name"),
         )
         .unwrap_or_else(|| LocalText::new(framework_ref.clone().unwrap_or_else(|| id.clone()), None));
+    let shown_title = title.get("en").to_owned();
     let description = texts.text(
         field(framework, "description").or_else(|| field(library, "description")),
         english(framework, "description").or_else(|| english(library, "description")),
@@ -320,7 +384,7 @@ fn convert(
     let provider = field(library, "provider");
     let mut source_title = format!(
         "{} (CISO Assistant library {})",
-        library_name.as_deref().unwrap_or(&title.nb),
+        library_name.as_deref().unwrap_or(&shown_title),
         field(library, "urn")
             .or_else(|| field(framework, "urn"))
             .as_deref()
@@ -467,12 +531,20 @@ mod tests {
             used_english: false,
         };
         let text = french.text(Some("Journaliser".into()), None).expect("text");
-        assert_eq!((text.nb.as_str(), text.en), ("Journaliser", None));
-        assert_eq!(french.languages(), ["nb"]);
+        assert_eq!(text, LocalText::original("fr", "Journaliser", None));
+        assert_eq!(text.nb, "", "French is never stored as bokmål");
+        assert_eq!((text.get("nb"), text.shown_lang("nb")), ("Journaliser", "fr"));
+        assert_eq!(french.languages(), ["fr"]);
         let text = french
             .text(Some("Journaliser".into()), Some("Keep logs".into()))
             .expect("text");
-        assert_eq!(text.nb, "Keep logs");
+        assert_eq!(text, LocalText::original("fr", "Journaliser", Some("Keep logs".into())));
+        assert_eq!((text.get("nb"), text.shown_lang("nb")), ("Keep logs", "en"));
+        assert_eq!(french.languages(), ["fr", "en"]);
+
+        assert_eq!(Locale::of(Some("de-DE")), Locale::Other("de".into()));
+        assert_eq!(Locale::of(Some("Deutsch!")), Locale::Other("und".into()));
+        assert_eq!(Locale::of(Some("nn")), Locale::Norwegian);
     }
 
     #[test]

@@ -154,7 +154,7 @@ fn entry(change: ChangeKind, node: &Node, previous_id: Option<String>) -> DiffEn
         id: node.id.clone(),
         previous_id,
         label: node.label().to_owned(),
-        title: node.title.nb.clone(),
+        title: node.title.get("nb").to_owned(),
         moved_from: None,
         moved_to: None,
         fields: Vec::new(),
@@ -174,9 +174,33 @@ fn comparable(node: &Node) -> Vec<(&'static str, String)> {
     let opt = |s: Option<&String>| s.cloned().unwrap_or_default();
     vec![
         ("kind", node.kind.as_str().to_owned()),
+        (
+            "withdrawn",
+            if node.withdrawn {
+                "withdrawn".to_owned()
+            } else {
+                String::new()
+            },
+        ),
         ("title", node.title.nb.clone()),
+        (
+            "title_orig",
+            node.title
+                .orig
+                .as_ref()
+                .map(|o| format!("[{}] {}", o.lang, o.text))
+                .unwrap_or_default(),
+        ),
         ("title_en", opt(node.title.en.as_ref())),
         ("text", node.text.as_ref().map(|t| t.nb.clone()).unwrap_or_default()),
+        (
+            "text_orig",
+            node.text
+                .as_ref()
+                .and_then(|t| t.orig.as_ref())
+                .map(|o| format!("[{}] {}", o.lang, o.text))
+                .unwrap_or_default(),
+        ),
         ("text_en", opt(node.text.as_ref().and_then(|t| t.en.as_ref()))),
         (
             "applicability",

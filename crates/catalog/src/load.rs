@@ -378,6 +378,15 @@ fn check_catalog(file: &str, catalog: &Catalog, lines: &Lines) -> Vec<Diagnostic
             }
         }
         out.extend(empty_texts(file, line, node));
+        if node.withdrawn && node.kind.is_assessable() {
+            out.push(Diagnostic::new(
+                file,
+                line,
+                "withdrawn-requirement",
+                format!("{} `{}` is marked withdrawn", node.kind.as_str(), node.id),
+                "a withdrawn node is kept as guidance; nobody answers for it",
+            ));
+        }
     }
     out.extend(parent_cycles(file, catalog, lines));
     out
@@ -396,12 +405,12 @@ fn empty_texts(file: &str, line: Option<u64>, node: &crate::model::Node) -> Vec<
             ));
         }
     };
-    check("title", &node.title.nb);
+    check("title", node.title.get("nb"));
     if let Some(en) = &node.title.en {
         check("English title", en);
     }
     if let Some(text) = &node.text {
-        check("text", &text.nb);
+        check("text", text.get("nb"));
         if let Some(en) = &text.en {
             check("English text", en);
         }
@@ -409,8 +418,8 @@ fn empty_texts(file: &str, line: Option<u64>, node: &crate::model::Node) -> Vec<
     if let Some(q) = &node.question {
         check("question", &q.nb);
         if let Some(todo) = &q.todo {
-            check("todo title", &todo.title.nb);
-            check("todo text", &todo.text.nb);
+            check("todo title", todo.title.get("nb"));
+            check("todo text", todo.text.get("nb"));
         }
     }
     if node.kind.is_assessable() && node.text.is_none() {
@@ -491,7 +500,7 @@ fn check_mapping_entries(file: &str, mapping: &Mapping, lines: &Lines) -> Vec<Di
         } else {
             seen.insert(key, i);
         }
-        if entry.relation == Relation::Gap && entry.note.as_ref().is_none_or(|n| blank(&n.nb)) {
+        if entry.relation == Relation::Gap && entry.note.as_ref().is_none_or(|n| blank(n.get("nb"))) {
             out.push(Diagnostic::new(
                 file,
                 lines.item(i),

@@ -12,24 +12,73 @@ pub const CATALOG_SCHEMA: &str = "etterlev/catalog/v1";
 pub const MAPPING_SCHEMA: &str = "etterlev/mapping/v1";
 
 /// Text in Norwegian bokmål, and English where a translation exists.
+///
+/// An imported text in another language (French, German …) is kept in
+/// `orig` with its language code, and then `nb` is empty: such a text is
+/// never presented as bokmål. [`LocalText::get`] falls back to English and
+/// then to the original, so a screen always has something to show, and
+/// [`LocalText::shown_lang`] says which language that was.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct LocalText {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub nb: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orig: Option<OrigText>,
+}
+
+/// A text in its source language when that is neither bokmål nor English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrigText {
+    /// ISO 639-1 (or 639-2) code, lowercase: `fr`, `de` …
+    pub lang: String,
+    pub text: String,
 }
 
 impl LocalText {
     pub fn new(nb: impl Into<String>, en: Option<String>) -> Self {
-        LocalText { nb: nb.into(), en }
+        LocalText {
+            nb: nb.into(),
+            en,
+            orig: None,
+        }
     }
 
-    /// The text in `lang` ("en" or anything else for bokmål), falling back
-    /// to bokmål when no English text exists.
+    /// A text known only in its source language `lang` (and perhaps in an
+    /// English translation); no bokmål.
+    pub fn original(lang: impl Into<String>, text: impl Into<String>, en: Option<String>) -> Self {
+        LocalText {
+            nb: String::new(),
+            en,
+            orig: Some(OrigText {
+                lang: lang.into(),
+                text: text.into(),
+            }),
+        }
+    }
+
+    /// The text in `lang` ("en" or anything else for bokmål). Without a
+    /// text in that language: bokmål, then English, then the original.
     pub fn get(&self, lang: &str) -> &str {
+        self.pick(lang).1
+    }
+
+    /// The language of what [`LocalText::get`] gives for `lang`: "nb", "en"
+    /// or the original's code.
+    pub fn shown_lang(&self, lang: &str) -> &str {
+        self.pick(lang).0
+    }
+
+    fn pick(&self, lang: &str) -> (&str, &str) {
         match (lang, &self.en) {
-            ("en", Some(en)) => en,
-            _ => &self.nb,
+            ("en", Some(en)) => ("en", en),
+            _ if !self.nb.is_empty() => ("nb", &self.nb),
+            (_, Some(en)) => ("en", en),
+            _ => match &self.orig {
+                Some(orig) => (orig.lang.as_str(), orig.text.as_str()),
+                None => ("nb", &self.nb),
+            },
         }
     }
 }
@@ -178,6 +227,10 @@ pub struct Node {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub replaces: Vec<String>,
     pub kind: NodeKind,
+    /// Withdrawn by its source (NIST marks withdrawn controls so): kept for
+    /// reference and always of kind guidance, so nobody answers for it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub withdrawn: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     pub title: LocalText,
@@ -235,6 +288,15 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// The language of the catalogue's own texts when it is neither bokmål
+    /// nor English (an imported French or German library): its code.
+    pub fn source_language(&self) -> Option<&str> {
+        self.languages
+            .iter()
+            .map(String::as_str)
+            .find(|l| !matches!(*l, "nb" | "en"))
+    }
+
     /// "normen@6.0": the key a catalogue version is known by everywhere.
     pub fn key(&self) -> String {
         format!("{}@{}", self.id, self.version)

@@ -22,6 +22,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
+use crate::ids::{foreign_id, short_reference};
 use crate::load::{self, Diagnostic, MAX_FILE_BYTES};
 use crate::model::{
     Applicability, CATALOG_SCHEMA, Catalog, CatalogStatus, LocalText, Node, NodeKind, Question, Reference,
@@ -306,9 +307,30 @@ fn our_part(name: &str, prose: &str) -> Value {
 
 /// `name` with the bokmål text and `name-en` with the English one.
 fn text_parts(parts: &mut Vec<Value>, name: &str, text: &LocalText) {
-    parts.push(our_part(name, &text.nb));
+    parts.push(our_part(name, text.get("nb")));
     if let Some(en) = &text.en {
         parts.push(our_part(&format!("{name}-en"), en));
+    }
+}
+
+/// `name-orig` and `name-orig-lang` for a text kept in its source
+/// language; OSCAL's own field then holds what a reader is shown.
+fn orig_props(props: &mut Vec<Value>, name: &str, text: &LocalText) {
+    if let Some(orig) = &text.orig {
+        props.push(prop(&format!("{name}-orig"), &orig.text));
+        props.push(prop(&format!("{name}-orig-lang"), &orig.lang));
+    }
+}
+
+/// A text read back from our own export: `nb` from `nb`, unless the
+/// export carried the text in its source language (then there is none).
+fn restored(props: &[Prop], name: &str, nb: String, en: Option<String>) -> LocalText {
+    match (
+        our_first(props, &format!("{name}-orig")),
+        our_first(props, &format!("{name}-orig-lang")),
+    ) {
+        (Some(text), Some(lang)) => LocalText::original(lang, text, en),
+        _ => LocalText::new(nb, en),
     }
 }
 
@@ -365,7 +387,7 @@ impl<'a> Export<'a> {
         let mut out = Map::new();
         out.insert("id".into(), json!(self.tokens[i]));
         out.insert("class".into(), json!(node.kind.as_str()));
-        let (title, lossy) = one_line(&node.title.nb);
+        let (title, lossy) = one_line(node.title.get("nb"));
         out.insert("title".into(), json!(title));
 
         let mut props = Vec::new();
@@ -376,11 +398,18 @@ impl<'a> Export<'a> {
         props.push(prop("kind", node.kind.as_str()));
         props.push(prop("verified", if node.verified { "true" } else { "false" }));
         props.push(prop("order", &i.to_string()));
-        if lossy {
+        if node.withdrawn {
+            props.push(prop("withdrawn", "true"));
+        }
+        if lossy && !node.title.nb.is_empty() {
             props.push(prop("title", &node.title.nb));
         }
         if let Some(en) = &node.title.en {
             props.push(prop("title-en", en));
+        }
+        orig_props(&mut props, "title", &node.title);
+        if let Some(text) = &node.text {
+            orig_props(&mut props, "text", text);
         }
         props.extend(node.replaces.iter().map(|id| prop("replaces", id)));
         props.extend(node.related.iter().map(|id| prop("related", id)));
@@ -425,7 +454,7 @@ impl<'a> Export<'a> {
                 NodeKind::Guidance => "guidance",
                 _ => "statement",
             };
-            parts.push(json!({ "name": name, "prose": text.nb }));
+            parts.push(json!({ "name": name, "prose": text.get("nb") }));
             if let Some(en) = &text.en {
                 parts.push(our_part("text-en", en));
             }
@@ -488,7 +517,7 @@ impl<'a> Export<'a> {
                 }
             }
             let id = self.allocated.claim(format!("{}-controls", self.tokens[i]));
-            let (title, _) = one_line(&self.catalog.nodes[i].title.nb);
+            let (title, _) = one_line(self.catalog.nodes[i].title.get("nb"));
             let wrapper = json!({ "id": id, "class": WRAPPER_CLASS, "title": title, "controls": controls });
             groups.insert(wrapper_at.unwrap_or(0).min(groups.len()), wrapper);
             out.insert("groups".into(), Value::Array(groups));
@@ -511,19 +540,23 @@ fn metadata(catalog: &Catalog, key: &str, generated_at: &str) -> Value {
     } else {
         published.clone().unwrap_or_else(|| "2000-01-01T00:00:00Z".to_owned())
     };
-    let (title, title_lossy) = one_line(&catalog.title.nb);
+    let (title, title_lossy) = one_line(catalog.title.get("nb"));
     let party = stable_uuid(&format!("{key}/publisher"));
     let publisher = clean_string(&catalog.publisher);
 
     let mut props = vec![prop("schema", &catalog.schema), prop("catalog-id", &catalog.id)];
-    if title_lossy {
+    if title_lossy && !catalog.title.nb.is_empty() {
         props.push(prop("title", &catalog.title.nb));
     }
     if let Some(en) = &catalog.title.en {
         props.push(prop("title-en", en));
     }
+    orig_props(&mut props, "title", &catalog.title);
+    if let Some(description) = &catalog.description {
+        orig_props(&mut props, "description", description);
+    }
     if let Some(short) = &catalog.short_title {
-        props.push(prop("short-title", &short.nb));
+        props.push(prop("short-title", short.get("nb")));
         if let Some(en) = &short.en {
             props.push(prop("short-title-en", en));
         }
@@ -562,7 +595,7 @@ fn metadata(catalog: &Catalog, key: &str, generated_at: &str) -> Value {
         json!([{ "role-id": "publisher", "party-uuids": [party] }]),
     );
     if let Some(description) = &catalog.description {
-        out.insert("remarks".into(), json!(description.nb));
+        out.insert("remarks".into(), json!(description.get("nb")));
     }
     Value::Object(out)
 }
@@ -757,32 +790,6 @@ pub(crate) fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
     candidate
 }
 
-/// Lowercase letters, digits and '-', 2 to 40 characters: our catalogue id.
-pub(crate) fn slug(raw: &str) -> Option<String> {
-    let mut out = String::new();
-    for c in raw.trim().to_lowercase().chars() {
-        let mapped = match c {
-            'æ' | 'ä' => "ae",
-            'ø' | 'ö' => "o",
-            'å' | 'à' | 'á' | 'â' => "a",
-            'é' | 'è' | 'ê' | 'ë' => "e",
-            'ü' | 'ú' | 'ù' => "u",
-            'ç' => "c",
-            _ => "",
-        };
-        if !mapped.is_empty() {
-            out.push_str(mapped);
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let cut: String = out.trim_matches('-').chars().take(40).collect();
-    let cut = cut.trim_end_matches('-').to_owned();
-    (cut.len() >= 2).then_some(cut)
-}
-
 /// A version our schema accepts (`^[0-9A-Za-z][0-9A-Za-z.\-]{0,31}$`).
 pub(crate) fn sanitize_version(raw: &str) -> Option<String> {
     let mapped: String = raw
@@ -933,6 +940,20 @@ impl<'v> Import<'v> {
                 .filter(|k| k.is_structural() == as_group)
                 .unwrap_or(default_kind),
         };
+        // OSCAL marks a withdrawn control with the prop `status: withdrawn`
+        // (NIST's rev4 catalog writes `Withdrawn`); it stays as guidance.
+        let withdrawn = if self.ours {
+            our_first(&props, "withdrawn").as_deref() == Some("true")
+        } else {
+            props
+                .iter()
+                .any(|p| p.ns.is_none() && p.name == "status" && p.value.trim().eq_ignore_ascii_case("withdrawn"))
+        };
+        let kind = if withdrawn && kind.is_assessable() {
+            NodeKind::Guidance
+        } else {
+            kind
+        };
         let number = props
             .iter()
             .find(|p| p.name == "label" && p.ns.is_none())
@@ -951,12 +972,12 @@ impl<'v> Import<'v> {
             let nb = our_first(&props, "title")
                 .or(oscal_title.map(str::to_owned))
                 .unwrap_or_else(|| id.clone());
-            title = LocalText::new(nb, our_first(&props, "title-en"));
+            title = restored(&props, "title", nb, our_first(&props, "title-en"));
             let prose = parts
                 .iter()
                 .find(|p| part_ns(p).is_none() && matches!(part_name(p), "statement" | "overview" | "guidance"))
                 .and_then(|p| p.get("prose").and_then(Value::as_str));
-            text = prose.map(|nb| LocalText::new(nb, our_prose(&parts, "text-en")));
+            text = prose.map(|nb| restored(&props, "text", nb.to_owned(), our_prose(&parts, "text-en")));
             verified = match our_first(&props, "verified").as_deref() {
                 Some("true") => true,
                 Some("false") | None => false,
@@ -980,6 +1001,9 @@ impl<'v> Import<'v> {
                 if !lines.is_empty() {
                     break;
                 }
+            }
+            if withdrawn && lines.is_empty() {
+                lines.push(withdrawn_note(object));
             }
             let joined = substitute_params(&lines.join("\n"), &self.params);
             text = match trimmed(Some(&joined)) {
@@ -1027,6 +1051,7 @@ impl<'v> Import<'v> {
             parent: parent.map(str::to_owned),
             replaces: ours(&props, "replaces").map(str::to_owned).collect(),
             kind,
+            withdrawn,
             number,
             title,
             text,
@@ -1096,27 +1121,46 @@ impl<'v> Import<'v> {
     }
 }
 
-/// The text that stands in for each parameter of a foreign catalog:
-/// "[Assignment: label]" or "[Selection: a; b]", as NIST renders them.
-fn collect_params(value: &Value, out: &mut HashMap<String, String>) {
+/// "Withdrawn; incorporated into ac-6, ac-2." from a withdrawn control's
+/// `incorporated-into` and `moved-to` links.
+fn withdrawn_note(object: &Map<String, Value>) -> String {
+    let targets = |rel: &str| -> Vec<String> {
+        object
+            .get("links")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|l| l.get("rel").and_then(Value::as_str) == Some(rel))
+            .filter_map(|l| l.get("href").and_then(Value::as_str))
+            .map(|h| h.trim_start_matches('#').to_owned())
+            .filter(|h| !h.is_empty())
+            .collect()
+    };
+    let mut note = "Withdrawn".to_owned();
+    for (rel, words) in [("incorporated-into", "incorporated into"), ("moved-to", "moved to")] {
+        let list = targets(rel);
+        if !list.is_empty() {
+            note.push_str(&format!("; {words} {}", list.join(", ")));
+        }
+    }
+    note.push('.');
+    note
+}
+
+/// Every parameter of a foreign catalog by id (the first one wins).
+fn collect_params<'v>(value: &'v Value, out: &mut HashMap<String, &'v Map<String, Value>>) {
     match value {
         Value::Object(map) => {
-            for param in map.get("params").and_then(Value::as_array).into_iter().flatten() {
-                let Some(id) = param.get("id").and_then(Value::as_str) else {
-                    continue;
-                };
-                let choices: Vec<&str> = param
-                    .get("select")
-                    .and_then(|s| s.get("choice"))
-                    .and_then(Value::as_array)
-                    .map(|l| l.iter().filter_map(Value::as_str).collect())
-                    .unwrap_or_default();
-                let text = match param.get("label").and_then(Value::as_str).map(str::trim) {
-                    Some(label) if !label.is_empty() => format!("[Assignment: {label}]"),
-                    _ if !choices.is_empty() => format!("[Selection: {}]", choices.join("; ")),
-                    _ => format!("[Assignment: {id}]"),
-                };
-                out.entry(id.to_owned()).or_insert(text);
+            for param in map
+                .get("params")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_object)
+            {
+                if let Some(id) = param.get("id").and_then(Value::as_str) {
+                    out.entry(id.to_owned()).or_insert(param);
+                }
             }
             map.values().for_each(|v| collect_params(v, out));
         }
@@ -1125,9 +1169,70 @@ fn collect_params(value: &Value, out: &mut HashMap<String, String>) {
     }
 }
 
+/// How deep parameters may refer to parameters before we stop resolving
+/// (a loop in a broken catalog must not recurse for ever).
+const MAX_PARAM_DEPTH: usize = 8;
+
+/// The text that stands in for a parameter, as OSCAL defines it and NIST
+/// renders it: its set value(s); else its choices, "[Selection (one or
+/// more): a; b]"; else its label, "[Assignment: label]". Parameters inside
+/// choices and labels are resolved too.
+fn render_param(id: &str, raw: &HashMap<String, &Map<String, Value>>, depth: usize) -> String {
+    let fallback = || format!("[Assignment: {id}]");
+    let Some(param) = raw.get(id) else {
+        return fallback();
+    };
+    if depth >= MAX_PARAM_DEPTH {
+        return fallback();
+    }
+    let inner = |text: &str| {
+        let resolved = substitute_with(text, &|p: &str| Some(render_param(p, raw, depth + 1)));
+        resolved.trim().to_owned()
+    };
+    let strings = |value: Option<&Value>| -> Vec<String> {
+        value
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(inner)
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let values = strings(param.get("values"));
+    if !values.is_empty() {
+        return values.join(", ");
+    }
+    let select = param.get("select");
+    let choices = strings(select.and_then(|s| s.get("choice")));
+    if !choices.is_empty() {
+        let many = select.and_then(|s| s.get("how-many")).and_then(Value::as_str) == Some("one-or-more");
+        let lead = if many { "Selection (one or more)" } else { "Selection" };
+        return format!("[{lead}: {}]", choices.join("; "));
+    }
+    match param.get("label").and_then(Value::as_str).map(inner) {
+        Some(label) if !label.is_empty() => format!("[Assignment: {label}]"),
+        _ => fallback(),
+    }
+}
+
+/// The text for every parameter of a foreign catalog, by id.
+fn param_texts(value: &Value) -> HashMap<String, String> {
+    let mut raw = HashMap::new();
+    collect_params(value, &mut raw);
+    raw.keys().map(|id| (id.clone(), render_param(id, &raw, 0))).collect()
+}
+
 /// Foreign prose with `{{ insert: param, id }}` replaced by the parameter's
 /// text; other moustaches are left as they are.
 fn substitute_params(prose: &str, params: &HashMap<String, String>) -> String {
+    substitute_with(prose, &|id: &str| {
+        Some(params.get(id).cloned().unwrap_or_else(|| format!("[Assignment: {id}]")))
+    })
+}
+
+/// `prose` with each `{{ insert: param, id }}` replaced by `lookup(id)`.
+fn substitute_with(prose: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(prose.len());
     let mut rest = prose;
     while let Some(start) = rest.find("{{") {
@@ -1135,9 +1240,7 @@ fn substitute_params(prose: &str, params: &HashMap<String, String>) -> String {
         let inner = &rest[start + 2..start + len];
         let mut fields = inner.trim().splitn(2, ',');
         let replacement = match (fields.next().map(str::trim), fields.next().map(str::trim)) {
-            (Some("insert: param"), Some(id)) => {
-                params.get(id).cloned().or_else(|| Some(format!("[Assignment: {id}]")))
-            }
+            (Some("insert: param"), Some(id)) => lookup(id),
             _ => None,
         };
         out.push_str(&rest[..start]);
@@ -1198,10 +1301,7 @@ pub fn from_oscal(json: &[u8]) -> Result<Catalog, Vec<Diagnostic>> {
             resources.entry(uuid).or_insert(resource);
         }
     }
-    let mut params = HashMap::new();
-    if !ours {
-        collect_params(&value, &mut params);
-    }
+    let params = if ours { HashMap::new() } else { param_texts(&value) };
     let mut import = Import {
         ours,
         params,
@@ -1270,13 +1370,14 @@ pub fn from_oscal(json: &[u8]) -> Result<Catalog, Vec<Diagnostic>> {
             schema: our_first(&meta, "schema").unwrap_or_else(|| CATALOG_SCHEMA.to_owned()),
             id: our_first(&meta, "catalog-id").unwrap_or_default(),
             version: oscal_version.unwrap_or_default(),
-            title: LocalText::new(title, our_first(&meta, "title-en")),
+            title: restored(&meta, "title", title, our_first(&meta, "title-en")),
             short_title,
             publisher: our_first(&meta, "publisher").or(party).unwrap_or_default(),
             languages: ours_list(&meta, "language"),
             date: our_first(&meta, "date").unwrap_or_default(),
             status,
-            description: remarks.map(|nb| LocalText::new(nb, our_first(&meta, "description-en"))),
+            description: remarks
+                .map(|nb| restored(&meta, "description", nb.to_owned(), our_first(&meta, "description-en"))),
             source: sources,
             last_source_check: our_first(&meta, "last-source-check"),
             nodes,
@@ -1293,7 +1394,7 @@ pub fn from_oscal(json: &[u8]) -> Result<Catalog, Vec<Diagnostic>> {
         let description = trimmed(remarks).map(|r| LocalText::new(r.clone(), Some(r)));
         Catalog {
             schema: CATALOG_SCHEMA.to_owned(),
-            id: slug(&title).unwrap_or_else(|| "oscal-catalog".to_owned()),
+            id: foreign_id(&oscal_publisher(metadata), &short_reference(&title)),
             version: oscal_version
                 .as_deref()
                 .and_then(sanitize_version)
@@ -1324,6 +1425,38 @@ pub fn from_oscal(json: &[u8]) -> Result<Catalog, Vec<Diagnostic>> {
     } else {
         Err(problems)
     }
+}
+
+/// A short name for the publisher of a foreign catalog, for its id: the
+/// first party's short name, else the name in its e-mail domain
+/// (`sec-cert@nist.gov` gives `nist`), else its name.
+fn oscal_publisher(metadata: &Map<String, Value>) -> String {
+    let parties: Vec<&Map<String, Value>> = metadata
+        .get("parties")
+        .and_then(Value::as_array)
+        .map(|l| l.iter().filter_map(Value::as_object).collect())
+        .unwrap_or_default();
+    let short = parties
+        .iter()
+        .find_map(|p| trimmed(p.get("short-name").and_then(Value::as_str)));
+    let domain = || {
+        parties.iter().find_map(|p| {
+            let email = p.get("email-addresses")?.as_array()?.iter().find_map(Value::as_str)?;
+            let domain = email.rsplit_once('@')?.1;
+            let labels: Vec<&str> = domain.split('.').filter(|l| !l.is_empty()).collect();
+            let name = labels.len().checked_sub(2).and_then(|i| labels.get(i))?;
+            trimmed(Some(name))
+        })
+    };
+    let name = || {
+        parties
+            .iter()
+            .find_map(|p| trimmed(p.get("name").and_then(Value::as_str)))
+    };
+    short
+        .or_else(domain)
+        .or_else(name)
+        .unwrap_or_else(|| "oscal".to_owned())
 }
 
 fn ours_list(props: &[Prop], name: &str) -> Vec<String> {
@@ -1409,8 +1542,14 @@ mod tests {
     fn ids_slugs_and_versions_are_sanitised() {
         assert_eq!(sanitize_node_id(" A.5.1 (a) ").as_deref(), Some("A.5.1-a"));
         assert_eq!(sanitize_node_id("§§"), None);
-        assert_eq!(slug("NIST SP 800-53 Rev. 5").as_deref(), Some("nist-sp-800-53-rev-5"));
-        assert_eq!(slug("Sikkerhet på sykehus").as_deref(), Some("sikkerhet-pa-sykehus"));
+        assert_eq!(
+            crate::ids::slug_full("NIST SP 800-53 Rev. 5").as_deref(),
+            Some("nist-sp-800-53-rev-5")
+        );
+        assert_eq!(
+            crate::ids::slug_full("Sikkerhet på sykehus").as_deref(),
+            Some("sikkerhet-pa-sykehus")
+        );
         assert_eq!(sanitize_version("v 1.0/2").as_deref(), Some("v-1.0-2"));
         let mut used = HashSet::new();
         assert_eq!(unique_id("a", &mut used), "a");

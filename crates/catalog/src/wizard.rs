@@ -80,6 +80,7 @@ mod tests {
             parent: parent.map(Into::into),
             replaces: vec![],
             kind,
+            withdrawn: false,
             number: None,
             title: LocalText::new(id, None),
             text: Some(LocalText::new("t", None)),

@@ -46,6 +46,12 @@ pub enum CatalogCmd {
         /// Replace a stored version whose content differs (versions are otherwise immutable).
         #[arg(long)]
         replace: bool,
+        /// Import an OSCAL or CISO Assistant catalogue as a new version of the
+        /// stored catalogue with this id. Without it, an imported catalogue keeps
+        /// an id of its own (publisher and reference, e.g. `intuitem-gdpr`) and
+        /// never joins another catalogue's versions.
+        #[arg(long, value_name = "ID")]
+        as_version_of: Option<String>,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -129,8 +135,9 @@ pub async fn run(cmd: CatalogCmd) -> Result<ExitCode> {
             path,
             format,
             replace,
+            as_version_of,
             db,
-        } => import(&path, format, replace, &db).await,
+        } => import(&path, format, replace, as_version_of.as_deref(), &db).await,
         CatalogCmd::Export {
             format,
             catalog,
@@ -238,9 +245,35 @@ fn read_set(path: &Path, format: ImportFormat) -> Result<CatalogSet> {
     }
 }
 
-async fn import(path: &Path, format: ImportFormat, replace: bool, db: &DbArgs) -> Result<ExitCode> {
-    let set = read_set(path, format)?;
+async fn import(
+    path: &Path,
+    format: ImportFormat,
+    replace: bool,
+    as_version_of: Option<&str>,
+    db: &DbArgs,
+) -> Result<ExitCode> {
+    let mut set = read_set(path, format)?;
+    if let Some(id) = as_version_of {
+        if matches!(format, ImportFormat::Etterlev) {
+            bail!("--as-version-of is for OSCAL and CISO Assistant imports; etterlev files name their catalogue id");
+        }
+        let [catalog] = set.catalogs.as_mut_slice() else {
+            bail!(
+                "--as-version-of needs exactly one catalogue; {} has {}",
+                path.display(),
+                set.catalogs.len()
+            );
+        };
+        catalog.id = id.to_owned();
+        let problems = etterlev_catalog::load::check(&path.display().to_string(), catalog);
+        if !problems.is_empty() {
+            return Err(diagnostics_error(&problems));
+        }
+    }
     let store = crate::open(db).await?;
+    if as_version_of.is_none() && !matches!(format, ImportFormat::Etterlev) {
+        refuse_foreign_version_lines(&store, &set).await?;
+    }
     let summary = store.import_catalog_set(&set, None, replace).await?;
     for key in &summary.added {
         println!("imported  {key}");
@@ -292,6 +325,33 @@ fn export(format: ExportFormat, key: &str, from: &Path, lang: &str, out: &Path, 
         catalog.assessable().count()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// An imported catalogue whose id is already taken by a catalogue from
+/// another publisher (one of etterlev's own, say) is refused: joining that
+/// catalogue's versions has to be asked for with `--as-version-of`.
+async fn refuse_foreign_version_lines(store: &etterlev_store::Store, set: &CatalogSet) -> Result<()> {
+    let stored = store.list_catalogs().await?;
+    for catalog in &set.catalogs {
+        let Some(existing) = stored.iter().find(|s| s.catalog_id == catalog.id) else {
+            continue;
+        };
+        let Some(existing) = store.load_catalog(&existing.key).await? else {
+            continue;
+        };
+        if existing.publisher != catalog.publisher {
+            bail!(
+                "catalogue id `{}` is already used by {} (publisher: {}); this import's publisher is {}. \
+                 Use --as-version-of {} to add it as a new version of that catalogue",
+                catalog.id,
+                existing.key(),
+                existing.publisher,
+                catalog.publisher,
+                catalog.id
+            );
+        }
+    }
+    Ok(())
 }
 
 /// `normen@6.0` picks that version; `normen` picks the newest by date.

@@ -207,3 +207,66 @@ fn oscal_export_imports_back_and_ciso_assistant_libraries_import() {
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
 }
+
+#[test]
+fn foreign_catalogues_keep_their_own_ids_unless_asked_to_join_a_version_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite:{}", dir.path().join("t.db").display());
+    let o = run(&["catalog", "import", "catalog", "--db", &db]);
+    assert!(o.status.success(), "{}", text(&o));
+    let gdpr = "crates/catalog/tests/fixtures/foreign/ciso-gdpr-trimmed.yaml";
+    // CISO Assistant's GDPR library is a catalogue of its own, not gdpr@2.
+    let o = run(&["catalog", "import", "--format", "ciso", gdpr, "--db", &db]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("imported  intuitem-gdpr@2"), "{}", text(&o));
+    // Any two of NIST's baselines, one after the other.
+    for level in ["low", "moderate"] {
+        let file = format!("crates/catalog/tests/fixtures/foreign/nist-rev5-{level}-trimmed.json");
+        let o = run(&["catalog", "import", "--format", "oscal", &file, "--db", &db]);
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(
+            text(&o).contains(&format!("imported  nist-sp-800-53-rev5-{level}-baseline@5.1.1-u4")),
+            "{}",
+            text(&o)
+        );
+    }
+    // A library whose urn names a publisher `gdpr` would get the id `gdpr`:
+    // refused, as that is another publisher's catalogue.
+    let source = std::fs::read_to_string(repo().join(gdpr)).expect("fixture");
+    let clash = dir.path().join("clash.yaml");
+    std::fs::write(
+        &clash,
+        source.replace("urn:intuitem:risk:framework:gdpr", "urn:gdpr:risk:framework:gdpr"),
+    )
+    .expect("write");
+    let clash = clash.to_str().expect("path");
+    let o = run(&["catalog", "import", "--format", "ciso", clash, "--db", &db]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("--as-version-of gdpr"), "{}", text(&o));
+    // Asked for, it joins: a new version of `gdpr`.
+    let o = run(&[
+        "catalog",
+        "import",
+        "--format",
+        "ciso",
+        gdpr,
+        "--as-version-of",
+        "gdpr",
+        "--db",
+        &db,
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("imported  gdpr@2"), "{}", text(&o));
+    let o = run(&[
+        "catalog",
+        "import",
+        "--format",
+        "ciso",
+        gdpr,
+        "--as-version-of",
+        "Not An Id",
+        "--db",
+        &db,
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+}

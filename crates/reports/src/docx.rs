@@ -61,6 +61,16 @@ pub fn catalog_docx_on(catalog: &Catalog, lang: Lang, generated: jiff::civil::Da
         .add_paragraph(
             Paragraph::new().add_run(Run::new().add_text(l.status_note(catalog.status)).italic().color(BLUE)),
         );
+    if let Some(code) = catalog.source_language() {
+        docx = docx.add_paragraph(
+            Paragraph::new().add_run(
+                Run::new()
+                    .add_text(crate::labels::source_language_note(lang, code))
+                    .italic()
+                    .color(BLUE),
+            ),
+        );
+    }
     let assessable = catalog.assessable().count();
     let unverified = catalog.nodes.iter().filter(|n| !n.verified).count();
     let mut facts = vec![

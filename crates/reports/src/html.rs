@@ -81,6 +81,13 @@ pub fn catalog_html_on(catalog: &Catalog, lang: Lang, generated: jiff::civil::Da
         esc(&catalog.version)
     );
     let _ = writeln!(out, "<p class=\"status\">{}</p>", esc(l.status_note(catalog.status)));
+    if let Some(code) = catalog.source_language() {
+        let _ = writeln!(
+            out,
+            "<p class=\"status source-language\">{}</p>",
+            esc(&crate::labels::source_language_note(v.lang, code))
+        );
+    }
     out.push_str("<dl class=\"facts\">\n");
     fact(&mut out, l.publisher, &esc(&catalog.publisher));
     fact(&mut out, l.source_date, &esc(&catalog.date));

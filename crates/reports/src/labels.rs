@@ -677,6 +677,24 @@ pub(crate) fn more_actions(lang: Lang, n: usize) -> String {
     }
 }
 
+/// A note for an imported catalogue whose texts are in another language
+/// (`fr`, `de` …): what the reader sees and why.
+pub(crate) fn source_language_note(lang: Lang, code: &str) -> String {
+    match lang {
+        Lang::Nb => format!(
+            "Katalogen er importert, og tekstene er på originalspråket ({code}). Der kilden har en engelsk oversettelse, vises den; ellers vises originalteksten."
+        ),
+        Lang::En => format!(
+            "This catalogue is imported and its texts are in the original language ({code}). Where the source has an English translation, that is shown; otherwise the original text."
+        ),
+    }
+}
+
+/// The mark of a node its source has withdrawn.
+pub(crate) fn withdrawn(lang: Lang) -> &'static str {
+    pick(lang, "trukket tilbake", "withdrawn")
+}
+
 /// An import problem in words.
 pub(crate) fn import_problem(lang: Lang, p: &ImportProblem) -> String {
     use ImportProblem as P;

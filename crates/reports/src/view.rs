@@ -189,10 +189,19 @@ impl<'a> View<'a> {
 
     /// "Requirement · ID 2.1-a": the kind, and the id when the label shown
     /// in the block title is not the id.
+    /// A node its source has withdrawn says so: "Guidance (withdrawn)".
     pub fn kind_line(&self, node: &Node) -> String {
-        let kind = self.labels.node_kind(node.kind);
+        let kind = if node.withdrawn {
+            format!(
+                "{} ({})",
+                self.labels.node_kind(node.kind),
+                labels::withdrawn(self.lang)
+            )
+        } else {
+            self.labels.node_kind(node.kind).to_owned()
+        };
         if node.label() == node.id {
-            kind.to_owned()
+            kind
         } else {
             format!("{kind} · {} {}", self.labels.col_id, node.id)
         }

@@ -44,7 +44,7 @@ pub async fn import_catalog_set(c: &mut Conn, actor: &Actor, set: &CatalogSet, r
                     "UPDATE catalogs SET title_nb = $1, title_en = $2, date = $3, status = $4, content = $5, sha256 = $6, \
                      requirement_count = $7, imported_at = $8, imported_by = $9 WHERE key = $10",
                 )
-                .bind(&catalog.title.nb)
+                .bind(catalog.title.get("nb"))
                 .bind(&catalog.title.en)
                 .bind(&catalog.date)
                 .bind(status_of(catalog))
@@ -76,7 +76,7 @@ pub async fn import_catalog_set(c: &mut Conn, actor: &Actor, set: &CatalogSet, r
                 .bind(&key)
                 .bind(&catalog.id)
                 .bind(&catalog.version)
-                .bind(&catalog.title.nb)
+                .bind(catalog.title.get("nb"))
                 .bind(&catalog.title.en)
                 .bind(&catalog.date)
                 .bind(status_of(catalog))
@@ -201,7 +201,7 @@ fn requirement_count(catalog: &Catalog) -> i64 {
 fn catalog_summary(catalog: &Catalog, sha: &str) -> String {
     serde_json::json!({
         "key": catalog.key(),
-        "title": catalog.title.nb,
+        "title": catalog.title.get("nb"),
         "date": catalog.date,
         "nodes": catalog.nodes.len(),
         "requirements": requirement_count(catalog),
@@ -229,9 +229,9 @@ async fn insert_nodes(c: &mut Conn, key: &str, catalog: &Catalog) -> StoreResult
                 .bind(&node.parent)
                 .bind(node.kind.as_str())
                 .bind(node.label())
-                .bind(&node.title.nb)
+                .bind(node.title.get("nb"))
                 .bind(&node.title.en)
-                .bind(node.text.as_ref().map(|t| &t.nb))
+                .bind(node.text.as_ref().map(|t| t.get("nb")))
                 .bind(node.text.as_ref().and_then(|t| t.en.as_ref()));
         }
         q.execute(&mut *c).await?;

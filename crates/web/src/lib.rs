@@ -6,6 +6,7 @@
 //! roles) and render; they hold no business rules of their own.
 
 pub mod api;
+pub mod catalog_export;
 pub mod catalogs;
 pub mod demo;
 pub mod error;

@@ -16,6 +16,7 @@ mod bulk_actions;
 mod catalogs;
 mod concurrency;
 mod credentials;
+mod foreign_imports;
 mod migrations;
 mod secretariat;
 mod tenancy;

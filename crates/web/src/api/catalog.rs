@@ -11,7 +11,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiError, ApiResult, ApiUser};
 use crate::AppState;
+use crate::catalog_export::ExportFormat;
 use crate::catalogs::{Loaded, ProfileParams, is_key, is_slug};
+use crate::i18n::Lang;
 use crate::search::SnippetPart;
 
 const DEFAULT_HITS: usize = 20;
@@ -37,11 +39,23 @@ fn param(query: Option<&str>, name: &str) -> Option<String> {
 
 // ------------------------------------------------------------------ DTOs
 
-/// Text in Norwegian bokmål, and English where a translation exists.
+/// Text in Norwegian bokmål, and English where a translation exists. An
+/// imported text in another language has no bokmål: `nb` is empty and the
+/// text is in `orig` with its language code.
 #[derive(Serialize, ToSchema)]
 pub struct TextDto {
     pub nb: String,
     pub en: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orig: Option<OrigTextDto>,
+}
+
+/// A text in its source language (ISO 639 code), e.g. `fr`.
+#[derive(Serialize, ToSchema)]
+pub struct OrigTextDto {
+    #[schema(example = "fr")]
+    pub lang: String,
+    pub text: String,
 }
 
 impl From<&LocalText> for TextDto {
@@ -49,6 +63,10 @@ impl From<&LocalText> for TextDto {
         TextDto {
             nb: t.nb.clone(),
             en: t.en.clone(),
+            orig: t.orig.as_ref().map(|o| OrigTextDto {
+                lang: o.lang.clone(),
+                text: o.text.clone(),
+            }),
         }
     }
 }
@@ -249,6 +267,55 @@ pub(super) async fn catalog(
 ) -> ApiResult<Response> {
     let loaded = loaded(&state).await?;
     Ok(Json(find(&loaded, &key)?).into_response())
+}
+
+#[derive(serde::Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `docx` (Word), `xlsx` (Excel), `html` (printable page) or `oscal`
+    /// (OSCAL catalog JSON).
+    pub format: String,
+    /// Language of headings and labels: `nb` (default) or `en`.
+    pub lang: Option<String>,
+}
+
+/// One catalogue version as a file: Word, Excel, printable HTML or OSCAL
+/// catalog JSON. The file name is `<id>-<version>.<ext>`
+/// (`<id>-<version>.oscal.json` for OSCAL).
+#[utoipa::path(get, path = "/catalogs/{key}/export", tag = "catalogs", operation_id = "catalog_export",
+    params(("key" = String, Path, description = "Catalogue key, e.g. normen@6.0"), ExportQuery),
+    responses(
+        (status = 200, description = "The file, by format: .docx (application/vnd.openxmlformats-officedocument.wordprocessingml.document), .xlsx (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet), HTML (text/html) or OSCAL catalog JSON (application/json)"),
+        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn export(
+    State(state): State<AppState>,
+    _user: ApiUser,
+    Path(key): Path<String>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Response> {
+    let loaded = loaded(&state).await?;
+    let catalog = find(&loaded, &key)?;
+    let format = match param(query.as_deref(), "format") {
+        None => {
+            return Err(ApiError::BadRequest(
+                "format is required: docx, xlsx, html or oscal".into(),
+            ));
+        }
+        Some(f) => ExportFormat::parse(&f)
+            .ok_or_else(|| ApiError::BadRequest(format!("unknown format `{f}`: use docx, xlsx, html or oscal")))?,
+    };
+    let lang = match param(query.as_deref(), "lang") {
+        None => Lang::Nb,
+        Some(l) => Lang::parse(&l).ok_or_else(|| ApiError::BadRequest(format!("unknown lang `{l}`: use nb or en")))?,
+    };
+    let bytes = crate::catalog_export::export(catalog, format, lang)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(crate::pages::download(
+        format.content_type(),
+        &format.file_name(catalog),
+        bytes,
+    ))
 }
 
 /// The requirements that apply to an enterprise, and those that do not with

@@ -44,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/catalogs/diff", get(catalog::diff))
         .route("/catalogs/{key}", get(catalog::catalog))
         .route("/catalogs/{key}/requirements", get(catalog::requirements))
+        .route("/catalogs/{key}/export", get(catalog::export))
         .route("/mappings/{id}", get(catalog::mapping))
         .route("/assessments", get(assessment::list).post(assessment::create))
         .route("/assessments/{id}", get(assessment::get_one))
@@ -645,9 +646,9 @@ impl utoipa::Modify for BearerAuth {
     info(title = "etterlev API", version = "1", description = "REST API of etterlev. All paths are relative to /api/v1."),
     servers((url = "/api/v1")),
     paths(me, tenants, tenant, members, member, add_member, update_member, remove_member, audit, audit_entry,
-        catalog::catalogs, catalog::catalog, catalog::requirements, catalog::search, catalog::diff, catalog::mapping),
+        catalog::catalogs, catalog::catalog, catalog::requirements, catalog::export, catalog::search, catalog::diff, catalog::mapping),
     components(schemas(ErrorBody, TenantDto, MembershipDto, MeDto, MemberDto, NewMemberDto, AddedMemberDto, RoleDto, AuditEntryDto,
-        catalog::TextDto, catalog::CatalogSummaryDto, catalog::RequirementDto, catalog::ReasonDto, catalog::ExcludedDto,
+        catalog::TextDto, catalog::OrigTextDto, catalog::CatalogSummaryDto, catalog::RequirementDto, catalog::ReasonDto, catalog::ExcludedDto,
         catalog::ProfileDto, catalog::ApplicabilityDto, catalog::HitDto, crate::search::SnippetPart)),
     modifiers(&BearerAuth),
     tags((name = "accounts", description = "Tenants, members and the signed-in user"), (name = "audit", description = "The hash-chained audit log"),

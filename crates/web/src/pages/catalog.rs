@@ -19,6 +19,7 @@ use etterlev_core::{Condition, SizeClass, TenantKind};
 
 use super::{Layout, query_param, render, text};
 use crate::AppState;
+use crate::catalog_export::ExportFormat;
 use crate::catalogs::{Loaded, ProfileParams, is_key, is_slug};
 use crate::error::{AppError, AppResult};
 use crate::glossary::link_terms;
@@ -36,6 +37,57 @@ pub fn router() -> Router<AppState> {
         .route("/catalog/mappings/{id}", get(mapping))
         .route("/catalog/{key}", get(tree))
         .route("/catalog/{key}/node/{node_id}", get(node))
+        .route("/catalog/{key}/export", get(export))
+}
+
+// ---------------------------------------------------------------- export
+
+/// A catalogue version as a file: `?format=docx|xlsx|html|oscal`, in the
+/// user's language (`&lang=nb|en` to choose).
+async fn export(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(key): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let r = export_file(&state, &auth, key, query).await;
+    in_layout(&auth, r)
+}
+
+async fn export_file(state: &AppState, auth: &Auth, key: String, query: Option<String>) -> AppResult<Response> {
+    let loaded = loaded(state).await?;
+    let catalog = find_catalog(&loaded, &key)?;
+    let tr = Layout::for_user(auth).tr;
+    let format = query_param(query.as_deref(), "format")
+        .and_then(|f| ExportFormat::parse(&f))
+        .ok_or_else(|| AppError::BadRequest(tr.msg("catalog-export-unknown-format")))?;
+    let lang = query_param(query.as_deref(), "lang")
+        .and_then(|l| Lang::parse(&l))
+        .unwrap_or(tr.lang);
+    let bytes = crate::catalog_export::export(catalog, format, lang)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(super::download(
+        format.content_type(),
+        &format.file_name(catalog),
+        bytes,
+    ))
+}
+
+/// Links to a catalogue version's downloads, for its page.
+struct Download {
+    href: String,
+    label: String,
+}
+
+fn downloads(tr: &Tr, key: &str) -> Vec<Download> {
+    ExportFormat::ALL
+        .into_iter()
+        .map(|f| Download {
+            href: format!("/catalog/{key}/export?format={}", f.as_str()),
+            label: tr.msg(&format!("catalog-download-{}", f.as_str())),
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -364,6 +416,7 @@ struct TreeRow {
     structural: bool,
     /// Not yet required for this enterprise: shown so it can prepare.
     prepare: bool,
+    withdrawn: bool,
 }
 
 struct ExcludedRow {
@@ -402,6 +455,9 @@ struct TreePage {
     total: usize,
     excluded: Vec<ExcludedRow>,
     previous: Option<String>,
+    downloads: Vec<Download>,
+    /// The catalogue's own language when it is neither bokmål nor English.
+    source_language: Option<String>,
 }
 
 /// What a tree is filtered by: the request's parameters, else the selected
@@ -530,6 +586,7 @@ async fn tree_page(state: &AppState, auth: &Auth, key: String, query: Option<Str
             verified: n.verified,
             structural: n.kind.is_structural(),
             prepare: prepare && !n.kind.is_structural(),
+            withdrawn: n.withdrawn,
         })
         .collect();
     let total = catalog.assessable().count();
@@ -555,6 +612,7 @@ async fn tree_page(state: &AppState, auth: &Auth, key: String, query: Option<Str
     let versions = loaded.versions_of(&catalog.id);
     let here = versions.iter().position(|c| c.key() == key);
     let previous = here.and_then(|i| i.checked_sub(1)).map(|i| versions[i].key());
+    let downloads = downloads(&tr, &key);
     Ok(render(&TreePage {
         filter: filter_form(&tr, profile.as_ref(), &params),
         filtered_for: profile
@@ -573,11 +631,26 @@ async fn tree_page(state: &AppState, auth: &Auth, key: String, query: Option<Str
         total,
         excluded,
         previous,
+        downloads,
+        source_language: catalog.source_language().map(str::to_owned),
         l,
     }))
 }
 
 // ------------------------------------------------------------------ node
+
+/// A node's texts in their source language, when they have one.
+fn orig_view(n: &Node) -> Option<OrigView> {
+    let title = n.title.orig.as_ref();
+    let text = n.text.as_ref().and_then(|t| t.orig.as_ref());
+    let lang = title.or(text)?.lang.clone();
+    Some(OrigView {
+        lang,
+        title: title.map(|o| o.text.clone()),
+        // Escaped here: the template inserts node texts as markup.
+        text: text.map(|o| crate::glossary::escape(&o.text)),
+    })
+}
 
 struct RefView {
     kind: String,
@@ -595,6 +668,12 @@ struct MappingLine {
     note: Option<String>,
     /// This node is the `from` side.
     outgoing: bool,
+}
+
+struct OrigView {
+    lang: String,
+    title: Option<String>,
+    text: Option<String>,
 }
 
 struct RuleFrom {
@@ -615,8 +694,11 @@ struct NodePage {
     kind: &'static str,
     kind_label: String,
     verified: bool,
+    withdrawn: bool,
     text_nb: Option<String>,
     text_en: Option<String>,
+    /// The text in its source language (an imported French library …).
+    orig: Option<OrigView>,
     ancestors: Vec<NodeLink>,
     children: Vec<NodeLink>,
     rules: Vec<RuleFrom>,
@@ -695,12 +777,18 @@ async fn node_page(state: &AppState, auth: &Auth, key: String, node_id: String) 
         label: n.label().to_owned(),
         title: text(&n.title, &tr),
         title_nb: n.title.nb.clone(),
+        withdrawn: n.withdrawn,
+        orig: orig_view(n),
         title_en: n.title.en.clone(),
         kind: n.kind.as_str(),
         kind_label: node_kind_name(&tr, n.kind),
         verified: n.verified,
         // Escaped here, with glossary terms linked (`glossary::link_terms`).
-        text_nb: n.text.as_ref().map(|t| link_terms(&t.nb, Lang::Nb)),
+        text_nb: n
+            .text
+            .as_ref()
+            .filter(|t| !t.nb.is_empty())
+            .map(|t| link_terms(&t.nb, Lang::Nb)),
         text_en: n
             .text
             .as_ref()

@@ -12,6 +12,7 @@ mod assess_ui;
 mod assessments;
 mod bad_input;
 mod catalog;
+mod catalog_export;
 mod catalog_profile;
 mod isolation;
 mod language;
