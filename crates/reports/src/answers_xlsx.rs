@@ -285,6 +285,7 @@ pub fn answers_xlsx_meta(bytes: &[u8]) -> Option<AnswersMeta> {
 }
 
 fn read_meta(bytes: &[u8]) -> Option<AnswersMeta> {
+    crate::zip_limits::check(bytes, crate::zip_limits::UPLOADED_WORKBOOK).ok()?;
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).ok()?;
     let name = workbook
         .sheet_names()
@@ -311,6 +312,8 @@ fn read_meta(bytes: &[u8]) -> Option<AnswersMeta> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ImportProblem {
     NotXlsx(String),
+    /// The container expands beyond [`crate::zip_limits::UPLOADED_WORKBOOK`].
+    TooLarge,
     NoSheet,
     Columns {
         missing: Vec<String>,
@@ -483,6 +486,14 @@ fn column_of(name: &str) -> Option<usize> {
 }
 
 fn parse(bytes: &[u8], l: &Labels) -> Result<Vec<AnswerRow>, Vec<RowError>> {
+    // Before calamine opens it: opening reads every shared string.
+    crate::zip_limits::check(bytes, crate::zip_limits::UPLOADED_WORKBOOK).map_err(|e| {
+        let problem = match e {
+            crate::zip_limits::ZipLimitError::NotZip(why) => ImportProblem::NotXlsx(why),
+            _ => ImportProblem::TooLarge,
+        };
+        vec![file_error(l, problem)]
+    })?;
     let mut workbook: Xlsx<_> =
         Xlsx::new(Cursor::new(bytes)).map_err(|e| vec![file_error(l, ImportProblem::NotXlsx(e.to_string()))])?;
     let names = workbook.sheet_names();

@@ -702,6 +702,12 @@ pub(crate) fn import_problem(lang: Lang, p: &ImportProblem) -> String {
     match (lang, p) {
         (Lang::Nb, P::NotXlsx(why)) => format!("Filen kan ikke leses som et Excel-ark (.xlsx): {why}"),
         (Lang::En, P::NotXlsx(why)) => format!("The file cannot be read as an Excel workbook (.xlsx): {why}"),
+        (Lang::Nb, P::TooLarge) => "Filen pakker seg ut til langt mer enn et svarark gjør, og leses ikke. \
+                                     Last ned svararket på nytt fra vurderingen og fyll ut det."
+            .to_owned(),
+        (Lang::En, P::TooLarge) => "The file expands to far more than an answers sheet does and is not read. \
+                                     Download the answers sheet again from the assessment and fill that in."
+            .to_owned(),
         (Lang::Nb, P::NoSheet) => "Filen har ikke noe ark med svar.".to_owned(),
         (Lang::En, P::NoSheet) => "The file has no sheet of answers.".to_owned(),
         (

@@ -47,6 +47,7 @@ mod report;
 mod statistics_xlsx;
 mod view;
 mod xlsx;
+pub mod zip_limits;
 
 pub use answers_xlsx::{
     ANSWER_COLUMNS, AnswerRow, AnswersMeta, RowError, answer_column, answer_column_name, answers_xlsx,

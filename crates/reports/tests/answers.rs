@@ -594,3 +594,61 @@ fn stored_export() -> Vec<u8> {
     );
     stored
 }
+
+/// A real answers workbook whose shared strings are replaced by one string of
+/// `size` letters: a few hundred kilobytes that expand without end.
+fn with_huge_shared_strings(workbook: &[u8], size: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut archive = zip::ZipArchive::new(Cursor::new(workbook)).expect("xlsx is a zip");
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("entry");
+        let name = entry.name().expect("entry name").to_string();
+        out.start_file(name.as_str(), options).expect("start");
+        if name == "xl/sharedStrings.xml" {
+            out.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>"#)
+                .expect("head");
+            let chunk = vec![b'a'; 1024 * 1024];
+            let mut left = size;
+            while left > 0 {
+                let n = left.min(chunk.len());
+                out.write_all(&chunk[..n]).expect("body");
+                left -= n;
+            }
+            out.write_all(b"</t></si></sst>").expect("tail");
+        } else {
+            let mut content = Vec::new();
+            entry.read_to_end(&mut content).expect("read");
+            out.write_all(&content).expect("copy");
+        }
+    }
+    out.finish().expect("finish").into_inner()
+}
+
+/// calamine reads every shared string when it opens a workbook, so a file
+/// that expands to gigabytes must be refused before it does: with a clear
+/// message, and without the meta sheet being read either.
+#[test]
+fn a_workbook_that_expands_too_far_is_refused_before_it_is_opened() {
+    let workbook = answers_xlsx("normen-6.0", "Egenvurdering 2025", &rows(), Lang::Nb).expect("xlsx");
+    let archive = zip::ZipArchive::new(Cursor::new(&workbook)).expect("xlsx is a zip");
+    assert!(
+        archive.file_names().any(|n| n.is_ok_and(|n| n == "xl/sharedStrings.xml")),
+        "the writer uses shared strings"
+    );
+    let bomb = with_huge_shared_strings(&workbook, 100 * 1024 * 1024);
+    assert!(bomb.len() < 2 * 1024 * 1024, "compressed to {} bytes", bomb.len());
+    let errors = parse_answers_xlsx(&bomb).expect_err("refused");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].message.contains("pakker seg ut"), "{errors:?}");
+    assert_eq!(answers_xlsx_meta(&bomb), None);
+    // The same file with a sensible shared-strings part still imports.
+    let modest = with_huge_shared_strings(&workbook, 512 * 1024);
+    if let Err(errors) = parse_answers_xlsx(&modest) {
+        assert!(
+            errors.iter().all(|e| !e.message.contains("pakker seg ut")),
+            "a 512 KiB string is not refused for its size: {errors:?}"
+        );
+    }
+}

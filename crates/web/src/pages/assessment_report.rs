@@ -472,6 +472,10 @@ pub(crate) fn check_rows(
 fn row_numbers(bytes: &[u8], ids: &HashSet<&str>) -> HashMap<String, u32> {
     use calamine::{Reader, Xlsx};
     let mut found = HashMap::new();
+    let limits = etterlev_reports::zip_limits::UPLOADED_WORKBOOK;
+    if etterlev_reports::zip_limits::check(bytes, limits).is_err() {
+        return found;
+    }
     let Ok(mut book) = Xlsx::new(std::io::Cursor::new(bytes)) else {
         return found;
     };
