@@ -22,11 +22,14 @@ const COVERED: &[&str] = &[
     "/tenants/{tenant_id}/audit/{seq}",
     // Catalogues are global reference data, the same for every tenant, so
     // there is nothing of another tenant to hide; unknown and malformed keys
-    // and ids answer 404 (pages and API), checked in catalog.rs.
+    // and ids answer 404 (pages and API), checked in catalog.rs and
+    // catalog_export.rs.
     "/catalog/{key}",
+    "/catalog/{key}/export",
     "/catalog/{key}/node/{node_id}",
     "/catalog/mappings/{id}",
     "/catalogs/{key}",
+    "/catalogs/{key}/export",
     "/catalogs/{key}/requirements",
     "/mappings/{id}",
     // Self-assessments (pages and API): each is reached with another
