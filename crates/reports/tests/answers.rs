@@ -634,7 +634,9 @@ fn a_workbook_that_expands_too_far_is_refused_before_it_is_opened() {
     let workbook = answers_xlsx("normen-6.0", "Egenvurdering 2025", &rows(), Lang::Nb).expect("xlsx");
     let archive = zip::ZipArchive::new(Cursor::new(&workbook)).expect("xlsx is a zip");
     assert!(
-        archive.file_names().any(|n| n.is_ok_and(|n| n == "xl/sharedStrings.xml")),
+        archive
+            .file_names()
+            .any(|n| n.is_ok_and(|n| n == "xl/sharedStrings.xml")),
         "the writer uses shared strings"
     );
     let bomb = with_huge_shared_strings(&workbook, 100 * 1024 * 1024);
