@@ -164,3 +164,27 @@ fn parameters_are_filled_in_as_nist_renders_them() {
         "{text}"
     );
 }
+
+/// Files from outside are read with limits on nesting and on what aliases
+/// expand to: a hostile file is an error with a message, not a crash, a
+/// stack overflow or gigabytes of memory.
+#[test]
+fn hostile_nesting_and_alias_bombs_are_errors() {
+    let deep_yaml = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(from_ciso_assistant("deep.yaml", deep_yaml.as_bytes()).is_err());
+    let mut laughs = String::from("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for (name, prev) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+        .iter()
+        .zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+    {
+        let refs = vec![format!("*{prev}"); 9].join(", ");
+        laughs.push_str(&format!("{name}: &{name} [{refs}]\n"));
+    }
+    let errors = from_ciso_assistant("laughs.yaml", laughs.as_bytes()).expect_err("refused");
+    assert!(!errors.is_empty());
+
+    let deep_json = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(from_oscal(deep_json.as_bytes()).is_err());
+    let deep_object = format!("{}1{}", r#"{"a":"#.repeat(10_000), "}".repeat(10_000));
+    assert!(from_oscal(deep_object.as_bytes()).is_err());
+}

@@ -26,7 +26,6 @@
 //! column, and nothing is returned then.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Cursor;
 
 use calamine::{DataRef, Reader, Xlsx};
 use etterlev_core::{AnswerStatus, Maturity};
@@ -35,6 +34,7 @@ use rust_xlsxwriter::{Color, DataValidation, DocProperties, Format, FormatAlign,
 use crate::formula::restore_formula;
 use crate::labels::{self, Labels};
 use crate::xlsx::{cell_text, clip};
+use crate::zip_limits::{CheckedWorkbook, ZipLimitError};
 use crate::{Lang, ReportError};
 
 /// The machine column ids, in the order the export writes them.
@@ -264,29 +264,66 @@ pub fn answers_xlsx(
 /// otherwise every bad cell gives an error with its row and column. Blank
 /// rows are skipped. Never panics, whatever the bytes. Whether the
 /// requirement ids belong to the assessment is for the caller to check.
+///
+/// The file's expansion is checked first ([`CheckedWorkbook::check`]); a
+/// caller that already holds a [`CheckedWorkbook`] uses
+/// [`parse_checked_answers`] instead.
 pub fn parse_answers_xlsx(bytes: &[u8]) -> Result<Vec<AnswerRow>, Vec<RowError>> {
-    let lang = answers_xlsx_meta(bytes).and_then(|m| m.lang).unwrap_or_default();
-    parse_answers_xlsx_in(bytes, lang)
+    let workbook = checked_or_errors(bytes, Lang::default())?;
+    parse_checked_answers(&workbook)
 }
 
 /// [`parse_answers_xlsx`] with the messages in `lang`.
 pub fn parse_answers_xlsx_in(bytes: &[u8], lang: Lang) -> Result<Vec<AnswerRow>, Vec<RowError>> {
+    let workbook = checked_or_errors(bytes, lang)?;
+    parse_checked_answers_in(&workbook, lang)
+}
+
+/// [`parse_answers_xlsx`] of a workbook whose expansion was checked.
+pub fn parse_checked_answers(workbook: &CheckedWorkbook) -> Result<Vec<AnswerRow>, Vec<RowError>> {
+    let lang = checked_answers_meta(workbook).and_then(|m| m.lang).unwrap_or_default();
+    parse_checked_answers_in(workbook, lang)
+}
+
+/// [`parse_checked_answers`] with the messages in `lang`.
+pub fn parse_checked_answers_in(workbook: &CheckedWorkbook, lang: Lang) -> Result<Vec<AnswerRow>, Vec<RowError>> {
     let l = labels::labels(lang);
     // The reader is not ours: should it panic on some input, that is a bad
     // file, not a crash.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse(bytes, l)))
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse(workbook, l)))
         .unwrap_or_else(|_| Err(vec![file_error(l, ImportProblem::NotXlsx("?".into()))]))
+}
+
+/// The upload as a [`CheckedWorkbook`], or the one error saying why not.
+fn checked_or_errors(bytes: &[u8], lang: Lang) -> Result<CheckedWorkbook, Vec<RowError>> {
+    CheckedWorkbook::check(bytes.to_vec()).map_err(|e| vec![file_error(labels::labels(lang), refusal(e))])
+}
+
+/// How a refused container is worded.
+pub fn workbook_refusal(error: ZipLimitError, lang: Lang) -> RowError {
+    file_error(labels::labels(lang), refusal(error))
+}
+
+fn refusal(error: ZipLimitError) -> ImportProblem {
+    match error {
+        ZipLimitError::NotZip(why) => ImportProblem::NotXlsx(why),
+        _ => ImportProblem::TooLarge,
+    }
 }
 
 /// The catalogue key, assessment title and language from the hidden meta
 /// sheet, if the file has one.
 pub fn answers_xlsx_meta(bytes: &[u8]) -> Option<AnswersMeta> {
-    std::panic::catch_unwind(|| read_meta(bytes)).ok().flatten()
+    checked_answers_meta(&CheckedWorkbook::check(bytes.to_vec()).ok()?)
 }
 
-fn read_meta(bytes: &[u8]) -> Option<AnswersMeta> {
-    crate::zip_limits::check(bytes, crate::zip_limits::UPLOADED_WORKBOOK).ok()?;
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).ok()?;
+/// [`answers_xlsx_meta`] of a workbook whose expansion was checked.
+pub fn checked_answers_meta(workbook: &CheckedWorkbook) -> Option<AnswersMeta> {
+    std::panic::catch_unwind(|| read_meta(workbook)).ok().flatten()
+}
+
+fn read_meta(workbook: &CheckedWorkbook) -> Option<AnswersMeta> {
+    let mut workbook = workbook.open().ok()?;
     let name = workbook
         .sheet_names()
         .into_iter()
@@ -485,17 +522,10 @@ fn column_of(name: &str) -> Option<usize> {
     (0..ANSWER_COLUMNS.len()).find(|&c| aliases(c).iter().any(|a| a.eq_ignore_ascii_case(name)))
 }
 
-fn parse(bytes: &[u8], l: &Labels) -> Result<Vec<AnswerRow>, Vec<RowError>> {
-    // Before calamine opens it: opening reads every shared string.
-    crate::zip_limits::check(bytes, crate::zip_limits::UPLOADED_WORKBOOK).map_err(|e| {
-        let problem = match e {
-            crate::zip_limits::ZipLimitError::NotZip(why) => ImportProblem::NotXlsx(why),
-            _ => ImportProblem::TooLarge,
-        };
-        vec![file_error(l, problem)]
-    })?;
-    let mut workbook: Xlsx<_> =
-        Xlsx::new(Cursor::new(bytes)).map_err(|e| vec![file_error(l, ImportProblem::NotXlsx(e.to_string()))])?;
+fn parse(workbook: &CheckedWorkbook, l: &Labels) -> Result<Vec<AnswerRow>, Vec<RowError>> {
+    let mut workbook = workbook
+        .open()
+        .map_err(|e| vec![file_error(l, ImportProblem::NotXlsx(e.to_string()))])?;
     let names = workbook.sheet_names();
     let sheet = names
         .iter()

@@ -51,7 +51,8 @@ pub mod zip_limits;
 
 pub use answers_xlsx::{
     ANSWER_COLUMNS, AnswerRow, AnswersMeta, RowError, answer_column, answer_column_name, answers_xlsx,
-    answers_xlsx_meta, parse_answers_xlsx, parse_answers_xlsx_in,
+    answers_xlsx_meta, checked_answers_meta, parse_answers_xlsx, parse_answers_xlsx_in, parse_checked_answers,
+    parse_checked_answers_in, workbook_refusal,
 };
 pub use docx::{catalog_docx, catalog_docx_on};
 pub use formula::{defuse_formula, restore_formula};
@@ -62,6 +63,7 @@ pub use minutes::{Minutes, MinutesAttendance, MinutesCase, MinutesFollowup, Minu
 pub use report::{ActionRow, ChapterRow, EvidenceRow, GapRow, ManagementReport, TrendPoint};
 pub use statistics_xlsx::{StatisticsLabels, statistics_xlsx};
 pub use xlsx::{catalog_xlsx, catalog_xlsx_on};
+pub use zip_limits::CheckedWorkbook;
 
 /// The words the documents use for statuses, priorities and maturity
 /// levels. They are the same as on screen; the web app's tests compare

@@ -85,6 +85,34 @@ pub fn check(bytes: &[u8], limits: ZipLimits) -> Result<(), ZipLimitError> {
     Ok(())
 }
 
+/// An uploaded workbook that passed [`UPLOADED_WORKBOOK`]. The only way to
+/// get one is [`CheckedWorkbook::check`], so every reader of an upload
+/// (the answers, the meta sheet, the row numbers in messages) takes this
+/// type and the expansion is checked once per upload, before any of them.
+#[derive(Debug, Clone)]
+pub struct CheckedWorkbook {
+    bytes: Vec<u8>,
+}
+
+impl CheckedWorkbook {
+    /// Checks `bytes` against [`UPLOADED_WORKBOOK`].
+    pub fn check(bytes: Vec<u8>) -> Result<Self, ZipLimitError> {
+        check(&bytes, UPLOADED_WORKBOOK)?;
+        Ok(Self { bytes })
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Opens the workbook with calamine, which reads every shared string
+    /// here: safe because the expansion was checked.
+    pub fn open(&self) -> Result<calamine::Xlsx<Cursor<&[u8]>>, calamine::XlsxError> {
+        use calamine::Reader;
+        calamine::Xlsx::new(Cursor::new(self.bytes.as_slice()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +184,21 @@ mod tests {
             check(&zip_of(&named), SMALL),
             Err(ZipLimitError::TooManyEntries { max: 10 })
         );
+    }
+
+    #[test]
+    fn a_checked_workbook_exists_only_within_the_limits() {
+        let ordinary = zip_of(&[("xl/workbook.xml", 1_000)]);
+        assert_eq!(
+            CheckedWorkbook::check(ordinary.clone()).map(|w| w.bytes().to_vec()),
+            Ok(ordinary)
+        );
+        let bomb = zip_of(&[("xl/sharedStrings.xml", 80 * 1024 * 1024)]);
+        assert!(CheckedWorkbook::check(bomb).is_err());
+        assert!(matches!(
+            CheckedWorkbook::check(b"PK but not".to_vec()),
+            Err(ZipLimitError::NotZip(_))
+        ));
     }
 
     #[test]

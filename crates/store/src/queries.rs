@@ -664,9 +664,16 @@ pub async fn session(c: &mut Conn, token_hash: &str, now: i64) -> StoreResult<Op
     Ok(row.map(Session::from))
 }
 
-/// The live session behind a token hash together with its user, in one query:
-/// this runs on every page view.
-pub async fn session_with_user(c: &mut Conn, token_hash: &str, now: i64) -> StoreResult<Option<(Session, User)>> {
+/// The live session behind a token hash with its user and the user's
+/// memberships (tenants by name), in one statement: this runs on every page
+/// view, and on PostgreSQL each statement is a round trip that wakes a
+/// backend. The user's row repeats once per membership; a user without any
+/// has one row whose tenant columns are NULL.
+pub async fn session_with_user(
+    c: &mut Conn,
+    token_hash: &str,
+    now: i64,
+) -> StoreResult<Option<(Session, User, Vec<Membership>)>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         token_hash: String,
@@ -684,18 +691,58 @@ pub async fn session_with_user(c: &mut Conn, token_hash: &str, now: i64) -> Stor
         is_secretariat: bool,
         disabled: bool,
         u_created_at: i64,
+        t_id: Option<String>,
+        t_name: Option<String>,
+        t_org_number: Option<String>,
+        t_kind: Option<String>,
+        t_size_class: Option<String>,
+        t_created_at: Option<i64>,
+        m_role: Option<String>,
     }
-    let row: Option<Row> = sqlx::query_as(
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT s.token_hash, s.user_id, s.tenant_id, s.csrf_token, s.mfa_pending, s.created_at AS s_created_at, \
                 s.expires_at, s.last_seen_at, u.email, u.display_name, u.password_hash, u.totp_secret, \
-                u.is_secretariat, u.disabled, u.created_at AS u_created_at \
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+                u.is_secretariat, u.disabled, u.created_at AS u_created_at, \
+                t.id AS t_id, t.name AS t_name, t.org_number AS t_org_number, t.kind AS t_kind, \
+                t.size_class AS t_size_class, t.created_at AS t_created_at, m.role AS m_role \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         LEFT JOIN memberships m ON m.user_id = u.id LEFT JOIN tenants t ON t.id = m.tenant_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 ORDER BY t.name, t.id",
     )
     .bind(token_hash)
     .bind(now)
-    .fetch_optional(&mut *c)
+    .fetch_all(&mut *c)
     .await?;
-    Ok(row.map(|r| {
+    let mut memberships = Vec::new();
+    let mut first = None;
+    for r in rows {
+        if let (Some(id), Some(name), Some(org_number), Some(kind), Some(size_class), Some(created_at), Some(role)) = (
+            r.t_id.clone(),
+            r.t_name.clone(),
+            r.t_org_number.clone(),
+            r.t_kind.clone(),
+            r.t_size_class.clone(),
+            r.t_created_at,
+            r.m_role.as_deref(),
+        ) {
+            let tenant = TenantRow {
+                id,
+                name,
+                org_number,
+                kind,
+                size_class,
+                created_at,
+            };
+            memberships.push(Membership {
+                role: parse_role(role)?,
+                tenant: tenant.into_model()?,
+            });
+        }
+        if first.is_none() {
+            first = Some(r);
+        }
+    }
+    Ok(first.map(|r| {
         let user = User {
             id: r.user_id.clone(),
             email: r.email,
@@ -716,7 +763,7 @@ pub async fn session_with_user(c: &mut Conn, token_hash: &str, now: i64) -> Stor
             expires_at: r.expires_at,
             last_seen_at: r.last_seen_at,
         };
-        (session, user)
+        (session, user, memberships)
     }))
 }
 

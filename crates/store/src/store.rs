@@ -144,7 +144,11 @@ impl Store {
     }
 
     pub async fn connect_pg(opts: PgConnectOptions) -> StoreResult<Store> {
+        // No liveness ping before each use: a page view is a round trip or
+        // two, and a ping would add one; a broken connection fails the
+        // statement instead, and sqlx still pings when it takes one back.
         let pool = PgPoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(opts)

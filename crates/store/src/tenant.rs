@@ -61,15 +61,7 @@ impl Store {
     /// that of the session's selected tenant (or the first tenant), made here
     /// from memberships this function loaded itself.
     pub async fn session_context(&self, token_hash: &str, now: i64) -> StoreResult<Option<SessionContext>> {
-        let loaded = with_conn!(self, q, c => {
-            async {
-                let Some((session, user)) = q::session_with_user(c, token_hash, now).await? else {
-                    return Ok::<_, StoreError>(None);
-                };
-                let memberships = q::memberships_of(c, &user.id).await?;
-                Ok(Some((session, user, memberships)))
-            }.await
-        })?;
+        let loaded = with_conn!(self, q, c => q::session_with_user(c, token_hash, now).await)?;
         let Some((session, user, memberships)) = loaded else {
             return Ok(None);
         };

@@ -202,6 +202,76 @@ fn docx_paragraphs_headers_and_runs() {
     assert!(r.errors[0].error.contains("word/document.xml"));
 }
 
+/// A zip with one part made of `head`, `count` copies of `unit` and `tail`:
+/// small on disk, large when expanded.
+fn zip_with_expanding_part(
+    other: &[(&str, &str)],
+    name: &str,
+    head: &str,
+    unit: &[u8],
+    count: usize,
+    tail: &str,
+) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (part, body) in other {
+        zip.start_file(*part, options).unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+    }
+    zip.start_file(name, options).unwrap();
+    zip.write_all(head.as_bytes()).unwrap();
+    for _ in 0..count {
+        zip.write_all(unit).unwrap();
+    }
+    zip.write_all(tail.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+/// A Word document whose one paragraph expands to 100 MiB of text is an
+/// error for that file (the XML reader would hold the text whole), not an
+/// allocation of whatever the zip expands to.
+#[test]
+fn a_docx_bomb_is_refused_for_that_file() {
+    let bytes = zip_with_expanding_part(
+        &[("[Content_Types].xml", "<Types/>")],
+        "word/document.xml",
+        &format!(r#"<w:document {W}><w:body><w:p><w:r><w:t>"#),
+        &[b'a'; 1024 * 1024],
+        100,
+        "</w:t></w:r></w:p></w:body></w:document>",
+    );
+    assert!(bytes.len() < 1024 * 1024, "{}", bytes.len());
+    let r = scan::scan_bytes(&opts(), "bombe.docx", &bytes);
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert!(r.errors[0].error.contains("zip bomb"), "{}", r.errors[0].error);
+}
+
+/// Shared strings are held in memory (cells refer to them by number), so
+/// their text has a ceiling, with advice on what to do instead.
+#[test]
+fn an_xlsx_whose_shared_strings_exceed_the_ceiling_is_refused() {
+    let workbook = r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="A" sheetId="1" r:id="rId1" xmlns:r="r"/></sheets></workbook>"#;
+    let sheet = r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#;
+    let mut unit = b"<si><t>".to_vec();
+    unit.extend_from_slice(&[b'b'; 1024 * 1024]);
+    unit.extend_from_slice(b"</t></si>");
+    let bytes = zip_with_expanding_part(
+        &[("xl/workbook.xml", workbook), ("xl/worksheets/sheet1.xml", sheet)],
+        "xl/sharedStrings.xml",
+        r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#,
+        &unit,
+        260,
+        "</sst>",
+    );
+    let r = scan::scan_bytes(&opts(), "stor.xlsx", &bytes);
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert!(
+        r.errors[0].error.contains("save its sheets as CSV"),
+        "{}",
+        r.errors[0].error
+    );
+}
+
 /// A valid production fødselsnummer whose first digit is 0.
 fn leading_zero_id() -> String {
     (0..500u16)

@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::{LazyLock, RwLock};
 
 use etterlev_core::{Condition, SizeClass, TenantKind};
 use fluent_templates::fluent_bundle::FluentValue;
@@ -21,6 +22,13 @@ fluent_templates::static_loader! {
 }
 
 pub const LANG_COOKIE: &str = "etterlev_lang";
+
+/// Messages without arguments, formatted once per language. They cannot
+/// change while the server runs, and a page may ask for the same one
+/// hundreds of times (a status or a kind on every row), where formatting a
+/// Fluent pattern costs far more than a hash look-up. Only keys found in
+/// the locale files are kept, so the size is bounded by those files.
+static PLAIN: LazyLock<[RwLock<HashMap<Box<str>, Box<str>>>; 2]> = LazyLock::new(Default::default);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -75,10 +83,23 @@ impl Tr {
     /// The message `key`. A missing key shows as the key itself (and a unit
     /// test makes sure none is missing).
     pub fn msg(&self, key: &str) -> String {
-        LOCALES.try_lookup(&self.lang.id(), key).unwrap_or_else(|| {
-            tracing::warn!(key, "missing translation");
-            key.to_string()
-        })
+        let cache = &PLAIN[self.lang as usize];
+        if let Some(text) = cache.read().unwrap_or_else(|p| p.into_inner()).get(key) {
+            return text.to_string();
+        }
+        match LOCALES.try_lookup(&self.lang.id(), key) {
+            Some(text) => {
+                cache
+                    .write()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(key.into(), text.as_str().into());
+                text
+            }
+            None => {
+                tracing::warn!(key, "missing translation");
+                key.to_string()
+            }
+        }
     }
 
     /// The message `key` with named arguments.
@@ -289,6 +310,27 @@ mod tests {
         assert_eq!(Tr::new(Lang::En).msg("nav-dashboard"), "Dashboard");
         assert_eq!(Tr::new(Lang::En).msg("no-such-key"), "no-such-key");
         assert_eq!(Tr::new(Lang::Nb).datetime(&0), "01.01.1970 01:00");
+    }
+
+    /// The second look-up of a message comes from the cache, per language,
+    /// and says the same as the first; a missing key is not cached.
+    #[test]
+    fn cached_lookups_keep_the_language() {
+        for _ in 0..2 {
+            assert_eq!(Tr::new(Lang::Nb).msg("nav-dashboard"), "Oversikt");
+            assert_eq!(Tr::new(Lang::En).msg("nav-dashboard"), "Dashboard");
+            assert_eq!(Tr::new(Lang::Nb).msg("no-such-key-either"), "no-such-key-either");
+        }
+        let cached = |lang: Lang, key: &str| {
+            PLAIN[lang as usize]
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(key)
+                .map(|v| v.to_string())
+        };
+        assert_eq!(cached(Lang::Nb, "nav-dashboard").as_deref(), Some("Oversikt"));
+        assert_eq!(cached(Lang::En, "nav-dashboard").as_deref(), Some("Dashboard"));
+        assert_eq!(cached(Lang::Nb, "no-such-key-either"), None);
     }
 
     #[test]

@@ -13,15 +13,77 @@ use super::detect::{Hints, flag};
 use super::stream::{Acc, Ctx, scan_unit};
 use crate::ids::{self, Policy};
 
-/// Largest XML part read (guards against zip bombs).
-const MAX_PART: u64 = 2 << 30;
+/// What one file may expand to, all its parts together. Scanning is a
+/// stream, so this bounds time rather than memory: a bomb (or a workbook
+/// listing one sheet ten thousand times) ends with a clear error instead of
+/// hours of decompression.
+const MAX_EXPANDED: u64 = 8 << 30;
+
+/// Longest run of XML without a `<` or `>`. The XML reader holds one text
+/// or tag whole, so this bounds its memory; a real cell or paragraph is far
+/// shorter.
+const MAX_RUN: u64 = 64 << 20;
+
+/// Text of the shared strings held in memory (cells refer to them by
+/// number, so they cannot be streamed).
+const MAX_SHARED_TEXT: usize = 256 << 20;
 
 fn open_zip<R: Read + Seek>(reader: R, what: &str) -> Result<ZipArchive<R>, String> {
     ZipArchive::new(reader).map_err(|e| format!("not a valid {what} file (zip): {e}"))
 }
 
-fn xml_reader<R: Read>(part: R) -> Reader<BufReader<std::io::Take<R>>> {
-    let mut r = Reader::from_reader(BufReader::new(part.take(MAX_PART)));
+/// Bytes of a file's parts left to read before [`MAX_EXPANDED`] is reached;
+/// one budget is shared by every part of a file.
+struct Budget(std::cell::Cell<u64>);
+
+impl Budget {
+    fn new() -> Self {
+        Budget(std::cell::Cell::new(MAX_EXPANDED))
+    }
+}
+
+/// A decompressing part that fails (rather than truncates) at the file's
+/// [`Budget`] or at a run longer than [`MAX_RUN`], counting what it really
+/// produces: the sizes a zip declares can lie.
+struct Guarded<'b, R> {
+    inner: R,
+    budget: &'b Budget,
+    run: u64,
+}
+
+impl<R: Read> Read for Guarded<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let left = self.budget.0.get();
+        if n as u64 > left {
+            return Err(std::io::Error::other(format!(
+                "the file expands to more than {} GiB; refused as a possible zip bomb",
+                MAX_EXPANDED >> 30
+            )));
+        }
+        self.budget.0.set(left - n as u64);
+        let read = &buf[..n];
+        self.run = match memchr::memrchr2(b'<', b'>', read) {
+            Some(at) => (n - at - 1) as u64,
+            None => self.run + n as u64,
+        };
+        if self.run > MAX_RUN {
+            return Err(std::io::Error::other(format!(
+                "more than {} MiB of XML without a tag; refused as a possible zip bomb",
+                MAX_RUN >> 20
+            )));
+        }
+        Ok(n)
+    }
+}
+
+fn xml_reader<R: Read>(part: R, budget: &Budget) -> Reader<BufReader<Guarded<'_, R>>> {
+    let guarded = Guarded {
+        inner: part,
+        budget,
+        run: 0,
+    };
+    let mut r = Reader::from_reader(BufReader::new(guarded));
     r.config_mut().check_end_names = false;
     r
 }
@@ -71,9 +133,10 @@ pub(crate) fn scan_docx<R: Read + Seek>(ctx: &Ctx, file: &str, reader: R, acc: &
         return Err("not a Word document: word/document.xml is missing".into());
     }
     parts.sort_by_key(|p| (p != "word/document.xml", p.clone()));
+    let budget = Budget::new();
     for part in parts {
         let entry = zip.by_name(&part).map_err(|e| format!("{part}: {e}"))?;
-        scan_word_part(ctx, file, &part, xml_reader(entry), acc).map_err(|e| format!("{part}: {e}"))?;
+        scan_word_part(ctx, file, &part, xml_reader(entry, &budget), acc).map_err(|e| format!("{part}: {e}"))?;
     }
     Ok(())
 }
@@ -172,18 +235,19 @@ pub(crate) fn scan_xlsx<R: Read + Seek>(
     notes: &mut Vec<String>,
 ) -> Result<(), String> {
     let mut zip = open_zip(reader, ".xlsx")?;
+    let budget = Budget::new();
     let sheets = {
         let entry = zip
             .by_name("xl/workbook.xml")
             .map_err(|_| "not an Excel workbook: xl/workbook.xml is missing".to_string())?;
-        read_sheets(xml_reader(entry))?
+        read_sheets(xml_reader(entry, &budget))?
     };
     let rels = match zip.by_name("xl/_rels/workbook.xml.rels") {
-        Ok(entry) => read_rels(xml_reader(entry))?,
+        Ok(entry) => read_rels(xml_reader(entry, &budget))?,
         Err(_) => HashMap::new(),
     };
     let shared = match zip.by_name("xl/sharedStrings.xml") {
-        Ok(entry) => read_shared(xml_reader(entry))?,
+        Ok(entry) => read_shared(xml_reader(entry, &budget))?,
         Err(_) => Vec::new(),
     };
     let mut padded = 0u64;
@@ -198,8 +262,8 @@ pub(crate) fn scan_xlsx<R: Read + Seek>(
         let entry = zip
             .by_name(&path)
             .map_err(|e| format!("sheet {name:?} ({path}): {e}"))?;
-        padded +=
-            scan_sheet(ctx, file, name, xml_reader(entry), &shared, acc).map_err(|e| format!("sheet {name:?}: {e}"))?;
+        padded += scan_sheet(ctx, file, name, xml_reader(entry, &budget), &shared, acc)
+            .map_err(|e| format!("sheet {name:?}: {e}"))?;
     }
     if padded > 0 {
         notes.push(format!(
@@ -254,6 +318,7 @@ fn read_rels<B: BufRead>(mut xml: Reader<B>) -> Result<HashMap<String, String>, 
 
 fn read_shared<B: BufRead>(mut xml: Reader<B>) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
+    let mut held = 0usize;
     let mut buf = Vec::new();
     let mut cur = String::new();
     let mut in_t = false;
@@ -268,7 +333,17 @@ fn read_shared<B: BufRead>(mut xml: Reader<B>) -> Result<Vec<String>, String> {
             },
             Event::Empty(e) if e.local_name().as_ref() == b"si" => out.push(String::new()),
             Event::End(e) => match e.local_name().as_ref() {
-                b"si" => out.push(std::mem::take(&mut cur)),
+                b"si" => {
+                    held += cur.len();
+                    if held > MAX_SHARED_TEXT {
+                        return Err(format!(
+                            "the workbook's shared strings hold more than {} MiB of text; \
+                             save its sheets as CSV and scan those",
+                            MAX_SHARED_TEXT >> 20
+                        ));
+                    }
+                    out.push(std::mem::take(&mut cur))
+                }
                 b"t" => in_t = false,
                 b"rPh" => in_phonetic = false,
                 _ => {}

@@ -16,7 +16,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use etterlev_catalog::Catalog;
 use etterlev_core::assessment::is_overdue;
 use etterlev_core::{AnswerStatus, Maturity, ScoredAnswer};
-use etterlev_reports::{ActionRow, AnswerRow, ChapterRow, EvidenceRow, GapRow, ManagementReport, TrendPoint};
+use etterlev_reports::{
+    ActionRow, AnswerRow, ChapterRow, CheckedWorkbook, EvidenceRow, GapRow, ManagementReport, TrendPoint,
+};
 use etterlev_store::{Answer, AnswerInput, Assessment, TenantStore};
 
 use super::assessment::{
@@ -469,14 +471,10 @@ pub(crate) fn check_rows(
 /// ids: where each first appears in the column headed `node_id` of the
 /// answers sheet (any column if there is no such header). Only used to word
 /// messages, so a file it cannot read just gives no numbers.
-fn row_numbers(bytes: &[u8], ids: &HashSet<&str>) -> HashMap<String, u32> {
-    use calamine::{Reader, Xlsx};
+fn row_numbers(workbook: &CheckedWorkbook, ids: &HashSet<&str>) -> HashMap<String, u32> {
+    use calamine::Reader;
     let mut found = HashMap::new();
-    let limits = etterlev_reports::zip_limits::UPLOADED_WORKBOOK;
-    if etterlev_reports::zip_limits::check(bytes, limits).is_err() {
-        return found;
-    }
-    let Ok(mut book) = Xlsx::new(std::io::Cursor::new(bytes)) else {
+    let Ok(mut book) = workbook.open() else {
         return found;
     };
     let names = book.sheet_names();
@@ -568,14 +566,21 @@ pub async fn import_xlsx(
     let Some(bytes) = file.filter(|f| !f.is_empty()) else {
         return refuse(vec![tr.msg("import-no-file")]).await;
     };
-    let (bytes, parsed) = tokio::task::spawn_blocking(move || {
-        let parsed = etterlev_reports::parse_answers_xlsx(&bytes);
-        (bytes, parsed)
+    // The expansion is checked once, before anything opens the file; the
+    // checked workbook is what the parser and the row numbers read.
+    let lang = report_lang(tr.lang);
+    let checked = tokio::task::spawn_blocking(move || {
+        CheckedWorkbook::check(bytes)
+            .map_err(|e| vec![etterlev_reports::workbook_refusal(e, lang)])
+            .and_then(|workbook| {
+                let parsed = etterlev_reports::parse_checked_answers(&workbook);
+                parsed.map(|rows| (workbook, rows))
+            })
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
-    let rows = match parsed {
-        Ok(rows) => rows,
+    let (workbook, rows) = match checked {
+        Ok(checked) => checked,
         Err(errors) => {
             let mut shown: Vec<String> = errors
                 .iter()
@@ -616,7 +621,7 @@ pub async fn import_xlsx(
     let numbers = if unknown.is_empty() {
         HashMap::new()
     } else {
-        row_numbers(&bytes, &unknown)
+        row_numbers(&workbook, &unknown)
     };
     let row_of = |id: &str| numbers.get(id).copied();
     let changed = match check_rows(&tr, catalog, rows, &answers, &row_of) {

@@ -1080,3 +1080,104 @@ async fn xlsx_round_trip_and_refused_imports() {
         assert_eq!(r.status(), 403, "[{be}]");
     }
 }
+
+/// `workbook` with its shared strings replaced by one string of `size`
+/// bytes of a single letter: a few hundred kilobytes that expand to
+/// `size`, which is what a spreadsheet bomb is made of.
+fn spreadsheet_bomb(size: usize) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let plain = workbook(&[&COLUMNS, &["1.1-a", "", "", "partly", "2", "", "", "", ""]]);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(plain)).expect("xlsx is a zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("entry");
+        let name = entry.name().expect("entry name").to_string();
+        out.start_file(name.as_str(), options).expect("start");
+        if name == "xl/sharedStrings.xml" {
+            out.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>"#)
+                .expect("head");
+            let chunk = vec![b'a'; 1024 * 1024];
+            for _ in 0..size / chunk.len() {
+                out.write_all(&chunk).expect("body");
+            }
+            out.write_all(b"</t></si></sst>").expect("tail");
+        } else {
+            let mut content = Vec::new();
+            entry.read_to_end(&mut content).expect("read");
+            out.write_all(&content).expect("copy");
+        }
+    }
+    out.finish().expect("finish").into_inner()
+}
+
+/// The process's resident memory in bytes (Linux), or `None` elsewhere.
+fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
+/// A spreadsheet that expands to half a gigabyte is refused over HTTP
+/// with the normal error page, and the server's memory stays flat while it
+/// is: the expansion is checked while decompressing into nothing, before
+/// anything reads the shared strings (which would hold them all).
+#[tokio::test]
+async fn a_spreadsheet_bomb_is_refused_with_flat_memory() {
+    const EXPANDED: usize = 512 * 1024 * 1024;
+    let bomb = spreadsheet_bomb(EXPANDED);
+    assert!(bomb.len() < 2 * 1024 * 1024, "the bomb is small: {} bytes", bomb.len());
+    let app = TestApp::sqlite().await;
+    app.import_fixture_catalogs().await;
+    let c = app.login(EDITOR).await;
+    let id = create(&c, &app, "Bombe", "").await;
+    let before = stored_answers(&app, &id).await;
+    let import = format!("/assessments/{id}/import");
+
+    // Memory is sampled while the upload is handled: the server runs in
+    // this process, so its peak is this process's peak.
+    let Some(baseline) = resident_bytes() else {
+        eprintln!("SKIPPED the memory curve: /proc/self/statm is not readable here");
+        return;
+    };
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut peak = baseline;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(resident_bytes().unwrap_or(0));
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            peak
+        })
+    };
+    let started = std::time::Instant::now();
+    let r = upload(&c, &app, &import, "file", "svar.xlsx", &bomb).await;
+    let took = started.elapsed();
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let peak = sampler.join().expect("sampler");
+
+    assert_eq!(r.status(), 400);
+    let body = r.text().await.expect("body");
+    assert!(body.contains("id=\"import-errors\""), "{body}");
+    assert!(body.contains("pakker seg ut"), "the message says why: {body}");
+    assert_eq!(stored_answers(&app, &id).await, before, "nothing changed");
+    let grown = peak.saturating_sub(baseline);
+    eprintln!(
+        "bomb of {} bytes expanding to {EXPANDED}: refused in {took:?}, resident memory grew by {} MiB",
+        bomb.len(),
+        grown / (1024 * 1024)
+    );
+    // Reading the shared strings would need more than the expanded size;
+    // the refusal needs the upload and a decompression buffer. The bound
+    // leaves room for other tests running in this process meanwhile.
+    assert!(
+        grown < 128 * 1024 * 1024,
+        "memory grew by {} MiB while refusing the bomb",
+        grown / (1024 * 1024)
+    );
+    // Not a speed claim: a refusal that decompressed everything would
+    // still answer, but only after reading half a gigabyte.
+    assert!(took < std::time::Duration::from_secs(30), "took {took:?}");
+}
