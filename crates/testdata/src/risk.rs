@@ -65,9 +65,10 @@ impl Generalisation {
                 });
                 match n {
                     Some(n) => {
-                        let w = i64::try_from(w).unwrap_or(i64::MAX);
-                        let lo = n.div_euclid(w) * w;
-                        Cow::Owned(format!("{lo}-{}", lo.saturating_add(w - 1)))
+                        // In i128: the band of a number near i64::MIN starts below it.
+                        let w = i128::from(w);
+                        let lo = i128::from(n).div_euclid(w) * w;
+                        Cow::Owned(format!("{lo}-{}", lo + w - 1))
                     }
                     None => Cow::Borrowed(v),
                 }
@@ -1519,6 +1520,16 @@ mod tests {
         assert_eq!(Generalisation::Band(10).apply("47"), "40-49");
         assert_eq!(Generalisation::Band(5).apply("-3"), "-5--1");
         assert_eq!(Generalisation::Band(10).apply("x"), "x");
+        // The lowest numbers' band starts below i64::MIN; no overflow.
+        assert_eq!(
+            Generalisation::Band(10).apply("-9223372036854775808"),
+            "-9223372036854775810--9223372036854775801"
+        );
+        assert_eq!(Generalisation::Band(u64::MAX).apply("-1"), "-18446744073709551615--1");
+        assert_eq!(
+            Generalisation::Band(3).apply("1e300"),
+            "9223372036854775806-9223372036854775808"
+        );
         assert_eq!(Generalisation::Prefix(2).apply("0150"), "01");
         assert_eq!(Generalisation::Prefix(2).apply("ø"), "ø");
         assert_eq!(Generalisation::Year.apply("1986-10-15"), "1986");

@@ -646,6 +646,28 @@ pub fn scan_bytes(options: &ScanOptions, name: &str, bytes: &[u8]) -> ScanReport
     build_report(options, vec![outcome])
 }
 
+/// Scans many in-memory files with the same options, building the detector
+/// (name lists, patterns) once instead of once per file as [`scan_bytes`]
+/// does.
+pub struct Scanner {
+    options: ScanOptions,
+    det: std::sync::Arc<Detector>,
+}
+
+impl Scanner {
+    pub fn new(options: ScanOptions) -> Scanner {
+        let det = std::sync::Arc::new(detector(&options));
+        Scanner { options, det }
+    }
+
+    /// Like [`scan_bytes`] with this scanner's options.
+    pub fn scan_bytes(&self, name: &str, bytes: &[u8]) -> ScanReport {
+        let ctx = stream::Ctx::with_detector(std::sync::Arc::clone(&self.det), &self.options);
+        let outcome = stream::scan_memory(&ctx, name, bytes);
+        build_report(&self.options, vec![outcome])
+    }
+}
+
 fn walk(dir: &Path, hidden: bool, out: &mut Vec<(PathBuf, u64)>) -> Result<(), ScanError> {
     let rd = std::fs::read_dir(dir).map_err(|source| ScanError::Walk {
         path: dir.to_path_buf(),

@@ -11,6 +11,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Seek};
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::mpsc::{channel, sync_channel};
 
 use memchr::{memchr, memchr_iter, memchr2, memrchr};
@@ -24,16 +25,21 @@ use crate::io::{sniff_csv_delimiter, utf8_or_windows1252};
 
 /// Shared, read-only state of one scan.
 pub(crate) struct Ctx<'a> {
-    pub det: Detector,
+    pub det: Arc<Detector>,
     pub opts: &'a ScanOptions,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(opts: &'a ScanOptions) -> Ctx<'a> {
         Ctx {
-            det: super::detector(opts),
+            det: Arc::new(super::detector(opts)),
             opts,
         }
+    }
+
+    /// With a detector built before (for the same options).
+    pub fn with_detector(det: Arc<Detector>, opts: &'a ScanOptions) -> Ctx<'a> {
+        Ctx { det, opts }
     }
 }
 
