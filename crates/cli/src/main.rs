@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use etterlev_core::{OrgNumber, Role, SizeClass, TenantKind};
 use etterlev_store::{Actor, NewTenant, NewUser, SetupPurpose, Store};
 
+mod audit;
 mod catalog;
 mod testdata;
 
@@ -71,7 +72,7 @@ enum Command {
     },
     /// Audit log operations.
     #[command(subcommand)]
-    Audit(AuditCmd),
+    Audit(audit::AuditCmd),
     /// Print the current TOTP code of the demo administrator.
     DemoCode,
     /// Requirement catalogues: check, diff, import, export (docx, xlsx, html, OSCAL).
@@ -104,6 +105,18 @@ struct ServeArgs {
     /// Name of the provider on the login button.
     #[arg(long, env = "ETTERLEV_OIDC_NAME", default_value = "HelseID")]
     oidc_name: String,
+    /// Audit checkpoint signing key (made by `etterlev audit keygen`). With it the
+    /// server signs a checkpoint of every audit chain at start, every
+    /// --audit-checkpoint-minutes and at shutdown. Keep it off the database host.
+    #[arg(long, env = "ETTERLEV_AUDIT_KEY_FILE")]
+    audit_key_file: Option<PathBuf>,
+    /// Minutes between signed audit checkpoints (1 to 10080).
+    #[arg(long, env = "ETTERLEV_AUDIT_CHECKPOINT_MINUTES", default_value_t = 60)]
+    audit_checkpoint_minutes: u64,
+    /// Append every checkpoint as one JSON line to this file (best on another
+    /// machine or append-only storage).
+    #[arg(long, env = "ETTERLEV_AUDIT_WITNESS_FILE", requires = "audit_key_file")]
+    audit_witness_file: Option<PathBuf>,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -158,15 +171,6 @@ enum UserCmd {
     Passwd {
         #[arg(long)]
         email: String,
-        #[command(flatten)]
-        db: DbArgs,
-    },
-}
-
-#[derive(Subcommand)]
-enum AuditCmd {
-    /// Check every hash chain; exits with 1 if an entry was edited, deleted or re-ordered.
-    Verify {
         #[command(flatten)]
         db: DbArgs,
     },
@@ -307,24 +311,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             restore(&from, force, &db).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit(AuditCmd::Verify { db }) => {
-            let store = open(&db).await?;
-            let report = store.audit_verify().await?;
-            if report.errors.is_empty() {
-                println!("audit log intact: {} chains, {} entries", report.chains, report.entries);
-                Ok(ExitCode::SUCCESS)
-            } else {
-                for e in &report.errors {
-                    println!("TAMPERED: {e}");
-                }
-                println!(
-                    "audit log verification FAILED: {} of {} chains broken",
-                    report.errors.len(),
-                    report.chains
-                );
-                Ok(ExitCode::from(1))
-            }
-        }
+        Command::Audit(cmd) => audit::run(cmd).await,
         Command::DemoCode => {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)?
@@ -380,6 +367,16 @@ async fn setup_link(store: &Store, purpose: SetupPurpose, user_id: Option<&str>,
 
 async fn serve(args: ServeArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
+    // The audit key and witness are checked before anything else, so a
+    // mistyped path stops the start instead of leaving the log unsigned.
+    let every = audit::checkpoint_interval(args.audit_checkpoint_minutes)?;
+    let audit_key = match &args.audit_key_file {
+        Some(path) => Some(std::sync::Arc::new(audit::load_key(path)?)),
+        None => None,
+    };
+    if let Some(w) = &args.audit_witness_file {
+        audit::check_witness_writable(w)?;
+    }
     let store = open(&args.db).await?;
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
@@ -420,7 +417,38 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
         store.backend_name(),
         started.elapsed().as_millis()
     );
-    etterlev_web::serve(listener, state, shutdown_signal()).await?;
+    let checkpoints = match &audit_key {
+        Some(key) => {
+            println!(
+                "audit checkpoints signed with key {} every {} min{}",
+                key.public().key_id(),
+                args.audit_checkpoint_minutes,
+                args.audit_witness_file
+                    .as_deref()
+                    .map(|w| format!(", witnessed in {}", w.display()))
+                    .unwrap_or_default()
+            );
+            Some(audit::spawn_periodic(
+                store.clone(),
+                key.clone(),
+                args.audit_witness_file.clone(),
+                every,
+            ))
+        }
+        None => {
+            tracing::warn!(
+                "no audit key (--audit-key-file / ETTERLEV_AUDIT_KEY_FILE): the audit log is hash-chained but not signed"
+            );
+            None
+        }
+    };
+    let served = etterlev_web::serve(listener, state, shutdown_signal()).await;
+    if let (Some(task), Some(key)) = (checkpoints, &audit_key) {
+        task.abort();
+        // One last checkpoint covers what was written since the last tick.
+        audit::log_run(audit::checkpoint(&store, key, args.audit_witness_file.as_deref()).await);
+    }
+    served?;
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -450,3 +450,166 @@ fn demo_mode_prints_logins() {
     }
     assert!(!all.contains("/setup/"), "demo mode needs no set-up link");
 }
+
+/// `audit keygen`, `audit checkpoint` with a witness file, and `audit verify`
+/// with and without the public key, before and after someone with write
+/// access to the database cut the log's tail, rewrote the head and deleted
+/// the checkpoint rows.
+#[test]
+fn signed_checkpoints_catch_a_rewritten_log() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    let data = data.to_str().expect("utf8").to_string();
+    let db = ["--data-dir", data.as_str()];
+    let key = dir.path().join("audit.key");
+    let key = key.to_str().expect("utf8").to_string();
+    let witness = dir.path().join("witness.jsonl");
+    let witness = witness.to_str().expect("utf8").to_string();
+
+    let o = run(&["audit", "keygen", "--out", &key], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let public = text(&o)
+        .lines()
+        .find_map(|l| l.strip_prefix("public key: "))
+        .map(str::to_string)
+        .unwrap_or_else(|| panic!("no public key printed: {}", text(&o)));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).expect("key file").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the key file must be readable by its owner only");
+    }
+    let o = run(&["audit", "keygen", "--out", &key], None);
+    assert!(
+        !o.status.success() && text(&o).contains("never overwritten"),
+        "an existing key must not be replaced: {}",
+        text(&o)
+    );
+
+    populate(&db);
+    let mut args = vec!["audit", "checkpoint", "--key-file", &key, "--witness-file", &witness];
+    args.extend_from_slice(&db);
+    let o = run(&args, None);
+    assert!(o.status.success(), "{}", text(&o));
+    let lines = std::fs::read_to_string(&witness).expect("witness file").lines().count();
+    assert_eq!(lines, 2, "one witness line per chain (tenant and system)");
+
+    let with_key = |witness: Option<&str>| {
+        let mut args = vec!["audit", "verify", "--public-key", public.as_str()];
+        if let Some(w) = witness {
+            args.extend_from_slice(&["--witness-file", w]);
+        }
+        args.extend_from_slice(&db);
+        run(&args, None)
+    };
+    let o = with_key(Some(&witness));
+    assert!(
+        o.status.success() && text(&o).contains("signed checkpoints agree"),
+        "{}",
+        text(&o)
+    );
+    let o = verify(&db);
+    assert!(
+        o.status.success() && text(&o).contains("checkpoints NOT checked"),
+        "{}",
+        text(&o)
+    );
+
+    // The attacker: cut the system chain's last entry, rewrite its head,
+    // delete the checkpoint rows.
+    let file = dir.path().join("data").join("etterlev.sqlite");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
+    rt.block_on(async {
+        use sqlx::Connection;
+        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite:{}", file.display()))
+            .await
+            .expect("open");
+        for sql in [
+            "DROP TRIGGER audit_log_no_delete",
+            "DROP TRIGGER audit_checkpoints_no_delete",
+        ] {
+            sqlx::query(sql).execute(&mut c).await.expect(sql);
+        }
+        let last: i64 = sqlx::query_scalar("SELECT MAX(seq) FROM audit_log WHERE chain = 'system'")
+            .fetch_one(&mut c)
+            .await
+            .expect("last seq");
+        let prev: String = sqlx::query_scalar("SELECT hash FROM audit_log WHERE chain = 'system' AND seq = $1")
+            .bind(last - 1)
+            .fetch_one(&mut c)
+            .await
+            .expect("hash before the last");
+        sqlx::query("DELETE FROM audit_log WHERE chain = 'system' AND seq = $1")
+            .bind(last)
+            .execute(&mut c)
+            .await
+            .expect("cut");
+        sqlx::query("UPDATE audit_heads SET seq = $1, hash = $2 WHERE chain = 'system'")
+            .bind(last - 1)
+            .bind(&prev)
+            .execute(&mut c)
+            .await
+            .expect("head");
+        sqlx::query("DELETE FROM audit_checkpoints")
+            .execute(&mut c)
+            .await
+            .expect("checkpoints");
+        c.close().await.expect("close");
+    });
+
+    let o = verify(&db);
+    assert!(
+        o.status.success() && text(&o).contains("hash chains only"),
+        "the hash chain alone cannot see this: {}",
+        text(&o)
+    );
+    let o = with_key(Some(&witness));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let t = text(&o);
+    assert!(
+        t.contains("TAMPERED") && t.contains("missing from the database") && t.contains("entries deleted at the end"),
+        "{t}"
+    );
+}
+
+#[test]
+fn serve_signs_audit_checkpoints_into_the_witness_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let key = dir.path().join("audit.key");
+    let key = key.to_str().expect("utf8").to_string();
+    let witness = dir.path().join("witness.jsonl");
+    let o = run(&["audit", "keygen", "--out", &key], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let (mut child, lines) = start_server(&[
+        "--demo",
+        "--data-dir",
+        dir.path().join("data").to_str().expect("utf8"),
+        "--audit-key-file",
+        &key,
+        "--audit-witness-file",
+        witness.to_str().expect("utf8"),
+        "--audit-checkpoint-minutes",
+        "5",
+    ]);
+    // The first checkpoint is signed right after the start.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut witnessed = String::new();
+    while std::time::Instant::now() < deadline {
+        witnessed = std::fs::read_to_string(&witness).unwrap_or_default();
+        if !witnessed.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let all = lines.join("\n");
+    assert!(all.contains("audit checkpoints signed with key"), "{all}");
+    assert!(
+        witnessed.lines().any(|l| l.contains("\"chain\":\"system\"")),
+        "no checkpoint witnessed: {witnessed:?}"
+    );
+}

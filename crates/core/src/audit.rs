@@ -114,8 +114,29 @@ pub fn verify_chain(
     entries: impl IntoIterator<Item = AuditRecord>,
     head: Option<&ChainHead>,
 ) -> Result<u64, ChainError> {
-    let mut prev = GENESIS_HASH.to_string();
-    let mut expected_seq = 1;
+    verify_chain_from(
+        chain,
+        &ChainHead {
+            seq: 0,
+            hash: GENESIS_HASH.into(),
+        },
+        entries,
+        head,
+    )
+}
+
+/// Checks the part of a chain after `start` (an entry known to be good, such
+/// as a signed checkpoint, or seq 0 with [`GENESIS_HASH`]): the entries must
+/// be `start.seq + 1, start.seq + 2, …`, each intact and linked to the one
+/// before, the first to `start.hash`. Returns how many entries were checked.
+pub fn verify_chain_from(
+    chain: &str,
+    start: &ChainHead,
+    entries: impl IntoIterator<Item = AuditRecord>,
+    head: Option<&ChainHead>,
+) -> Result<u64, ChainError> {
+    let mut prev = start.hash.clone();
+    let mut expected_seq = start.seq + 1;
     let mut count = 0;
     for e in entries {
         if e.seq != expected_seq {

@@ -6,6 +6,7 @@
 
 pub mod assessment;
 pub mod audit;
+pub mod audit_checkpoint;
 pub mod orgnr;
 pub mod password;
 pub mod role;
@@ -18,7 +19,8 @@ pub mod text;
 pub use assessment::{
     ActionStatus, AnswerStatus, GoodAnswer, Maturity, Priority, Score, ScoredAnswer, Scores, WizardAnswer,
 };
-pub use audit::{AuditRecord, ChainError, ChainHead, GENESIS_HASH, SYSTEM_CHAIN, verify_chain};
+pub use audit::{AuditRecord, ChainError, ChainHead, GENESIS_HASH, SYSTEM_CHAIN, verify_chain, verify_chain_from};
+pub use audit_checkpoint::{AuditPublicKey, AuditSigningKey, Checkpoint, CheckpointError};
 pub use orgnr::{OrgNumber, OrgNumberError};
 pub use role::{Permission, Role};
 pub use tenant::{Condition, SizeClass, TenantKind};

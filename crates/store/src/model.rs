@@ -166,5 +166,50 @@ pub struct OidcLogin {
 pub struct AuditReport {
     pub chains: u64,
     pub entries: u64,
+    /// Breaks in the hash chains themselves.
     pub errors: Vec<etterlev_core::ChainError>,
+    /// Whether signed checkpoints were checked: only when a public key was
+    /// given. Without one only the hash chains are checked, which does not
+    /// detect someone who rewrote the log and its heads with database access.
+    pub checkpoints_checked: bool,
+    /// Checkpoint rows in the database (counted also when not checked).
+    pub checkpoints_in_db: u64,
+    /// Checkpoints read from the witness file.
+    pub witness_checkpoints: u64,
+    /// Entries written after the latest valid checkpoint of their chain, so
+    /// not yet protected by a signature (only when checkpoints were checked).
+    pub uncovered_entries: u64,
+    /// Disagreements between the chains and their signed checkpoints, and
+    /// unreadable witness lines.
+    pub checkpoint_errors: Vec<etterlev_core::CheckpointError>,
+}
+
+impl AuditReport {
+    /// No chain is broken and no checkpoint disagrees.
+    pub fn is_intact(&self) -> bool {
+        self.errors.is_empty() && self.checkpoint_errors.is_empty()
+    }
+}
+
+/// Why `Store::audit_checkpoint` did not sign a chain.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckpointRefused {
+    /// The entries since the chain's latest checkpoint are not intact or do
+    /// not continue from it.
+    #[error(transparent)]
+    Chain(#[from] etterlev_core::ChainError),
+    /// The chain's latest checkpoint (with this key's id) has no valid signature.
+    #[error(transparent)]
+    Checkpoint(#[from] etterlev_core::CheckpointError),
+}
+
+/// What one `Store::audit_checkpoint` run did.
+#[derive(Debug, Clone, Default)]
+pub struct CheckpointRun {
+    /// New checkpoints, in chain order (to append to the witness file).
+    pub written: Vec<etterlev_core::Checkpoint>,
+    /// Chains whose latest checkpoint already covers their last entry.
+    pub unchanged: u64,
+    /// Chains that were not signed because they look tampered with.
+    pub refused: Vec<CheckpointRefused>,
 }

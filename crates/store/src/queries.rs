@@ -4,7 +4,11 @@
 
 use crate::error::{StoreError, StoreResult};
 use crate::model::*;
-use etterlev_core::{AuditRecord, GENESIS_HASH, Role, SYSTEM_CHAIN, SizeClass, TenantKind};
+use std::collections::{BTreeMap, BTreeSet};
+
+use etterlev_core::{
+    AuditPublicKey, AuditRecord, AuditSigningKey, Checkpoint, GENESIS_HASH, Role, SYSTEM_CHAIN, SizeClass, TenantKind,
+};
 
 /// SQL assembled only from the constant column lists below, never from input.
 macro_rules! sqlf {
@@ -206,21 +210,48 @@ pub async fn audit_entry(c: &mut Conn, chain: &str, seq: i64) -> StoreResult<Aud
     Ok(row.into())
 }
 
-/// Verifies every chain: entries in the log and chains named in the heads.
-pub async fn audit_verify(c: &mut Conn) -> StoreResult<AuditReport> {
-    let mut chains: Vec<String> = sqlx::query_scalar("SELECT DISTINCT chain FROM audit_log")
+/// Verifies every chain: entries in the log and chains named in the heads;
+/// with `keys`, also every signed checkpoint in the database and in
+/// `witness` (the witness file's text), and chains named only by those.
+pub async fn audit_verify(c: &mut Conn, keys: &[AuditPublicKey], witness: Option<&str>) -> StoreResult<AuditReport> {
+    let mut report = AuditReport::default();
+    let in_log: Vec<String> = sqlx::query_scalar("SELECT DISTINCT chain FROM audit_log")
         .fetch_all(&mut *c)
         .await?;
+    let mut chains: BTreeSet<String> = in_log.into_iter().collect();
     let heads: Vec<(String, i64, String)> = sqlx::query_as("SELECT chain, seq, hash FROM audit_heads")
         .fetch_all(&mut *c)
         .await?;
-    for (chain, _, _) in &heads {
-        if !chains.contains(chain) {
-            chains.push(chain.clone());
+    chains.extend(heads.iter().map(|(chain, _, _)| chain.clone()));
+    let checkpoints: Vec<CheckpointRow> = sqlx::query_as(sqlf!(
+        "SELECT {CHECKPOINT_COLS} FROM audit_checkpoints ORDER BY chain, seq, key_id"
+    ))
+    .fetch_all(&mut *c)
+    .await?;
+    report.checkpoints_in_db = checkpoints.len() as u64;
+    report.checkpoints_checked = !keys.is_empty();
+    let mut in_db: BTreeMap<String, Vec<Checkpoint>> = BTreeMap::new();
+    let mut witnessed: BTreeMap<String, Vec<(usize, Checkpoint)>> = BTreeMap::new();
+    if report.checkpoints_checked {
+        for row in checkpoints {
+            let cp = Checkpoint::from(row);
+            in_db.entry(cp.chain.clone()).or_default().push(cp);
         }
+        if let Some(text) = witness {
+            let (lines, errors) = etterlev_core::audit_checkpoint::parse_witness(text);
+            report.witness_checkpoints = lines.len() as u64;
+            report.checkpoint_errors.extend(errors);
+            for (line, cp) in lines {
+                witnessed.entry(cp.chain.clone()).or_default().push((line, cp));
+            }
+            for list in witnessed.values_mut() {
+                list.sort_by_key(|(line, cp)| (cp.seq, *line));
+            }
+        }
+        // A chain deleted together with its head still has its checkpoints.
+        chains.extend(in_db.keys().cloned());
+        chains.extend(witnessed.keys().cloned());
     }
-    chains.sort();
-    let mut report = AuditReport::default();
     for chain in chains {
         let rows: Vec<AuditRow> = sqlx::query_as(sqlf!("SELECT {AUDIT_COLS} FROM audit_log WHERE chain = $1 ORDER BY seq"))
             .bind(&chain)
@@ -232,13 +263,131 @@ pub async fn audit_verify(c: &mut Conn) -> StoreResult<AuditReport> {
             .map(|(_, seq, hash)| etterlev_core::ChainHead { seq: *seq, hash: hash.clone() });
         // A chain in the log without a head row lost its head: treat as seq 0.
         let head = head.or(Some(etterlev_core::ChainHead { seq: 0, hash: GENESIS_HASH.into() }));
+        let stored: BTreeMap<i64, String> = if report.checkpoints_checked {
+            rows.iter().map(|r| (r.seq, r.hash.clone())).collect()
+        } else {
+            BTreeMap::new()
+        };
         report.chains += 1;
         match etterlev_core::verify_chain(&chain, rows.into_iter().map(AuditRecord::from), head.as_ref()) {
             Ok(n) => report.entries += n,
             Err(e) => report.errors.push(e),
         }
+        if report.checkpoints_checked {
+            let (found, errors) = etterlev_core::audit_checkpoint::check_chain(
+                &chain,
+                &stored,
+                in_db.get(&chain).map_or(&[][..], Vec::as_slice),
+                witnessed.get(&chain).map_or(&[][..], Vec::as_slice),
+                keys,
+            );
+            let last_seq = stored.keys().next_back().copied().unwrap_or(0);
+            report.uncovered_entries += u64::try_from(last_seq - found.covered_seq).unwrap_or(0);
+            report.checkpoint_errors.extend(errors);
+        }
     }
     Ok(report)
+}
+
+#[derive(sqlx::FromRow)]
+struct CheckpointRow {
+    chain: String,
+    seq: i64,
+    entries: i64,
+    hash: String,
+    at_ms: i64,
+    key_id: String,
+    signature: String,
+}
+
+impl From<CheckpointRow> for Checkpoint {
+    fn from(r: CheckpointRow) -> Self {
+        Checkpoint {
+            v: etterlev_core::audit_checkpoint::CHECKPOINT_VERSION,
+            chain: r.chain,
+            seq: r.seq,
+            entries: r.entries,
+            hash: r.hash,
+            at_ms: r.at_ms,
+            key_id: r.key_id,
+            signature: r.signature,
+        }
+    }
+}
+
+const CHECKPOINT_COLS: &str = "chain, seq, entries, hash, at_ms, key_id, signature";
+
+/// Every chain with a head row, in order.
+pub async fn audit_chains(c: &mut Conn) -> StoreResult<Vec<String>> {
+    Ok(sqlx::query_scalar("SELECT chain FROM audit_heads ORDER BY chain")
+        .fetch_all(&mut *c)
+        .await?)
+}
+
+/// What happened to one chain in a checkpoint run.
+pub enum ChainCheckpoint {
+    Written(Checkpoint),
+    Unchanged,
+    Refused(CheckpointRefused),
+}
+
+/// Signs the chain's last entry, after checking that the entries since the
+/// chain's latest checkpoint by this key are intact and continue from it
+/// (so a chain that was tampered with is never signed over).
+pub async fn audit_checkpoint_chain(
+    c: &mut Conn,
+    key: &AuditSigningKey,
+    chain: &str,
+    at_ms: i64,
+) -> StoreResult<ChainCheckpoint> {
+    let public = key.public();
+    let key_id = public.key_id();
+    let latest: Option<CheckpointRow> = sqlx::query_as(sqlf!(
+        "SELECT {CHECKPOINT_COLS} FROM audit_checkpoints WHERE chain = $1 AND key_id = $2 ORDER BY seq DESC LIMIT 1"
+    ))
+    .bind(chain)
+    .bind(&key_id)
+    .fetch_optional(&mut *c)
+    .await?;
+    let start = match latest.map(Checkpoint::from) {
+        Some(cp) => {
+            if let Err(e) = cp.verify(std::slice::from_ref(&public), &etterlev_core::audit_checkpoint::Source::Database) {
+                return Ok(ChainCheckpoint::Refused(e.into()));
+            }
+            etterlev_core::ChainHead { seq: cp.seq, hash: cp.hash }
+        }
+        None => etterlev_core::ChainHead { seq: 0, hash: GENESIS_HASH.into() },
+    };
+    let rows: Vec<AuditRow> = sqlx::query_as(sqlf!(
+        "SELECT {AUDIT_COLS} FROM audit_log WHERE chain = $1 AND seq > $2 ORDER BY seq"
+    ))
+    .bind(chain)
+    .bind(start.seq)
+    .fetch_all(&mut *c)
+    .await?;
+    let Some((seq, hash)) = rows.last().map(|r| (r.seq, r.hash.clone())) else {
+        return Ok(ChainCheckpoint::Unchanged);
+    };
+    if let Err(e) = etterlev_core::verify_chain_from(chain, &start, rows.into_iter().map(AuditRecord::from), None) {
+        return Ok(ChainCheckpoint::Refused(e.into()));
+    }
+    let cp = key.sign(chain, seq, &hash, at_ms);
+    let inserted = sqlx::query(
+        "INSERT INTO audit_checkpoints (chain, seq, entries, hash, at_ms, key_id, signature) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (chain, seq, key_id) DO NOTHING",
+    )
+    .bind(&cp.chain)
+    .bind(cp.seq)
+    .bind(cp.entries)
+    .bind(&cp.hash)
+    .bind(cp.at_ms)
+    .bind(&cp.key_id)
+    .bind(&cp.signature)
+    .execute(&mut *c)
+    .await?
+    .rows_affected();
+    // Another run signed the same entry meanwhile.
+    Ok(if inserted == 1 { ChainCheckpoint::Written(cp) } else { ChainCheckpoint::Unchanged })
 }
 
 // ---------------------------------------------------------------- tenants

@@ -493,14 +493,29 @@ impl Store {
 
     /// Verifies every hash chain in the audit log. The log and the chain heads
     /// are read from one snapshot, so entries appended meanwhile (on a running
-    /// server) are not mistaken for tampering.
+    /// server) are not mistaken for tampering. Checks no signed checkpoints:
+    /// see [`Store::audit_verify_signed`].
     pub async fn audit_verify(&self) -> StoreResult<AuditReport> {
+        self.audit_verify_signed(&[], None).await
+    }
+
+    /// Like [`Store::audit_verify`], and with at least one public key also
+    /// checks every signed checkpoint, in the database and in `witness` (the
+    /// text of a witness file): each must be signed by one of `keys`, and the
+    /// entry it names must still exist with the signed hash; every
+    /// witnessed checkpoint must still be in the database. Without keys the
+    /// checkpoints are only counted (`checkpoints_checked` is false).
+    pub async fn audit_verify_signed(
+        &self,
+        keys: &[etterlev_core::AuditPublicKey],
+        witness: Option<&str>,
+    ) -> StoreResult<AuditReport> {
         match &self.backend {
             Backend::Sqlite(pool) => {
                 // Deferred: in WAL mode the first read fixes the snapshot, and
                 // no write lock is taken, so writers are not held up.
                 let mut tx = pool.begin_with("BEGIN DEFERRED").await?;
-                let report = sqlite_q::audit_verify(&mut tx).await?;
+                let report = sqlite_q::audit_verify(&mut tx, keys, witness).await?;
                 tx.commit().await?;
                 Ok(report)
             }
@@ -508,11 +523,39 @@ impl Store {
                 let mut tx = pool
                     .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                     .await?;
-                let report = pg_q::audit_verify(&mut tx).await?;
+                let report = pg_q::audit_verify(&mut tx, keys, witness).await?;
                 tx.commit().await?;
                 Ok(report)
             }
         }
+    }
+
+    /// Writes a signed checkpoint for every chain with entries its latest
+    /// checkpoint (by this key) does not cover yet. A chain whose new entries
+    /// are not intact or do not continue from that checkpoint is not signed
+    /// but reported in `refused`. Each chain is checkpointed in its own short
+    /// transaction, so appends are held up for one chain at a time only.
+    pub async fn audit_checkpoint(&self, key: &etterlev_core::AuditSigningKey) -> StoreResult<CheckpointRun> {
+        let chains = with_conn!(self, q, c => q::audit_chains(c).await)?;
+        let mut run = CheckpointRun::default();
+        for chain in chains {
+            let at_ms = now_ms();
+            let outcome = in_tx!(self, q, c => {
+                q::audit_checkpoint_chain(c, key, &chain, at_ms)
+                    .await
+                    .map(|o| match o {
+                        q::ChainCheckpoint::Written(cp) => Ok(cp),
+                        q::ChainCheckpoint::Unchanged => Err(None),
+                        q::ChainCheckpoint::Refused(r) => Err(Some(r)),
+                    })
+            })?;
+            match outcome {
+                Ok(cp) => run.written.push(cp),
+                Err(None) => run.unchanged += 1,
+                Err(Some(refused)) => run.refused.push(refused),
+            }
+        }
+        Ok(run)
     }
 
     /// System-chain entries (no tenant), newest first.

@@ -8,7 +8,7 @@ use crate::support::*;
 
 /// A tenant whose chain has five entries: tenant.create, membership.create
 /// (the admin), two more membership.create and one membership.update.
-async fn tenant_with_five_entries(b: &str, store: &Store) -> String {
+pub(crate) async fn tenant_with_five_entries(b: &str, store: &Store) -> String {
     let (t, admin) = tenant_with_admin(b, store, "T", "974760673", "admin@example.no").await;
     let scope = store.scope(&admin, &t.id).await.must(b, "scope");
     let ts = store.tenant(&scope);
@@ -40,7 +40,7 @@ async fn entry(b: &str, store: &Store, chain: &str, seq: i64) -> Option<String> 
 
 /// Checks the append-only triggers refuse a change, then drops them the way
 /// an attacker with database access would.
-async fn drop_append_only_triggers(b: &str, store: &Store, chain: &str) {
+pub(crate) async fn drop_append_only_triggers(b: &str, store: &Store, chain: &str) {
     let before = entry(b, store, chain, 2).await;
     let update = format!("UPDATE audit_log SET after_json = '{{}}' WHERE chain = '{chain}' AND seq = 2");
     let res = exec(store, &update).await;
@@ -64,7 +64,7 @@ async fn drop_append_only_triggers(b: &str, store: &Store, chain: &str) {
 }
 
 /// Runs tampering statements, each of which must change exactly one row.
-async fn tamper(b: &str, store: &Store, statements: &[String]) {
+pub(crate) async fn tamper(b: &str, store: &Store, statements: &[String]) {
     for sql in statements {
         let n = exec(store, sql).await.must(b, sql);
         assert_eq!(n, 1, "[{b}] {sql} changed {n} rows");

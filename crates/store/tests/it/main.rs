@@ -12,6 +12,7 @@ mod support;
 mod accounts;
 mod assessments;
 mod audit;
+mod audit_checkpoints;
 mod bulk_actions;
 mod catalogs;
 mod concurrency;
