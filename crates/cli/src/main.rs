@@ -117,6 +117,20 @@ struct ServeArgs {
     /// machine or append-only storage).
     #[arg(long, env = "ETTERLEV_AUDIT_WITNESS_FILE", requires = "audit_key_file")]
     audit_witness_file: Option<PathBuf>,
+    /// Reverse proxies whose forwarding header names the client, as a
+    /// comma-separated list of addresses and CIDR networks (e.g.
+    /// `10.0.0.2,fd00::/8`). Without it the forwarding headers are ignored.
+    #[arg(long, env = "ETTERLEV_TRUSTED_PROXIES", value_name = "LIST")]
+    trusted_proxies: Option<String>,
+    /// The header the trusted proxies add the client's address to.
+    #[arg(
+        long,
+        env = "ETTERLEV_PROXY_HEADER",
+        default_value = "x-forwarded-for",
+        value_parser = ["x-forwarded-for", "forwarded"],
+        ignore_case = true
+    )]
+    proxy_header: String,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -377,6 +391,10 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
     if let Some(w) = &args.audit_witness_file {
         audit::check_witness_writable(w)?;
     }
+    let header: etterlev_web::client_addr::ProxyHeader = args.proxy_header.parse().context("--proxy-header")?;
+    let trusted_proxies =
+        etterlev_web::client_addr::TrustedProxies::parse(args.trusted_proxies.as_deref().unwrap_or(""), header)
+            .context("--trusted-proxies")?;
     let store = open(&args.db).await?;
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
@@ -387,6 +405,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
         None => url::Url::parse(&format!("http://{local}/"))?,
     };
     let mut config = etterlev_web::Config::new(public.clone());
+    config.trusted_proxies = trusted_proxies;
     if let Some(issuer) = &args.oidc_issuer {
         let Some(client_id) = args.oidc_client_id.clone() else {
             bail!("--oidc-client-id is required with --oidc-issuer")

@@ -333,6 +333,14 @@ fn bad_arguments_give_clear_errors() {
             ],
             "cannot connect",
         ),
+        (
+            vec!["serve", "--trusted-proxies", "10.0.0.0/8, 10.0.0.0/33", "--data-dir", d],
+            "not an IP address, CIDR network",
+        ),
+        (
+            vec!["serve", "--proxy-header", "x-real-ip", "--data-dir", d],
+            "x-forwarded-for",
+        ),
     ];
     for (args, expected) in cases {
         let o = run(&args, None);

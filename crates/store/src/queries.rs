@@ -993,7 +993,8 @@ pub async fn delete_expired(c: &mut Conn, now: i64) -> StoreResult<u64> {
     let a = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(&mut *c).await?;
     let b = sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(now - 86_400_000).execute(&mut *c).await?;
     let d = sqlx::query("DELETE FROM oidc_logins WHERE created_at <= $1").bind(now - 3_600_000).execute(&mut *c).await?;
-    Ok(a.rows_affected() + b.rows_affected() + d.rows_affected())
+    let e = sqlx::query("DELETE FROM login_throttles WHERE since <= $1").bind(now - 86_400_000).execute(&mut *c).await?;
+    Ok(a.rows_affected() + b.rows_affected() + d.rows_affected() + e.rows_affected())
 }
 
 // ---------------------------------------------------------------- login throttling
@@ -1026,6 +1027,54 @@ pub async fn login_failures(c: &mut Conn, email: &str, ip: &str, since: i64) -> 
 pub async fn clear_login_failures(c: &mut Conn, email: &str) -> StoreResult<()> {
     sqlx::query("DELETE FROM login_failures WHERE email = $1").bind(email).execute(&mut *c).await?;
     Ok(())
+}
+
+/// When `ip` was last marked as slowed down, if ever (rows go after a day).
+pub async fn address_throttled_at(c: &mut Conn, ip: &str) -> StoreResult<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT since FROM login_throttles WHERE ip = $1")
+        .bind(ip)
+        .fetch_optional(&mut *c)
+        .await?)
+}
+
+/// Marks `ip` as slowed down at `now` unless it was already marked after
+/// `window_start`, and audits a new mark (`login.throttled`, system chain).
+/// The conditional upsert makes the mark, and so the entry, happen once per
+/// window even when many requests race for it. Returns whether it was new.
+pub async fn mark_address_throttled(
+    c: &mut Conn,
+    ip: &str,
+    failures: i64,
+    now: i64,
+    window_start: i64,
+) -> StoreResult<bool> {
+    let marked = sqlx::query(
+        "INSERT INTO login_throttles (ip, since) VALUES ($1, $2) \
+         ON CONFLICT (ip) DO UPDATE SET since = excluded.since WHERE login_throttles.since <= $3",
+    )
+    .bind(ip)
+    .bind(now)
+    .bind(window_start)
+    .execute(&mut *c)
+    .await?
+    .rows_affected();
+    if marked == 0 {
+        return Ok(false);
+    }
+    append_audit(
+        c,
+        &Actor::system(),
+        Change {
+            tenant_id: None,
+            action: "login.throttled",
+            object_type: "address",
+            object_id: ip,
+            before: None,
+            after: Some(serde_json::json!({ "ip": ip, "failures": failures }).to_string()),
+        },
+    )
+    .await?;
+    Ok(true)
 }
 
 // ---------------------------------------------------------------- API tokens

@@ -385,6 +385,24 @@ impl Store {
         in_tx!(self, q, c => q::clear_login_failures(c, email).await)
     }
 
+    /// Marks `ip` as slowed down from `now` on, once per window: returns true
+    /// (and writes a `login.throttled` audit entry in the system chain) only if
+    /// the address was not already marked after `window_start`.
+    pub async fn mark_address_throttled(
+        &self,
+        ip: &str,
+        failures: i64,
+        now: i64,
+        window_start: i64,
+    ) -> StoreResult<bool> {
+        // Most calls find the address already marked; that needs no write.
+        let at = with_conn!(self, q, c => q::address_throttled_at(c, ip).await)?;
+        if at.is_some_and(|t| t > window_start) {
+            return Ok(false);
+        }
+        in_tx!(self, q, c => q::mark_address_throttled(c, ip, failures, now, window_start).await)
+    }
+
     // ------------------------------------------------------------ API tokens
 
     pub async fn create_api_token(

@@ -8,11 +8,13 @@
 pub mod api;
 pub mod catalog_export;
 pub mod catalogs;
+pub mod client_addr;
 pub mod demo;
 pub mod error;
 pub mod glossary;
 pub mod hashing;
 pub mod i18n;
+pub mod login_throttle;
 pub mod oidc;
 pub mod pages;
 mod refusals;
@@ -46,11 +48,18 @@ pub struct Config {
     /// origin check.
     pub public_url: url::Url,
     pub oidc: Option<oidc::OidcConfig>,
+    /// Reverse proxies whose forwarding header names the client (for login
+    /// throttling). Empty: the TCP peer is the client.
+    pub trusted_proxies: client_addr::TrustedProxies,
 }
 
 impl Config {
     pub fn new(public_url: url::Url) -> Self {
-        Config { public_url, oidc: None }
+        Config {
+            public_url,
+            oidc: None,
+            trusted_proxies: client_addr::TrustedProxies::default(),
+        }
     }
 
     /// Cookies get `Secure` and the `__Host-` prefix when served over TLS.
@@ -70,6 +79,8 @@ pub struct AppState {
     pub hasher: Arc<hashing::HashPool>,
     /// The catalogues and their search index, reloaded after imports.
     pub catalogs: Arc<catalogs::Catalogs>,
+    /// Delays sign-ins from addresses with many failures.
+    pub login_throttle: Arc<login_throttle::LoginThrottle>,
 }
 
 impl AppState {
@@ -81,6 +92,7 @@ impl AppState {
             oidc: None,
             hasher: Arc::new(hashing::HashPool::for_this_machine()),
             catalogs: Arc::new(catalogs::Catalogs::default()),
+            login_throttle: Arc::new(login_throttle::LoginThrottle::default()),
         }
     }
 }

@@ -192,20 +192,29 @@ pub fn clear(state: &AppState) -> HeaderValue {
     HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// The client's address, for login throttling. Absent (in in-process tests)
-/// it is "unknown". Behind a reverse proxy every client shares the proxy's
-/// address, so the per-address limit is generous and per-account is strict.
+/// The client's address, for login throttling: the TCP peer, or the
+/// address a trusted reverse proxy forwarded for (see [`crate::client_addr`]).
+/// Absent (in in-process tests) it is "unknown".
 #[derive(Debug, Clone)]
 pub struct ClientIp(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let ip = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+            .map_or_else(
+                || "unknown".to_string(),
+                |c| {
+                    state
+                        .config
+                        .trusted_proxies
+                        .client_addr(c.0.ip(), &parts.headers)
+                        .to_string()
+                },
+            );
         Ok(ClientIp(ip))
     }
 }

@@ -676,6 +676,83 @@ async fn login_failures_count_per_email_and_ip() {
     .await;
 }
 
+/// An address is marked as slowed down once per window, however many calls
+/// race for it, and each mark is one audit entry in the system chain.
+#[tokio::test]
+async fn address_throttle_is_marked_and_audited_once_per_window() {
+    each_backend(|b, store| async move {
+        let window = 900_000;
+        let now = now_ms();
+        let throttled = |store: &Store| {
+            let store = store.clone();
+            async move {
+                store
+                    .system_audit(i64::MAX, 1000)
+                    .await
+                    .must(b, "system_audit")
+                    .into_iter()
+                    .filter(|e| e.action == "login.throttled" && e.object_id == "192.0.2.9")
+                    .count()
+            }
+        };
+        let calls = (0..8).map(|i| {
+            let store = store.clone();
+            async move {
+                store
+                    .mark_address_throttled("192.0.2.9", 20 + i, now, now - window)
+                    .await
+            }
+        });
+        let marked: Vec<bool> = futures_join(calls)
+            .await
+            .into_iter()
+            .map(|r| r.must(b, "mark"))
+            .collect();
+        assert_eq!(marked.iter().filter(|m| **m).count(), 1, "[{b}] {marked:?}");
+        assert_eq!(throttled(&store).await, 1, "[{b}]");
+        // Later in the same window: nothing new.
+        let again = store
+            .mark_address_throttled("192.0.2.9", 40, now + window - 1, now - 1)
+            .await
+            .must(b, "mark again");
+        assert!(!again, "[{b}]");
+        // Another address is its own.
+        assert!(
+            store
+                .mark_address_throttled("192.0.2.10", 20, now, now - window)
+                .await
+                .must(b, "other address"),
+            "[{b}]"
+        );
+        // A window later the address is marked (and audited) again.
+        let next = store
+            .mark_address_throttled("192.0.2.9", 20, now + window, now)
+            .await
+            .must(b, "next window");
+        assert!(next, "[{b}]");
+        assert_eq!(throttled(&store).await, 2, "[{b}]");
+        let entry = store.system_audit(i64::MAX, 1).await.must(b, "system_audit");
+        assert_eq!(entry[0].object_type, "address", "[{b}]");
+        let report = store.audit_verify().await.must(b, "verify");
+        assert!(report.errors.is_empty(), "[{b}] {:?}", report.errors);
+    })
+    .await;
+}
+
+/// Runs the futures at the same time, on the runtime's threads.
+async fn futures_join<F>(fs: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = fs.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.expect("task"));
+    }
+    out
+}
+
 #[tokio::test]
 async fn sqlite_backup() {
     each_backend(|b, store| async move {

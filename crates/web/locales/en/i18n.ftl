@@ -5,6 +5,7 @@
 audit-col-event = Event
 audit-technical = Technical
 audit-do-other = Change
+audit-do-login-throttled = Sign-ins from an address slowed down after many failures
 audit-do-user-create = User created
 audit-do-user-totp-enable = Two-step sign-in turned on
 audit-do-user-totp-disable = Two-step sign-in turned off

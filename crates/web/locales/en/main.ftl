@@ -57,6 +57,7 @@ login-button = Sign in
 login-oidc = Sign in with { $provider }
 login-failed = Wrong e-mail address or password.
 login-throttled = Too many failed attempts. Wait 15 minutes and try again.
+login-busy = Many sign-in attempts are waiting right now. Try again in { $seconds } seconds.
 totp-title = Two-step sign-in
 totp-code = One-time code
 totp-help = Enter the six-digit code from your authenticator app, or one of your recovery codes.

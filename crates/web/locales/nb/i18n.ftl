@@ -5,6 +5,7 @@
 audit-col-event = Hendelse
 audit-technical = Teknisk
 audit-do-other = Endring
+audit-do-login-throttled = Innlogginger fra en adresse bremset etter mange mislykkede forsøk
 audit-do-user-create = Bruker opprettet
 audit-do-user-totp-enable = Totrinnsinnlogging slått på
 audit-do-user-totp-disable = Totrinnsinnlogging slått av

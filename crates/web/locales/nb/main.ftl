@@ -57,6 +57,7 @@ login-button = Logg inn
 login-oidc = Logg inn med { $provider }
 login-failed = Feil e-postadresse eller passord.
 login-throttled = For mange mislykkede forsøk. Vent 15 minutter og prøv igjen.
+login-busy = Mange innloggingsforsøk venter akkurat nå. Prøv igjen om { $seconds } sekunder.
 totp-title = Totrinnsinnlogging
 totp-code = Engangskode
 totp-help = Skriv inn den sekssifrede koden fra autentiseringsappen, eller en av gjenopprettingskodene dine.

@@ -16,10 +16,10 @@ use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::session::{self, ClientIp, Ctx, current_session};
 
-/// Failed attempts allowed per account, and per client address, within
-/// [`WINDOW_MS`] before sign-in is refused for the rest of the window.
+/// Failed attempts allowed per account within [`WINDOW_MS`] before sign-in
+/// to it is refused for the rest of the window. Failures per client address
+/// are not refused but slowed down (see [`crate::login_throttle`]).
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-pub const MAX_FAILURES_PER_ADDRESS: i64 = 50;
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;
 
 pub fn router() -> Router<AppState> {
@@ -95,12 +95,51 @@ async fn login(
     if email.is_empty() || email.len() > 254 || f.password.is_empty() || f.password.len() > 1024 {
         return Ok(fail("login-failed"));
     }
-    let now = now_ms();
-    let (by_account, by_address) = state.store.login_failures(&email, &ip, now - WINDOW_MS).await?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
+    let locked = || {
         let mut r = fail("login-throttled");
         *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-        return Ok(r);
+        r
+    };
+    let mut now = now_ms();
+    let (mut by_account, by_address) = state.store.login_failures(&email, &ip, now - WINDOW_MS).await?;
+    if by_account >= MAX_FAILURES_PER_ACCOUNT {
+        return Ok(locked());
+    }
+    // Many failures from this address: answer only after a delay (why a
+    // delay and not a refusal: see `login_throttle`).
+    if let Some(delay) = state.login_throttle.delay(by_address) {
+        if state
+            .store
+            .mark_address_throttled(&ip, by_address, now, now - WINDOW_MS)
+            .await?
+        {
+            tracing::warn!(
+                address = %ip,
+                failures = by_address,
+                "sign-ins from this address are slowed down after many failures"
+            );
+        }
+        if let Err(full) = state.login_throttle.wait(delay).await {
+            let secs = crate::login_throttle::retry_after_secs(full.retry_after);
+            let mut r = render_status(
+                StatusCode::TOO_MANY_REQUESTS,
+                &LoginPage {
+                    l: Layout::anonymous(&ctx),
+                    next: next.clone(),
+                    email: email.chars().take(254).collect(),
+                    error: Some(tr.msg_with("login-busy", &[("seconds", secs.to_string())])),
+                    oidc_name: state.config.oidc.as_ref().map(|o| o.display_name.clone()),
+                },
+            );
+            r.headers_mut().insert(header::RETRY_AFTER, secs.into());
+            return Ok(r);
+        }
+        // Attempts on the same account may have failed meanwhile.
+        now = now_ms();
+        by_account = state.store.login_failures(&email, &ip, now - WINDOW_MS).await?.0;
+        if by_account >= MAX_FAILURES_PER_ACCOUNT {
+            return Ok(locked());
+        }
     }
     let user = state.store.user_by_email(&email).await?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());

@@ -16,6 +16,7 @@ mod catalog_export;
 mod catalog_profile;
 mod isolation;
 mod language;
+mod login_throttle;
 mod secretariat;
 mod secretariat_story;
 mod security;
