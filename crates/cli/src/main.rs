@@ -181,6 +181,19 @@ enum UserCmd {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Make a personal API token for a user and print it (shown only this once).
+    Token {
+        #[arg(long)]
+        email: String,
+        /// A name to recognise the token by under My account.
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// Days the token is valid (1–365).
+        #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(i64).range(1..=365))]
+        days: i64,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Set a user's password (read from standard input). Ends the user's sessions.
     Passwd {
         #[arg(long)]
@@ -301,6 +314,21 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 let link = setup_link(&store, SetupPurpose::SetPassword, Some(&user.id), &public_url).await?;
                 println!("one-time link to choose a password (valid 7 days): {link}");
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(UserCmd::Token { email, name, days, db }) => {
+            let name = etterlev_core::text::one_line("name", &name, 100)?;
+            let store = open(&db).await?;
+            let user = store
+                .user_by_email(&email.trim().to_lowercase())
+                .await?
+                .with_context(|| format!("no user {email}"))?;
+            let token = etterlev_auth::new_token("etl_pat");
+            let expires = etterlev_store::now_ms() + days * 24 * 3600 * 1000;
+            store
+                .create_api_token(&Actor::cli(), &user.id, &name, &token.hash, Some(expires))
+                .await?;
+            println!("{}", token.plaintext);
             Ok(ExitCode::SUCCESS)
         }
         Command::User(UserCmd::Passwd { email, db }) => {

@@ -620,4 +620,53 @@ fn serve_signs_audit_checkpoints_into_the_witness_file() {
         witnessed.lines().any(|l| l.contains("\"chain\":\"system\"")),
         "no checkpoint witnessed: {witnessed:?}"
     );
+#[test]
+fn user_token_prints_a_working_api_token() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().to_str().expect("utf8").to_string();
+    let db = ["--data-dir", data.as_str()];
+    populate(&db);
+    let mut args = vec!["user", "token", "--email", "kari@test.example.no", "--name", "ci"];
+    args.extend_from_slice(&db);
+    let o = run(&args, None);
+    assert!(o.status.success(), "{}", text(&o));
+    let token = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    assert!(
+        token.starts_with("etl_pat_") && !token.contains(char::is_whitespace),
+        "{token}"
+    );
+    for bad in [
+        vec!["user", "token", "--email", "nobody@test.example.no"],
+        vec!["user", "token", "--email", "kari@test.example.no", "--days", "0"],
+        vec!["user", "token", "--email", "kari@test.example.no", "--days", "366"],
+    ] {
+        let mut args = bad.clone();
+        args.extend_from_slice(&db);
+        let o = run(&args, None);
+        assert!(!o.status.success(), "{bad:?}: {}", text(&o));
+    }
+    // The token opens the API as that user.
+    let (mut child, lines) = start_server(&db);
+    let base = lines
+        .last()
+        .and_then(|l| l.split_whitespace().find(|w| w.starts_with("http://")))
+        .unwrap_or("")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let mut s = std::net::TcpStream::connect(&base).expect("connect");
+    write!(
+        s,
+        "GET /api/v1/me HTTP/1.0\r\nHost: {base}\r\nAuthorization: Bearer {token}\r\n\r\n"
+    )
+    .expect("write");
+    let mut buf = String::new();
+    std::io::Read::read_to_string(&mut s, &mut buf).expect("read");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        buf.starts_with("HTTP/1.0 200") || buf.starts_with("HTTP/1.1 200"),
+        "{buf}"
+    );
+    assert!(buf.contains("kari@test.example.no"), "{buf}");
 }

@@ -27,16 +27,23 @@ use crate::tenant::{SizeClass, TenantKind};
 
 /// The smallest `k` the product allows, whatever the configuration says.
 pub const K_MIN: u32 = 3;
+/// The largest `k` the product allows: a higher one would hide every cell
+/// of any table the sector can produce.
+pub const K_MAX: u32 = 100;
 /// The default `k`.
 pub const K_DEFAULT: u32 = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the threshold k must be at least {K_MIN} (got {0})")]
-pub struct KTooSmall(pub u32);
+#[error("the threshold k must be from {K_MIN} to {K_MAX} (got {0})")]
+pub struct KOutOfRange(pub u32);
 
 /// Checks a configured threshold.
-pub fn check_k(k: u32) -> Result<u32, KTooSmall> {
-    if k < K_MIN { Err(KTooSmall(k)) } else { Ok(k) }
+pub fn check_k(k: u32) -> Result<u32, KOutOfRange> {
+    if (K_MIN..=K_MAX).contains(&k) {
+        Ok(k)
+    } else {
+        Err(KOutOfRange(k))
+    }
 }
 
 /// One enterprise's score in one measure (0–100).
@@ -405,8 +412,11 @@ pub(crate) mod tests {
 
     #[test]
     fn k_below_three_is_refused() {
-        assert_eq!(check_k(2), Err(KTooSmall(2)));
+        assert_eq!(check_k(2), Err(KOutOfRange(2)));
         assert_eq!(check_k(3), Ok(3));
+        assert_eq!(check_k(K_MAX), Ok(K_MAX));
+        assert_eq!(check_k(K_MAX + 1), Err(KOutOfRange(K_MAX + 1)));
+        assert_eq!(check_k(u32::MAX), Err(KOutOfRange(u32::MAX)));
         // tabulate raises it anyway.
         let c = firms(TenantKind::GpOffice, SizeClass::Micro, &[1.0, 2.0]);
         assert!(tabulate(&c, 1).cell(None, None).hidden.is_some());

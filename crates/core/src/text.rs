@@ -41,10 +41,13 @@ pub fn one_line(field: &'static str, value: &str, max: usize) -> Result<String, 
     Ok(v.to_string())
 }
 
+/// The longest e-mail address (RFC 5321's path limit).
+pub const EMAIL_MAX: usize = 254;
+
 /// A lower-cased e-mail address with one `@`, a non-empty local part and a
 /// dotted domain. Deliverability is not our business; typos mostly are.
 pub fn email(value: &str) -> Result<String, TextError> {
-    let v = one_line("e-mail", value, 254)?.to_lowercase();
+    let v = one_line("e-mail", value, EMAIL_MAX)?.to_lowercase();
     let ok = match v.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()

@@ -744,7 +744,7 @@ impl SecretariatStore<'_> {
         Ok(comment)
     }
 
-    /// The statistics threshold `k` (default 5, never below 3).
+    /// The statistics threshold `k` (default 5, from 3 to 100).
     pub async fn k(&self) -> StoreResult<u32> {
         let v: Option<String> = with_conn!(self.store, q, c => q::sec_setting(c, K_SETTING).await)?;
         Ok(v.and_then(|s| s.parse().ok())

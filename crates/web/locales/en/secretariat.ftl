@@ -9,7 +9,7 @@ sec-stat-hidden-short = hidden
 sec-stat-legend-hidden = Hidden to protect single enterprises: the figure rests on fewer than { $k } enterprises, or it could have been worked out from such figures by subtraction.
 sec-stat-legend-empty = No enterprises in the group.
 sec-stat-legend-n = Number of enterprises the figure rests on.
-sec-stat-k-plain = k is the smallest number of enterprises a figure must rest on to be shown. Now k = { $k }: a mean is shown only when at least { $k } enterprises are behind it, so no one can see the answers of a single enterprise. A higher number protects better but hides more cells. k cannot be set below 3.
+sec-stat-k-plain = k is the smallest number of enterprises a figure must rest on to be shown. Now k = { $k }: a mean is shown only when at least { $k } enterprises are behind it, so no one can see the answers of a single enterprise. A higher number protects better but hides more cells. k cannot be set below 3 or above 100.
 sec-stat-k-label = Smallest number of enterprises behind a figure (k)
 
 ## The meeting page: the agenda and editing per case

@@ -9,7 +9,7 @@ sec-stat-hidden-short = skjult
 sec-stat-legend-hidden = Skjult for å verne enkeltvirksomheter: tallet bygger på færre enn { $k } virksomheter, eller det kunne ha blitt regnet ut fra slike tall ved å trekke fra.
 sec-stat-legend-empty = Ingen virksomheter i gruppen.
 sec-stat-legend-n = Antall virksomheter tallet bygger på.
-sec-stat-k-plain = k er det minste antallet virksomheter et tall må bygge på for å bli vist. Nå er k = { $k }: et snitt vises bare når minst { $k } virksomheter står bak det, slik at ingen kan se svarene til én enkelt virksomhet. Et høyere tall verner bedre, men skjuler flere celler. k kan ikke settes lavere enn 3.
+sec-stat-k-plain = k er det minste antallet virksomheter et tall må bygge på for å bli vist. Nå er k = { $k }: et snitt vises bare når minst { $k } virksomheter står bak det, slik at ingen kan se svarene til én enkelt virksomhet. Et høyere tall verner bedre, men skjuler flere celler. k kan ikke settes lavere enn 3 eller høyere enn 100.
 sec-stat-k-label = Minste antall virksomheter bak et tall (k)
 
 ## Møtesiden: sakslisten og redigering per sak

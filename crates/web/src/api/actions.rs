@@ -5,13 +5,14 @@
 //! they read: a stale one is 409 with the action as stored now.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use etterlev_store::{Action, ConflictWith, NewAction, SelectedAction, StoreError, TenantScope, User};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::contract::{Limit, one_of};
 use super::{ApiError, ApiJson, ApiResult, ApiUser, create_scope, id, scopes};
 use crate::AppState;
 use crate::pages::action_list::{BulkValues, bulk_error_english, check_bulk};
@@ -119,12 +120,14 @@ pub struct ActionConflictDto {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ActionQuery {
     /// Only this tenant's actions (default: every tenant of the user).
     pub tenant_id: Option<String>,
     /// Only actions of this assessment.
     pub assessment_id: Option<String>,
     /// open (not done or cancelled), overdue, or all (default).
+    #[param(pattern = "^(open|overdue|all)$")]
     pub show: Option<String>,
 }
 
@@ -144,7 +147,7 @@ async fn find(state: &AppState, user: &User, action_id: &str) -> ApiResult<(Tena
 }
 
 fn bad(errors: Vec<crate::pages::actions::FieldError>) -> ApiError {
-    ApiError::BadRequest(errors.into_iter().map(|e| e.english).collect::<Vec<_>>().join("; "))
+    ApiError::fields(errors)
 }
 
 // ------------------------------------------------------------------ handlers
@@ -156,7 +159,7 @@ fn bad(errors: Vec<crate::pages::actions::FieldError>) -> ApiError {
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(q): Query<ActionQuery>,
+    super::ApiQuery(q): super::ApiQuery<ActionQuery>,
 ) -> ApiResult<Json<Vec<ActionDto>>> {
     let today = today();
     let assessment = q.assessment_id.as_deref().map(id).transpose()?;
@@ -218,8 +221,9 @@ pub async fn create(
     .map_err(bad)?;
     let assessment_id = body.assessment_id.as_deref().map(id).transpose()?.map(str::to_owned);
     if body.node_id.is_some() && assessment_id.is_none() {
-        return Err(ApiError::BadRequest(
-            "an action for a requirement (node_id) needs its assessment_id".into(),
+        return Err(ApiError::field(
+            "assessment_id",
+            "an action for a requirement (node_id) needs its assessment_id",
         ));
     }
     let action = state
@@ -358,7 +362,7 @@ pub async fn bulk_update(
         status: body.status.unwrap_or_default(),
     };
     let changes = check_bulk(&values, body.actions.len()).map_err(|keys| {
-        ApiError::BadRequest(keys.into_iter().map(bulk_error_english).collect::<Vec<_>>().join("; "))
+        ApiError::Unprocessable(keys.into_iter().map(bulk_error_english).collect::<Vec<_>>().join("; "))
     })?;
     let selected = body
         .actions
@@ -398,6 +402,33 @@ pub async fn bulk_update(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The limits of this module's bodies, from the constants the checks use.
+pub(super) fn limits() -> Vec<(&'static str, &'static str, Limit)> {
+    use crate::pages::actions::{DESCRIPTION_MAX, OWNER_MAX, TITLE_MAX};
+    use etterlev_core::{ActionStatus, Priority};
+    let mut v = Vec::new();
+    for schema in ["NewActionDto", "UpdateActionDto"] {
+        v.extend([
+            (schema, "title", Limit::MaxLength(TITLE_MAX)),
+            (schema, "description", Limit::MaxLength(DESCRIPTION_MAX)),
+            (schema, "owner", Limit::MaxLength(OWNER_MAX)),
+            (schema, "priority", one_of(Priority::ALL, Priority::as_str)),
+        ]);
+    }
+    v.push((
+        "UpdateActionDto",
+        "status",
+        one_of(ActionStatus::ALL, ActionStatus::as_str),
+    ));
+    v.push(("BulkUpdateDto", "priority", one_of(Priority::ALL, Priority::as_str)));
+    v.push((
+        "BulkUpdateDto",
+        "status",
+        one_of(ActionStatus::ALL, ActionStatus::as_str),
+    ));
+    v
 }
 
 /// The action endpoints' part of the OpenAPI document, merged into

@@ -9,7 +9,7 @@
 //! message saying what to send.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use etterlev_core::{AnswerStatus, Condition, Maturity, Score, SizeClass, TenantKind};
@@ -247,6 +247,7 @@ pub struct AnswerConflictDto {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AssessmentQuery {
     /// Only this tenant's assessments (default: every tenant of the user).
     pub tenant_id: Option<String>,
@@ -272,13 +273,13 @@ async fn find(state: &AppState, user: &User, assessment_id: &str) -> ApiResult<(
 }
 
 fn bad(msg: impl Into<String>) -> ApiError {
-    ApiError::BadRequest(msg.into())
+    ApiError::Unprocessable(msg.into())
 }
 
-/// Rule violations the store finds are bad input here, like ours.
+/// Rule violations the store finds are refused values here, like ours.
 fn store_err(e: StoreError) -> ApiError {
     match e {
-        StoreError::Invalid(m) => ApiError::BadRequest(m),
+        StoreError::Invalid(m) => ApiError::Unprocessable(m),
         e => e.into(),
     }
 }
@@ -392,7 +393,7 @@ pub(crate) fn parse_answer(body: AnswerPutDto) -> ApiResult<(AnswerInput, i64)> 
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(q): Query<AssessmentQuery>,
+    super::ApiQuery(q): super::ApiQuery<AssessmentQuery>,
 ) -> ApiResult<Json<Vec<AssessmentDto>>> {
     let mut out = Vec::new();
     for scope in scopes(&state, &user, q.tenant_id.as_deref()).await? {
@@ -630,8 +631,8 @@ mod tests {
             ),
         ] {
             match parse_answer(body) {
-                Err(ApiError::BadRequest(m)) => assert!(m.contains(word), "{m}"),
-                _ => panic!("expected a 400 about {word}"),
+                Err(ApiError::Unprocessable(m)) => assert!(m.contains(word), "{m}"),
+                _ => panic!("expected a 422 about {word}"),
             }
         }
     }

@@ -200,12 +200,19 @@ pub struct HitDto {
 pub struct RequirementsQuery {
     /// Kind of enterprise: hospital_trust, municipality, gp_office, dentist, pharmacy, physiotherapist,
     /// other_health_provider or supplier.
+    #[param(
+        pattern = "^(hospital_trust|municipality|gp_office|dentist|pharmacy|physiotherapist|other_health_provider|supplier)$"
+    )]
     pub kind: String,
     /// Size class: micro, small, medium or large. Give this or `staff`.
+    #[param(pattern = "^(micro|small|medium|large)$")]
     pub size: Option<String>,
     /// Number of staff; decides the size class and wins over `size`.
     pub staff: Option<u32>,
     /// Conditions that hold, comma-separated, e.g. `uses_cloud_services,nis2_entity`.
+    #[param(
+        pattern = "^(uses_cloud_services|uses_data_processors|processes_outside_eea|medical_devices_in_homes|runs_medical_devices|public_body|essential_service_provider|nis2_entity|shares_records_between_enterprises|connected_to_health_network|develops_or_tests_software|supplier_remote_access|research_or_health_registers|video_consultations)(,(uses_cloud_services|uses_data_processors|processes_outside_eea|medical_devices_in_homes|runs_medical_devices|public_body|essential_service_provider|nis2_entity|shares_records_between_enterprises|connected_to_health_network|develops_or_tests_software|supplier_remote_access|research_or_health_registers|video_consultations))*$"
+    )]
     pub conditions: Option<String>,
 }
 
@@ -214,10 +221,12 @@ pub struct RequirementsQuery {
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Search words. Norwegian words are stemmed: "passordet" finds "passord".
+    #[param(min_length = 1)]
     pub q: String,
     /// Only this catalogue version (key).
     pub catalog: Option<String>,
     /// At most this many results (1–100, default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
 }
 
@@ -226,8 +235,10 @@ pub struct SearchQuery {
 #[into_params(parameter_in = Query)]
 pub struct DiffQuery {
     /// The older version's key.
+    #[param(min_length = 1)]
     pub from: String,
     /// The newer version's key, of the same catalogue.
+    #[param(min_length = 1)]
     pub to: String,
 }
 
@@ -274,8 +285,10 @@ pub(super) async fn catalog(
 pub struct ExportQuery {
     /// `docx` (Word), `xlsx` (Excel), `html` (printable page) or `oscal`
     /// (OSCAL catalog JSON).
+    #[param(pattern = "^(docx|xlsx|html|oscal)$")]
     pub format: String,
     /// Language of headings and labels: `nb` (default) or `en`.
+    #[param(pattern = "^(nb|en)$")]
     pub lang: Option<String>,
 }
 
@@ -322,7 +335,8 @@ pub(super) async fn export(
 /// the reasons why.
 #[utoipa::path(get, path = "/catalogs/{key}/requirements", tag = "catalogs",
     params(("key" = String, Path, description = "Catalogue key, e.g. normen@6.0"), RequirementsQuery),
-    responses((status = 200, body = ApplicabilityDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ApplicabilityDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "Neither `size` nor `staff` given")))]
 pub(super) async fn requirements(
     State(state): State<AppState>,
     _user: ApiUser,
@@ -331,9 +345,11 @@ pub(super) async fn requirements(
 ) -> ApiResult<Json<ApplicabilityDto>> {
     let loaded = loaded(&state).await?;
     let catalog = find(&loaded, &key)?;
-    let profile = ProfileParams::from_query(query.as_deref())
-        .profile()
-        .map_err(ApiError::BadRequest)?;
+    let params = ProfileParams::from_query(query.as_deref());
+    if param(query.as_deref(), "size").is_none() && param(query.as_deref(), "staff").is_none() {
+        return Err(ApiError::field("size", "size or staff is required"));
+    }
+    let profile = params.profile().map_err(ApiError::BadRequest)?;
     let filtered = etterlev_catalog::filter(catalog, &profile);
     Ok(Json(ApplicabilityDto {
         catalog: catalog.key(),
@@ -437,3 +453,28 @@ pub(super) async fn mapping(
 }
 
 use super::ErrorBody;
+
+#[cfg(test)]
+mod contract_tests {
+    /// The documented pattern of `conditions` names every condition there is.
+    #[test]
+    fn conditions_pattern_names_every_condition() {
+        let doc = serde_json::to_value(super::super::document()).expect("json");
+        let params = doc["paths"]["/catalogs/{key}/requirements"]["get"]["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let pattern = params
+            .iter()
+            .find(|p| p["name"] == "conditions")
+            .and_then(|p| p["schema"]["pattern"].as_str())
+            .unwrap_or("")
+            .to_owned();
+        let (first, _) = pattern.split_once(")(,").unwrap_or_default();
+        let mut documented: Vec<&str> = first.trim_start_matches("^(").split('|').collect();
+        let mut all: Vec<&str> = etterlev_core::Condition::ALL.iter().map(|c| c.as_str()).collect();
+        documented.sort_unstable();
+        all.sort_unstable();
+        assert_eq!(documented, all, "{pattern}");
+    }
+}

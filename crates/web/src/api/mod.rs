@@ -23,6 +23,7 @@ use crate::AppState;
 pub mod actions;
 pub mod assessment;
 pub mod catalog;
+pub mod contract;
 pub mod secretariat;
 pub mod testdata;
 
@@ -129,6 +130,36 @@ pub fn router() -> Router<AppState> {
         .route("/secretariat/statistics", get(secretariat::statistics))
         .route("/secretariat/statistics/k", axum::routing::put(secretariat::set_k))
         .fallback(|| async { ApiError::NotFound })
+        .layer(axum::middleware::map_response(json_errors))
+}
+
+/// Errors made outside the handlers (an unreadable path parameter, a method
+/// the path does not have) in the one JSON error shape too.
+async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let code = match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        s if s.is_server_error() => "internal",
+        _ => "error",
+    };
+    let message = status.canonical_reason().unwrap_or("error").to_owned();
+    let allow = response.headers().get(header::ALLOW).cloned();
+    let mut out = (status, Json(ErrorBody::new(code, message))).into_response();
+    if let Some(allow) = allow {
+        out.headers_mut().insert(header::ALLOW, allow);
+    }
+    out
 }
 
 // ------------------------------------------------------------------ errors
@@ -141,10 +172,19 @@ pub enum ApiError {
     Unauthorized,
     #[error("your role does not allow this")]
     Forbidden,
+    /// The request is malformed: a body that is not JSON or not of the
+    /// documented shape, or query parameters that cannot be read.
     #[error("{0}")]
     BadRequest(String),
+    /// Well-formed, but a value is refused.
     #[error("{0}")]
     Unprocessable(String),
+    /// Well-formed, but these fields are refused.
+    #[error("{}", join_fields(.0))]
+    Fields(Vec<FieldErrorDto>),
+    /// The test-data checklist does not support the decision.
+    #[error("{0}")]
+    ChecklistIncomplete(String, Vec<testdata::MissingDto>),
     #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("already exists: {0}")]
@@ -155,13 +195,67 @@ pub enum ApiError {
     Internal(String),
 }
 
+fn join_fields(fields: &[FieldErrorDto]) -> String {
+    fields.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("; ")
+}
+
+impl ApiError {
+    /// One refused field.
+    pub(crate) fn field(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::Fields(vec![FieldErrorDto {
+            field: field.to_owned(),
+            message: message.into(),
+        }])
+    }
+
+    /// The refused fields of a checked form or body.
+    pub(crate) fn fields(errors: Vec<crate::pages::actions::FieldError>) -> ApiError {
+        ApiError::Fields(
+            errors
+                .into_iter()
+                .map(|e| FieldErrorDto {
+                    field: e.field.to_owned(),
+                    message: e.english,
+                })
+                .collect(),
+        )
+    }
+}
+
 /// The body of every error response.
 #[derive(Serialize, ToSchema)]
 pub struct ErrorBody {
     /// A stable machine-readable code.
     #[schema(example = "not_found")]
-    pub error: &'static str,
+    pub error: String,
     /// A human-readable explanation (English).
+    pub message: String,
+    /// With `invalid`: the refused fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<FieldErrorDto>>,
+    /// With `checklist_incomplete`: what stands in the way of the decision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Vec<testdata::MissingDto>>,
+}
+
+impl ErrorBody {
+    pub(crate) fn new(error: &str, message: String) -> ErrorBody {
+        ErrorBody {
+            error: error.to_owned(),
+            message,
+            fields: None,
+            missing: None,
+        }
+    }
+}
+
+/// One refused field of a request body.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldErrorDto {
+    /// The field's name in the request body.
+    #[schema(example = "title")]
+    pub field: String,
+    /// What is wrong with it (English).
     pub message: String,
 }
 
@@ -172,7 +266,8 @@ impl IntoResponse for ApiError {
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
-            ApiError::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            ApiError::Unprocessable(_) | ApiError::Fields(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            ApiError::ChecklistIncomplete(..) => (StatusCode::UNPROCESSABLE_ENTITY, "checklist_incomplete"),
             ApiError::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
@@ -181,10 +276,13 @@ impl IntoResponse for ApiError {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
         };
-        let body = Json(ErrorBody {
-            error: code,
-            message: self.to_string(),
-        });
+        let mut body = ErrorBody::new(code, self.to_string());
+        match self {
+            ApiError::Fields(f) => body.fields = Some(f),
+            ApiError::ChecklistIncomplete(_, m) => body.missing = Some(m),
+            _ => {}
+        }
+        let body = Json(body);
         if status == StatusCode::UNAUTHORIZED {
             return (status, [(header::WWW_AUTHENTICATE, "Bearer realm=\"etterlev\"")], body).into_response();
         }
@@ -240,22 +338,85 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
-/// `Json<T>` whose rejections are JSON errors with the right status.
+/// A secretariat user behind a valid bearer token; anyone else is 404, like
+/// the pages. A path extractor, so it runs before the body is read: a caller
+/// who may not use the secretariat learns nothing from how a body is judged.
+pub struct SecretariatUser(pub User);
+
+impl FromRequestParts<AppState> for SecretariatUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let ApiUser(user) = ApiUser::from_request_parts(parts, state).await?;
+        state.store.secretariat(&user).map_err(|_| ApiError::NotFound)?;
+        Ok(SecretariatUser(user))
+    }
+}
+
+/// `Json<T>` whose rejections are JSON errors with the documented status:
+/// no JSON content type is 415; a body that is not JSON, or not of the
+/// shape `T` describes (a missing field, a wrong type, an unknown field),
+/// is 400; a value outside the limits the document gives for `T`
+/// ([`contract::all`]) is 422 with the fields. Everything else about the
+/// values is the handler's to check, and its refusals are 422 too.
 pub struct ApiJson<T>(pub T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+impl<T: DeserializeOwned + ToSchema, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::UnsupportedMediaType(
-                "expected Content-Type: application/json".into(),
-            )),
-            Err(JsonRejection::JsonDataError(e)) => Err(ApiError::Unprocessable(e.body_text())),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::TooLarge),
-            Err(e) => Err(ApiError::BadRequest(e.body_text())),
+        let value = match Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(Json(v)) => v,
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                return Err(ApiError::UnsupportedMediaType(
+                    "expected Content-Type: application/json".into(),
+                ));
+            }
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(ApiError::TooLarge),
+            Err(e) => return Err(ApiError::BadRequest(e.body_text())),
+        };
+        let value = integral_floats_as_integers(value);
+        let body = T::deserialize(&value)
+            .map_err(|e| ApiError::BadRequest(format!("the body does not have the documented shape: {e}")))?;
+        let refused = contract::check(&T::name(), &value);
+        if refused.is_empty() {
+            Ok(ApiJson(body))
+        } else {
+            Err(ApiError::Fields(refused))
         }
+    }
+}
+
+/// JSON Schema counts `3.0` as an integer; serde does not. Whole numbers
+/// written with a fraction become integers before the body is read.
+fn integral_floats_as_integers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Value::from(f as i64),
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(integral_floats_as_integers).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, integral_floats_as_integers(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// `Query<T>` whose rejection is a JSON 400.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| ApiQuery(v))
+            .map_err(|e| ApiError::BadRequest(e.body_text()))
     }
 }
 
@@ -287,8 +448,9 @@ async fn create_scope(state: &AppState, user: &User, tenant_id: Option<&str>) ->
     match memberships.as_slice() {
         [only] => Ok(state.store.scope(user, &only.tenant.id).await?),
         [] => Err(ApiError::NotFound),
-        _ => Err(ApiError::BadRequest(
-            "tenant_id is required: you belong to more than one tenant".into(),
+        _ => Err(ApiError::field(
+            "tenant_id",
+            "tenant_id is required: you belong to more than one tenant",
         )),
     }
 }
@@ -434,6 +596,7 @@ impl From<etterlev_core::AuditRecord> for AuditEntryDto {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only entries with a sequence number below this.
     pub before: Option<i64>,
@@ -538,7 +701,7 @@ async fn add_member(
 ) -> ApiResult<Response> {
     let scope = scope_of(&state, &user, &tenant_id).await?;
     let email = etterlev_core::text::email(&body.email).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
-    let name = etterlev_core::text::one_line("display_name", &body.display_name, 200)
+    let name = etterlev_core::text::one_line("display_name", &body.display_name, DISPLAY_NAME_MAX)
         .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
     let role = parse_role(&body.role)?;
     let (m, created) = state.store.tenant(&scope).add_member(&email, &name, role).await?;
@@ -595,7 +758,7 @@ async fn audit(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(tenant_id): Path<String>,
-    Query(q): Query<AuditQuery>,
+    ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<Vec<AuditEntryDto>>> {
     let scope = scope_of(&state, &user, &tenant_id).await?;
     let page = state
@@ -647,7 +810,7 @@ impl utoipa::Modify for BearerAuth {
     servers((url = "/api/v1")),
     paths(me, tenants, tenant, members, member, add_member, update_member, remove_member, audit, audit_entry,
         catalog::catalogs, catalog::catalog, catalog::requirements, catalog::export, catalog::search, catalog::diff, catalog::mapping),
-    components(schemas(ErrorBody, TenantDto, MembershipDto, MeDto, MemberDto, NewMemberDto, AddedMemberDto, RoleDto, AuditEntryDto,
+    components(schemas(ErrorBody, FieldErrorDto, testdata::MissingDto, TenantDto, MembershipDto, MeDto, MemberDto, NewMemberDto, AddedMemberDto, RoleDto, AuditEntryDto,
         catalog::TextDto, catalog::OrigTextDto, catalog::CatalogSummaryDto, catalog::RequirementDto, catalog::ReasonDto, catalog::ExcludedDto,
         catalog::ProfileDto, catalog::ApplicabilityDto, catalog::HitDto, crate::search::SnippetPart)),
     modifiers(&BearerAuth),
@@ -656,14 +819,39 @@ impl utoipa::Modify for BearerAuth {
 )]
 pub struct ApiDoc;
 
-async fn openapi() -> Response {
+/// The whole OpenAPI document: every part merged, the shared error
+/// responses added and the limits the handlers enforce written in.
+pub fn document() -> utoipa::openapi::OpenApi {
+    use utoipa::Modify;
     let mut doc = ApiDoc::openapi();
     doc.merge(assessment::AssessmentsDoc::openapi());
     doc.merge(actions::ActionsDoc::openapi());
     doc.merge(testdata::TestDataDoc::openapi());
     doc.merge(secretariat::SecretariatDoc::openapi());
-    match doc.to_json() {
-        Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
-        Err(e) => ApiError::Internal(e.to_string()).into_response(),
+    contract::CommonResponses.modify(&mut doc);
+    contract::apply(&mut doc, contract::all());
+    doc
+}
+
+/// The limits of this module's bodies.
+pub(crate) fn limits() -> Vec<(&'static str, &'static str, contract::Limit)> {
+    use contract::Limit::*;
+    let roles = || contract::one_of(Role::ALL, Role::as_str);
+    vec![
+        ("NewMemberDto", "role", roles()),
+        ("RoleDto", "role", roles()),
+        ("NewMemberDto", "display_name", MaxLength(DISPLAY_NAME_MAX)),
+        ("NewMemberDto", "email", MaxLength(etterlev_core::text::EMAIL_MAX)),
+    ]
+}
+
+/// The longest display name.
+const DISPLAY_NAME_MAX: usize = 200;
+
+async fn openapi() -> Response {
+    static JSON: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
+    match JSON.get_or_init(|| document().to_json().map_err(|e| e.to_string())) {
+        Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json.clone()).into_response(),
+        Err(e) => ApiError::Internal(e.clone()).into_response(),
     }
 }

@@ -5,10 +5,10 @@
 //! gets 404, like the pages. Every change is audited by the store.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use etterlev_core::secretariat::PlanStatus;
+use etterlev_core::secretariat::{AttendanceStatus, CaseKind, DocumentKind, DocumentStatus, MemberRole, PlanStatus};
 use etterlev_core::sector_stats::Hidden;
 use etterlev_core::{SizeClass, TenantKind};
 use etterlev_reports::MinutesKind;
@@ -20,7 +20,8 @@ use etterlev_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiError, ApiJson, ApiResult, ApiUser};
+use super::contract::{Limit, one_of};
+use super::{ApiError, ApiJson, ApiResult, SecretariatUser};
 use crate::AppState;
 use crate::i18n::{Lang, Tr};
 use crate::pages::secretariat::{measure_of, minutes_data, minutes_docx_file, report_lang};
@@ -45,7 +46,10 @@ fn created<T: Serialize>(v: T) -> Response {
 /// The portfolio, by kind and number.
 #[utoipa::path(get, path = "/secretariat/documents", tag = "secretariat", operation_id = "list_documents",
     responses((status = 200, body = Vec<Document>), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
-pub async fn documents(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Json<Vec<Document>>> {
+pub async fn documents(
+    State(state): State<AppState>,
+    SecretariatUser(user): SecretariatUser,
+) -> ApiResult<Json<Vec<Document>>> {
     Ok(Json(sec(&state, &user)?.documents().await?))
 }
 
@@ -54,7 +58,7 @@ pub async fn documents(State(state): State<AppState>, ApiUser(user): ApiUser) ->
         (status = 422, body = super::ErrorBody)))]
 pub async fn create_document(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     ApiJson(body): ApiJson<DocumentInput>,
 ) -> ApiResult<Response> {
     Ok(created(sec(&state, &user)?.create_document(&body).await?))
@@ -72,7 +76,7 @@ pub struct DocumentDetail {
     responses((status = 200, body = DocumentDetail), (status = 404, body = super::ErrorBody)))]
 pub async fn document(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<DocumentDetail>> {
     let s = sec(&state, &user)?;
@@ -104,7 +108,7 @@ pub struct DocumentUpdate {
         (status = 422, body = super::ErrorBody)))]
 pub async fn update_document(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<DocumentUpdate>,
 ) -> ApiResult<Json<Document>> {
@@ -119,7 +123,7 @@ pub async fn update_document(
     responses((status = 200, body = Vec<Organisation>), (status = 404, body = super::ErrorBody)))]
 pub async fn organisations(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
 ) -> ApiResult<Json<Vec<Organisation>>> {
     Ok(Json(sec(&state, &user)?.organisations().await?))
 }
@@ -135,7 +139,7 @@ pub struct NewOrganisation {
         (status = 422, body = super::ErrorBody)))]
 pub async fn create_organisation(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     ApiJson(body): ApiJson<NewOrganisation>,
 ) -> ApiResult<Response> {
     Ok(created(
@@ -147,7 +151,10 @@ pub async fn create_organisation(
 
 #[utoipa::path(get, path = "/secretariat/seats", tag = "secretariat", operation_id = "list_seats",
     responses((status = 200, body = Vec<Seat>), (status = 404, body = super::ErrorBody)))]
-pub async fn seats(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Json<Vec<Seat>>> {
+pub async fn seats(
+    State(state): State<AppState>,
+    SecretariatUser(user): SecretariatUser,
+) -> ApiResult<Json<Vec<Seat>>> {
     Ok(Json(sec(&state, &user)?.seats().await?))
 }
 
@@ -155,7 +162,7 @@ pub async fn seats(State(state): State<AppState>, ApiUser(user): ApiUser) -> Api
     responses((status = 201, body = Seat), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn create_seat(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     ApiJson(body): ApiJson<SeatInput>,
 ) -> ApiResult<Response> {
     Ok(created(sec(&state, &user)?.add_seat(&body).await?))
@@ -176,7 +183,7 @@ pub struct SeatEnd {
     responses((status = 200, body = Seat), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn end_seat(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<SeatEnd>,
 ) -> ApiResult<Json<Seat>> {
@@ -186,7 +193,10 @@ pub async fn end_seat(
 
 #[utoipa::path(get, path = "/secretariat/meetings", tag = "secretariat", operation_id = "list_meetings",
     responses((status = 200, body = Vec<Meeting>), (status = 404, body = super::ErrorBody)))]
-pub async fn meetings(State(state): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Json<Vec<Meeting>>> {
+pub async fn meetings(
+    State(state): State<AppState>,
+    SecretariatUser(user): SecretariatUser,
+) -> ApiResult<Json<Vec<Meeting>>> {
     Ok(Json(sec(&state, &user)?.meetings().await?))
 }
 
@@ -194,7 +204,7 @@ pub async fn meetings(State(state): State<AppState>, ApiUser(user): ApiUser) -> 
     responses((status = 201, body = Meeting), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn create_meeting(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     ApiJson(body): ApiJson<MeetingInput>,
 ) -> ApiResult<Response> {
     Ok(created(sec(&state, &user)?.create_meeting(&body).await?))
@@ -222,7 +232,7 @@ async fn meeting_detail(s: &SecretariatStore<'_>, id: &str) -> ApiResult<Meeting
     responses((status = 200, body = MeetingDetail), (status = 404, body = super::ErrorBody)))]
 pub async fn meeting(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<MeetingDetail>> {
     let s = sec(&state, &user)?;
@@ -237,7 +247,7 @@ pub async fn meeting(
     responses((status = 200, body = Meeting), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn update_meeting(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<MeetingInput>,
 ) -> ApiResult<Json<Meeting>> {
@@ -252,7 +262,7 @@ pub async fn update_meeting(
     responses((status = 200, body = Vec<Attendance>), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn set_attendance(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Vec<AttendanceInput>>,
 ) -> ApiResult<Json<Vec<Attendance>>> {
@@ -268,7 +278,7 @@ pub async fn set_attendance(
         (status = 422, body = super::ErrorBody)))]
 pub async fn add_case(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<CaseInput>,
 ) -> ApiResult<Response> {
@@ -285,7 +295,7 @@ pub async fn add_case(
         (status = 422, body = super::ErrorBody)))]
 pub async fn update_case(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     Path((id, case_id)): Path<(String, String)>,
     ApiJson(body): ApiJson<CaseInput>,
 ) -> ApiResult<Json<Case>> {
@@ -304,7 +314,7 @@ pub struct NewComment {
     responses((status = 201, body = CaseComment), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn add_comment(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     Path((id, case_id)): Path<(String, String)>,
     ApiJson(body): ApiJson<NewComment>,
 ) -> ApiResult<Response> {
@@ -325,7 +335,7 @@ pub async fn add_comment(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn decide(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     Path((id, case_id)): Path<(String, String)>,
     ApiJson(body): ApiJson<CaseDecisionInput>,
 ) -> ApiResult<Json<Case>> {
@@ -334,6 +344,7 @@ pub async fn decide(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LangQuery {
     /// `nb` (default) or `en`.
     pub lang: Option<String>,
@@ -346,9 +357,9 @@ pub struct LangQuery {
         (status = 404, body = super::ErrorBody)))]
 pub async fn minutes_docx(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     Path(id): Path<String>,
-    Query(q): Query<LangQuery>,
+    super::ApiQuery(q): super::ApiQuery<LangQuery>,
 ) -> ApiResult<Response> {
     let s = sec(&state, &user)?;
     let tr = Tr::new(q.lang.as_deref().and_then(Lang::parse).unwrap_or_default());
@@ -366,6 +377,7 @@ pub async fn minutes_docx(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatisticsQuery {
     /// `overall` (default) or a Normen chapter id.
     pub measure: Option<String>,
@@ -402,8 +414,8 @@ pub struct Statistics {
     responses((status = 200, body = Statistics), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn statistics(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Query(q): Query<StatisticsQuery>,
+    SecretariatUser(user): SecretariatUser,
+    super::ApiQuery(q): super::ApiQuery<StatisticsQuery>,
 ) -> ApiResult<Json<Statistics>> {
     let s = sec(&state, &user)?;
     let kind = match q.kind.as_deref() {
@@ -451,7 +463,7 @@ pub async fn statistics(
 
 #[derive(Deserialize, ToSchema)]
 pub struct Threshold {
-    /// At least 3.
+    /// The smallest number of enterprises a figure must rest on.
     pub k: u32,
 }
 
@@ -459,7 +471,7 @@ pub struct Threshold {
     responses((status = 204, description = "Saved"), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn set_k(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     ApiJson(body): ApiJson<Threshold>,
 ) -> ApiResult<StatusCode> {
     sec(&state, &user)?.set_k(body.k).await?;
@@ -467,8 +479,10 @@ pub async fn set_k(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearQuery {
     /// The plan year (default: this year).
+    #[param(minimum = 2000, maximum = 2099)]
     pub year: Option<i64>,
 }
 
@@ -477,10 +491,13 @@ pub struct YearQuery {
     responses((status = 200, body = Vec<PlanItem>), (status = 404, body = super::ErrorBody)))]
 pub async fn plan(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Query(q): Query<YearQuery>,
+    SecretariatUser(user): SecretariatUser,
+    super::ApiQuery(q): super::ApiQuery<YearQuery>,
 ) -> ApiResult<Json<Vec<PlanItem>>> {
     let year = q.year.unwrap_or_else(|| i64::from(jiff::Zoned::now().year()));
+    if !(2000..=2099).contains(&year) {
+        return Err(ApiError::BadRequest("year must be from 2000 to 2099".into()));
+    }
     Ok(Json(sec(&state, &user)?.plan_items(year).await?))
 }
 
@@ -488,7 +505,7 @@ pub async fn plan(
     responses((status = 201, body = PlanItem), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn create_plan_item(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     ApiJson(body): ApiJson<PlanItemInput>,
 ) -> ApiResult<Response> {
     Ok(created(sec(&state, &user)?.add_plan_item(&body).await?))
@@ -501,8 +518,7 @@ pub struct StatusBody {
 }
 
 fn plan_status(body: &StatusBody) -> ApiResult<PlanStatus> {
-    PlanStatus::parse(body.status.trim())
-        .ok_or_else(|| ApiError::Unprocessable(format!("unknown status {}", body.status)))
+    PlanStatus::parse(&body.status).ok_or_else(|| ApiError::Unprocessable(format!("unknown status {}", body.status)))
 }
 
 #[utoipa::path(put, path = "/secretariat/plan/{id}/status", tag = "secretariat", operation_id = "set_plan_item_status",
@@ -510,7 +526,7 @@ fn plan_status(body: &StatusBody) -> ApiResult<PlanStatus> {
     responses((status = 204, description = "Saved"), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn set_plan_status(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<StatusBody>,
 ) -> ApiResult<StatusCode> {
@@ -525,7 +541,7 @@ pub async fn set_plan_status(
     responses((status = 204, description = "Saved"), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn set_followup_status(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<StatusBody>,
 ) -> ApiResult<StatusCode> {
@@ -540,7 +556,7 @@ pub async fn set_followup_status(
     params(("id" = String, Path)), responses((status = 200, body = Vec<Consultation>), (status = 404, body = super::ErrorBody)))]
 pub async fn consultations(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<Consultation>>> {
     Ok(Json(sec(&state, &user)?.consultations(path_id(&id)?).await?))
@@ -559,7 +575,7 @@ pub struct NewConsultation {
     responses((status = 201, body = Consultation), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn create_consultation(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewConsultation>,
 ) -> ApiResult<Response> {
@@ -583,7 +599,7 @@ pub struct NewConsultationComment {
     responses((status = 201, body = ConsultationComment), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn add_consultation_comment(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    SecretariatUser(user): SecretariatUser,
     Path((id, consultation_id)): Path<(String, String)>,
     ApiJson(body): ApiJson<NewConsultationComment>,
 ) -> ApiResult<Response> {
@@ -596,6 +612,45 @@ pub async fn add_consultation_comment(
         s.add_consultation_comment(consultation_id, &body.organisation, &body.received_on, &body.summary)
             .await?,
     ))
+}
+
+/// The limits of this module's bodies, from the checks that enforce them.
+pub(super) fn limits() -> Vec<(&'static str, &'static str, Limit)> {
+    use etterlev_core::sector_stats::{K_MAX, K_MIN};
+    vec![
+        ("Threshold", "k", Limit::Range(i64::from(K_MIN), i64::from(K_MAX))),
+        ("StatusBody", "status", one_of(PlanStatus::ALL, PlanStatus::as_str)),
+        ("PlanItemInput", "status", one_of(PlanStatus::ALL, PlanStatus::as_str)),
+        ("DocumentInput", "kind", one_of(DocumentKind::ALL, DocumentKind::as_str)),
+        (
+            "DocumentInput",
+            "status",
+            one_of(DocumentStatus::ALL, DocumentStatus::as_str),
+        ),
+        ("CaseInput", "kind", one_of(CaseKind::ALL, CaseKind::as_str)),
+        // What `CaseNumber::parse` reads: NN/YY or NN/YYYY, number 1–999, year 2000–2099.
+        (
+            "CaseInput",
+            "number",
+            Limit::Pattern(r"^\s*(0{0,3}[1-9]|0{0,2}[1-9][0-9]|0?[1-9][0-9]{2})/([0-9]{2}|20[0-9]{2})\s*$"),
+        ),
+        (
+            "CaseInput",
+            "proposed_status",
+            one_of(DocumentStatus::ALL, DocumentStatus::as_str),
+        ),
+        (
+            "DecisionInput",
+            "new_status",
+            one_of(DocumentStatus::ALL, DocumentStatus::as_str),
+        ),
+        ("SeatInput", "role", one_of(MemberRole::ALL, MemberRole::as_str)),
+        (
+            "AttendanceInput",
+            "status",
+            one_of(AttendanceStatus::ALL, AttendanceStatus::as_str),
+        ),
+    ]
 }
 
 /// The secretariat endpoints' part of the OpenAPI document.

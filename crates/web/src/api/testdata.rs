@@ -6,14 +6,15 @@
 //! other tenant is 404, exactly like one that does not exist.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use etterlev_core::testdata_guideline::{CheckKey, Decision, Missing};
+use etterlev_core::testdata_guideline::{CheckAnswer, CheckKey, DataKind, Decision, Missing};
 use etterlev_store::{CheckUpdate, ConflictWith, StoreError, TenantScope, TestCheck, TestDecision, TestProject, User};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::contract::{Limit, one_of};
 use super::{ApiError, ApiJson, ApiResult, ApiUser, create_scope, id, scopes};
 use crate::AppState;
 use crate::pages::actions::FieldError;
@@ -123,7 +124,7 @@ impl CheckDto {
 }
 
 /// An item that stands in the way of a decision.
-#[derive(Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MissingDto {
     #[schema(example = "logging")]
     pub key: String,
@@ -248,16 +249,8 @@ pub struct TestConflictDto {
     pub current_project: Option<TestProjectDto>,
 }
 
-/// A decision the checklist does not support: nothing was saved.
-#[derive(Serialize, ToSchema)]
-pub struct ChecklistIncompleteDto {
-    #[schema(example = "checklist_incomplete")]
-    pub error: &'static str,
-    pub message: String,
-    pub missing: Vec<MissingDto>,
-}
-
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TestProjectQuery {
     /// Only this tenant's projects (default: every tenant of the user).
     pub tenant_id: Option<String>,
@@ -279,7 +272,7 @@ async fn find(state: &AppState, user: &User, project_id: &str) -> ApiResult<(Ten
 }
 
 fn unprocessable(errors: Vec<FieldError>) -> ApiError {
-    ApiError::Unprocessable(errors.into_iter().map(|e| e.english).collect::<Vec<_>>().join("; "))
+    ApiError::fields(errors)
 }
 
 async fn detail(state: &AppState, scope: &TenantScope, p: TestProject) -> ApiResult<TestProjectDetailDto> {
@@ -306,7 +299,7 @@ async fn detail(state: &AppState, scope: &TenantScope, p: TestProject) -> ApiRes
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(q): Query<TestProjectQuery>,
+    super::ApiQuery(q): super::ApiQuery<TestProjectQuery>,
 ) -> ApiResult<Json<Vec<TestProjectDto>>> {
     let mut out = Vec::new();
     for scope in scopes(&state, &user, q.tenant_id.as_deref()).await? {
@@ -427,7 +420,7 @@ pub async fn save_checks(
     params(("id" = String, Path)), request_body = NewDecisionDto,
     responses((status = 200, body = TestProjectDetailDto), (status = 400, body = super::ErrorBody),
         (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
-        (status = 409, body = TestConflictDto), (status = 422, body = ChecklistIncompleteDto)))]
+        (status = 409, body = TestConflictDto), (status = 422, body = super::ErrorBody, description = "Refused values (`invalid`, with `fields`), or a decision the checklist does not support (`checklist_incomplete`, with `missing`); nothing was saved")))]
 pub async fn decide(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -446,19 +439,14 @@ pub async fn decide(
     let chosen = input.decision;
     match ts.decide_test_project(&p.id, input, body.version).await {
         Ok(p) => Ok(Json(detail(&state, &scope, p).await?).into_response()),
-        Err(StoreError::ChecklistIncomplete(missing)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Json(ChecklistIncompleteDto {
-                error: "checklist_incomplete",
-                message: format!(
-                    "the checklist does not support {} yet: {} item(s) missing; nothing was saved",
-                    chosen.as_str(),
-                    missing.len()
-                ),
-                missing: missing_dtos(&missing),
-            }),
-        )
-            .into_response()),
+        Err(StoreError::ChecklistIncomplete(missing)) => Err(ApiError::ChecklistIncomplete(
+            format!(
+                "the checklist does not support {} yet: {} item(s) missing; nothing was saved",
+                chosen.as_str(),
+                missing.len()
+            ),
+            missing_dtos(&missing),
+        )),
         Err(StoreError::VersionConflict(c)) => {
             let now = match *c {
                 ConflictWith::TestProject(p) => p,
@@ -483,13 +471,45 @@ pub async fn decide(
     }
 }
 
+/// The limits of this module's bodies, from the constants and lists the
+/// checks use.
+pub(super) fn limits() -> Vec<(&'static str, &'static str, Limit)> {
+    use crate::pages::testdata::{LINE_MAX, TEXT_MAX};
+    let mut v = vec![(
+        "NewTestProjectDto",
+        "data_kind",
+        one_of(DataKind::ALL, DataKind::as_str),
+    )];
+    for field in ["name", "system_name", "environment", "owner", "supplier"] {
+        v.push(("NewTestProjectDto", field, Limit::MaxLength(LINE_MAX)));
+    }
+    v.extend([
+        ("NewTestProjectDto", "purpose", Limit::MaxLength(TEXT_MAX)),
+        (
+            "CheckAnswersDto",
+            "checks[].key",
+            one_of(CheckKey::ALL, CheckKey::as_str),
+        ),
+        (
+            "CheckAnswersDto",
+            "checks[].answer",
+            one_of(CheckAnswer::ALL, CheckAnswer::as_str),
+        ),
+        ("CheckAnswersDto", "checks[].note", Limit::MaxLength(TEXT_MAX)),
+        ("NewDecisionDto", "decision", one_of(Decision::ALL, Decision::as_str)),
+        ("NewDecisionDto", "reason", Limit::MaxLength(TEXT_MAX)),
+        ("NewDecisionDto", "conditions", Limit::MaxLength(TEXT_MAX)),
+    ]);
+    v
+}
+
 /// The test-project endpoints' part of the OpenAPI document, merged into
 /// [`super::ApiDoc`] when it is served.
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(list, create, get_one, save_checks, decide),
     components(schemas(TestProjectDto, CheckDto, MissingDto, DecisionDto, TestProjectDetailDto, NewTestProjectDto,
-        CheckAnswerDto, CheckAnswersDto, NewDecisionDto, TestConflictDto, ChecklistIncompleteDto)),
+        CheckAnswerDto, CheckAnswersDto, NewDecisionDto, TestConflictDto)),
     tags((name = "testdata", description = "Test projects: the test-data guideline (Normen fact sheet 43, pasientjournalloven § 11) as a checklist per project, ending in a recorded decision"))
 )]
 pub struct TestDataDoc;

@@ -477,13 +477,14 @@ async fn api_creates_answers_and_decides() {
                 serde_json::json!({"checks": [{"key": "logging", "answer": "maybe", "version": 0}]}),
                 422,
             ),
+            // Not of the documented shape (no version, an unknown field): 400.
             (
                 serde_json::json!({"checks": [{"key": "logging", "answer": "yes"}]}),
-                422,
+                400,
             ),
             (
                 serde_json::json!({"checks": [{"key": "logging", "answer": "yes", "version": 0, "x": 1}]}),
-                422,
+                400,
             ),
             (
                 serde_json::json!({"checks": [{"key": "logging", "answer": "yes", "version": 3}]}),
