@@ -620,6 +620,8 @@ fn serve_signs_audit_checkpoints_into_the_witness_file() {
         witnessed.lines().any(|l| l.contains("\"chain\":\"system\"")),
         "no checkpoint witnessed: {witnessed:?}"
     );
+}
+
 #[test]
 fn user_token_prints_a_working_api_token() {
     let dir = tempfile::tempdir().expect("tmp");
