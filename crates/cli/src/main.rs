@@ -459,11 +459,6 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
             "\nNo users yet. Open this one-time link to create the first administrator (valid 7 days):\n  {link}\n"
         );
     }
-    println!(
-        "etterlev listening on {public} ({} database, ready in {} ms)",
-        store.backend_name(),
-        started.elapsed().as_millis()
-    );
     let checkpoints = match &audit_key {
         Some(key) => {
             println!(
@@ -489,6 +484,11 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
             None
         }
     };
+    println!(
+        "etterlev listening on {public} ({} database, ready in {} ms)",
+        store.backend_name(),
+        started.elapsed().as_millis()
+    );
     let served = etterlev_web::serve(listener, state, shutdown_signal()).await;
     if let (Some(task), Some(key)) = (checkpoints, &audit_key) {
         task.abort();
