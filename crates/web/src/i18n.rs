@@ -28,7 +28,10 @@ pub const LANG_COOKIE: &str = "etterlev_lang";
 /// hundreds of times (a status or a kind on every row), where formatting a
 /// Fluent pattern costs far more than a hash look-up. Only keys found in
 /// the locale files are kept, so the size is bounded by those files.
-static PLAIN: LazyLock<[RwLock<HashMap<Box<str>, Box<str>>>; 2]> = LazyLock::new(Default::default);
+static PLAIN: LazyLock<[Messages; 2]> = LazyLock::new(Default::default);
+
+/// Formatted messages by key, for one language.
+type Messages = RwLock<HashMap<Box<str>, Box<str>>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
