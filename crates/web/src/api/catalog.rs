@@ -345,11 +345,16 @@ pub(super) async fn requirements(
 ) -> ApiResult<Json<ApplicabilityDto>> {
     let loaded = loaded(&state).await?;
     let catalog = find(&loaded, &key)?;
-    let params = ProfileParams::from_query(query.as_deref());
-    if param(query.as_deref(), "size").is_none() && param(query.as_deref(), "staff").is_none() {
-        return Err(ApiError::field("size", "size or staff is required"));
-    }
-    let profile = params.profile().map_err(ApiError::BadRequest)?;
+    let neither_size_nor_staff =
+        param(query.as_deref(), "size").is_none() && param(query.as_deref(), "staff").is_none();
+    let profile = ProfileParams::from_query(query.as_deref()).profile().map_err(|m| {
+        // Each parameter is valid alone; their combination is refused.
+        if neither_size_nor_staff && m.starts_with("size or staff") {
+            ApiError::field("size", m)
+        } else {
+            ApiError::BadRequest(m)
+        }
+    })?;
     let filtered = etterlev_catalog::filter(catalog, &profile);
     Ok(Json(ApplicabilityDto {
         catalog: catalog.key(),

@@ -387,10 +387,13 @@ async fn api_endpoints() {
         assert_eq!(h["applicable"].as_array().map(Vec::len), Some(7), "[{be}]");
         assert_eq!(h["profile"]["size"], "large", "[{be}]");
 
+        // Each parameter valid, but neither size nor staff: 422.
+        let (s, body) = call("/catalogs/fixdemo@2.0/requirements?kind=gp_office").await;
+        assert_eq!(s, 422, "[{be}] {body}");
+        assert_eq!(body["fields"][0]["field"], "size", "[{be}] {body}");
         for bad in [
             "/catalogs/fixdemo@2.0/requirements",
             "/catalogs/fixdemo@2.0/requirements?kind=castle&size=micro",
-            "/catalogs/fixdemo@2.0/requirements?kind=gp_office",
             "/catalogs/fixdemo@2.0/requirements?kind=gp_office&size=micro&conditions=dragons",
             "/catalogs/search",
             "/catalogs/search?q=x&limit=0",
