@@ -316,6 +316,13 @@ fn read_rels<B: BufRead>(mut xml: Reader<B>) -> Result<HashMap<String, String>, 
     Ok(out)
 }
 
+fn shared_text_too_large() -> String {
+    format!(
+        "the workbook's shared strings hold more than {} MiB of text; save its sheets as CSV and scan those",
+        MAX_SHARED_TEXT >> 20
+    )
+}
+
 fn read_shared<B: BufRead>(mut xml: Reader<B>) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     let mut held = 0usize;
@@ -336,11 +343,7 @@ fn read_shared<B: BufRead>(mut xml: Reader<B>) -> Result<Vec<String>, String> {
                 b"si" => {
                     held += cur.len();
                     if held > MAX_SHARED_TEXT {
-                        return Err(format!(
-                            "the workbook's shared strings hold more than {} MiB of text; \
-                             save its sheets as CSV and scan those",
-                            MAX_SHARED_TEXT >> 20
-                        ));
+                        return Err(shared_text_too_large());
                     }
                     out.push(std::mem::take(&mut cur))
                 }
@@ -348,10 +351,16 @@ fn read_shared<B: BufRead>(mut xml: Reader<B>) -> Result<Vec<String>, String> {
                 b"rPh" => in_phonetic = false,
                 _ => {}
             },
-            Event::Text(t) if in_t && !in_phonetic => match t.unescape() {
-                Ok(s) => cur.push_str(&s),
-                Err(_) => cur.push_str(&String::from_utf8_lossy(&t)),
-            },
+            Event::Text(t) if in_t && !in_phonetic => {
+                match t.unescape() {
+                    Ok(s) => cur.push_str(&s),
+                    Err(_) => cur.push_str(&String::from_utf8_lossy(&t)),
+                }
+                // One string of many runs counts before it ends, too.
+                if held + cur.len() > MAX_SHARED_TEXT {
+                    return Err(shared_text_too_large());
+                }
+            }
             Event::Eof => break,
             _ => {}
         }
