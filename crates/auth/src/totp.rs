@@ -1,6 +1,7 @@
 //! TOTP (RFC 6238): SHA-1, six digits, 30-second steps, one step of skew —
 //! the parameters every authenticator app supports.
 
+use base64::Engine;
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
 pub const ISSUER: &str = "etterlev";
@@ -32,12 +33,35 @@ fn totp(secret_b32: &str, account: &str) -> Result<Totp, TotpError> {
         .map_err(|e| TotpError::Build(e.to_string()))
 }
 
-/// The `otpauth://` URL and a base64 PNG QR code of it, for enrolment.
+/// The `otpauth://` URL and a base64 SVG QR code of it, for enrolment.
 pub fn enrolment(secret_b32: &str, account: &str) -> Result<(String, String), TotpError> {
     let t = totp(secret_b32, account)?;
     let url = t.to_url().map_err(|e| TotpError::Build(e.to_string()))?;
-    let qr = t.to_qr_base64().map_err(|e| TotpError::Build(e.to_string()))?;
-    Ok((url, qr))
+    let svg = qr_svg(&url)?;
+    Ok((url, base64::engine::general_purpose::STANDARD.encode(svg)))
+}
+
+/// `text` as a QR code (error correction M, four modules of quiet zone) in
+/// SVG, one path of unit squares. SVG rather than PNG keeps an image codec
+/// out of the binary; the browser scales it sharply.
+pub fn qr_svg(text: &str) -> Result<String, TotpError> {
+    use qrcodegen::{QrCode, QrCodeEcc};
+    const BORDER: i32 = 4;
+    let qr = QrCode::encode_text(text, QrCodeEcc::Medium).map_err(|e| TotpError::Build(e.to_string()))?;
+    let size = qr.size();
+    let mut path = String::new();
+    for y in 0..size {
+        for x in 0..size {
+            if qr.get_module(x, y) {
+                path.push_str(&format!("M{},{}h1v1h-1z", x + BORDER, y + BORDER));
+            }
+        }
+    }
+    let side = size + 2 * BORDER;
+    Ok(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\">\
+         <rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
+    ))
 }
 
 /// Checks a code at `now_secs`. Returns the matched time step, which the caller
@@ -108,6 +132,18 @@ mod tests {
         let (url, qr) = enrolment(&s, "kari@example.no").expect("enrol");
         assert!(url.starts_with("otpauth://totp/etterlev:"), "{url}");
         assert!(url.contains(&s));
-        assert!(!qr.is_empty());
+        let svg = base64::engine::general_purpose::STANDARD.decode(&qr).expect("base64");
+        let svg = String::from_utf8(svg).expect("utf-8");
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{svg}");
+        // The URL is about 100 bytes: QR version 5 or more (37+ modules) and
+        // a quiet zone of 4 on each side.
+        let side: i32 = svg
+            .split("viewBox=\"0 0 ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .expect("viewBox");
+        assert!(side >= 37 + 8 && (side - 8 - 17) % 4 == 0, "side {side}");
+        assert!(svg.matches("h1v1h-1z").count() > 200);
     }
 }

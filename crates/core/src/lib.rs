@@ -7,13 +7,14 @@
 pub mod assessment;
 pub mod audit;
 pub mod audit_checkpoint;
+pub mod date;
 pub mod orgnr;
 pub mod password;
 pub mod role;
 pub mod secretariat;
 pub mod sector_stats;
 pub mod tenant;
-pub mod testdata_guideline;
+pub mod test_projects;
 pub mod text;
 
 pub use assessment::{

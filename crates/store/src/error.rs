@@ -1,7 +1,9 @@
 use etterlev_core::ChainError;
 
-use crate::assessment::ConflictWith;
-use etterlev_core::testdata_guideline::Missing;
+use serde::Serialize;
+
+use crate::assessment::{Action, Answer, Assessment};
+use etterlev_core::test_projects::Missing;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -71,4 +73,18 @@ impl From<sqlx::Error> for StoreError {
             _ => StoreError::Db(e),
         }
     }
+}
+
+/// What a stale change ran into: the object as it is stored now, so the page
+/// can show it next to the user's own input (which the caller still has).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictWith {
+    Answer(Answer),
+    Action(Action),
+    Assessment(Assessment),
+    TestProject(crate::test_projects::TestProject),
+    TestCheck(crate::test_projects::TestCheck),
+    /// A document of the Normen secretariat's portfolio.
+    SecDocument(crate::secretariat::Document),
 }

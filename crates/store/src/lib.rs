@@ -10,23 +10,25 @@
 //! - Every change writes its audit entry in the same transaction, so a change
 //!   without its entry (or the reverse) cannot be committed.
 
+mod accounts;
+mod actions;
 mod assessment;
 mod catalog;
 mod error;
 mod model;
-mod profile;
 mod secretariat;
 mod store;
-mod tenant;
-mod testdata;
-mod work;
+mod test_projects;
+mod validate;
 
+pub use accounts::{SessionContext, TenantScope, TenantStore};
+pub use actions::{ActionChanges, BULK_MAX, RecentWork, SelectedAction};
 pub use assessment::{
-    Action, ActionInput, Answer, AnswerInput, AnswerStatusRow, Assessment, AssessmentKind, AssessmentProfile,
-    ConflictWith, Evidence, EvidenceKind, NewAction, NewAssessment, is_date,
+    Action, ActionInput, Answer, AnswerInput, AnswerStatusRow, Assessment, AssessmentKind, AssessmentProfile, Evidence,
+    EvidenceKind, NewAction, NewAssessment,
 };
 pub use catalog::{CatalogStamp, ImportSummary, StoredCatalog};
-pub use error::{StoreError, StoreResult};
+pub use error::{ConflictWith, StoreError, StoreResult};
 pub use model::*;
 pub use secretariat::{
     Attendance, AttendanceInput, Case, CaseComment, CaseInput, Consultation, ConsultationComment,
@@ -35,11 +37,10 @@ pub use secretariat::{
     is_time, tabulate as tabulate_statistics,
 };
 pub use store::{Backend, Store, now_ms, pg_options};
-pub use tenant::{SessionContext, TenantScope, TenantStore};
-pub use testdata::{
+pub use test_projects::{
     CheckInput, CheckUpdate, DecisionInput, TestCheck, TestDecision, TestProject, TestProjectInput, answered,
 };
-pub use work::{ActionChanges, BULK_MAX, RecentWork, SelectedAction};
+pub use validate::{LINE_MAX, TEXT_MAX, is_date};
 
 /// The queries, compiled once for each backend. See the module docs.
 mod sqlite_q {
@@ -47,12 +48,15 @@ mod sqlite_q {
     type Conn = sqlx::SqliteConnection;
     const IS_SQLITE: bool = true;
     include!("queries.rs");
-    include!("queries_catalog.rs");
-    include!("queries_assessment.rs");
-    include!("queries_testdata.rs");
-    include!("queries_secretariat.rs");
-    include!("queries_profile.rs");
-    include!("queries_work.rs");
+    include!("accounts/queries_users.rs");
+    include!("accounts/queries_sessions.rs");
+    include!("accounts/queries_profile.rs");
+    include!("catalog/queries.rs");
+    include!("assessment/queries.rs");
+    include!("actions/queries.rs");
+    include!("test_projects/queries.rs");
+    include!("secretariat/queries.rs");
+    include!("secretariat/queries_meetings.rs");
 }
 
 mod pg_q {
@@ -60,10 +64,13 @@ mod pg_q {
     type Conn = sqlx::PgConnection;
     const IS_SQLITE: bool = false;
     include!("queries.rs");
-    include!("queries_catalog.rs");
-    include!("queries_assessment.rs");
-    include!("queries_testdata.rs");
-    include!("queries_secretariat.rs");
-    include!("queries_profile.rs");
-    include!("queries_work.rs");
+    include!("accounts/queries_users.rs");
+    include!("accounts/queries_sessions.rs");
+    include!("accounts/queries_profile.rs");
+    include!("catalog/queries.rs");
+    include!("assessment/queries.rs");
+    include!("actions/queries.rs");
+    include!("test_projects/queries.rs");
+    include!("secretariat/queries.rs");
+    include!("secretariat/queries_meetings.rs");
 }

@@ -301,7 +301,7 @@ async fn run(store: Store, runs: usize) {
     let mut size = 0;
     for _ in 0..runs + 1 {
         let t0 = Instant::now();
-        let data = etterlev_web::pages::secretariat::minutes_data(&s, &meeting_id, MinutesKind::Minutes, &tr)
+        let data = etterlev_web::secretariat::minutes_data(&s, &meeting_id, MinutesKind::Minutes, &tr)
             .await
             .expect("minutes data");
         let t1 = Instant::now();

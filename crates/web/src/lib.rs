@@ -5,27 +5,20 @@
 //! Handlers gather input, call the store (which enforces tenant scope and
 //! roles) and render; they hold no business rules of their own.
 
+mod accounts;
+mod actions;
 pub mod api;
-pub mod catalog_export;
-pub mod catalogs;
-pub mod client_addr;
+mod assessment;
+pub mod catalog;
 pub mod demo;
-pub mod error;
-pub mod glossary;
-pub mod hashing;
-pub mod i18n;
-pub mod login_throttle;
-pub mod oidc;
-pub mod pages;
-mod refusals;
-pub mod search;
-pub mod session;
+pub mod kit;
+pub mod secretariat;
+mod test_projects;
+mod wizard;
 
-mod csrf;
-mod metrics;
-pub mod request_log;
-mod security;
-mod statics;
+pub use accounts::{login_throttle, oidc};
+pub use catalog::{catalogs, glossary, search};
+pub use kit::{client_addr, error, hashing, i18n, request_log, session};
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -35,7 +28,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use etterlev_store::Store;
 
-pub use metrics::Metrics;
+pub use kit::metrics::Metrics;
 
 /// Largest request body accepted anywhere (forms, JSON). Uploads, when they
 /// come, get their own route-level limit.
@@ -100,21 +93,30 @@ impl AppState {
 /// The whole application as one router.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .merge(pages::router())
+        .merge(accounts::router())
+        .merge(catalog::router())
+        .merge(assessment::router())
+        .merge(actions::router())
+        .merge(wizard::router())
+        .merge(test_projects::router())
+        .merge(secretariat::router())
         .nest("/api/v1", api::router())
-        .merge(statics::router())
+        .merge(kit::statics::router())
         .route("/healthz", axum::routing::get(healthz))
-        .route("/metrics", axum::routing::get(metrics::render))
-        .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
+        .route("/metrics", axum::routing::get(kit::metrics::render))
+        .fallback(kit::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), kit::csrf::guard))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
-        .layer(axum::middleware::from_fn(request_log::tag))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            kit::security::headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), kit::metrics::track))
+        .layer(axum::middleware::from_fn(kit::request_log::tag))
         .with_state(state)
 }
 

@@ -19,6 +19,7 @@ mod concurrency;
 mod credentials;
 mod foreign_imports;
 mod migrations;
+mod schema_parity;
 mod secretariat;
 mod tenancy;
-mod testdata;
+mod test_projects;

@@ -21,5 +21,5 @@ mod secretariat;
 mod secretariat_story;
 mod security;
 mod smoke;
-mod testdata;
+mod test_projects;
 mod wizard;

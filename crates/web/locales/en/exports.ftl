@@ -1,4 +1,0 @@
-# Downloaded file names (lower case, no spaces): the answers spreadsheet is
-# "<prefix>-<assessment title>-<suffix>.xlsx".
-answers-xlsx-prefix = assessment
-answers-xlsx-suffix = answers
