@@ -20,7 +20,7 @@ use etterlev_store::{Action, ActionInput, AssessmentKind, ConflictWith, NewActio
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::catalog::catalogs::{Loaded, is_key, is_slug};
+use crate::catalog::{Loaded, is_key, is_slug};
 use crate::kit::error::{AppError, AppResult, url_encode};
 use crate::kit::i18n::Tr;
 use crate::kit::session::Auth;

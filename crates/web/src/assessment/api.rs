@@ -23,7 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::pages::{OWNER_MAX, Sheet, TITLE_MAX, assessable_node, is_date};
 use crate::AppState;
 use crate::catalog::TextDto;
-use crate::catalog::catalogs::Loaded;
+use crate::catalog::Loaded;
 use crate::kit::api::{ApiError, ApiJson, ApiResult, ApiUser, ErrorBody, create_scope, id, scopes};
 
 /// This area's part of `/api/v1`.

@@ -26,7 +26,7 @@ use etterlev_store::{
 use super::answer;
 use super::report;
 use crate::AppState;
-use crate::catalog::catalogs::Loaded;
+use crate::catalog::Loaded;
 use crate::kit::error::{AppError, AppResult};
 use crate::kit::i18n::Tr;
 use crate::kit::session::Auth;
@@ -239,7 +239,7 @@ fn rule_allows(rule: &etterlev_catalog::Applicability, p: &etterlev_catalog::Pro
 /// Whether a node can be answered in this catalogue: a requirement or
 /// recommendation.
 pub(crate) fn assessable_node<'a>(catalog: &'a Catalog, node_id: &str) -> Option<&'a Node> {
-    if !crate::catalog::catalogs::is_slug(node_id) {
+    if !crate::catalog::is_slug(node_id) {
         return None;
     }
     catalog.node(node_id).filter(|n| n.kind.is_assessable())

@@ -26,7 +26,7 @@ use super::pages::{
     tenant_store, text,
 };
 use crate::AppState;
-use crate::catalog::catalogs::Loaded;
+use crate::catalog::Loaded;
 use crate::kit::error::{AppError, AppResult};
 use crate::kit::i18n::{Lang, Tr};
 use crate::kit::session::Auth;

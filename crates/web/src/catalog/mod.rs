@@ -14,7 +14,8 @@ use axum::Router;
 use crate::AppState;
 
 pub(crate) use api::{CatalogDoc as ApiDoc, TextDto, routes as api_routes};
-pub use catalogs::{Catalogs, Loaded};
+pub use catalogs::{Catalogs, Loaded, is_key, is_slug};
+pub use glossary::link_terms;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new().merge(pages::router()).merge(glossary_page::router())

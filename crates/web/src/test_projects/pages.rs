@@ -26,7 +26,7 @@ use etterlev_store::{
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::catalog::catalogs::Loaded;
+use crate::catalog::Loaded;
 use crate::kit::FieldError;
 use crate::kit::error::{AppError, AppResult, url_encode};
 use crate::kit::i18n::Tr;

@@ -34,8 +34,8 @@ use etterlev_store::{
 use crate::AppState;
 use crate::actions::{gap_priority, overdue, priority_label};
 use crate::assessment::report_lang;
-use crate::catalog::catalogs::Loaded;
-use crate::catalog::glossary::link_terms;
+use crate::catalog::Loaded;
+use crate::catalog::link_terms;
 use crate::kit::dates::today;
 use crate::kit::error::{AppError, AppResult};
 use crate::kit::i18n::Tr;
