@@ -168,12 +168,21 @@ mod tests {
     fn every_audit_action_has_a_sentence() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../store/src");
         let mut actions = std::collections::BTreeSet::new();
-        for entry in std::fs::read_dir(&dir).expect("store sources").flatten() {
-            let name = entry.file_name().to_string_lossy().to_string();
-            if !name.starts_with("queries") {
-                continue;
+        let mut files = Vec::new();
+        let mut pending = vec![dir];
+        while let Some(d) = pending.pop() {
+            for entry in std::fs::read_dir(&d).expect("store sources").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else if entry.file_name().to_string_lossy().starts_with("queries") {
+                    files.push(path);
+                }
             }
-            let text = std::fs::read_to_string(entry.path()).expect("source");
+        }
+        assert!(files.len() >= 8, "found too few query files: {files:?}");
+        for path in files {
+            let text = std::fs::read_to_string(&path).expect("source");
             for part in string_literals(&text) {
                 let part = part.as_str();
                 let Some((object, verb)) = part.split_once('.') else {
