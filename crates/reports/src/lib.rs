@@ -132,9 +132,10 @@ pub enum ReportError {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }
 
-/// Today's date in the local time zone, shown as "generated".
+/// Today's date in Norway, shown as "generated" (whatever zone the server
+/// runs in).
 fn today() -> jiff::civil::Date {
-    jiff::Zoned::now().date()
+    etterlev_core::date::Day::of(jiff::Timestamp::now()).date()
 }
 
 #[cfg(test)]

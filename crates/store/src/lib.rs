@@ -3,7 +3,7 @@
 //!
 //! Architecture invariants:
 //! - Only this crate knows SQL. Both backends run the *same* query text
-//!   (`queries.rs` is compiled once per backend), so they cannot drift.
+//!   (every area's query files are compiled once per backend), so they cannot drift.
 //! - Tenant-owned data is reachable only through [`TenantStore`], which needs a
 //!   [`TenantScope`]; a scope can only be made by [`Store::scope`], which
 //!   checks membership. No tenant-scoped query runs without a tenant id.

@@ -79,6 +79,14 @@ async fn sqlite_schema(pool: &sqlx::SqlitePool) -> Result<Schema, sqlx::Error> {
         }
         pk.sort();
         table.primary_key = pk.into_iter().map(|(_, n)| n).collect();
+        // `INTEGER PRIMARY KEY` is SQLite's 64-bit rowid (it must be spelt
+        // INTEGER to be one); PostgreSQL spells the same column BIGINT.
+        if let [only] = table.primary_key.as_slice()
+            && let Some((ty, _)) = table.columns.get_mut(only)
+            && ty == "integer"
+        {
+            *ty = "bigint".to_string();
+        }
         let fks: Vec<(i64, i64, String, String, Option<String>, String)> = sqlx::query_as(
             "SELECT id, seq, \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list($1) ORDER BY id, seq",
         )

@@ -184,7 +184,11 @@ async fn update(
 ) -> AppResult<Response> {
     require_admin(&auth)?;
     let role = Role::parse(&f.role).ok_or_else(|| AppError::BadRequest(auth.ctx.tr.msg("error-role")))?;
-    state.store.tenant(auth.scope()?).set_member_role(&id, role).await?;
+    state
+        .store
+        .tenant(auth.scope()?)
+        .set_member_role(object_id(&id)?, role)
+        .await?;
     Ok(Redirect::to("/admin/users?notice=member-updated").into_response())
 }
 

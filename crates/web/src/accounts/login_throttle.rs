@@ -1,7 +1,7 @@
 //! Slowing down password guessing from one client address.
 //!
 //! Per account, five failures in the window lock the account for the rest of
-//! the window (`pages::auth::MAX_FAILURES_PER_ACCOUNT`). Per address a hard
+//! the window (`auth::MAX_FAILURES_PER_ACCOUNT`). Per address a hard
 //! lock would be a lockout anyone can cause: one client trying made-up
 //! accounts would shut out everyone who shares its address (an office NAT, or
 //! everybody when the reverse proxy is not configured as trusted). So an

@@ -1,11 +1,11 @@
-//! The action plan (module M4): actions from gaps (one click from a
+//! The action plan: actions from gaps (one click from a
 //! requirement or the wizard's result) and by hand, with owner, deadline,
 //! priority (patient safety first) and status; the overdue list; links back
 //! to the requirement (the list itself, with filters and bulk edit, is
-//! `action_list.rs`). Edits use optimistic locking: a stale form gets a 409
+//! `list.rs`). Edits use optimistic locking: a stale form gets a 409
 //! page that keeps the user's input and shows what is stored now.
 //!
-//! Validation lives here and is shared with the API (`api/actions.rs`).
+//! Validation lives here and is shared with the API (`api.rs`).
 
 use askama::Template;
 use axum::Router;

@@ -22,8 +22,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::pages::{OWNER_MAX, Sheet, TITLE_MAX, assessable_node, is_date};
 use crate::AppState;
-use crate::catalog::TextDto;
 use crate::catalog::Loaded;
+use crate::catalog::TextDto;
 use crate::kit::api::{ApiError, ApiJson, ApiResult, ApiUser, ErrorBody, create_scope, id, scopes};
 
 /// This area's part of `/api/v1`.

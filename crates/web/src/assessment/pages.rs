@@ -1,8 +1,8 @@
-//! Self-assessments (module M2): the list with the new-assessment form, and
+//! Self-assessments: the list with the new-assessment form, and
 //! one assessment's requirements grouped by chapter with scores.
 //!
-//! The answer form and evidence live in `assessment_answer.rs`; dashboard,
-//! comparison, reports and the .xlsx round trip in `assessment_report.rs`.
+//! The answer form and evidence live in `answer.rs`; dashboard,
+//! comparison, reports and the .xlsx round trip in `report.rs`.
 //! Everything here goes through `TenantStore`, which checks the tenant and
 //! the role; the pages only hide buttons a role cannot use.
 

@@ -299,8 +299,7 @@ pub async fn seed_assessments(store: &Store, set: &CatalogSet) -> Result<bool, S
 
 /// A date `days` from today (Oslo), `YYYY-MM-DD`.
 fn day(days: i64) -> String {
-    let tz = jiff::tz::TimeZone::get("Europe/Oslo").unwrap_or(jiff::tz::TimeZone::UTC);
-    let today = jiff::Timestamp::now().to_zoned(tz).date();
+    let today = crate::kit::dates::today().date();
     today
         .checked_add(jiff::Span::new().days(days))
         .unwrap_or(today)

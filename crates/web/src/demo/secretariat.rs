@@ -155,14 +155,7 @@ fn demo_org(n: usize) -> Option<OrgNumber> {
 /// Everything above, dated from today; does nothing when the secretariat
 /// user exists.
 pub async fn seed(store: &Store, normen: Option<&Catalog>, password_hash: &str) -> Result<bool, StoreError> {
-    let oslo = jiff::tz::TimeZone::get("Europe/Oslo").unwrap_or(jiff::tz::TimeZone::UTC);
-    seed_on(
-        store,
-        normen,
-        password_hash,
-        jiff::Timestamp::now().to_zoned(oslo).date(),
-    )
-    .await
+    seed_on(store, normen, password_hash, crate::kit::dates::today().date()).await
 }
 
 /// `today` moved by `days`, as `YYYY-MM-DD`.

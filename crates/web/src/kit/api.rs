@@ -244,7 +244,7 @@ impl FromRequestParts<AppState> for SecretariatUser {
 /// no JSON content type is 415; a body that is not JSON, or not of the
 /// shape `T` describes (a missing field, a wrong type, an unknown field),
 /// is 400; a value outside the limits the document gives for `T`
-/// ([`contract::all`]) is 422 with the fields. Everything else about the
+/// (`crate::api::limits`) is 422 with the fields. Everything else about the
 /// values is the handler's to check, and its refusals are 422 too.
 pub struct ApiJson<T>(pub T);
 

@@ -1,5 +1,5 @@
 //! Errors of HTML handlers. A handler returns [`AppError`]; its response
-//! carries an [`ErrorPage`] marker that the `error_pages` middleware renders in
+//! carries an [`ErrorPage`] marker that the `security::headers` middleware renders in
 //! the request's language. Internal details are logged, never shown.
 
 use axum::http::StatusCode;

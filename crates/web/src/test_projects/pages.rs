@@ -8,7 +8,7 @@
 //!
 //! The rule of what is missing lives in `etterlev_core::test_projects`
 //! and is enforced by the store; this module only shows it. Validation of the
-//! forms lives here and is shared with the API (`api/testdata.rs`).
+//! forms lives here and is shared with the API (`api.rs`).
 
 use askama::Template;
 use axum::Router;

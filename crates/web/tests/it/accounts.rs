@@ -121,7 +121,7 @@ async fn totp_enrolment_and_recovery_codes() {
             .and_then(|s| s.split('<').next())
             .expect("secret shown")
             .to_string();
-        assert!(html.contains("data:image/png;base64,"), "[{be}] QR code");
+        assert!(html.contains("data:image/svg+xml;base64,"), "[{be}] QR code");
         let csrf = extract_csrf(&html);
         let wrong = client
             .post(app.url("/account/totp"))
