@@ -26,6 +26,14 @@ struct Table {
 
 type Schema = BTreeMap<String, Table>;
 
+/// A SQLite foreign key being assembled: (columns, table, referenced
+/// columns, on delete).
+type PendingKey = (Vec<String>, String, Vec<Option<String>>, String);
+
+/// A PostgreSQL constraint row: (table, kind, columns, referenced table,
+/// referenced columns, delete rule).
+type ConstraintRow = (String, String, Vec<String>, String, Vec<String>, String);
+
 /// The one name of a type in both dialects.
 fn type_name(declared: &str) -> String {
     match declared.trim().to_ascii_lowercase().as_str() {
@@ -93,7 +101,7 @@ async fn sqlite_schema(pool: &sqlx::SqlitePool) -> Result<Schema, sqlx::Error> {
         .bind(t)
         .fetch_all(pool)
         .await?;
-        let mut by_id: BTreeMap<i64, (Vec<String>, String, Vec<Option<String>>, String)> = BTreeMap::new();
+        let mut by_id: BTreeMap<i64, PendingKey> = BTreeMap::new();
         for (id, _, target, from, to, on_delete) in fks {
             let e = by_id
                 .entry(id)
@@ -166,7 +174,7 @@ async fn postgres_schema(pool: &sqlx::PgPool) -> Result<Schema, sqlx::Error> {
             .columns
             .insert(name, (type_name(&ty), nullable == "NO"));
     }
-    let constraints: Vec<(String, String, Vec<String>, String, Vec<String>, String)> = sqlx::query_as(
+    let constraints: Vec<ConstraintRow> = sqlx::query_as(
         "SELECT cl.relname::text, con.contype::text, \
             ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, o) \
                   JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o), \

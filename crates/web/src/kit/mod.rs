@@ -323,7 +323,7 @@ impl FieldError {
 }
 
 /// A date `YYYY-MM-DD` that exists in the calendar; empty is `None`.
-pub fn date(value: &str) -> Result<Option<String>, ()> {
+pub(crate) fn date(value: &str) -> Result<Option<String>, ()> {
     let v = value.trim();
     if v.is_empty() {
         return Ok(None);
