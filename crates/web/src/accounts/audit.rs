@@ -168,18 +168,13 @@ mod tests {
     fn every_audit_action_has_a_sentence() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../store/src");
         let mut actions = std::collections::BTreeSet::new();
-        let mut files = Vec::new();
-        let mut pending = vec![dir];
-        while let Some(d) = pending.pop() {
-            for entry in std::fs::read_dir(&d).expect("store sources").flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    pending.push(path);
-                } else if entry.file_name().to_string_lossy().starts_with("queries") {
-                    files.push(path);
-                }
-            }
-        }
+        let files: Vec<_> = etterlev_tidy::rust_files(&dir)
+            .into_iter()
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("queries"))
+            })
+            .collect();
         assert!(files.len() >= 8, "found too few query files: {files:?}");
         for path in files {
             let text = std::fs::read_to_string(&path).expect("source");

@@ -328,10 +328,7 @@ pub(crate) fn date(value: &str) -> Result<Option<String>, ()> {
     if v.is_empty() {
         return Ok(None);
     }
-    if v.len() != 10 {
-        return Err(());
-    }
-    v.parse::<jiff::civil::Date>()
+    etterlev_core::date::Day::parse(v)
         .map(|d| Some(d.to_string()))
         .map_err(|_| ())
 }

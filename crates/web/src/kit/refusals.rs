@@ -415,23 +415,15 @@ mod tests {
             (root.join("../store/src"), &["StoreError::Invalid("][..]),
             (root.join("src"), &["AppError::BadRequest(", "AppError::Conflict("][..]),
         ] {
-            let mut pending = vec![dir];
-            while let Some(d) = pending.pop() {
-                for entry in std::fs::read_dir(&d).expect("sources").flatten() {
-                    let path = entry.path();
-                    if path.is_dir() {
-                        pending.push(path);
-                        continue;
-                    }
-                    let Ok(text) = std::fs::read_to_string(&path) else {
-                        continue;
-                    };
-                    // Test modules build refusals of their own.
-                    let text = text.split("#[cfg(test)]").next().unwrap_or("");
-                    for marker in markers {
-                        for m in literals_after(text, marker) {
-                            messages.push((path.display().to_string(), m));
-                        }
+            for path in etterlev_tidy::rust_files(&dir) {
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                // Test modules build refusals of their own.
+                let text = text.split("#[cfg(test)]").next().unwrap_or("");
+                for marker in markers {
+                    for m in literals_after(text, marker) {
+                        messages.push((path.display().to_string(), m));
                     }
                 }
             }
