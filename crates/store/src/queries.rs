@@ -2,7 +2,7 @@
 // connection type (see lib.rs). Keep every statement portable between SQLite
 // and PostgreSQL: `$n` placeholders, BIGINT milliseconds, TEXT ids.
 
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -29,9 +29,9 @@ impl TenantRow {
     fn into_model(self) -> StoreResult<Tenant> {
         Ok(Tenant {
             kind: TenantKind::parse(&self.kind)
-                .ok_or_else(|| StoreError::Invalid(format!("unknown tenant kind {}", self.kind)))?,
+                .ok_or_else(|| StoreError::Internal(format!("unknown tenant kind {}", self.kind)))?,
             size_class: SizeClass::parse(&self.size_class)
-                .ok_or_else(|| StoreError::Invalid(format!("unknown size class {}", self.size_class)))?,
+                .ok_or_else(|| StoreError::Internal(format!("unknown size class {}", self.size_class)))?,
             id: self.id,
             name: self.name,
             org_number: self.org_number,
@@ -73,7 +73,7 @@ const USER_COLS: &str =
     "id, email, display_name, password_hash, totp_secret, is_secretariat, disabled, created_at";
 
 fn parse_role(s: &str) -> StoreResult<Role> {
-    Role::parse(s).ok_or_else(|| StoreError::Invalid(format!("unknown role {s}")))
+    Role::parse(s).ok_or_else(|| StoreError::Invalid(Refusal::new("refusal-role", format!("unknown role {s}")).arg(s)))
 }
 
 fn json<T: serde::Serialize>(v: &T) -> Option<String> {

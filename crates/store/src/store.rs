@@ -165,7 +165,7 @@ impl Store {
     /// installations) share one database without colliding.
     pub async fn connect_pg_schema(url: &str, schema: &str) -> StoreResult<Store> {
         if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || schema.is_empty() {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::Internal(
                 "schema names may use only letters, digits and _".into(),
             ));
         }
@@ -587,19 +587,19 @@ impl Store {
     /// while the server runs. Refuses to overwrite an existing file.
     pub async fn backup_sqlite(&self, out: &Path) -> StoreResult<()> {
         let Backend::Sqlite(pool) = &self.backend else {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::Internal(
                 "backup is for SQLite; for PostgreSQL use pg_dump (see README)".into(),
             ));
         };
         if out.exists() {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Internal(format!(
                 "{} already exists; choose a new file",
                 out.display()
             )));
         }
         let path = out
             .to_str()
-            .ok_or_else(|| StoreError::Invalid("backup path must be valid UTF-8".into()))?;
+            .ok_or_else(|| StoreError::Internal("backup path must be valid UTF-8".into()))?;
         sqlx::query("VACUUM INTO $1").bind(path).execute(pool).await?;
         Ok(())
     }

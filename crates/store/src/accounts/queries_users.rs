@@ -317,7 +317,7 @@ async fn admin_count(c: &mut Conn, tenant_id: &str) -> StoreResult<i64> {
 pub async fn set_member_role(c: &mut Conn, actor: &Actor, tenant_id: &str, user_id: &str, role: Role) -> StoreResult<Member> {
     let before = member(c, tenant_id, user_id).await?;
     if before.role == Role::Admin && role != Role::Admin && admin_count(c, tenant_id).await? <= 1 {
-        return Err(StoreError::Invalid("the last administrator cannot lose the admin role".into()));
+        return Err(StoreError::Invalid(Refusal::new("refusal-last-admin-role", "the last administrator cannot lose the admin role")));
     }
     sqlx::query("UPDATE memberships SET role = $1 WHERE tenant_id = $2 AND user_id = $3")
         .bind(role.as_str())
@@ -341,7 +341,7 @@ pub async fn set_member_role(c: &mut Conn, actor: &Actor, tenant_id: &str, user_
 pub async fn remove_member(c: &mut Conn, actor: &Actor, tenant_id: &str, user_id: &str) -> StoreResult<()> {
     let before = member(c, tenant_id, user_id).await?;
     if before.role == Role::Admin && admin_count(c, tenant_id).await? <= 1 {
-        return Err(StoreError::Invalid("the last administrator cannot be removed".into()));
+        return Err(StoreError::Invalid(Refusal::new("refusal-last-admin", "the last administrator cannot be removed")));
     }
     sqlx::query("DELETE FROM memberships WHERE tenant_id = $1 AND user_id = $2")
         .bind(tenant_id)

@@ -18,9 +18,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::accounts::TenantStore;
 use crate::assessment::{Action, Assessment};
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::store::{Backend, in_tx, with_conn};
-use crate::validate::{clean, is_date};
+use crate::validate;
 
 /// At most this many actions in one bulk change (a page of actions is far
 /// fewer; this bounds the transaction).
@@ -75,46 +75,46 @@ pub struct RecentWork {
 }
 
 fn validate_changes(mut ch: ActionChanges) -> StoreResult<ActionChanges> {
-    ch.owner = clean(ch.owner);
-    ch.deadline = clean(ch.deadline);
-    if let Some(owner) = &ch.owner
-        && (owner.chars().count() > 200 || owner.chars().any(char::is_control))
-    {
-        return Err(StoreError::Invalid(
-            "the owner must be one line of at most 200 characters".into(),
-        ));
-    }
-    if let Some(d) = &ch.deadline
-        && !is_date(d)
-    {
-        return Err(StoreError::Invalid(format!(
-            "the deadline must be a date written YYYY-MM-DD, not {:?}",
-            d.chars().take(40).collect::<String>()
-        )));
-    }
+    // The bulk form allows 200 characters for the owner.
+    ch.owner = validate::optional_line_max("the owner", ch.owner, 200)?;
+    ch.deadline = validate::optional_date("the deadline", ch.deadline)?;
     if ch.is_empty() {
-        return Err(StoreError::Invalid(
-            "choose at least one of owner, deadline, priority and status to change".into(),
-        ));
+        return Err(StoreError::Invalid(Refusal::new(
+            "refusal-bulk-nothing",
+            "choose at least one of owner, deadline, priority and status to change",
+        )));
     }
     Ok(ch)
 }
 
 fn validate_selection(selected: &[SelectedAction]) -> StoreResult<()> {
     if selected.is_empty() {
-        return Err(StoreError::Invalid("select at least one action".into()));
+        return Err(StoreError::Invalid(Refusal::new(
+            "refusal-bulk-none",
+            "select at least one action",
+        )));
     }
     if selected.len() > BULK_MAX {
-        return Err(StoreError::Invalid(format!(
-            "at most {BULK_MAX} actions can be changed at once"
-        )));
+        return Err(StoreError::Invalid(
+            Refusal::new(
+                "refusal-bulk-many",
+                format!("at most {BULK_MAX} actions can be changed at once"),
+            )
+            .arg(BULK_MAX),
+        ));
     }
     let mut seen = std::collections::HashSet::new();
     if let Some(twice) = selected.iter().find(|s| !seen.insert(s.id.as_str())) {
-        return Err(StoreError::Invalid(format!(
-            "action {} is selected more than once",
-            twice.id.chars().take(60).collect::<String>()
-        )));
+        return Err(StoreError::Invalid(
+            Refusal::new(
+                "refusal-bulk-twice",
+                format!(
+                    "action {} is selected more than once",
+                    twice.id.chars().take(60).collect::<String>()
+                ),
+            )
+            .arg(twice.id.chars().take(60).collect::<String>()),
+        ));
     }
     Ok(())
 }

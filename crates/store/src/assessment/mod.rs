@@ -22,10 +22,10 @@ use etterlev_catalog::{Catalog, ChangeKind, DiffEntry};
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::TenantStore;
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::store::new_id;
 use crate::store::{Backend, in_tx, with_conn};
-use crate::validate::{clean, is_date};
+use crate::validate::{self, clean};
 
 /// What decides which requirements apply: the tenant's kind and size by
 /// default, editable per assessment. Stored as JSON.
@@ -267,21 +267,11 @@ pub struct Action {
 // ---------------------------------------------------------------- validation
 
 fn check_date(what: &str, v: &Option<String>) -> StoreResult<()> {
-    match v {
-        Some(d) if !is_date(d) => Err(StoreError::Invalid(format!(
-            "{what} must be a date written YYYY-MM-DD, not {:?}",
-            d.chars().take(40).collect::<String>()
-        ))),
-        _ => Ok(()),
-    }
+    v.as_ref().map_or(Ok(()), |d| validate::date(what, d).map(|_| ()))
 }
 
 fn required(what: &str, v: String) -> StoreResult<String> {
-    let v = v.trim().to_string();
-    if v.is_empty() {
-        return Err(StoreError::Invalid(format!("{what} must not be empty")));
-    }
-    Ok(v)
+    validate::required_line(what, &v)
 }
 
 fn validate_new_assessment(mut n: NewAssessment) -> StoreResult<NewAssessment> {
@@ -296,9 +286,14 @@ fn validate_new_assessment(mut n: NewAssessment) -> StoreResult<NewAssessment> {
     if let (Some(a), Some(b)) = (&n.period_start, &n.period_end)
         && b < a
     {
-        return Err(StoreError::Invalid(format!(
-            "the period ends ({b}) before it starts ({a})"
-        )));
+        return Err(StoreError::Invalid(
+            Refusal::new(
+                "refusal-period",
+                format!("the period ends ({b}) before it starts ({a})"),
+            )
+            .arg(b)
+            .arg(a),
+        ));
     }
     Ok(n)
 }
@@ -310,9 +305,13 @@ pub(crate) fn validate_answer(node_id: &str, mut a: AnswerInput) -> StoreResult<
     a.comment = clean(a.comment);
     a.na_reason = clean(a.na_reason);
     if a.status == AnswerStatus::NotApplicable && a.na_reason.is_none() {
-        return Err(StoreError::Invalid(format!(
-            "{node_id}: a reason is required when a requirement does not apply"
-        )));
+        return Err(StoreError::Invalid(
+            Refusal::new(
+                "refusal-na-reason",
+                format!("{node_id}: a reason is required when a requirement does not apply"),
+            )
+            .arg(node_id),
+        ));
     }
     check_date(&format!("{node_id}: the due date"), &a.due_date)?;
     Ok(a)
@@ -327,9 +326,10 @@ fn validate_new_action(mut n: NewAction) -> StoreResult<NewAction> {
     n.deadline = clean(n.deadline);
     check_date("the deadline", &n.deadline)?;
     if n.node_id.is_some() && n.assessment_id.is_none() {
-        return Err(StoreError::Invalid(
-            "an action for a requirement needs the assessment it belongs to".into(),
-        ));
+        return Err(StoreError::Invalid(Refusal::new(
+            "refusal-action-assessment",
+            "an action for a requirement needs the assessment it belongs to",
+        )));
     }
     Ok(n)
 }
@@ -350,9 +350,10 @@ fn validate_url(url: &str) -> StoreResult<String> {
     let lower = url.to_ascii_lowercase();
     let scheme_ok = lower.starts_with("https://") || lower.starts_with("http://");
     if !scheme_ok || url.len() <= "https://".len() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(StoreError::Invalid(
-            "a link must be a web address starting with https:// or http://".into(),
-        ));
+        return Err(StoreError::Invalid(Refusal::new(
+            "refusal-link",
+            "a link must be a web address starting with https:// or http://",
+        )));
     }
     Ok(url.to_string())
 }
@@ -454,7 +455,10 @@ impl TenantStore<'_> {
     ) -> StoreResult<Evidence> {
         self.scope.require(Permission::Edit)?;
         if bytes.is_empty() {
-            return Err(StoreError::Invalid("the file is empty".into()));
+            return Err(StoreError::Invalid(Refusal::new(
+                "refusal-file-empty",
+                "the file is empty",
+            )));
         }
         let filename = required("the file name", filename.to_string())?;
         let content_type = required("the content type", content_type.to_string())?;
@@ -618,7 +622,7 @@ mod tests {
     #[test]
     fn dates() {
         for ok in ["2026-01-31", "2024-02-29", "2000-02-29", "1999-12-01"] {
-            assert!(is_date(ok), "{ok}");
+            assert!(validate::is_date(ok), "{ok}");
         }
         for bad in [
             "2026-02-29",
@@ -635,7 +639,7 @@ mod tests {
             "",
             "ÆØÅÆ-01-01",
         ] {
-            assert!(!is_date(bad), "{bad}");
+            assert!(!validate::is_date(bad), "{bad}");
         }
     }
 

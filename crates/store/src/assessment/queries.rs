@@ -19,7 +19,7 @@ const ACTION_COLS: &str = "id, title, description, assessment_id, catalog_key, n
 const ANSWER_CHUNK: usize = 100;
 
 fn parse_text<T>(what: &str, s: &str, parse: fn(&str) -> Option<T>) -> StoreResult<T> {
-    parse(s).ok_or_else(|| StoreError::Invalid(format!("stored {what} {s:?} is unknown")))
+    parse(s).ok_or_else(|| StoreError::Internal(format!("stored {what} {s:?} is unknown")))
 }
 
 fn stale(with: ConflictWith) -> StoreError {
@@ -50,7 +50,7 @@ struct AssessmentRow {
 impl AssessmentRow {
     fn into_model(self) -> StoreResult<Assessment> {
         let profile: AssessmentProfile = serde_json::from_str(&self.profile)
-            .map_err(|e| StoreError::Invalid(format!("stored profile of assessment {} cannot be read: {e}", self.id)))?;
+            .map_err(|e| StoreError::Internal(format!("stored profile of assessment {} cannot be read: {e}", self.id)))?;
         Ok(Assessment {
             kind: parse_text("assessment kind", &self.kind, AssessmentKind::parse)?,
             profile,
@@ -92,7 +92,7 @@ impl AnswerRow {
                 .maturity
                 .map(Maturity::new)
                 .transpose()
-                .map_err(|e| StoreError::Invalid(format!("stored {e}")))?,
+                .map_err(|e| StoreError::Internal(format!("stored {e}")))?,
             wizard_answer: self
                 .wizard_answer
                 .as_deref()
@@ -183,27 +183,35 @@ impl ActionRow {
 
 fn ensure_open(a: &Assessment) -> StoreResult<()> {
     if a.closed {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::Invalid(Refusal::new("refusal-closed", format!(
             "the assessment \"{}\" is closed and can no longer be changed",
             a.title
-        )));
+        )).arg(&a.title)));
     }
     Ok(())
 }
 
 /// Why `node_id` cannot be answered in `catalog_key`, given its kind there.
-fn node_problem(catalog_key: &str, node_id: &str, kind: Option<&str>) -> Option<String> {
+fn node_problem(catalog_key: &str, node_id: &str, kind: Option<&str>) -> Option<Refusal> {
     use etterlev_catalog::NodeKind;
     match kind {
-        None => Some(format!(
-            "{} is not a requirement of catalogue {catalog_key}",
-            shown(node_id)
-        )),
+        None => Some(
+            Refusal::new(
+                "refusal-not-a-requirement",
+                format!("{} is not a requirement of catalogue {catalog_key}", shown(node_id)),
+            )
+            .arg(shown(node_id))
+            .arg(catalog_key),
+        ),
         Some(k) if k == NodeKind::Requirement.as_str() || k == NodeKind::Recommendation.as_str() => None,
-        Some(k) => Some(format!(
-            "{} is a {k} in catalogue {catalog_key}, not a requirement or recommendation",
-            shown(node_id)
-        )),
+        Some(k) => Some(
+            Refusal::new(
+                "refusal-not-answerable",
+                format!("{} is a {k} in catalogue {catalog_key}, not a requirement or recommendation", shown(node_id)),
+            )
+            .arg(shown(node_id))
+            .arg(catalog_key),
+        ),
     }
 }
 
@@ -248,7 +256,7 @@ pub async fn create_assessment(c: &mut Conn, actor: &Actor, tenant_id: &str, id:
         .fetch_one(&mut *c)
         .await?;
     if known == 0 {
-        return Err(StoreError::Invalid(format!("there is no catalogue {}", shown(&new.catalog_key))));
+        return Err(StoreError::Invalid(Refusal::new("refusal-no-catalogue", format!("there is no catalogue {}", shown(&new.catalog_key))).arg(shown(&new.catalog_key))));
     }
     let previous = match &new.start_from {
         Some(prev) => Some(assessment(c, tenant_id, prev).await?),
@@ -263,11 +271,11 @@ pub async fn create_assessment(c: &mut Conn, actor: &Actor, tenant_id: &str, id:
             .fetch_all(&mut *c)
             .await?;
         if ids.len() != 1 {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Invalid(Refusal::new("refusal-carry", format!(
                 "answers can only be carried over between versions of one catalogue, not from {} to {}",
                 prev.catalog_key,
                 shown(&new.catalog_key)
-            )));
+            )).arg(&prev.catalog_key).arg(shown(&new.catalog_key))));
         }
     }
     let created = Assessment {
@@ -332,7 +340,7 @@ async fn carry_over(c: &mut Conn, tenant_id: &str, prev: &Assessment, new: &Asse
     let carried = if prev.catalog_key == new.catalog_key {
         old.into_iter().map(|a| Answer { version: 1, ..a }).collect()
     } else {
-        let missing = |key: &str| StoreError::Invalid(format!("catalogue {key} is not stored"));
+        let missing = |key: &str| StoreError::Invalid(Refusal::new("refusal-not-stored", format!("catalogue {key} is not stored")).arg(key));
         let from = load_catalog(c, &prev.catalog_key).await?.ok_or_else(|| missing(&prev.catalog_key))?;
         let to = load_catalog(c, &new.catalog_key).await?.ok_or_else(|| missing(&new.catalog_key))?;
         crate::assessment::carry_answers(&from, &to, old)
@@ -347,7 +355,7 @@ pub async fn close_assessment(c: &mut Conn, actor: &Actor, tenant_id: &str, id: 
         return Err(stale(ConflictWith::Assessment(before)));
     }
     if before.closed {
-        return Err(StoreError::Invalid(format!("the assessment \"{}\" is already closed", before.title)));
+        return Err(StoreError::Invalid(Refusal::new("refusal-already-closed", format!("the assessment \"{}\" is already closed", before.title)).arg(before.title)));
     }
     let done = sqlx::query(
         "UPDATE assessments SET closed = $1, version = version + 1 WHERE tenant_id = $2 AND id = $3 AND version = $4",
@@ -424,7 +432,7 @@ pub async fn answer_statuses(
                 maturity: maturity
                     .map(Maturity::new)
                     .transpose()
-                    .map_err(|e| StoreError::Invalid(format!("stored {e}")))?,
+                    .map_err(|e| StoreError::Internal(format!("stored {e}")))?,
             })
         })
         .collect()
@@ -467,10 +475,10 @@ pub async fn save_answer(
     match &before {
         Some(b) if b.version != expected => return Err(stale(ConflictWith::Answer(b.clone()))),
         None if expected != 0 => {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Invalid(Refusal::new("refusal-no-answer", format!(
                 "there is no saved answer for {} to update; reload the page",
                 shown(node_id)
-            )));
+            )).arg(shown(node_id))));
         }
         _ => {}
     }
@@ -511,7 +519,7 @@ pub async fn save_answer(
         // writers are serialised by BEGIN IMMEDIATE).
         return Err(match answer(c, tenant_id, assessment_id, node_id).await? {
             Some(current) => stale(ConflictWith::Answer(current)),
-            None => StoreError::Invalid(format!("the answer for {} was removed meanwhile", shown(node_id))),
+            None => StoreError::Invalid(Refusal::new("refusal-answer-removed", format!("the answer for {} was removed meanwhile", shown(node_id))).arg(shown(node_id))),
         });
     };
     let after = row.into_model()?;
@@ -583,17 +591,24 @@ pub async fn save_answers(c: &mut Conn, actor: &Actor, tenant_id: &str, assessme
         if let Some(p) = node_problem(&a.catalog_key, node_id, kinds.get(node_id).map(String::as_str)) {
             problems.push(p);
         } else if !seen.insert(node_id.as_str()) {
-            problems.push(format!("{} appears more than once", shown(node_id)));
+            problems.push(
+                Refusal::new("refusal-twice", format!("{} appears more than once", shown(node_id))).arg(shown(node_id)),
+            );
         }
     }
     if !problems.is_empty() {
         let more = problems.len().saturating_sub(10);
         problems.truncate(10);
-        let mut msg = format!("nothing was saved: {}", problems.join("; "));
+        let listed: Vec<&str> = problems.iter().map(Refusal::english).collect();
+        let mut msg = format!("nothing was saved: {}", listed.join("; "));
         if more > 0 {
             msg.push_str(&format!(" (and {more} more)"));
         }
-        return Err(StoreError::Invalid(msg));
+        return Err(StoreError::Invalid(
+            Refusal::new(if more > 0 { "refusal-nothing-saved-more" } else { "refusal-nothing-saved" }, msg)
+                .arg(more)
+                .with_details(problems),
+        ));
     }
     if rows.is_empty() {
         return Ok(0);

@@ -20,7 +20,7 @@ fn sha256_hex(text: &str) -> String {
 }
 
 fn to_json<T: serde::Serialize>(what: &str, v: &T) -> StoreResult<String> {
-    serde_json::to_string(v).map_err(|e| StoreError::Invalid(format!("cannot serialise {what}: {e}")))
+    serde_json::to_string(v).map_err(|e| StoreError::Internal(format!("cannot serialise {what}: {e}")))
 }
 
 /// Imports every catalogue and mapping of the set. Run it in one
@@ -115,10 +115,10 @@ async fn import_mapping(c: &mut Conn, actor: &Actor, mapping: &Mapping, replace:
             .fetch_one(&mut *c)
             .await?;
         if found == 0 {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Invalid(Refusal::new("refusal-mapping-target", format!(
                 "mapping {} refers to catalogue {key}, which is neither imported nor part of this import",
                 mapping.id
-            )));
+            )).arg(&mapping.id).arg(key)));
         }
     }
     let content = to_json("mapping", mapping)?;
@@ -299,7 +299,7 @@ pub async fn list_catalogs(c: &mut Conn) -> StoreResult<Vec<StoredCatalog>> {
 
 fn parse_content<T: serde::de::DeserializeOwned>(what: &str, key: &str, content: &str) -> StoreResult<T> {
     serde_json::from_str(content)
-        .map_err(|e| StoreError::Invalid(format!("stored {what} {key} cannot be read: {e}")))
+        .map_err(|e| StoreError::Internal(format!("stored {what} {key} cannot be read: {e}")))
 }
 
 pub async fn load_catalog(c: &mut Conn, key: &str) -> StoreResult<Option<Catalog>> {

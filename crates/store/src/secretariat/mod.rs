@@ -26,10 +26,10 @@ use etterlev_core::sector_stats::{self, Contribution, Table};
 use etterlev_core::{SizeClass, TenantKind};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::model::{Actor, User};
 use crate::store::{Backend, Store, in_tx, with_conn};
-use crate::validate::{LINE_MAX, TEXT_MAX, clean, is_date};
+use crate::validate::{self, LINE_MAX, TEXT_MAX, clean};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Organisation {
@@ -342,61 +342,23 @@ impl Store {
 }
 
 fn line(what: &str, v: &str) -> StoreResult<String> {
-    let v = v.trim();
-    if v.is_empty() {
-        return Err(StoreError::Invalid(format!("{what} is required")));
-    }
-    if v.chars().count() > LINE_MAX {
-        return Err(StoreError::Invalid(format!(
-            "{what} is longer than {LINE_MAX} characters"
-        )));
-    }
-    Ok(v.to_string())
+    validate::required_line(what, v)
 }
 
 fn opt(what: &str, v: &Option<String>, max: usize) -> StoreResult<Option<String>> {
-    let v = clean(v.clone());
-    if let Some(s) = &v
-        && s.chars().count() > max
-    {
-        return Err(StoreError::Invalid(format!("{what} is longer than {max} characters")));
-    }
-    Ok(v)
+    validate::optional_text_max(what, v.clone(), max)
 }
 
 fn date(what: &str, v: &str) -> StoreResult<String> {
-    let v = v.trim();
-    if !is_date(v) {
-        return Err(StoreError::Invalid(format!(
-            "{what} must be a date written YYYY-MM-DD, not {:?}",
-            v.chars().take(40).collect::<String>()
-        )));
-    }
-    Ok(v.to_string())
+    validate::date(what, v)
 }
 
 fn opt_date(what: &str, v: &Option<String>) -> StoreResult<Option<String>> {
-    clean(v.clone()).map(|d| date(what, &d)).transpose()
-}
-
-/// `HH:MM`, 00:00–23:59.
-pub fn is_time(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 5
-        && b[2] == b':'
-        && s[..2]
-            .parse::<u8>()
-            .is_ok_and(|h| h < 24 && b[0].is_ascii_digit() && b[1].is_ascii_digit())
-        && s[3..]
-            .parse::<u8>()
-            .is_ok_and(|m| m < 60 && b[3].is_ascii_digit() && b[4].is_ascii_digit())
+    validate::optional_date(what, v.clone())
 }
 
 fn opt_time(what: &str, v: &Option<String>) -> StoreResult<Option<String>> {
-    match clean(v.clone()) {
-        Some(t) if !is_time(&t) => Err(StoreError::Invalid(format!("{what} must be a time written HH:MM"))),
-        t => Ok(t),
-    }
+    validate::optional_time(what, v.clone())
 }
 
 fn validate_meeting(id: String, input: &MeetingInput) -> StoreResult<Meeting> {
@@ -412,9 +374,10 @@ fn validate_meeting(id: String, input: &MeetingInput) -> StoreResult<Meeting> {
 
 fn validate_document(i: &DocumentInput) -> StoreResult<DocumentInput> {
     if i.status == DocumentStatus::Withdrawn && clean(i.next_revision.clone()).is_some() {
-        return Err(StoreError::Invalid(
-            "a withdrawn document is not revised, so it has no next revision date".into(),
-        ));
+        return Err(StoreError::Invalid(Refusal::new(
+            "refusal-withdrawn-revision",
+            "a withdrawn document is not revised, so it has no next revision date",
+        )));
     }
     Ok(DocumentInput {
         kind: i.kind,
@@ -432,9 +395,10 @@ fn validate_document(i: &DocumentInput) -> StoreResult<DocumentInput> {
 
 fn validate_case(i: &CaseInput) -> StoreResult<CaseInput> {
     if i.proposed_status.is_some() && i.document_id.is_none() {
-        return Err(StoreError::Invalid(
-            "a proposed document status needs the document it concerns".into(),
-        ));
+        return Err(StoreError::Invalid(Refusal::new(
+            "refusal-proposed-status",
+            "a proposed document status needs the document it concerns",
+        )));
     }
     Ok(CaseInput {
         number: i.number,
@@ -477,7 +441,10 @@ impl SecretariatStore<'_> {
         let valid_from = date("valid from", &input.valid_from)?;
         let valid_to = opt_date("valid to", &input.valid_to)?;
         if valid_to.as_ref().is_some_and(|t| *t < valid_from) {
-            return Err(StoreError::Invalid("a seat cannot end before it starts".into()));
+            return Err(StoreError::Invalid(Refusal::new(
+                "refusal-seat-end",
+                "a seat cannot end before it starts",
+            )));
         }
         let input = SeatInput {
             organisation_id: input.organisation_id.trim().to_string(),
@@ -575,9 +542,10 @@ impl SecretariatStore<'_> {
         for r in rows {
             let present_from = opt_time("present from", &r.present_from)?;
             if (r.status == AttendanceStatus::PresentFrom) != present_from.is_some() {
-                return Err(StoreError::Invalid(
-                    "\"present from\" needs a time, and a time needs \"present from\"".into(),
-                ));
+                return Err(StoreError::Invalid(Refusal::new(
+                    "refusal-present-from",
+                    "\"present from\" needs a time, and a time needs \"present from\"",
+                )));
             }
             clean_rows.push(AttendanceInput {
                 organisation_id: r.organisation_id.trim().to_string(),
@@ -628,7 +596,13 @@ impl SecretariatStore<'_> {
     pub async fn add_comment(&self, case_id: &str, organisation_id: &str, text: &str) -> StoreResult<CaseComment> {
         let text = text.trim();
         if text.is_empty() || text.chars().count() > TEXT_MAX {
-            return Err(StoreError::Invalid(format!("a comment has 1 to {TEXT_MAX} characters")));
+            return Err(StoreError::Invalid(
+                Refusal::new(
+                    "refusal-comment-length",
+                    format!("a comment has 1 to {TEXT_MAX} characters"),
+                )
+                .arg(TEXT_MAX),
+            ));
         }
         let id = crate::store::new_id();
         in_tx!(self.store, q, c => q::sec_add_comment(c, &self.actor, &id, case_id, organisation_id.trim(), text).await)
@@ -639,9 +613,13 @@ impl SecretariatStore<'_> {
     pub async fn decide(&self, meeting_id: &str, case_id: &str, input: &DecisionInput) -> StoreResult<Case> {
         let decision = input.decision.trim();
         if decision.is_empty() || decision.chars().count() > TEXT_MAX {
-            return Err(StoreError::Invalid(format!(
-                "a decision has 1 to {TEXT_MAX} characters"
-            )));
+            return Err(StoreError::Invalid(
+                Refusal::new(
+                    "refusal-decision-length",
+                    format!("a decision has 1 to {TEXT_MAX} characters"),
+                )
+                .arg(TEXT_MAX),
+            ));
         }
         in_tx!(self.store, q, c => q::sec_decide(c, &self.actor, meeting_id, case_id, decision, input.new_status).await)
     }
@@ -678,9 +656,10 @@ impl SecretariatStore<'_> {
 
     pub async fn add_plan_item(&self, input: &PlanItemInput) -> StoreResult<PlanItem> {
         if !(2000..=2100).contains(&input.plan_year) {
-            return Err(StoreError::Invalid(
-                "the plan year must be between 2000 and 2100".into(),
-            ));
+            return Err(StoreError::Invalid(Refusal::new(
+                "refusal-plan-year",
+                "the plan year must be between 2000 and 2100",
+            )));
         }
         let item = PlanItem {
             id: crate::store::new_id(),
@@ -708,9 +687,10 @@ impl SecretariatStore<'_> {
     pub async fn add_consultation(&self, document_id: &str, opens: &str, closes: &str) -> StoreResult<Consultation> {
         let (opens, closes) = (date("opens", opens)?, date("closes", closes)?);
         if closes < opens {
-            return Err(StoreError::Invalid(
-                "a consultation cannot close before it opens".into(),
-            ));
+            return Err(StoreError::Invalid(Refusal::new(
+                "refusal-consultation",
+                "a consultation cannot close before it opens",
+            )));
         }
         let id = crate::store::new_id();
         in_tx!(self.store, q, c => q::sec_add_consultation(c, &self.actor, &id, document_id, &opens, &closes).await)
@@ -730,7 +710,13 @@ impl SecretariatStore<'_> {
             summary: {
                 let t = summary.trim();
                 if t.is_empty() || t.chars().count() > TEXT_MAX {
-                    return Err(StoreError::Invalid(format!("a summary has 1 to {TEXT_MAX} characters")));
+                    return Err(StoreError::Invalid(
+                        Refusal::new(
+                            "refusal-summary-length",
+                            format!("a summary has 1 to {TEXT_MAX} characters"),
+                        )
+                        .arg(TEXT_MAX),
+                    ));
                 }
                 t.to_string()
             },
@@ -748,7 +734,13 @@ impl SecretariatStore<'_> {
     }
 
     pub async fn set_k(&self, k: u32) -> StoreResult<()> {
-        let k = sector_stats::check_k(k).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let k = sector_stats::check_k(k).map_err(|e| {
+            StoreError::Invalid(
+                Refusal::new("refusal-k", e.to_string())
+                    .arg(sector_stats::K_MIN)
+                    .arg(sector_stats::K_MAX),
+            )
+        })?;
         in_tx!(self.store, q, c => q::sec_set_setting(c, &self.actor, K_SETTING, &k.to_string()).await)
     }
 

@@ -94,7 +94,7 @@ pub async fn sec_add_seat(c: &mut Conn, actor: &Actor, id: &str, i: &SeatInput) 
         .fetch_optional(&mut *c)
         .await?;
     if exists.is_none() {
-        return Err(StoreError::Invalid("unknown organisation".into()));
+        return Err(StoreError::Invalid(Refusal::new("refusal-organisation", "unknown organisation")));
     }
     sqlx::query(
         "INSERT INTO sec_memberships (id, organisation_id, role, valid_from, valid_to, representative, deputy, created_at) \
@@ -130,7 +130,7 @@ pub async fn sec_end_seat(c: &mut Conn, actor: &Actor, id: &str, valid_to: &str)
         .ok_or(StoreError::NotFound)?;
     let before = seat(row)?;
     if valid_to < before.valid_from.as_str() {
-        return Err(StoreError::Invalid("a seat cannot end before it starts".into()));
+        return Err(StoreError::Invalid(Refusal::new("refusal-seat-end", "a seat cannot end before it starts")));
     }
     sqlx::query("UPDATE sec_memberships SET valid_to = $1 WHERE id = $2")
         .bind(valid_to)
@@ -148,9 +148,9 @@ pub async fn sec_end_seat(c: &mut Conn, actor: &Actor, id: &str, valid_to: &str)
     .fetch_optional(&mut *c)
     .await?;
     if let Some(day) = orphaned {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::Invalid(Refusal::new("refusal-seat-attended", format!(
             "the organisation attended the meeting of {day} on this seat; end it on that day or later"
-        )));
+        )).arg(day)));
     }
     let row: SeatRow = sqlx::query_as(sqlf!("{SEAT_SELECT} WHERE m.id = $1"))
         .bind(id)
@@ -229,7 +229,7 @@ async fn require_catalog(c: &mut Conn, key: Option<&str>) -> StoreResult<()> {
         .await?;
     match found {
         Some(_) => Ok(()),
-        None => Err(StoreError::Invalid(format!("no catalogue version {key}"))),
+        None => Err(StoreError::Invalid(Refusal::new("refusal-no-version", format!("no catalogue version {key}")).arg(key))),
     }
 }
 
@@ -419,10 +419,10 @@ pub async fn sec_plan_items(c: &mut Conn, year: i64) -> StoreResult<Vec<PlanItem
 
 pub async fn sec_add_plan_item(c: &mut Conn, actor: &Actor, item: &PlanItem) -> StoreResult<()> {
     if let Some(doc) = &item.document_id {
-        sec_document(c, doc).await.map_err(|_| StoreError::Invalid("the item names a document that does not exist".into()))?;
+        sec_document(c, doc).await.map_err(|_| StoreError::Invalid(Refusal::new("refusal-item-document", "the item names a document that does not exist")))?;
     }
     if let Some(case) = &item.case_id {
-        sec_case(c, case).await.map_err(|_| StoreError::Invalid("the item names a case that does not exist".into()))?;
+        sec_case(c, case).await.map_err(|_| StoreError::Invalid(Refusal::new("refusal-item-case", "the item names a case that does not exist")))?;
     }
     sqlx::query(
         "INSERT INTO sec_plan_items (id, plan_year, strategy_point, title, status, owner, document_id, case_id, created_at) \

@@ -86,7 +86,7 @@ async fn require_free_number(c: &mut Conn, number: CaseNumber, except: Option<&s
 async fn require_case_document(c: &mut Conn, document_id: Option<&str>) -> StoreResult<()> {
     let Some(doc) = document_id else { return Ok(()) };
     sec_document(c, doc).await.map(|_| ()).map_err(|e| match e {
-        StoreError::NotFound => StoreError::Invalid("the case names a document that does not exist".into()),
+        StoreError::NotFound => StoreError::Invalid(Refusal::new("refusal-case-document", "the case names a document that does not exist")),
         e => e,
     })
 }
@@ -102,19 +102,19 @@ pub async fn sec_update_meeting(c: &mut Conn, actor: &Actor, m: &Meeting) -> Sto
             .fetch_one(&mut *c)
             .await?;
         if cases > 0 {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Invalid(Refusal::new("refusal-meeting-year", format!(
                 "the meeting's cases are numbered for {}; it cannot move to another year",
                 meeting_year(&before)
-            )));
+            )).arg(meeting_year(&before))));
         }
     }
     let seats = sec_seats(c).await?;
     for a in sec_attendance(c, &m.id).await? {
         if seat_on(&seats, &a.organisation_id, &m.meeting_date).is_none() {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Invalid(Refusal::new("refusal-no-seat-on", format!(
                 "{} is listed as attending but has no seat on {}",
                 a.organisation_name, m.meeting_date
-            )));
+            )).arg(a.organisation_name).arg(&m.meeting_date)));
         }
     }
     sqlx::query(
@@ -176,17 +176,17 @@ pub async fn sec_set_attendance(
     let mut seen = std::collections::HashSet::new();
     for r in rows {
         if !seen.insert(r.organisation_id.as_str()) {
-            return Err(StoreError::Invalid("an organisation is listed twice".into()));
+            return Err(StoreError::Invalid(Refusal::new("refusal-listed-twice", "an organisation is listed twice")));
         }
         if seat_on(&seats, &r.organisation_id, &m.meeting_date).is_none() {
             let name = orgs
                 .iter()
                 .find(|o| o.id == r.organisation_id)
                 .map_or_else(|| "an unknown organisation".to_string(), |o| o.name.clone());
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Invalid(Refusal::new("refusal-no-seat", format!(
                 "{name} has no seat in the steering group on {} and cannot be listed as attending",
                 m.meeting_date
-            )));
+            )).arg(name).arg(m.meeting_date)));
         }
     }
     let before = sec_attendance(c, meeting_id).await?;
@@ -249,8 +249,8 @@ struct CaseRow {
 fn case_number(year: i64, number: i64) -> StoreResult<CaseNumber> {
     let (y, n) = (u16::try_from(year), u16::try_from(number));
     match (y, n) {
-        (Ok(y), Ok(n)) => CaseNumber::new(y, n).map_err(|e| StoreError::Invalid(e.to_string())),
-        _ => Err(StoreError::Invalid(format!("stored case number {number}/{year} is out of range"))),
+        (Ok(y), Ok(n)) => CaseNumber::new(y, n).map_err(|e| StoreError::Internal(format!("stored case number {number}/{year}: {e}"))),
+        _ => Err(StoreError::Internal(format!("stored case number {number}/{year} is out of range"))),
     }
 }
 
@@ -326,10 +326,10 @@ pub async fn sec_add_case(c: &mut Conn, actor: &Actor, meeting_id: &str, id: &st
     let year = meeting_year(&m);
     let number = match i.number {
         Some(n) if n.year != year => {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Invalid(Refusal::new("refusal-case-year", format!(
                 "case {n} is numbered for {}, but the meeting is in {year}",
                 n.year
-            )));
+            )).arg(n).arg(n.year).arg(year)));
         }
         Some(n) => n,
         None => {
@@ -382,18 +382,18 @@ pub async fn sec_update_case(
         return Err(StoreError::NotFound);
     }
     if before.decision.is_some() {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::Invalid(Refusal::new("refusal-case-decided", format!(
             "case {} is decided and cannot be changed; bring a new case",
             before.number
-        )));
+        )).arg(before.number)));
     }
     let year = meeting_year(&m);
     let number = i.number.unwrap_or(before.number);
     if number.year != year {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::Invalid(Refusal::new("refusal-case-year", format!(
             "case {number} is numbered for {}, but the meeting is in {year}",
             number.year
-        )));
+        )).arg(number).arg(number.year).arg(year)));
     }
     require_free_number(c, number, Some(case_id)).await?;
     require_case_document(c, i.document_id.as_deref()).await?;
@@ -486,7 +486,7 @@ pub async fn sec_add_comment(
     let m = sec_meeting(c, &case.meeting_id).await?;
     let seats = sec_seats(c).await?;
     let seat = seat_on(&seats, organisation_id, &m.meeting_date)
-        .ok_or_else(|| StoreError::Invalid("the organisation has no seat in the steering group on the meeting's date".into()))?;
+        .ok_or_else(|| StoreError::Invalid(Refusal::new("refusal-no-seat-date", "the organisation has no seat in the steering group on the meeting's date")))?;
     let now = crate::now_ms();
     sqlx::query(
         "INSERT INTO sec_case_comments (id, case_id, organisation_id, comment, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -522,13 +522,13 @@ pub async fn sec_decide(
     sec_meeting(c, meeting_id).await?;
     let before = sec_case(c, case_id).await?;
     if before.meeting_id != meeting_id {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::Invalid(Refusal::new("refusal-case-meeting", format!(
             "case {} belongs to another meeting; record its decision in that meeting",
             before.number
-        )));
+        )).arg(before.number)));
     }
     if new_status.is_some() && before.document_id.is_none() {
-        return Err(StoreError::Invalid("this case concerns no document, so it cannot set a document status".into()));
+        return Err(StoreError::Invalid(Refusal::new("refusal-case-no-document", "this case concerns no document, so it cannot set a document status")));
     }
     let now = crate::now_ms();
     sqlx::query(
@@ -627,7 +627,7 @@ pub async fn sec_add_followup(c: &mut Conn, actor: &Actor, f: &Followup) -> Stor
     if let Some(case_id) = &f.case_id {
         let case = sec_case(c, case_id).await?;
         if case.meeting_id != f.meeting_id {
-            return Err(StoreError::Invalid("the follow-up names a case of another meeting".into()));
+            return Err(StoreError::Invalid(Refusal::new("refusal-followup-case", "the follow-up names a case of another meeting")));
         }
     }
     sqlx::query(

@@ -27,10 +27,10 @@ use etterlev_core::test_projects::{
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::TenantStore;
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::store::new_id;
 use crate::store::{Backend, in_tx, with_conn};
-use crate::validate::{LINE_MAX, TEXT_MAX, clean, is_date};
+use crate::validate;
 
 /// The fields of a test project a user enters (create and update).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -185,23 +185,11 @@ pub struct TestDecision {
 // ---------------------------------------------------------------- validation
 
 fn line(what: &str, v: String, required: bool) -> StoreResult<Option<String>> {
-    let v = v.trim().to_string();
-    if v.is_empty() {
-        return if required {
-            Err(StoreError::Invalid(format!("{what} must not be empty")))
-        } else {
-            Ok(None)
-        };
+    if required {
+        validate::required_line(what, &v).map(Some)
+    } else {
+        validate::optional_line(what, Some(v))
     }
-    if v.chars().count() > LINE_MAX {
-        return Err(StoreError::Invalid(format!(
-            "{what} must be at most {LINE_MAX} characters"
-        )));
-    }
-    if v.chars().any(char::is_control) {
-        return Err(StoreError::Invalid(format!("{what} must be one line of text")));
-    }
-    Ok(Some(v))
 }
 
 fn opt_line(what: &str, v: Option<String>) -> StoreResult<Option<String>> {
@@ -210,28 +198,11 @@ fn opt_line(what: &str, v: Option<String>) -> StoreResult<Option<String>> {
 
 /// A multi-line text: line breaks and tabs are the only control characters.
 fn text(what: &str, v: Option<String>) -> StoreResult<Option<String>> {
-    let Some(v) = clean(v.map(|s| s.replace("\r\n", "\n"))) else {
-        return Ok(None);
-    };
-    if v.chars().count() > TEXT_MAX {
-        return Err(StoreError::Invalid(format!(
-            "{what} must be at most {TEXT_MAX} characters"
-        )));
-    }
-    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(StoreError::Invalid(format!("{what} contains control characters")));
-    }
-    Ok(Some(v))
+    validate::optional_text(what, v)
 }
 
 fn date(what: &str, v: Option<String>) -> StoreResult<Option<String>> {
-    match clean(v) {
-        Some(d) if !is_date(&d) => Err(StoreError::Invalid(format!(
-            "{what} must be a date written YYYY-MM-DD, not {:?}",
-            d.chars().take(40).collect::<String>()
-        ))),
-        d => Ok(d),
-    }
+    validate::optional_date(what, v)
 }
 
 pub(crate) fn validate_project(p: TestProjectInput) -> StoreResult<TestProjectInput> {
@@ -255,13 +226,14 @@ pub(crate) fn validate_check(key: CheckKey, c: CheckInput) -> StoreResult<CheckI
 }
 
 pub(crate) fn validate_decision(d: DecisionInput) -> StoreResult<DecisionInput> {
-    let reason =
-        text("the reason", Some(d.reason))?.ok_or_else(|| StoreError::Invalid("a decision needs a reason".into()))?;
+    let reason = text("the reason", Some(d.reason))?
+        .ok_or_else(|| StoreError::Invalid(Refusal::new("refusal-decision-reason", "a decision needs a reason")))?;
     let conditions = text("the conditions", d.conditions)?;
     if d.decision == Decision::ApprovedWithConditions && conditions.is_none() {
-        return Err(StoreError::Invalid(
-            "an approval with conditions must say what the conditions are".into(),
-        ));
+        return Err(StoreError::Invalid(Refusal::new(
+            "refusal-conditions",
+            "an approval with conditions must say what the conditions are",
+        )));
     }
     Ok(DecisionInput {
         decision: d.decision,
@@ -336,7 +308,9 @@ impl TenantStore<'_> {
         let mut clean_updates = Vec::with_capacity(updates.len());
         for u in updates {
             if !seen.insert(u.key) {
-                return Err(StoreError::Invalid(format!("{} appears more than once", u.key)));
+                return Err(StoreError::Invalid(
+                    Refusal::new("refusal-twice", format!("{} appears more than once", u.key)).arg(u.key),
+                ));
             }
             clean_updates.push(CheckUpdate {
                 input: validate_check(u.key, u.input)?,
@@ -411,7 +385,7 @@ mod tests {
                 ..input()
             },
             TestProjectInput {
-                owner: Some("x".repeat(LINE_MAX + 1)),
+                owner: Some("x".repeat(validate::LINE_MAX + 1)),
                 ..input()
             },
         ] {

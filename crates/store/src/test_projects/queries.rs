@@ -103,7 +103,7 @@ struct TestDecisionRow {
 impl TestDecisionRow {
     fn into_model(self) -> StoreResult<TestDecision> {
         let checks: Vec<TestCheck> = serde_json::from_str(&self.checks)
-            .map_err(|e| StoreError::Invalid(format!("stored checklist of decision {} cannot be read: {e}", self.seq)))?;
+            .map_err(|e| StoreError::Internal(format!("stored checklist of decision {} cannot be read: {e}", self.seq)))?;
         Ok(TestDecision {
             decision: parse_text("decision", &self.decision, Decision::parse)?,
             data_kind: parse_text("data kind", &self.data_kind, DataKind::parse)?,
@@ -335,10 +335,10 @@ pub async fn save_test_checks(
         if stored_version != u.expected_version {
             return Err(match stored {
                 Some(s) => stale(ConflictWith::TestCheck(s.clone())),
-                None => StoreError::Invalid(format!(
+                None => StoreError::Invalid(Refusal::new("refusal-check-stale", format!(
                     "{} has no stored answer; version 0 names a new answer, not {}",
                     u.key, u.expected_version
-                )),
+                )).arg(u.key).arg(u.expected_version)),
             });
         }
     }
@@ -378,7 +378,7 @@ pub async fn save_test_checks(
             let now_stored = checks_of(c, tenant_id, project_id).await?.into_iter().find(|x| x.key == u.key);
             return Err(match now_stored {
                 Some(s) => stale(ConflictWith::TestCheck(s)),
-                None => StoreError::Invalid(format!("the answer to {} was removed meanwhile", u.key)),
+                None => StoreError::Invalid(Refusal::new("refusal-check-removed", format!("the answer to {} was removed meanwhile", u.key)).arg(u.key)),
             });
         };
         let after = row.into_model()?;
@@ -447,7 +447,7 @@ pub async fn decide_test_project(
     .fetch_one(&mut *c)
     .await?;
     let snapshot = serde_json::to_string(&checks)
-        .map_err(|e| StoreError::Invalid(format!("the checklist cannot be stored: {e}")))?;
+        .map_err(|e| StoreError::Internal(format!("the checklist cannot be stored: {e}")))?;
     sqlx::query(sqlf!(
         "INSERT INTO test_project_decisions (tenant_id, project_id, {DECISION_COLS}) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"

@@ -585,7 +585,7 @@ pub async fn save(
         Err(StoreError::Invalid(m)) => {
             let extra = Extra {
                 values: Some(typed_values(&f, version)),
-                errors: vec![auth.ctx.tr.refusal(&m)],
+                errors: vec![auth.ctx.tr.refused(&m)],
                 ..Extra::default()
             };
             page(&state, &auth, &id, &node, extra, StatusCode::BAD_REQUEST).await

@@ -288,7 +288,7 @@ fn bad(msg: impl Into<String>) -> ApiError {
 /// Rule violations the store finds are refused values here, like ours.
 fn store_err(e: StoreError) -> ApiError {
     match e {
-        StoreError::Invalid(m) => ApiError::Unprocessable(m),
+        StoreError::Invalid(r) => ApiError::Unprocessable(r.to_string()),
         e => e.into(),
     }
 }

@@ -522,7 +522,7 @@ async fn create(
     };
     match ts.create_assessment(new).await {
         Ok(a) => Ok(Redirect::to(&format!("/assessments/{}", a.id)).into_response()),
-        Err(StoreError::Invalid(m)) => list_page(&state, &auth, Some(f), vec![tr.refusal(&m)]).await,
+        Err(StoreError::Invalid(m)) => list_page(&state, &auth, Some(f), vec![tr.refused(&m)]).await,
         Err(StoreError::NotFound) => list_page(&state, &auth, Some(f), vec![tr.msg("assessment-error-previous")]).await,
         Err(e) => Err(e.into()),
     }

@@ -85,7 +85,7 @@ pub async fn seed(store: &Store) -> Result<bool, StoreError> {
                 .filter(|c| c.id == NORMEN)
                 .max_by(|a, b| (&a.date, &a.version).cmp(&(&b.date, &b.version)))
         });
-        let hash = etterlev_auth::hash_password(PASSWORD).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let hash = etterlev_auth::hash_password(PASSWORD).map_err(|e| StoreError::Internal(e.to_string()))?;
         secretariat::seed(store, normen, &hash).await?;
     }
     Ok(created)
@@ -157,7 +157,7 @@ async fn import_catalogs(store: &Store, dir: &Path) -> Option<(CatalogSet, Impor
 
 /// The demo enterprises and users only (what the test harness uses).
 pub async fn seed_people(store: &Store) -> Result<bool, StoreError> {
-    let gp_org = OrgNumber::parse(GP_ORG).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let gp_org = OrgNumber::parse(GP_ORG).map_err(|e| StoreError::Internal(e.to_string()))?;
     if store.tenant_by_org(&gp_org).await?.is_some() {
         return Ok(false);
     }
@@ -165,7 +165,7 @@ pub async fn seed_people(store: &Store) -> Result<bool, StoreError> {
         user_id: None,
         label: "demo".into(),
     };
-    let hash = etterlev_auth::hash_password(PASSWORD).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let hash = etterlev_auth::hash_password(PASSWORD).map_err(|e| StoreError::Internal(e.to_string()))?;
     let gp = store
         .create_tenant(
             &actor,
@@ -182,7 +182,7 @@ pub async fn seed_people(store: &Store) -> Result<bool, StoreError> {
             &actor,
             &NewTenant {
                 name: "Fjordheim helseforetak".into(),
-                org_number: OrgNumber::parse(HOSPITAL_ORG).map_err(|e| StoreError::Invalid(e.to_string()))?,
+                org_number: OrgNumber::parse(HOSPITAL_ORG).map_err(|e| StoreError::Internal(e.to_string()))?,
                 kind: TenantKind::HospitalTrust,
                 size_class: SizeClass::Large,
             },
@@ -272,7 +272,7 @@ pub async fn seed_assessments(store: &Store, set: &CatalogSet) -> Result<bool, S
     else {
         return Ok(false);
     };
-    let org = |o: &str| OrgNumber::parse(o).map_err(|e| StoreError::Invalid(e.to_string()));
+    let org = |o: &str| OrgNumber::parse(o).map_err(|e| StoreError::Internal(e.to_string()));
     let (Some(gp), Some(hospital), Some(admin)) = (
         store.tenant_by_org(&org(GP_ORG)?).await?,
         store.tenant_by_org(&org(HOSPITAL_ORG)?).await?,
@@ -578,7 +578,7 @@ async fn seed_wizard_run(ts: &TenantStore<'_>, normen: &Catalog) -> Result<(), S
 /// approved. Made by the demo administrator. Does nothing (false) when the
 /// hospital already has test projects or the demo people are missing.
 pub async fn seed_test_projects(store: &Store) -> Result<bool, StoreError> {
-    let org = OrgNumber::parse(HOSPITAL_ORG).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let org = OrgNumber::parse(HOSPITAL_ORG).map_err(|e| StoreError::Internal(e.to_string()))?;
     let (Some(hospital), Some(admin)) = (
         store.tenant_by_org(&org).await?,
         store.user_by_email(ADMIN_EMAIL).await?,

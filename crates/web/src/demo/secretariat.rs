@@ -140,7 +140,7 @@ const STAT_ENTERPRISES: &[(TenantKind, SizeClass, usize)] = &[
 ];
 
 fn invalid(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(e.to_string())
+    StoreError::Internal(e.to_string())
 }
 
 /// The `n`th organisation number in the demo's range (starting with 39,

@@ -189,7 +189,7 @@ impl From<StoreError> for ApiError {
             e @ (StoreError::CatalogChanged { .. } | StoreError::MappingChanged { .. }) => {
                 ApiError::Conflict(e.to_string())
             }
-            StoreError::Invalid(m) => ApiError::Unprocessable(m),
+            StoreError::Invalid(r) => ApiError::Unprocessable(r.to_string()),
             e @ StoreError::NotPresent { .. } => ApiError::Unprocessable(e.to_string()),
             e @ StoreError::ChecklistIncomplete(_) => ApiError::Unprocessable(e.to_string()),
             other => ApiError::Internal(other.to_string()),

@@ -17,6 +17,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The store refused the input; shown in the reader's language.
+    #[error("refused: {0}")]
+    Refused(etterlev_store::Refusal),
     #[error("login required")]
     LoginRequired { next: String },
     #[error("second factor required")]
@@ -40,8 +43,8 @@ pub struct ErrorPage {
     pub status: StatusCode,
     /// Message key of the explanation.
     pub key: &'static str,
-    /// Extra detail (already safe to show), e.g. a validation message.
-    pub detail: Option<String>,
+    /// Extra detail (safe to show), e.g. a validation message.
+    pub detail: Option<Detail>,
 }
 
 impl AppError {
@@ -49,7 +52,7 @@ impl AppError {
         match self {
             AppError::NotFound | AppError::NoTenant(_) => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::Refused(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::LoginRequired { .. } | AppError::MfaRequired => StatusCode::SEE_OTHER,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -75,8 +78,9 @@ impl IntoResponse for AppError {
             }
             AppError::NotFound => ("error-not-found", None),
             AppError::Forbidden => ("error-forbidden", None),
-            AppError::BadRequest(d) => ("error-bad-request", Some(d.clone())),
-            AppError::Conflict(d) => ("error-conflict", Some(d.clone())),
+            AppError::BadRequest(d) => ("error-bad-request", Some(Detail::Text(d.clone()))),
+            AppError::Refused(r) => ("error-bad-request", Some(Detail::Refused(r.clone()))),
+            AppError::Conflict(d) => ("error-conflict", Some(Detail::Text(d.clone()))),
             AppError::Busy => ("error-busy", None),
             AppError::Internal(d) => {
                 tracing::error!(error = %d, "internal error");
@@ -104,11 +108,29 @@ impl From<StoreError> for AppError {
             e @ (StoreError::CatalogChanged { .. } | StoreError::MappingChanged { .. }) => {
                 AppError::Conflict(e.to_string())
             }
-            StoreError::Invalid(m) => AppError::BadRequest(m),
+            StoreError::Invalid(r) => AppError::Refused(r),
             e @ StoreError::NotPresent { .. } => AppError::BadRequest(e.to_string()),
             // The test-project pages show the missing items themselves.
             e @ StoreError::ChecklistIncomplete(_) => AppError::BadRequest(e.to_string()),
             other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// The detail of an error page, rendered in the reader's language.
+#[derive(Debug, Clone)]
+pub enum Detail {
+    /// A message key, or a web-layer message (see `refusals.rs`).
+    Text(String),
+    /// A typed store refusal.
+    Refused(etterlev_store::Refusal),
+}
+
+impl Detail {
+    pub fn render(&self, tr: &crate::kit::i18n::Tr) -> String {
+        match self {
+            Detail::Text(d) => tr.refusal(d),
+            Detail::Refused(r) => tr.refused(r),
         }
     }
 }

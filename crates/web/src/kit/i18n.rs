@@ -183,6 +183,11 @@ impl Tr {
         crate::kit::refusals::translate(self, message)
     }
 
+    /// A typed store refusal in this language.
+    pub fn refused(&self, refusal: &etterlev_store::Refusal) -> String {
+        crate::kit::refusals::render(self, refusal)
+    }
+
     /// A number with `decimals` places and the language's decimal sign:
     /// "58,0" in bokmål, "58.0" in English.
     pub fn number(&self, value: f64, decimals: usize) -> String {

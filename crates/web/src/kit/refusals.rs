@@ -1,133 +1,21 @@
-//! Refusals in the reader's language. The store and some handlers refuse
-//! input with English text written for developers and the API
-//! (`StoreError::Invalid("the file is empty")`, `AppError::BadRequest(…)`);
-//! pages show those through [`Tr::refusal`], which recognises each known
-//! message by its pattern and gives its translation, with the variable parts
-//! (field names are translated too) filled in. A unit test makes sure every
-//! such message in the store and the web layer has a rule here.
+//! Refusals in the reader's language.
+//!
+//! The store refuses input with a typed [`Refusal`]: a message key of
+//! `locales/*/refusals.ftl` with its arguments; [`render`] shows it in the
+//! reader's language, field names translated too. New code refuses this way.
+//!
+//! Some refusals of the web layer itself (`AppError::BadRequest(…)`, the
+//! framework's form rejections) are still English text; [`translate`]
+//! recognises each by its pattern in [`RULES`]. Unit tests make sure every
+//! store key exists in both languages and every such web message has a rule.
 
 use crate::kit::i18n::Tr;
+use etterlev_store::{Refusal, RefusalArg};
 
 /// English pattern (`{}` for a variable part) → message key with `$a`, `$b`,
 /// `$c` for the parts. More specific patterns first.
 const RULES: &[(&str, &str)] = &[
-    ("{} must be a date written YYYY-MM-DD, not {}", "refusal-date"),
-    ("{} must not be empty", "refusal-empty"),
     ("{} is required", "refusal-required"),
-    ("{} is longer than {} characters", "refusal-too-long"),
-    ("{} must be at most {} characters", "refusal-at-most"),
-    ("{} must be one line of text", "refusal-one-line"),
-    ("{} contains control characters", "refusal-control"),
-    ("{} must be a time written HH:MM", "refusal-time"),
-    ("{} appears more than once", "refusal-twice"),
-    ("the period ends ({}) before it starts ({})", "refusal-period"),
-    (
-        "{}: a reason is required when a requirement does not apply",
-        "refusal-na-reason",
-    ),
-    (
-        "an action for a requirement needs the assessment it belongs to",
-        "refusal-action-assessment",
-    ),
-    (
-        "a link must be a web address starting with https:// or http://",
-        "refusal-link",
-    ),
-    ("the file is empty", "refusal-file-empty"),
-    (
-        "text contains a character the database cannot store",
-        "refusal-character",
-    ),
-    ("unknown role {}", "refusal-role"),
-    (
-        "the last administrator cannot lose the admin role",
-        "refusal-last-admin-role",
-    ),
-    ("the last administrator cannot be removed", "refusal-last-admin"),
-    (
-        "the assessment \"{}\" is closed and can no longer be changed",
-        "refusal-closed",
-    ),
-    ("there is no catalogue {}", "refusal-no-catalogue"),
-    (
-        "answers can only be carried over between versions of one catalogue, not from {} to {}",
-        "refusal-carry",
-    ),
-    ("catalogue {} is not stored", "refusal-not-stored"),
-    ("the assessment \"{}\" is already closed", "refusal-already-closed"),
-    (
-        "there is no saved answer for {} to update; reload the page",
-        "refusal-no-answer",
-    ),
-    ("the answer for {} was removed meanwhile", "refusal-answer-removed"),
-    ("the answer to {} was removed meanwhile", "refusal-check-removed"),
-    (
-        "{} has no stored answer; version 0 names a new answer, not {}",
-        "refusal-check-stale",
-    ),
-    (
-        "mapping {} refers to catalogue {}, which is neither imported nor part of this import",
-        "refusal-mapping-target",
-    ),
-    ("unknown organisation", "refusal-organisation"),
-    ("a seat cannot end before it starts", "refusal-seat-end"),
-    (
-        "the organisation attended the meeting of {} on this seat; end it on that day or later",
-        "refusal-seat-attended",
-    ),
-    ("no catalogue version {}", "refusal-no-version"),
-    ("the case names a document that does not exist", "refusal-case-document"),
-    (
-        "the meeting's cases are numbered for {}; it cannot move to another year",
-        "refusal-meeting-year",
-    ),
-    ("{} is listed as attending but has no seat on {}", "refusal-no-seat-on"),
-    ("an organisation is listed twice", "refusal-listed-twice"),
-    (
-        "{} has no seat in the steering group on {} and cannot be listed as attending",
-        "refusal-no-seat",
-    ),
-    (
-        "case {} is numbered for {}, but the meeting is in {}",
-        "refusal-case-year",
-    ),
-    (
-        "case {} is decided and cannot be changed; bring a new case",
-        "refusal-case-decided",
-    ),
-    (
-        "the organisation has no seat in the steering group on the meeting's date",
-        "refusal-no-seat-date",
-    ),
-    (
-        "case {} belongs to another meeting; record its decision in that meeting",
-        "refusal-case-meeting",
-    ),
-    (
-        "this case concerns no document, so it cannot set a document status",
-        "refusal-case-no-document",
-    ),
-    ("the follow-up names a case of another meeting", "refusal-followup-case"),
-    ("the item names a document that does not exist", "refusal-item-document"),
-    ("the item names a case that does not exist", "refusal-item-case"),
-    (
-        "a proposed document status needs the document it concerns",
-        "refusal-proposed-status",
-    ),
-    (
-        "\"present from\" needs a time, and a time needs \"present from\"",
-        "refusal-present-from",
-    ),
-    ("a comment has 1 to {} characters", "refusal-comment-length"),
-    ("a decision has 1 to {} characters", "refusal-decision-length"),
-    ("a summary has 1 to {} characters", "refusal-summary-length"),
-    ("the plan year must be between 2000 and 2100", "refusal-plan-year"),
-    ("a consultation cannot close before it opens", "refusal-consultation"),
-    ("a decision needs a reason", "refusal-decision-reason"),
-    (
-        "an approval with conditions must say what the conditions are",
-        "refusal-conditions",
-    ),
     (
         "someone else saved a change in the meantime; reload the page",
         "refusal-version",
@@ -160,41 +48,13 @@ const RULES: &[(&str, &str)] = &[
         "{} is not an answer: use yes, partly, no or dont_know",
         "refusal-wizard-answer",
     ),
-    (
-        "{} must be one line of at most {} characters",
-        "refusal-one-line-at-most",
-    ),
-    (
-        "choose at least one of owner, deadline, priority and status to change",
-        "refusal-bulk-nothing",
-    ),
-    ("select at least one action", "refusal-bulk-none"),
     ("at most {} actions can be changed at once", "refusal-bulk-many"),
-    ("action {} is selected more than once", "refusal-bulk-twice"),
     ("a selected action must be id:version", "refusal-bulk-selection"),
-    (
-        "a withdrawn document is not revised, so it has no next revision date",
-        "refusal-withdrawn-revision",
-    ),
     ("Failed to deserialize form body{}", "refusal-form-fields"),
     (
         "Form requests must have `Content-Type: application/x-www-form-urlencoded`",
         "refusal-form-type",
     ),
-];
-
-/// Messages for developers and the command line (stored data that cannot be
-/// read, backups): pages show the generic refusal instead.
-pub(crate) const INTERNAL: &[&str] = &[
-    "stored {}",
-    "cannot serialise {}: {}",
-    "unknown tenant kind {}",
-    "unknown size class {}",
-    "schema names may use only letters, digits and _",
-    "backup is for SQLite; for PostgreSQL use pg_dump (see README)",
-    "{} already exists; choose a new file",
-    "backup path must be valid UTF-8",
-    "the checklist cannot be stored: {}",
 ];
 
 /// Field names the store puts into its messages.
@@ -302,10 +162,34 @@ pub(crate) fn translate(tr: &Tr, message: &str) -> String {
             return capitalise(&tr.msg_with(key, &args));
         }
     }
-    if INTERNAL.iter().any(|p| captures(p, m).is_some()) || !m.contains(' ') {
+    if !m.contains(' ') {
         return tr.msg("refusal-generic");
     }
     message.to_string()
+}
+
+/// A typed store refusal in the reader's language: its key with the
+/// arguments as `$a`, `$b`, …, field names translated, and any detailed
+/// refusals (the bad rows of a batch) after it.
+pub(crate) fn render(tr: &Tr, refusal: &Refusal) -> String {
+    const NAMES: [&str; 6] = ["a", "b", "c", "d", "e", "f"];
+    let args: Vec<(&'static str, String)> = NAMES
+        .iter()
+        .zip(refusal.args())
+        .map(|(name, arg)| {
+            let value = match arg {
+                RefusalArg::Value(v) => v.clone(),
+                RefusalArg::Field(f) => field(tr, f),
+            };
+            (*name, value)
+        })
+        .collect();
+    let mut out = capitalise(&tr.msg_with(refusal.key(), &args));
+    for detail in refusal.details() {
+        out.push(' ');
+        out.push_str(&render(tr, detail));
+    }
+    out
 }
 
 fn field(tr: &Tr, part: &str) -> String {
@@ -327,27 +211,18 @@ mod tests {
     use crate::kit::i18n::Lang;
 
     #[test]
-    fn known_messages_are_translated() {
+    fn web_messages_are_translated() {
         let nb = Tr::new(Lang::Nb);
         let en = Tr::new(Lang::En);
-        assert_eq!(translate(&nb, "the file is empty"), "Filen er tom.");
-        assert_eq!(translate(&en, "the file is empty"), "The file is empty.");
-        assert_eq!(translate(&nb, "the title is required"), "Tittelen må fylles ut.");
+        assert_eq!(translate(&nb, "the form is too large"), nb.msg("refusal-form-large"));
+        assert_eq!(translate(&en, "the form is too large"), en.msg("refusal-form-large"));
         assert_eq!(
-            translate(&nb, "the title is longer than 200 characters"),
-            "Tittelen kan ha høyst 200 tegn."
-        );
-        assert_eq!(
-            translate(&nb, "case 3/26 is numbered for 2026, but the meeting is in 2027"),
-            "Sak 3/26 er nummerert for 2026, men møtet er i 2027."
+            translate(&nb, "at most 200 actions can be changed at once"),
+            nb.msg_with("refusal-bulk-many", &[("a", "200".to_string())])
         );
         assert_eq!(translate(&nb, "error-role"), nb.msg("error-role"));
         // A constraint name or internal detail is not shown.
         assert_eq!(translate(&nb, "users_email_key"), nb.msg("refusal-generic"));
-        assert_eq!(
-            translate(&nb, "stored status \"x\" is unknown"),
-            nb.msg("refusal-generic")
-        );
         // Text that is already translated stays as it is.
         assert_eq!(
             translate(&nb, "Skriv hva som skal gjøres."),
@@ -355,6 +230,24 @@ mod tests {
         );
         assert!(captures("{} is required", "x is required").is_some());
         assert!(captures("a {} b {}", "a x b").is_none());
+    }
+
+    #[test]
+    fn typed_refusals_render_in_both_languages() {
+        let nb = Tr::new(Lang::Nb);
+        let en = Tr::new(Lang::En);
+        let r = Refusal::new("refusal-too-long", "the title is longer than 200 characters")
+            .field("the title")
+            .arg(200);
+        assert_eq!(render(&nb, &r), "Tittelen kan ha høyst 200 tegn.");
+        assert_eq!(render(&en, &r), "Title can have at most 200 characters.");
+        let batch = Refusal::new("refusal-nothing-saved", "nothing was saved: x appears more than once")
+            .arg(0)
+            .with_details(vec![Refusal::new("refusal-twice", "x appears more than once").arg("x")]);
+        assert_eq!(
+            render(&nb, &batch),
+            "Ingenting ble lagret. Dette må rettes: X står mer enn én gang."
+        );
     }
 
     /// The string literals that follow `marker` in `text`, `{…}` made `{}`.
@@ -404,39 +297,56 @@ mod tests {
         out
     }
 
-    /// Every English refusal the store or a handler writes has a rule (or is
-    /// marked internal), so no bokmål page shows it untranslated. A new
-    /// `StoreError::Invalid("…")` needs a line in `RULES` and its keys.
-    #[test]
-    fn every_refusal_has_a_translation() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    /// The literals right after each `marker` in the files under `dir`,
+    /// test modules left out.
+    fn messages_in(dir: &std::path::Path, markers: &[&str]) -> Vec<(String, String)> {
         let mut messages = Vec::new();
-        for (dir, markers) in [
-            (root.join("../store/src"), &["StoreError::Invalid("][..]),
-            (root.join("src"), &["AppError::BadRequest(", "AppError::Conflict("][..]),
-        ] {
-            for path in etterlev_tidy::rust_files(&dir) {
-                let Ok(text) = std::fs::read_to_string(&path) else {
-                    continue;
-                };
-                // Test modules build refusals of their own.
-                let text = text.split("#[cfg(test)]").next().unwrap_or("");
-                for marker in markers {
-                    for m in literals_after(text, marker) {
-                        messages.push((path.display().to_string(), m));
-                    }
+        for path in etterlev_tidy::rust_files(dir) {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let text = text.split("#[cfg(test)]").next().unwrap_or("");
+            for marker in markers {
+                for m in literals_after(text, marker) {
+                    messages.push((path.display().to_string(), m));
                 }
             }
         }
-        assert!(messages.len() > 40, "found only {} messages", messages.len());
+        messages
+    }
+
+    /// Every key the store refuses with exists in both languages, so no
+    /// page shows a key or another language.
+    #[test]
+    fn every_store_refusal_key_exists_in_both_languages() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let keys = messages_in(&root.join("../store/src"), &["Refusal::new("]);
+        assert!(keys.len() > 50, "found only {} refusals", keys.len());
+        for lang in [Lang::Nb, Lang::En] {
+            let tr = Tr::new(lang);
+            let missing: Vec<_> = keys
+                .iter()
+                .filter(|(_, k)| !looks_like_key(k) || tr.msg_with(k, &dummy_args()) == *k)
+                .collect();
+            assert!(
+                missing.is_empty(),
+                "{lang:?}: refusal keys without a message: {missing:#?}"
+            );
+        }
+    }
+
+    /// Every English refusal a handler writes has a rule (or is a key), so no
+    /// bokmål page shows it untranslated.
+    #[test]
+    fn every_web_refusal_has_a_translation() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let messages = messages_in(&root.join("src"), &["AppError::BadRequest(", "AppError::Conflict("]);
+        assert!(messages.len() > 10, "found only {} messages", messages.len());
         let nb = Tr::new(Lang::Nb);
         let missing: Vec<_> = messages
             .iter()
             .filter(|(_, m)| !looks_like_key(m) || nb.msg_with(m, &dummy_args()) == *m)
-            .filter(|(_, m)| {
-                !RULES.iter().any(|(p, _)| captures(p, m).is_some())
-                    && !INTERNAL.iter().any(|p| captures(p, m).is_some())
-            })
+            .filter(|(_, m)| !RULES.iter().any(|(p, _)| captures(p, m).is_some()))
             .collect();
         assert!(
             missing.is_empty(),

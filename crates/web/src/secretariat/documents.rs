@@ -114,7 +114,7 @@ pub(super) async fn create_document(
     };
     match s.create_document(&input).await {
         Ok(d) => Ok(Redirect::to(&format!("/secretariat/documents/{}", d.id)).into_response()),
-        Err(e) => documents_page(&state, &auth, Some(refusal(e)?), f).await,
+        Err(e) => documents_page(&state, &auth, Some(refusal(e, &auth.ctx.tr)?), f).await,
     }
 }
 
@@ -293,7 +293,7 @@ pub(super) async fn update_document(
             let refused = (StatusCode::CONFLICT, tr.msg("sec-document-stale"));
             document_page_with(&state, &auth, id, Some(refused), Some(attempt(f))).await
         }
-        Err(e) => document_page_with(&state, &auth, id, Some(refusal(e)?), Some(attempt(f))).await,
+        Err(e) => document_page_with(&state, &auth, id, Some(refusal(e, &auth.ctx.tr)?), Some(attempt(f))).await,
     }
 }
 
@@ -315,7 +315,7 @@ pub(super) async fn add_consultation(
     let id = object_id(&id)?;
     match s.add_consultation(id, &f.opens, &f.closes).await {
         Ok(_) => Ok(Redirect::to(&format!("/secretariat/documents/{id}#consultations")).into_response()),
-        Err(e) => document_page(&state, &auth, id, Some(refusal(e)?)).await,
+        Err(e) => document_page(&state, &auth, id, Some(refusal(e, &auth.ctx.tr)?)).await,
     }
 }
 
@@ -345,6 +345,6 @@ pub(super) async fn add_consultation_comment(
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/secretariat/documents/{id}#consultations")).into_response()),
-        Err(e) => document_page(&state, &auth, id, Some(refusal(e)?)).await,
+        Err(e) => document_page(&state, &auth, id, Some(refusal(e, &auth.ctx.tr)?)).await,
     }
 }

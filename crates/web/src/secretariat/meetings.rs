@@ -56,7 +56,7 @@ pub(super) async fn update_meeting(
     s.meeting(id).await?;
     match s.update_meeting(id, &f.input()).await {
         Ok(m) => Ok(Redirect::to(&format!("/secretariat/meetings/{}", m.id)).into_response()),
-        Err(e) => meeting_page(&state, &auth, id, Some(refusal(e)?)).await,
+        Err(e) => meeting_page(&state, &auth, id, Some(refusal(e, &auth.ctx.tr)?)).await,
     }
 }
 
@@ -69,7 +69,7 @@ pub(super) async fn create_meeting(
     match s.create_meeting(&f.input()).await {
         Ok(m) => Ok(Redirect::to(&format!("/secretariat/meetings/{}", m.id)).into_response()),
         Err(e) => {
-            let (status, m) = refusal(e)?;
+            let (status, m) = refusal(e, &auth.ctx.tr)?;
             Ok(render_status(
                 status,
                 &MeetingsPage {
@@ -584,7 +584,7 @@ pub(super) async fn decide(
     match s.decide(id, case_id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/secretariat/meetings/{id}#case-{case_id}")).into_response()),
         Err(StoreError::NotFound) => Err(AppError::NotFound),
-        Err(e) => meeting_page(&state, &auth, id, Some(refusal(e)?)).await,
+        Err(e) => meeting_page(&state, &auth, id, Some(refusal(e, &auth.ctx.tr)?)).await,
     }
 }
 
@@ -616,7 +616,7 @@ pub(super) async fn add_followup(
     };
     match s.add_followup(id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/secretariat/meetings/{id}#followups")).into_response()),
-        Err(e) => meeting_page(&state, &auth, id, Some(refusal(e)?)).await,
+        Err(e) => meeting_page(&state, &auth, id, Some(refusal(e, &auth.ctx.tr)?)).await,
     }
 }
 

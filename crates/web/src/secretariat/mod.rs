@@ -96,9 +96,9 @@ fn today() -> String {
 
 /// A store refusal shown in place on the page (status 400 or 409), the rest
 /// as errors.
-fn refusal(e: StoreError) -> AppResult<(StatusCode, String)> {
+fn refusal(e: StoreError, tr: &Tr) -> AppResult<(StatusCode, String)> {
     match e {
-        StoreError::Invalid(m) => Ok((StatusCode::BAD_REQUEST, m)),
+        StoreError::Invalid(r) => Ok((StatusCode::BAD_REQUEST, tr.refused(&r))),
         StoreError::Conflict(m) => Ok((StatusCode::CONFLICT, m)),
         other => Err(other.into()),
     }
@@ -124,7 +124,7 @@ fn refusal_tr(e: StoreError, tr: &Tr) -> AppResult<(StatusCode, String)> {
             };
             Ok((StatusCode::BAD_REQUEST, tr.msg_with(key, &args)))
         }
-        other => refusal(other),
+        other => refusal(other, tr),
     }
 }
 

@@ -84,7 +84,7 @@ pub(super) async fn create_organisation(
     let s = sec(&state, &auth)?;
     match s.create_organisation(&f.name, blank_none(&f.short_name)).await {
         Ok(_) => Ok(Redirect::to("/secretariat/organisations").into_response()),
-        Err(e) => organisations_page(&state, &auth, Some(refusal(e)?)).await,
+        Err(e) => organisations_page(&state, &auth, Some(refusal(e, &auth.ctx.tr)?)).await,
     }
 }
 
@@ -123,7 +123,7 @@ pub(super) async fn create_seat(
     };
     match s.add_seat(&input).await {
         Ok(_) => Ok(Redirect::to("/secretariat/organisations").into_response()),
-        Err(e) => organisations_page(&state, &auth, Some(refusal(e)?)).await,
+        Err(e) => organisations_page(&state, &auth, Some(refusal(e, &auth.ctx.tr)?)).await,
     }
 }
 
@@ -143,6 +143,6 @@ pub(super) async fn end_seat(
     let id = object_id(&id)?;
     match s.end_seat(id, &f.valid_to).await {
         Ok(_) => Ok(Redirect::to("/secretariat/organisations").into_response()),
-        Err(e) => organisations_page(&state, &auth, Some(refusal(e)?)).await,
+        Err(e) => organisations_page(&state, &auth, Some(refusal(e, &auth.ctx.tr)?)).await,
     }
 }

@@ -163,7 +163,7 @@ pub(super) async fn add_plan_item(
     };
     match s.add_plan_item(&input).await {
         Ok(_) => Ok(Redirect::to(&format!("/secretariat/plan?year={year}")).into_response()),
-        Err(e) => plan_page(&state, &auth, year.clamp(2000, 2100), Some(refusal(e)?)).await,
+        Err(e) => plan_page(&state, &auth, year.clamp(2000, 2100), Some(refusal(e, &auth.ctx.tr)?)).await,
     }
 }
 

@@ -293,7 +293,7 @@ pub async fn upload(
                     Err(StoreError::Invalid(m)) => {
                         let extra = Extra {
                             values: typed(version),
-                            errors: vec![auth.ctx.tr.refusal(&m)],
+                            errors: vec![auth.ctx.tr.refused(&m)],
                             ..Extra::default()
                         };
                         problem = Some((extra, StatusCode::BAD_REQUEST));
@@ -319,7 +319,7 @@ pub async fn upload(
         match result {
             Ok(_) => added = true,
             Err(StoreError::Invalid(m)) => {
-                let m = auth.ctx.tr.refusal(&m);
+                let m = auth.ctx.tr.refused(&m);
                 let (extra, _) = problem.get_or_insert_with(|| (Extra::default(), StatusCode::BAD_REQUEST));
                 match e {
                     NewEvidence::File { .. } => extra.upload_error = Some(m),
@@ -396,7 +396,7 @@ pub async fn add_link(
             Ok(_) => {
                 return Ok(Redirect::to(&format!("/assessments/{}/req/{node}?uploaded=1", a.id)).into_response());
             }
-            Err(StoreError::Invalid(m)) => failed(auth.ctx.tr.refusal(&m)),
+            Err(StoreError::Invalid(m)) => failed(auth.ctx.tr.refused(&m)),
             Err(e) => return Err(e.into()),
         },
     };

@@ -324,7 +324,7 @@ pub async fn import_xlsx(
     } else {
         match ts.save_answers(&a.id, changed).await {
             Ok(n) => n,
-            Err(etterlev_store::StoreError::Invalid(m)) => return refuse(vec![auth.ctx.tr.refusal(&m)]).await,
+            Err(etterlev_store::StoreError::Invalid(m)) => return refuse(vec![auth.ctx.tr.refused(&m)]).await,
             Err(e) => return Err(e.into()),
         }
     };

@@ -389,7 +389,7 @@ pub(super) async fn save_check(
                 &state,
                 &auth,
                 p,
-                Some(input_of(vec![auth.ctx.tr.refusal(&m)], false)),
+                Some(input_of(vec![auth.ctx.tr.refused(&m)], false)),
                 None,
             )
             .await?;
