@@ -8,6 +8,7 @@ pub mod assessment;
 pub mod audit;
 pub mod audit_checkpoint;
 pub mod date;
+pub mod inventory;
 pub mod orgnr;
 pub mod password;
 pub mod role;

@@ -26,8 +26,16 @@ pub enum StoreError {
     /// A named unique constraint was violated.
     #[error("already exists ({0})")]
     Conflict(String),
+    /// The input breaks a rule; nothing was saved. The refusal carries its
+    /// message key and arguments for pages, and an English sentence for the
+    /// API, the command line and logs.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Refusal),
+    /// Stored data that cannot be read, or a setting that cannot be used: a
+    /// fault for operators, not for the person typing. Pages show a generic
+    /// error; the command line and the log show this text.
+    #[error("{0}")]
+    Internal(String),
     /// A case's comment by an organisation that was not at the meeting at
     /// the case's time (it arrived later or sent apologies), as the
     /// attendance list and the case's time slot say. Nothing was saved.
@@ -59,6 +67,97 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Why input was refused, typed: the key of a message in the refusal
+/// catalogue (`crates/web/locales/{nb,en}/refusals.ftl`), its arguments
+/// (`$a`, `$b`, … in order), and the sentence in English.
+///
+/// Pages render the key in the reader's language; an argument made with
+/// [`Refusal::field`] names a form field and is itself translated (key
+/// `refusal-field-<name in kebab case>`). A test in the web crate checks that
+/// every key used here exists in both languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    key: &'static str,
+    args: Vec<RefusalArg>,
+    english: String,
+    details: Vec<Refusal>,
+}
+
+/// One argument of a [`Refusal`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefusalArg {
+    /// A value shown as it is (a number, a date, an identifier, a title).
+    Value(String),
+    /// The English name of a field ("the title"), translated on pages.
+    Field(String),
+}
+
+impl Refusal {
+    pub fn new(key: &'static str, english: impl Into<String>) -> Refusal {
+        Refusal {
+            key,
+            args: Vec::new(),
+            english: english.into(),
+            details: Vec::new(),
+        }
+    }
+
+    /// The next argument, shown as it is.
+    #[must_use]
+    pub fn arg(mut self, value: impl std::fmt::Display) -> Refusal {
+        self.args.push(RefusalArg::Value(value.to_string()));
+        self
+    }
+
+    /// The next argument, a field name to translate.
+    #[must_use]
+    pub fn field(mut self, english_name: &str) -> Refusal {
+        self.args.push(RefusalArg::Field(english_name.to_string()));
+        self
+    }
+
+    /// Refusals this one sums up (each bad row of a batch).
+    #[must_use]
+    pub fn with_details(mut self, details: Vec<Refusal>) -> Refusal {
+        self.details = details;
+        self
+    }
+
+    pub fn key(&self) -> &'static str {
+        self.key
+    }
+
+    pub fn args(&self) -> &[RefusalArg] {
+        &self.args
+    }
+
+    pub fn details(&self) -> &[Refusal] {
+        &self.details
+    }
+
+    /// The sentence in English.
+    pub fn english(&self) -> &str {
+        &self.english
+    }
+
+    /// Whether the English sentence contains `s` (for tests and logs).
+    pub fn contains(&self, s: &str) -> bool {
+        self.english.contains(s)
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.english)
+    }
+}
+
+impl From<Refusal> for StoreError {
+    fn from(r: Refusal) -> StoreError {
+        StoreError::Invalid(r)
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
@@ -68,7 +167,10 @@ impl From<sqlx::Error> for StoreError {
             }
             // PostgreSQL refuses NUL bytes and invalid encodings in text.
             sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("22021") | Some("22P05")) => {
-                StoreError::Invalid("text contains a character the database cannot store".into())
+                StoreError::Invalid(Refusal::new(
+                    "refusal-character",
+                    "text contains a character the database cannot store",
+                ))
             }
             _ => StoreError::Db(e),
         }
@@ -87,4 +189,7 @@ pub enum ConflictWith {
     TestCheck(crate::test_projects::TestCheck),
     /// A document of the Normen secretariat's portfolio.
     SecDocument(crate::secretariat::Document),
+    System(Box<crate::inventory::System>),
+    Integration(crate::inventory::Integration),
+    Measure(Box<crate::inventory::SecurityMeasure>),
 }

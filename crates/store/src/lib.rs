@@ -15,6 +15,7 @@ mod actions;
 mod assessment;
 mod catalog;
 mod error;
+mod inventory;
 mod model;
 mod secretariat;
 mod store;
@@ -28,19 +29,22 @@ pub use assessment::{
     EvidenceKind, NewAction, NewAssessment,
 };
 pub use catalog::{CatalogStamp, ImportSummary, StoredCatalog};
-pub use error::{ConflictWith, StoreError, StoreResult};
+pub use inventory::{
+    Integration, IntegrationInput, LINKS_MAX, MeasureInput, RequirementRef, SecurityMeasure, System, SystemInput,
+};
+pub use error::{ConflictWith, Refusal, RefusalArg, StoreError, StoreResult};
 pub use model::*;
 pub use secretariat::{
     Attendance, AttendanceInput, Case, CaseComment, CaseInput, Consultation, ConsultationComment,
     DecisionInput as CaseDecisionInput, Document, DocumentInput, Followup, FollowupInput, Measure, Meeting,
     MeetingInput, Organisation, PlanItem, PlanItemInput, Seat, SeatInput, SecretariatStore, StatusChange, TenantTally,
-    is_time, tabulate as tabulate_statistics,
+    tabulate as tabulate_statistics,
 };
 pub use store::{Backend, Store, now_ms, pg_options};
 pub use test_projects::{
     CheckInput, CheckUpdate, DecisionInput, TestCheck, TestDecision, TestProject, TestProjectInput, answered,
 };
-pub use validate::{LINE_MAX, TEXT_MAX, is_date};
+pub use validate::{LINE_MAX, TEXT_MAX, is_date, is_time};
 
 /// The queries, compiled once for each backend. See the module docs.
 mod sqlite_q {
@@ -57,6 +61,7 @@ mod sqlite_q {
     include!("test_projects/queries.rs");
     include!("secretariat/queries.rs");
     include!("secretariat/queries_meetings.rs");
+    include!("inventory/queries.rs");
 }
 
 mod pg_q {
@@ -73,4 +78,5 @@ mod pg_q {
     include!("test_projects/queries.rs");
     include!("secretariat/queries.rs");
     include!("secretariat/queries_meetings.rs");
+    include!("inventory/queries.rs");
 }

@@ -18,6 +18,7 @@ mod catalogs;
 mod concurrency;
 mod credentials;
 mod foreign_imports;
+mod inventory;
 mod migrations;
 mod schema_parity;
 mod secretariat;

@@ -1,0 +1,792 @@
+// Inventory queries: compiled twice like queries.rs (and in the same module,
+// so `Conn`, `Change`, `append_audit`, `json`, `sqlf!`, and from the
+// assessment queries `parse_text`, `stale` and `check_node`, are those of the
+// backend). Every statement filters on the tenant id.
+
+use crate::inventory::{
+    Integration, IntegrationInput, MeasureInput, RequirementRef, SecurityMeasure, System, SystemInput,
+};
+use etterlev_core::inventory::{
+    Criticality, DataCategory, Frequency, Hosting, Level, MdrClass, MeasureKind, MeasureStatus, ProtectionNeed,
+    Protocol,
+};
+
+const SYSTEM_COLS: &str = "id, name, purpose, owner, administrator, users, staff_users, patient_users, data_category, \
+     health_register, confidentiality, integrity, availability, criticality, hosting, cloud_provider, cloud_region, \
+     supplier, medical_device, mdr_class, ai_component, internet_exposed, remote_access, created_at, updated_at, version";
+const INTEGRATION_COLS: &str =
+    "id, from_system, to_system, both_ways, data, protocol, frequency, source_system, created_at, updated_at, version";
+const MEASURE_COLS: &str = "id, title, description, kind, status, owner, review_by, check_method, check_interval, \
+     last_checked, last_result, created_at, updated_at, version";
+
+#[derive(sqlx::FromRow)]
+struct SystemRow {
+    id: String,
+    name: String,
+    purpose: Option<String>,
+    owner: Option<String>,
+    administrator: Option<String>,
+    users: Option<String>,
+    staff_users: bool,
+    patient_users: bool,
+    data_category: String,
+    health_register: bool,
+    confidentiality: i64,
+    integrity: i64,
+    availability: i64,
+    criticality: String,
+    hosting: String,
+    cloud_provider: Option<String>,
+    cloud_region: Option<String>,
+    supplier: Option<String>,
+    medical_device: bool,
+    mdr_class: Option<String>,
+    ai_component: bool,
+    internet_exposed: bool,
+    remote_access: bool,
+    created_at: i64,
+    updated_at: i64,
+    version: i64,
+}
+
+fn level(what: &str, n: i64) -> StoreResult<Level> {
+    u8::try_from(n)
+        .ok()
+        .and_then(Level::new)
+        .ok_or_else(|| StoreError::Internal(format!("stored {what} level {n} is out of range")))
+}
+
+impl SystemRow {
+    fn into_model(self) -> StoreResult<System> {
+        Ok(System {
+            input: SystemInput {
+                data_category: parse_text("data category", &self.data_category, DataCategory::parse)?,
+                need: ProtectionNeed {
+                    confidentiality: level("confidentiality", self.confidentiality)?,
+                    integrity: level("integrity", self.integrity)?,
+                    availability: level("availability", self.availability)?,
+                },
+                criticality: parse_text("criticality", &self.criticality, Criticality::parse)?,
+                hosting: parse_text("hosting", &self.hosting, Hosting::parse)?,
+                mdr_class: self
+                    .mdr_class
+                    .as_deref()
+                    .map(|m| parse_text("MDR class", m, MdrClass::parse))
+                    .transpose()?,
+                name: self.name,
+                purpose: self.purpose,
+                owner: self.owner,
+                administrator: self.administrator,
+                users: self.users,
+                staff_users: self.staff_users,
+                patient_users: self.patient_users,
+                health_register: self.health_register,
+                cloud_provider: self.cloud_provider,
+                cloud_region: self.cloud_region,
+                supplier: self.supplier,
+                medical_device: self.medical_device,
+                ai_component: self.ai_component,
+                internet_exposed: self.internet_exposed,
+                remote_access: self.remote_access,
+            },
+            id: self.id,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            version: self.version,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct IntegrationRow {
+    id: String,
+    from_system: String,
+    to_system: String,
+    both_ways: bool,
+    data: String,
+    protocol: String,
+    frequency: String,
+    source_system: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    version: i64,
+}
+
+impl IntegrationRow {
+    fn into_model(self) -> StoreResult<Integration> {
+        Ok(Integration {
+            input: IntegrationInput {
+                protocol: parse_text("protocol", &self.protocol, Protocol::parse)?,
+                frequency: parse_text("frequency", &self.frequency, Frequency::parse)?,
+                from_system: self.from_system,
+                to_system: self.to_system,
+                both_ways: self.both_ways,
+                data: self.data,
+                source_system: self.source_system,
+            },
+            id: self.id,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            version: self.version,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MeasureRow {
+    id: String,
+    title: String,
+    description: Option<String>,
+    kind: String,
+    status: String,
+    owner: Option<String>,
+    review_by: Option<String>,
+    check_method: Option<String>,
+    check_interval: Option<String>,
+    last_checked: Option<String>,
+    last_result: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+    version: i64,
+}
+
+impl MeasureRow {
+    fn into_model(self, systems: Vec<String>, requirements: Vec<RequirementRef>) -> StoreResult<SecurityMeasure> {
+        Ok(SecurityMeasure {
+            input: MeasureInput {
+                kind: parse_text("measure kind", &self.kind, MeasureKind::parse)?,
+                status: parse_text("measure status", &self.status, MeasureStatus::parse)?,
+                title: self.title,
+                description: self.description,
+                owner: self.owner,
+                review_by: self.review_by,
+                check_method: self.check_method,
+                check_interval: self.check_interval,
+                last_checked: self.last_checked,
+                last_result: self.last_result,
+                systems,
+                requirements,
+            },
+            id: self.id,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            version: self.version,
+        })
+    }
+}
+
+// ---------------------------------------------------------------- systems
+
+pub async fn system(c: &mut Conn, tenant_id: &str, id: &str) -> StoreResult<System> {
+    let row: Option<SystemRow> =
+        sqlx::query_as(sqlf!("SELECT {SYSTEM_COLS} FROM systems WHERE tenant_id = $1 AND id = $2"))
+            .bind(tenant_id)
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await?;
+    row.ok_or(StoreError::NotFound)?.into_model()
+}
+
+pub async fn systems(c: &mut Conn, tenant_id: &str) -> StoreResult<Vec<System>> {
+    let rows: Vec<SystemRow> =
+        sqlx::query_as(sqlf!("SELECT {SYSTEM_COLS} FROM systems WHERE tenant_id = $1 ORDER BY name, id"))
+            .bind(tenant_id)
+            .fetch_all(&mut *c)
+            .await?;
+    rows.into_iter().map(SystemRow::into_model).collect()
+}
+
+/// Refuses a name another system of the enterprise has.
+async fn require_free_name(c: &mut Conn, tenant_id: &str, name: &str, except: Option<&str>) -> StoreResult<()> {
+    let taken: Option<String> = sqlx::query_scalar("SELECT id FROM systems WHERE tenant_id = $1 AND name = $2")
+        .bind(tenant_id)
+        .bind(name)
+        .fetch_optional(&mut *c)
+        .await?;
+    match taken {
+        Some(id) if Some(id.as_str()) != except => Err(StoreError::Invalid(
+            Refusal::new("refusal-system-name", format!("there is already a system named {name}")).arg(name),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Binds the fields of a [`SystemInput`] in `SYSTEM_COLS` order (name …
+/// remote_access).
+macro_rules! bind_system {
+    ($q:expr, $s:expr) => {
+        $q.bind(&$s.name)
+            .bind(&$s.purpose)
+            .bind(&$s.owner)
+            .bind(&$s.administrator)
+            .bind(&$s.users)
+            .bind($s.staff_users)
+            .bind($s.patient_users)
+            .bind($s.data_category.as_str())
+            .bind($s.health_register)
+            .bind(i64::from($s.need.confidentiality.get()))
+            .bind(i64::from($s.need.integrity.get()))
+            .bind(i64::from($s.need.availability.get()))
+            .bind($s.criticality.as_str())
+            .bind($s.hosting.as_str())
+            .bind(&$s.cloud_provider)
+            .bind(&$s.cloud_region)
+            .bind(&$s.supplier)
+            .bind($s.medical_device)
+            .bind($s.mdr_class.map(MdrClass::as_str))
+            .bind($s.ai_component)
+            .bind($s.internet_exposed)
+            .bind($s.remote_access)
+    };
+}
+
+pub async fn create_system(
+    c: &mut Conn,
+    actor: &Actor,
+    tenant_id: &str,
+    id: &str,
+    input: &SystemInput,
+) -> StoreResult<System> {
+    require_free_name(c, tenant_id, &input.name, None).await?;
+    let now = crate::now_ms();
+    let created = System {
+        id: id.to_string(),
+        input: input.clone(),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let q = sqlx::query(sqlf!(
+        "INSERT INTO systems (tenant_id, {SYSTEM_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+         $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)"
+    ))
+    .bind(tenant_id)
+    .bind(id);
+    bind_system!(q, input)
+        .bind(now)
+        .bind(now)
+        .bind(1_i64)
+        .execute(&mut *c)
+        .await?;
+    append_audit(c, actor, Change {
+        tenant_id: Some(tenant_id),
+        action: "system.create",
+        object_type: "system",
+        object_id: id,
+        before: None,
+        after: json(&created),
+    })
+    .await?;
+    Ok(created)
+}
+
+pub async fn update_system(
+    c: &mut Conn,
+    actor: &Actor,
+    tenant_id: &str,
+    id: &str,
+    input: &SystemInput,
+    expected: i64,
+) -> StoreResult<System> {
+    let before = system(c, tenant_id, id).await?;
+    if before.version != expected {
+        return Err(stale(ConflictWith::System(Box::new(before))));
+    }
+    require_free_name(c, tenant_id, &input.name, Some(id)).await?;
+    let now = crate::now_ms();
+    let q = sqlx::query(
+        "UPDATE systems SET name = $1, purpose = $2, owner = $3, administrator = $4, users = $5, staff_users = $6, \
+                patient_users = $7, data_category = $8, health_register = $9, confidentiality = $10, integrity = $11, \
+                availability = $12, criticality = $13, hosting = $14, cloud_provider = $15, cloud_region = $16, \
+                supplier = $17, medical_device = $18, mdr_class = $19, ai_component = $20, internet_exposed = $21, \
+                remote_access = $22, updated_at = $23, version = version + 1 \
+         WHERE tenant_id = $24 AND id = $25 AND version = $26",
+    );
+    let done = bind_system!(q, input)
+        .bind(now)
+        .bind(tenant_id)
+        .bind(id)
+        .bind(expected)
+        .execute(&mut *c)
+        .await?;
+    if done.rows_affected() != 1 {
+        return Err(stale(ConflictWith::System(Box::new(system(c, tenant_id, id).await?))));
+    }
+    let after = system(c, tenant_id, id).await?;
+    append_audit(c, actor, Change {
+        tenant_id: Some(tenant_id),
+        action: "system.update",
+        object_type: "system",
+        object_id: id,
+        before: json(&before),
+        after: json(&after),
+    })
+    .await?;
+    Ok(after)
+}
+
+pub async fn delete_system(c: &mut Conn, actor: &Actor, tenant_id: &str, id: &str, expected: i64) -> StoreResult<()> {
+    let before = system(c, tenant_id, id).await?;
+    if before.version != expected {
+        return Err(stale(ConflictWith::System(Box::new(before))));
+    }
+    let (integrations,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM integrations WHERE tenant_id = $1 AND (from_system = $2 OR to_system = $2 OR source_system = $2)",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_one(&mut *c)
+    .await?;
+    let (measures,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM measure_systems WHERE tenant_id = $1 AND system_id = $2")
+            .bind(tenant_id)
+            .bind(id)
+            .fetch_one(&mut *c)
+            .await?;
+    if integrations + measures > 0 {
+        return Err(StoreError::Invalid(
+            Refusal::new(
+                "refusal-system-in-use",
+                format!(
+                    "{} has {integrations} integration(s) and {measures} measure(s); remove them from it first",
+                    before.input.name
+                ),
+            )
+            .arg(&before.input.name)
+            .arg(integrations)
+            .arg(measures),
+        ));
+    }
+    sqlx::query("DELETE FROM systems WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant_id)
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    append_audit(c, actor, Change {
+        tenant_id: Some(tenant_id),
+        action: "system.delete",
+        object_type: "system",
+        object_id: id,
+        before: json(&before),
+        after: None,
+    })
+    .await?;
+    Ok(())
+}
+
+/// Refuses ids that are not systems of the enterprise.
+async fn require_systems(c: &mut Conn, tenant_id: &str, ids: &[&str]) -> StoreResult<()> {
+    for id in ids {
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM systems WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant_id)
+            .bind(*id)
+            .fetch_optional(&mut *c)
+            .await?;
+        if found.is_none() {
+            return Err(StoreError::Invalid(
+                Refusal::new("refusal-unknown-system", format!("there is no system {}", shown(id))).arg(shown(id)),
+            ));
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- integrations
+
+pub async fn integration(c: &mut Conn, tenant_id: &str, id: &str) -> StoreResult<Integration> {
+    let row: Option<IntegrationRow> =
+        sqlx::query_as(sqlf!("SELECT {INTEGRATION_COLS} FROM integrations WHERE tenant_id = $1 AND id = $2"))
+            .bind(tenant_id)
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await?;
+    row.ok_or(StoreError::NotFound)?.into_model()
+}
+
+pub async fn integrations(c: &mut Conn, tenant_id: &str) -> StoreResult<Vec<Integration>> {
+    let rows: Vec<IntegrationRow> = sqlx::query_as(sqlf!(
+        "SELECT {INTEGRATION_COLS} FROM integrations WHERE tenant_id = $1 ORDER BY from_system, to_system, id"
+    ))
+    .bind(tenant_id)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.into_iter().map(IntegrationRow::into_model).collect()
+}
+
+async fn require_integration_systems(c: &mut Conn, tenant_id: &str, i: &IntegrationInput) -> StoreResult<()> {
+    let mut ids = vec![i.from_system.as_str(), i.to_system.as_str()];
+    if let Some(s) = &i.source_system {
+        ids.push(s);
+    }
+    require_systems(c, tenant_id, &ids).await
+}
+
+pub async fn create_integration(
+    c: &mut Conn,
+    actor: &Actor,
+    tenant_id: &str,
+    id: &str,
+    input: &IntegrationInput,
+) -> StoreResult<Integration> {
+    require_integration_systems(c, tenant_id, input).await?;
+    let now = crate::now_ms();
+    let created = Integration {
+        id: id.to_string(),
+        input: input.clone(),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    sqlx::query(sqlf!(
+        "INSERT INTO integrations (tenant_id, {INTEGRATION_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+    ))
+    .bind(tenant_id)
+    .bind(id)
+    .bind(&input.from_system)
+    .bind(&input.to_system)
+    .bind(input.both_ways)
+    .bind(&input.data)
+    .bind(input.protocol.as_str())
+    .bind(input.frequency.as_str())
+    .bind(&input.source_system)
+    .bind(now)
+    .bind(now)
+    .bind(1_i64)
+    .execute(&mut *c)
+    .await?;
+    append_audit(c, actor, Change {
+        tenant_id: Some(tenant_id),
+        action: "integration.create",
+        object_type: "integration",
+        object_id: id,
+        before: None,
+        after: json(&created),
+    })
+    .await?;
+    Ok(created)
+}
+
+pub async fn update_integration(
+    c: &mut Conn,
+    actor: &Actor,
+    tenant_id: &str,
+    id: &str,
+    input: &IntegrationInput,
+    expected: i64,
+) -> StoreResult<Integration> {
+    let before = integration(c, tenant_id, id).await?;
+    if before.version != expected {
+        return Err(stale(ConflictWith::Integration(before)));
+    }
+    require_integration_systems(c, tenant_id, input).await?;
+    let done = sqlx::query(
+        "UPDATE integrations SET from_system = $1, to_system = $2, both_ways = $3, data = $4, protocol = $5, \
+                frequency = $6, source_system = $7, updated_at = $8, version = version + 1 \
+         WHERE tenant_id = $9 AND id = $10 AND version = $11",
+    )
+    .bind(&input.from_system)
+    .bind(&input.to_system)
+    .bind(input.both_ways)
+    .bind(&input.data)
+    .bind(input.protocol.as_str())
+    .bind(input.frequency.as_str())
+    .bind(&input.source_system)
+    .bind(crate::now_ms())
+    .bind(tenant_id)
+    .bind(id)
+    .bind(expected)
+    .execute(&mut *c)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(stale(ConflictWith::Integration(integration(c, tenant_id, id).await?)));
+    }
+    let after = integration(c, tenant_id, id).await?;
+    append_audit(c, actor, Change {
+        tenant_id: Some(tenant_id),
+        action: "integration.update",
+        object_type: "integration",
+        object_id: id,
+        before: json(&before),
+        after: json(&after),
+    })
+    .await?;
+    Ok(after)
+}
+
+pub async fn delete_integration(
+    c: &mut Conn,
+    actor: &Actor,
+    tenant_id: &str,
+    id: &str,
+    expected: i64,
+) -> StoreResult<()> {
+    let before = integration(c, tenant_id, id).await?;
+    if before.version != expected {
+        return Err(stale(ConflictWith::Integration(before)));
+    }
+    sqlx::query("DELETE FROM integrations WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant_id)
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    append_audit(c, actor, Change {
+        tenant_id: Some(tenant_id),
+        action: "integration.delete",
+        object_type: "integration",
+        object_id: id,
+        before: json(&before),
+        after: None,
+    })
+    .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- measures
+
+/// The tenant's measures (those serving one requirement, when given), with
+/// their systems and requirements, by title.
+pub async fn measures(
+    c: &mut Conn,
+    tenant_id: &str,
+    serving: Option<(&str, &str)>,
+) -> StoreResult<Vec<SecurityMeasure>> {
+    let rows: Vec<MeasureRow> = match serving {
+        None => {
+            sqlx::query_as(sqlf!("SELECT {MEASURE_COLS} FROM measures WHERE tenant_id = $1 ORDER BY title, id"))
+                .bind(tenant_id)
+                .fetch_all(&mut *c)
+                .await?
+        }
+        Some((catalog_key, node_id)) => {
+            sqlx::query_as(sqlf!(
+                "SELECT {MEASURE_COLS} FROM measures WHERE tenant_id = $1 AND id IN \
+                 (SELECT measure_id FROM measure_requirements WHERE tenant_id = $1 AND catalog_key = $2 AND node_id = $3) \
+                 ORDER BY title, id"
+            ))
+            .bind(tenant_id)
+            .bind(catalog_key)
+            .bind(node_id)
+            .fetch_all(&mut *c)
+            .await?
+        }
+    };
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let links: Vec<(String, String)> =
+        sqlx::query_as("SELECT measure_id, system_id FROM measure_systems WHERE tenant_id = $1 ORDER BY system_id")
+            .bind(tenant_id)
+            .fetch_all(&mut *c)
+            .await?;
+    let reqs: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT measure_id, catalog_key, node_id FROM measure_requirements WHERE tenant_id = $1 \
+         ORDER BY catalog_key, node_id",
+    )
+    .bind(tenant_id)
+    .fetch_all(&mut *c)
+    .await?;
+    let mut systems: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    for (m, s) in links {
+        systems.entry(m).or_default().push(s);
+    }
+    let mut requirements: std::collections::HashMap<String, Vec<RequirementRef>> = std::collections::HashMap::new();
+    for (m, catalog_key, node_id) in reqs {
+        requirements
+            .entry(m)
+            .or_default()
+            .push(RequirementRef { catalog_key, node_id });
+    }
+    rows.into_iter()
+        .map(|r| {
+            let s = systems.remove(&r.id).unwrap_or_default();
+            let q = requirements.remove(&r.id).unwrap_or_default();
+            r.into_model(s, q)
+        })
+        .collect()
+}
+
+pub async fn measure(c: &mut Conn, tenant_id: &str, id: &str) -> StoreResult<SecurityMeasure> {
+    let row: Option<MeasureRow> =
+        sqlx::query_as(sqlf!("SELECT {MEASURE_COLS} FROM measures WHERE tenant_id = $1 AND id = $2"))
+            .bind(tenant_id)
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await?;
+    let row = row.ok_or(StoreError::NotFound)?;
+    let systems: Vec<String> = sqlx::query_scalar(
+        "SELECT system_id FROM measure_systems WHERE tenant_id = $1 AND measure_id = $2 ORDER BY system_id",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_all(&mut *c)
+    .await?;
+    let reqs: Vec<(String, String)> = sqlx::query_as(
+        "SELECT catalog_key, node_id FROM measure_requirements WHERE tenant_id = $1 AND measure_id = $2 \
+         ORDER BY catalog_key, node_id",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_all(&mut *c)
+    .await?;
+    let reqs = reqs
+        .into_iter()
+        .map(|(catalog_key, node_id)| RequirementRef { catalog_key, node_id })
+        .collect();
+    row.into_model(systems, reqs)
+}
+
+/// Checks the links and writes them (after removing the old ones).
+async fn write_measure_links(c: &mut Conn, tenant_id: &str, id: &str, m: &MeasureInput) -> StoreResult<()> {
+    let ids: Vec<&str> = m.systems.iter().map(String::as_str).collect();
+    require_systems(c, tenant_id, &ids).await?;
+    for r in &m.requirements {
+        check_node(c, &r.catalog_key, &r.node_id).await?;
+    }
+    sqlx::query("DELETE FROM measure_systems WHERE tenant_id = $1 AND measure_id = $2")
+        .bind(tenant_id)
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    sqlx::query("DELETE FROM measure_requirements WHERE tenant_id = $1 AND measure_id = $2")
+        .bind(tenant_id)
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    for s in &m.systems {
+        sqlx::query("INSERT INTO measure_systems (tenant_id, measure_id, system_id) VALUES ($1, $2, $3)")
+            .bind(tenant_id)
+            .bind(id)
+            .bind(s)
+            .execute(&mut *c)
+            .await?;
+    }
+    for r in &m.requirements {
+        sqlx::query(
+            "INSERT INTO measure_requirements (tenant_id, measure_id, catalog_key, node_id) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(tenant_id)
+        .bind(id)
+        .bind(&r.catalog_key)
+        .bind(&r.node_id)
+        .execute(&mut *c)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn create_measure(
+    c: &mut Conn,
+    actor: &Actor,
+    tenant_id: &str,
+    id: &str,
+    input: &MeasureInput,
+) -> StoreResult<SecurityMeasure> {
+    let now = crate::now_ms();
+    sqlx::query(sqlf!(
+        "INSERT INTO measures (tenant_id, {MEASURE_COLS}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+    ))
+    .bind(tenant_id)
+    .bind(id)
+    .bind(&input.title)
+    .bind(&input.description)
+    .bind(input.kind.as_str())
+    .bind(input.status.as_str())
+    .bind(&input.owner)
+    .bind(&input.review_by)
+    .bind(&input.check_method)
+    .bind(&input.check_interval)
+    .bind(&input.last_checked)
+    .bind(&input.last_result)
+    .bind(now)
+    .bind(now)
+    .bind(1_i64)
+    .execute(&mut *c)
+    .await?;
+    write_measure_links(c, tenant_id, id, input).await?;
+    let created = measure(c, tenant_id, id).await?;
+    append_audit(c, actor, Change {
+        tenant_id: Some(tenant_id),
+        action: "measure.create",
+        object_type: "measure",
+        object_id: id,
+        before: None,
+        after: json(&created),
+    })
+    .await?;
+    Ok(created)
+}
+
+pub async fn update_measure(
+    c: &mut Conn,
+    actor: &Actor,
+    tenant_id: &str,
+    id: &str,
+    input: &MeasureInput,
+    expected: i64,
+) -> StoreResult<SecurityMeasure> {
+    let before = measure(c, tenant_id, id).await?;
+    if before.version != expected {
+        return Err(stale(ConflictWith::Measure(Box::new(before))));
+    }
+    let done = sqlx::query(
+        "UPDATE measures SET title = $1, description = $2, kind = $3, status = $4, owner = $5, review_by = $6, \
+                check_method = $7, check_interval = $8, last_checked = $9, last_result = $10, updated_at = $11, \
+                version = version + 1 \
+         WHERE tenant_id = $12 AND id = $13 AND version = $14",
+    )
+    .bind(&input.title)
+    .bind(&input.description)
+    .bind(input.kind.as_str())
+    .bind(input.status.as_str())
+    .bind(&input.owner)
+    .bind(&input.review_by)
+    .bind(&input.check_method)
+    .bind(&input.check_interval)
+    .bind(&input.last_checked)
+    .bind(&input.last_result)
+    .bind(crate::now_ms())
+    .bind(tenant_id)
+    .bind(id)
+    .bind(expected)
+    .execute(&mut *c)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(stale(ConflictWith::Measure(Box::new(measure(c, tenant_id, id).await?))));
+    }
+    write_measure_links(c, tenant_id, id, input).await?;
+    let after = measure(c, tenant_id, id).await?;
+    append_audit(c, actor, Change {
+        tenant_id: Some(tenant_id),
+        action: "measure.update",
+        object_type: "measure",
+        object_id: id,
+        before: json(&before),
+        after: json(&after),
+    })
+    .await?;
+    Ok(after)
+}
+
+pub async fn delete_measure(c: &mut Conn, actor: &Actor, tenant_id: &str, id: &str, expected: i64) -> StoreResult<()> {
+    let before = measure(c, tenant_id, id).await?;
+    if before.version != expected {
+        return Err(stale(ConflictWith::Measure(Box::new(before))));
+    }
+    // The links go with it (ON DELETE CASCADE).
+    sqlx::query("DELETE FROM measures WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant_id)
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    append_audit(c, actor, Change {
+        tenant_id: Some(tenant_id),
+        action: "measure.delete",
+        object_type: "measure",
+        object_id: id,
+        before: json(&before),
+        after: None,
+    })
+    .await?;
+    Ok(())
+}

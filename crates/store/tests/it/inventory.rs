@@ -1,0 +1,252 @@
+//! Inventory and measures: systems, integrations and measures on both
+//! backends — create, list, change, delete; tenant isolation, roles,
+//! optimistic locking, refusals that change nothing, and audit entries.
+
+use etterlev_catalog::{CatalogSet, Document, parse_document};
+use etterlev_core::Role;
+use etterlev_core::inventory::{
+    Criticality, DataCategory, Frequency, Hosting, Level, MeasureKind, MeasureStatus, ProtectionNeed, Protocol,
+};
+use etterlev_store::{
+    ConflictWith, IntegrationInput, MeasureInput, RequirementRef, Store, StoreError, SystemInput, TenantScope, User,
+};
+
+use crate::support::*;
+
+const DEMO: &str = "demo@1.0";
+
+fn fixtures() -> CatalogSet {
+    match parse_document("demo-1.0.yaml", include_str!("../fixtures/demo-1.0.yaml").as_bytes()) {
+        Ok(Document::Catalog(c)) => CatalogSet {
+            catalogs: vec![c],
+            mappings: vec![],
+        },
+        other => panic!("fixture is not a valid catalogue: {other:?}"),
+    }
+}
+
+fn level(n: u8) -> Level {
+    Level::new(n).expect("1 to 4")
+}
+
+fn system(name: &str) -> SystemInput {
+    SystemInput {
+        name: name.into(),
+        purpose: Some("Pasientjournal".into()),
+        owner: Some("Klinikksjef".into()),
+        administrator: Some("IKT-forvaltning".into()),
+        users: Some("Leger og sykepleiere".into()),
+        staff_users: true,
+        patient_users: false,
+        data_category: DataCategory::Health,
+        health_register: true,
+        need: ProtectionNeed {
+            confidentiality: level(4),
+            integrity: level(4),
+            availability: level(3),
+        },
+        criticality: Criticality::Critical,
+        hosting: Hosting::RegionalIt,
+        cloud_provider: None,
+        cloud_region: None,
+        supplier: Some("DIPS AS".into()),
+        medical_device: false,
+        mdr_class: None,
+        ai_component: false,
+        internet_exposed: false,
+        remote_access: true,
+    }
+}
+
+fn integration(from: &str, to: &str, source: Option<&str>) -> IntegrationInput {
+    IntegrationInput {
+        from_system: from.into(),
+        to_system: to.into(),
+        both_ways: false,
+        data: "Labsvar".into(),
+        protocol: Protocol::Hl7v2,
+        frequency: Frequency::RealTime,
+        source_system: source.map(str::to_string),
+    }
+}
+
+fn measure(systems: Vec<String>, requirements: Vec<RequirementRef>) -> MeasureInput {
+    MeasureInput {
+        title: "MFA på all fjerntilgang".into(),
+        description: None,
+        kind: MeasureKind::Technical,
+        status: MeasureStatus::Implemented,
+        owner: Some("Sikkerhetsleder".into()),
+        review_by: Some("2027-06-30".into()),
+        check_method: Some("Månedlig rapport over pålogginger uten MFA".into()),
+        check_interval: Some("Månedlig".into()),
+        last_checked: None,
+        last_result: None,
+        systems,
+        requirements,
+    }
+}
+
+fn req(node: &str) -> RequirementRef {
+    RequirementRef {
+        catalog_key: DEMO.into(),
+        node_id: node.into(),
+    }
+}
+
+async fn admin(b: &str, store: &Store, org: &str, email: &str) -> TenantScope {
+    let (t, admin) = tenant_with_admin(b, store, email, org, email).await;
+    store.scope(&admin, &t.id).await.must(b, "admin scope")
+}
+
+async fn audit_actions(b: &str, store: &Store, scope: &TenantScope) -> Vec<String> {
+    store
+        .tenant(scope)
+        .audit_page(i64::MAX, 500)
+        .await
+        .must(b, "audit_page")
+        .into_iter()
+        .map(|r| r.action)
+        .collect()
+}
+
+#[tokio::test]
+async fn systems_and_integrations_round_trip() {
+    each_backend(|b, store| async move {
+        let a = admin(b, &store, "974760673", "a@example.no").await;
+        let ts = store.tenant(&a);
+        let epj = ts.create_system(system("DIPS Arena")).await.must(b, "create");
+        let lab = ts.create_system(system("Labsystem")).await.must(b, "create lab");
+        assert_eq!(epj.version, 1, "[{b}]");
+        assert_eq!(ts.system(&epj.id).await.must(b, "get"), epj, "[{b}] round trip");
+        let names: Vec<_> = ts.systems().await.must(b, "list").into_iter().map(|s| s.input.name).collect();
+        assert_eq!(names, ["DIPS Arena", "Labsystem"], "[{b}] by name");
+
+        // Names are unique within the enterprise; nothing is created.
+        assert_err!(
+            b,
+            ts.create_system(system("DIPS Arena")).await,
+            StoreError::Invalid(_),
+            "duplicate name"
+        );
+        assert_eq!(ts.systems().await.must(b, "list").len(), 2, "[{b}]");
+
+        let i = ts
+            .create_integration(integration(&lab.id, &epj.id, Some(&lab.id)))
+            .await
+            .must(b, "integration");
+        assert!(i.carries_copy(), "[{b}] the record holds a copy of the lab's results");
+        assert_eq!(ts.integrations().await.must(b, "list"), vec![i.clone()], "[{b}]");
+        assert_err!(
+            b,
+            ts.create_integration(integration(&lab.id, "no-such-system", None)).await,
+            StoreError::Invalid(_),
+            "unknown system"
+        );
+
+        // Optimistic locking.
+        let changed = ts
+            .update_system(&epj.id, SystemInput { purpose: None, ..system("DIPS Arena") }, 1)
+            .await
+            .must(b, "update");
+        assert_eq!((changed.version, changed.input.purpose), (2, None), "[{b}]");
+        match ts.update_system(&epj.id, system("DIPS Arena"), 1).await {
+            Err(StoreError::VersionConflict(c)) => {
+                assert!(matches!(*c, ConflictWith::System(s) if s.version == 2), "[{b}]")
+            }
+            other => panic!("[{b}] stale update: {other:?}"),
+        }
+        let renamed = ts.update_system(&lab.id, system("DIPS Arena"), 1).await;
+        assert_err!(b, renamed, StoreError::Invalid(_), "rename to a taken name");
+
+        // A system in use is not deleted; the integration first.
+        assert_err!(b, ts.delete_system(&lab.id, 1).await, StoreError::Invalid(_), "in use");
+        ts.delete_integration(&i.id, 1).await.must(b, "delete integration");
+        ts.delete_system(&lab.id, 1).await.must(b, "delete system");
+        assert_err!(b, ts.system(&lab.id).await, StoreError::NotFound, "deleted");
+
+        let actions = audit_actions(b, &store, &a).await;
+        for want in ["system.create", "system.update", "integration.create", "integration.delete", "system.delete"] {
+            assert!(actions.iter().any(|x| x == want), "[{b}] audit has {want}: {actions:?}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn measures_link_systems_and_requirements() {
+    each_backend(|b, store| async move {
+        store.import_catalog_set(&fixtures(), None, false).await.must(b, "import");
+        let a = admin(b, &store, "974760673", "a@example.no").await;
+        let ts = store.tenant(&a);
+        let epj = ts.create_system(system("DIPS Arena")).await.must(b, "system");
+        let m = ts
+            .create_measure(measure(vec![epj.id.clone()], vec![req("1-a"), req("2-a"), req("1-a")]))
+            .await
+            .must(b, "measure");
+        assert_eq!(m.input.requirements, vec![req("1-a"), req("2-a")], "[{b}] sorted, once each");
+        assert_eq!(ts.measure(&m.id).await.must(b, "get"), m, "[{b}] round trip");
+        assert_eq!(ts.measures_for(DEMO, "2-a").await.must(b, "for 2-a"), vec![m.clone()], "[{b}]");
+        assert!(ts.measures_for(DEMO, "1-b").await.must(b, "for 1-b").is_empty(), "[{b}]");
+
+        // A chapter is not a requirement; an unknown system is refused; nothing changes.
+        for bad in [measure(vec![], vec![req("1")]), measure(vec!["nope".into()], vec![])] {
+            assert_err!(b, ts.update_measure(&m.id, bad, 1).await, StoreError::Invalid(_), "bad link");
+        }
+        assert_eq!(ts.measure(&m.id).await.must(b, "get"), m, "[{b}] unchanged");
+        assert_err!(b, ts.delete_system(&epj.id, 1).await, StoreError::Invalid(_), "protected by a measure");
+
+        let m2 = ts.update_measure(&m.id, measure(vec![], vec![req("1-b")]), 1).await.must(b, "update");
+        assert_eq!((m2.version, m2.input.systems.len()), (2, 0), "[{b}]");
+        assert_err!(b, ts.delete_measure(&m.id, 1).await, StoreError::VersionConflict(_), "stale delete");
+        ts.delete_measure(&m.id, 2).await.must(b, "delete");
+        ts.delete_system(&epj.id, 1).await.must(b, "now free");
+        let actions = audit_actions(b, &store, &a).await;
+        for want in ["measure.create", "measure.update", "measure.delete"] {
+            assert!(actions.iter().any(|x| x == want), "[{b}] audit has {want}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn tenants_and_roles_are_kept_apart() {
+    each_backend(|b, store| async move {
+        store.import_catalog_set(&fixtures(), None, false).await.must(b, "import");
+        let a = admin(b, &store, "974760673", "a@example.no").await;
+        let other = admin(b, &store, "983544622", "b@example.no").await;
+        let ta = store.tenant(&a);
+        let to = store.tenant(&other);
+        let s = ta.create_system(system("PACS")).await.must(b, "system");
+        let mine = to.create_system(system("PACS")).await.must(b, "same name, other tenant");
+        let m = ta.create_measure(measure(vec![s.id.clone()], vec![])).await.must(b, "measure");
+
+        assert_err!(b, to.system(&s.id).await, StoreError::NotFound, "read across");
+        assert_err!(b, to.update_system(&s.id, system("X"), 1).await, StoreError::NotFound, "write across");
+        assert_err!(b, to.delete_system(&s.id, 1).await, StoreError::NotFound, "delete across");
+        assert_err!(b, to.measure(&m.id).await, StoreError::NotFound, "measure across");
+        assert_err!(
+            b,
+            to.create_integration(integration(&mine.id, &s.id, None)).await,
+            StoreError::Invalid(_),
+            "integration into another tenant's system"
+        );
+        assert_err!(
+            b,
+            to.create_measure(measure(vec![s.id.clone()], vec![])).await,
+            StoreError::Invalid(_),
+            "measure on another tenant's system"
+        );
+        assert_eq!(to.systems().await.must(b, "list").len(), 1, "[{b}]");
+
+        // A reader reads and cannot write.
+        let (_, created) = ta.add_member("r@example.no", "Reader", Role::Reader).await.must(b, "member");
+        let reader: User = created.expect("a new account");
+        let rs = store.scope(&reader, a.tenant_id()).await.must(b, "reader scope");
+        let tr = store.tenant(&rs);
+        assert_eq!(tr.systems().await.must(b, "reader list").len(), 1, "[{b}]");
+        assert_err!(b, tr.create_system(system("Y")).await, StoreError::Forbidden, "reader creates");
+        assert_err!(b, tr.delete_measure(&m.id, 1).await, StoreError::Forbidden, "reader deletes");
+    })
+    .await;
+}
