@@ -213,7 +213,10 @@ mod tests {
             integrity: l(4),
             availability: l(4),
         };
-        assert_eq!(below_least(&need, DataCategory::Health, Criticality::Critical), vec!["confidentiality"]);
+        assert_eq!(
+            below_least(&need, DataCategory::Health, Criticality::Critical),
+            vec!["confidentiality"]
+        );
         assert!(below_least(&need, DataCategory::Personal, Criticality::Critical).is_empty());
         assert_eq!(need.class(), l(4));
     }

@@ -20,6 +20,7 @@
 //! Self-assessment reports, from a [`ManagementReport`] the caller fills in:
 //! - [`charts`]: SVG charts (compliance per chapter, maturity heat map,
 //!   trend), accessible and script-free, for pages and the HTML report.
+//! - [`dataflow`]: an SVG picture of the systems and their integrations.
 //! - [`management_html`] and [`management_docx`]: the management report
 //!   (summary, scores per chapter, heat map, trend, gaps by priority,
 //!   action plan, evidence with SHA-256, what the figures mean).
@@ -35,6 +36,7 @@
 
 mod answers_xlsx;
 pub mod charts;
+pub mod dataflow;
 mod docx;
 mod docx_table;
 mod formula;

@@ -29,10 +29,10 @@ pub use assessment::{
     EvidenceKind, NewAction, NewAssessment,
 };
 pub use catalog::{CatalogStamp, ImportSummary, StoredCatalog};
+pub use error::{ConflictWith, Refusal, RefusalArg, StoreError, StoreResult};
 pub use inventory::{
     Integration, IntegrationInput, LINKS_MAX, MeasureInput, RequirementRef, SecurityMeasure, System, SystemInput,
 };
-pub use error::{ConflictWith, Refusal, RefusalArg, StoreError, StoreResult};
 pub use model::*;
 pub use secretariat::{
     Attendance, AttendanceInput, Case, CaseComment, CaseInput, Consultation, ConsultationComment,

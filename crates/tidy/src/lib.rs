@@ -33,6 +33,7 @@ pub const AREAS: &[&str] = &[
     "wizard",
     "test_projects",
     "secretariat",
+    "inventory",
 ];
 
 /// The workspace root (two levels above this crate).

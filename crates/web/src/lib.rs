@@ -11,6 +11,7 @@ pub mod api;
 mod assessment;
 pub mod catalog;
 pub mod demo;
+mod inventory;
 pub mod kit;
 pub mod secretariat;
 mod test_projects;
@@ -99,6 +100,7 @@ pub fn router(state: AppState) -> Router {
         .merge(actions::router())
         .merge(wizard::router())
         .merge(test_projects::router())
+        .merge(inventory::router())
         .merge(secretariat::router())
         .nest("/api/v1", api::router())
         .merge(kit::statics::router())

@@ -207,11 +207,19 @@ fn validate_measure(mut m: MeasureInput) -> StoreResult<MeasureInput> {
     m.last_result = validate::optional_text("the last result", m.last_result)?;
     if m.systems.len() > LINKS_MAX || m.requirements.len() > LINKS_MAX {
         return Err(StoreError::Invalid(
-            Refusal::new("refusal-links-max", format!("a measure links at most {LINKS_MAX} systems and requirements"))
-                .arg(LINKS_MAX),
+            Refusal::new(
+                "refusal-links-max",
+                format!("a measure links at most {LINKS_MAX} systems and requirements"),
+            )
+            .arg(LINKS_MAX),
         ));
     }
-    let mut systems: Vec<String> = m.systems.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+    let mut systems: Vec<String> = m
+        .systems
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
     systems.sort();
     systems.dedup();
     m.systems = systems;

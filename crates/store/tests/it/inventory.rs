@@ -119,7 +119,13 @@ async fn systems_and_integrations_round_trip() {
         let lab = ts.create_system(system("Labsystem")).await.must(b, "create lab");
         assert_eq!(epj.version, 1, "[{b}]");
         assert_eq!(ts.system(&epj.id).await.must(b, "get"), epj, "[{b}] round trip");
-        let names: Vec<_> = ts.systems().await.must(b, "list").into_iter().map(|s| s.input.name).collect();
+        let names: Vec<_> = ts
+            .systems()
+            .await
+            .must(b, "list")
+            .into_iter()
+            .map(|s| s.input.name)
+            .collect();
         assert_eq!(names, ["DIPS Arena", "Labsystem"], "[{b}] by name");
 
         // Names are unique within the enterprise; nothing is created.
@@ -139,14 +145,22 @@ async fn systems_and_integrations_round_trip() {
         assert_eq!(ts.integrations().await.must(b, "list"), vec![i.clone()], "[{b}]");
         assert_err!(
             b,
-            ts.create_integration(integration(&lab.id, "no-such-system", None)).await,
+            ts.create_integration(integration(&lab.id, "no-such-system", None))
+                .await,
             StoreError::Invalid(_),
             "unknown system"
         );
 
         // Optimistic locking.
         let changed = ts
-            .update_system(&epj.id, SystemInput { purpose: None, ..system("DIPS Arena") }, 1)
+            .update_system(
+                &epj.id,
+                SystemInput {
+                    purpose: None,
+                    ..system("DIPS Arena")
+                },
+                1,
+            )
             .await
             .must(b, "update");
         assert_eq!((changed.version, changed.input.purpose), (2, None), "[{b}]");
@@ -166,7 +180,13 @@ async fn systems_and_integrations_round_trip() {
         assert_err!(b, ts.system(&lab.id).await, StoreError::NotFound, "deleted");
 
         let actions = audit_actions(b, &store, &a).await;
-        for want in ["system.create", "system.update", "integration.create", "integration.delete", "system.delete"] {
+        for want in [
+            "system.create",
+            "system.update",
+            "integration.create",
+            "integration.delete",
+            "system.delete",
+        ] {
             assert!(actions.iter().any(|x| x == want), "[{b}] audit has {want}: {actions:?}");
         }
     })
@@ -176,7 +196,10 @@ async fn systems_and_integrations_round_trip() {
 #[tokio::test]
 async fn measures_link_systems_and_requirements() {
     each_backend(|b, store| async move {
-        store.import_catalog_set(&fixtures(), None, false).await.must(b, "import");
+        store
+            .import_catalog_set(&fixtures(), None, false)
+            .await
+            .must(b, "import");
         let a = admin(b, &store, "974760673", "a@example.no").await;
         let ts = store.tenant(&a);
         let epj = ts.create_system(system("DIPS Arena")).await.must(b, "system");
@@ -184,21 +207,50 @@ async fn measures_link_systems_and_requirements() {
             .create_measure(measure(vec![epj.id.clone()], vec![req("1-a"), req("2-a"), req("1-a")]))
             .await
             .must(b, "measure");
-        assert_eq!(m.input.requirements, vec![req("1-a"), req("2-a")], "[{b}] sorted, once each");
+        assert_eq!(
+            m.input.requirements,
+            vec![req("1-a"), req("2-a")],
+            "[{b}] sorted, once each"
+        );
         assert_eq!(ts.measure(&m.id).await.must(b, "get"), m, "[{b}] round trip");
-        assert_eq!(ts.measures_for(DEMO, "2-a").await.must(b, "for 2-a"), vec![m.clone()], "[{b}]");
-        assert!(ts.measures_for(DEMO, "1-b").await.must(b, "for 1-b").is_empty(), "[{b}]");
+        assert_eq!(
+            ts.measures_for(DEMO, "2-a").await.must(b, "for 2-a"),
+            vec![m.clone()],
+            "[{b}]"
+        );
+        assert!(
+            ts.measures_for(DEMO, "1-b").await.must(b, "for 1-b").is_empty(),
+            "[{b}]"
+        );
 
         // A chapter is not a requirement; an unknown system is refused; nothing changes.
         for bad in [measure(vec![], vec![req("1")]), measure(vec!["nope".into()], vec![])] {
-            assert_err!(b, ts.update_measure(&m.id, bad, 1).await, StoreError::Invalid(_), "bad link");
+            assert_err!(
+                b,
+                ts.update_measure(&m.id, bad, 1).await,
+                StoreError::Invalid(_),
+                "bad link"
+            );
         }
         assert_eq!(ts.measure(&m.id).await.must(b, "get"), m, "[{b}] unchanged");
-        assert_err!(b, ts.delete_system(&epj.id, 1).await, StoreError::Invalid(_), "protected by a measure");
+        assert_err!(
+            b,
+            ts.delete_system(&epj.id, 1).await,
+            StoreError::Invalid(_),
+            "protected by a measure"
+        );
 
-        let m2 = ts.update_measure(&m.id, measure(vec![], vec![req("1-b")]), 1).await.must(b, "update");
+        let m2 = ts
+            .update_measure(&m.id, measure(vec![], vec![req("1-b")]), 1)
+            .await
+            .must(b, "update");
         assert_eq!((m2.version, m2.input.systems.len()), (2, 0), "[{b}]");
-        assert_err!(b, ts.delete_measure(&m.id, 1).await, StoreError::VersionConflict(_), "stale delete");
+        assert_err!(
+            b,
+            ts.delete_measure(&m.id, 1).await,
+            StoreError::VersionConflict(_),
+            "stale delete"
+        );
         ts.delete_measure(&m.id, 2).await.must(b, "delete");
         ts.delete_system(&epj.id, 1).await.must(b, "now free");
         let actions = audit_actions(b, &store, &a).await;
@@ -212,18 +264,37 @@ async fn measures_link_systems_and_requirements() {
 #[tokio::test]
 async fn tenants_and_roles_are_kept_apart() {
     each_backend(|b, store| async move {
-        store.import_catalog_set(&fixtures(), None, false).await.must(b, "import");
+        store
+            .import_catalog_set(&fixtures(), None, false)
+            .await
+            .must(b, "import");
         let a = admin(b, &store, "974760673", "a@example.no").await;
         let other = admin(b, &store, "983544622", "b@example.no").await;
         let ta = store.tenant(&a);
         let to = store.tenant(&other);
         let s = ta.create_system(system("PACS")).await.must(b, "system");
-        let mine = to.create_system(system("PACS")).await.must(b, "same name, other tenant");
-        let m = ta.create_measure(measure(vec![s.id.clone()], vec![])).await.must(b, "measure");
+        let mine = to
+            .create_system(system("PACS"))
+            .await
+            .must(b, "same name, other tenant");
+        let m = ta
+            .create_measure(measure(vec![s.id.clone()], vec![]))
+            .await
+            .must(b, "measure");
 
         assert_err!(b, to.system(&s.id).await, StoreError::NotFound, "read across");
-        assert_err!(b, to.update_system(&s.id, system("X"), 1).await, StoreError::NotFound, "write across");
-        assert_err!(b, to.delete_system(&s.id, 1).await, StoreError::NotFound, "delete across");
+        assert_err!(
+            b,
+            to.update_system(&s.id, system("X"), 1).await,
+            StoreError::NotFound,
+            "write across"
+        );
+        assert_err!(
+            b,
+            to.delete_system(&s.id, 1).await,
+            StoreError::NotFound,
+            "delete across"
+        );
         assert_err!(b, to.measure(&m.id).await, StoreError::NotFound, "measure across");
         assert_err!(
             b,
@@ -240,13 +311,26 @@ async fn tenants_and_roles_are_kept_apart() {
         assert_eq!(to.systems().await.must(b, "list").len(), 1, "[{b}]");
 
         // A reader reads and cannot write.
-        let (_, created) = ta.add_member("r@example.no", "Reader", Role::Reader).await.must(b, "member");
+        let (_, created) = ta
+            .add_member("r@example.no", "Reader", Role::Reader)
+            .await
+            .must(b, "member");
         let reader: User = created.expect("a new account");
         let rs = store.scope(&reader, a.tenant_id()).await.must(b, "reader scope");
         let tr = store.tenant(&rs);
         assert_eq!(tr.systems().await.must(b, "reader list").len(), 1, "[{b}]");
-        assert_err!(b, tr.create_system(system("Y")).await, StoreError::Forbidden, "reader creates");
-        assert_err!(b, tr.delete_measure(&m.id, 1).await, StoreError::Forbidden, "reader deletes");
+        assert_err!(
+            b,
+            tr.create_system(system("Y")).await,
+            StoreError::Forbidden,
+            "reader creates"
+        );
+        assert_err!(
+            b,
+            tr.delete_measure(&m.id, 1).await,
+            StoreError::Forbidden,
+            "reader deletes"
+        );
     })
     .await;
 }

@@ -20,6 +20,7 @@ use etterlev_store::{
 
 use crate::actions::gap_priority;
 
+mod inventory;
 pub mod secretariat;
 
 /// The demo password of every demo user.
@@ -79,6 +80,7 @@ pub async fn seed(store: &Store) -> Result<bool, StoreError> {
     }
     if created {
         seed_test_projects(store).await?;
+        inventory::seed(store).await?;
         let normen = imported.as_ref().and_then(|(set, _)| {
             set.catalogs
                 .iter()

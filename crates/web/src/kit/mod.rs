@@ -249,6 +249,41 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     }
 }
 
+/// A form as its name–value pairs, in order, for forms with repeated names
+/// (checkboxes of a list). Same checks as [`Form`]: size, content type and
+/// UTF-8.
+pub struct FormPairs(pub Vec<(String, String)>);
+
+impl FormPairs {
+    /// The first value of `name`, or "".
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every value of `name`.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// A checkbox: present and not "false".
+    pub fn flag(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == name && v != "false")
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for FormPairs {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let Form(pairs) = Form::<Vec<(String, String)>>::from_request(req, state).await?;
+        Ok(FormPairs(pairs))
+    }
+}
+
 /// Checks a one-line field and turns the error into a translated message.
 pub fn field(tr: &Tr, key: &'static str, value: &str, max: usize) -> Result<String, String> {
     etterlev_core::text::one_line(key, value, max).map_err(|e| match e {

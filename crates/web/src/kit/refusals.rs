@@ -57,59 +57,22 @@ const RULES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Field names the store puts into its messages.
-pub(crate) const FIELDS: &[(&str, &str)] = &[
-    ("background", "refusal-field-background"),
-    ("catalogue", "refusal-field-catalogue"),
-    ("closes", "refusal-field-closes"),
-    ("date", "refusal-field-date"),
-    ("deputy", "refusal-field-deputy"),
-    ("due date", "refusal-field-due-date"),
-    ("end", "refusal-field-end"),
-    ("meeting date", "refusal-field-meeting-date"),
-    ("name", "refusal-field-name"),
-    ("next revision", "refusal-field-next-revision"),
-    ("note", "refusal-field-note"),
-    ("number", "refusal-field-number"),
-    ("opens", "refusal-field-opens"),
-    ("organisation", "refusal-field-organisation"),
-    ("owner", "refusal-field-owner"),
-    ("person", "refusal-field-person"),
-    ("place", "refusal-field-place"),
-    ("present from", "refusal-field-present-from"),
-    ("presenter", "refusal-field-presenter"),
-    ("proposal for decision", "refusal-field-proposal-for-decision"),
-    ("publication date", "refusal-field-publication-date"),
-    ("received on", "refusal-field-received-on"),
-    ("representative", "refusal-field-representative"),
-    ("short name", "refusal-field-short-name"),
-    ("start", "refusal-field-start"),
-    ("strategy point", "refusal-field-strategy-point"),
-    ("the action's title", "refusal-field-the-action-s-title"),
-    ("the conditions", "refusal-field-the-conditions"),
-    ("the content type", "refusal-field-the-content-type"),
-    ("the deadline", "refusal-field-the-deadline"),
-    ("the deletion date", "refusal-field-the-deletion-date"),
-    ("the end of the period", "refusal-field-the-end-of-the-period"),
-    ("the file name", "refusal-field-the-file-name"),
-    ("the name", "refusal-field-the-name"),
-    ("the owner", "refusal-field-the-owner"),
-    ("the purpose", "refusal-field-the-purpose"),
-    ("the reason", "refusal-field-the-reason"),
-    ("the review date", "refusal-field-the-review-date"),
-    ("the start of the period", "refusal-field-the-start-of-the-period"),
-    ("the supplier", "refusal-field-the-supplier"),
-    ("the system", "refusal-field-the-system"),
-    ("the test environment", "refusal-field-the-test-environment"),
-    ("the title", "refusal-field-the-title"),
-    ("time slot", "refusal-field-time-slot"),
-    ("title", "refusal-field-title"),
-    ("valid from", "refusal-field-valid-from"),
-    ("valid to", "refusal-field-valid-to"),
-    ("version", "refusal-field-version"),
-    ("working group", "refusal-field-working-group"),
-    ("the due date", "refusal-field-the-due-date"),
-];
+/// The message key of a field name the store puts into its refusals:
+/// "the due date" is `refusal-field-the-due-date`.
+pub(crate) fn field_key(english: &str) -> String {
+    let mut key = String::from("refusal-field-");
+    let mut dash = false;
+    for c in english.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            key.push(c.to_ascii_lowercase());
+            dash = false;
+        } else if !dash {
+            key.push('-');
+            dash = true;
+        }
+    }
+    key
+}
 
 /// The parts of `message` matching the `{}` of `pattern`, or None.
 fn captures(pattern: &str, message: &str) -> Option<Vec<String>> {
@@ -193,10 +156,9 @@ pub(crate) fn render(tr: &Tr, refusal: &Refusal) -> String {
 }
 
 fn field(tr: &Tr, part: &str) -> String {
-    FIELDS
-        .iter()
-        .find(|(f, _)| f.eq_ignore_ascii_case(part.trim()))
-        .map_or_else(|| part.to_string(), |(_, key)| tr.msg(key))
+    let key = field_key(part);
+    let t = tr.msg(&key);
+    if t == key { part.to_string() } else { t }
 }
 
 fn capitalise(s: &str) -> String {
@@ -335,6 +297,36 @@ mod tests {
         }
     }
 
+    /// Every field name the store's checks are called with has its
+    /// translation in both languages.
+    #[test]
+    fn every_store_field_name_is_translated() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let markers = [
+            "validate::required_line(",
+            "validate::optional_line(",
+            "validate::optional_line_max(",
+            "validate::optional_text(",
+            "validate::optional_text_max(",
+            "validate::optional_date(",
+            "validate::optional_time(",
+            "validate::date(",
+        ];
+        let names = messages_in(&root.join("../store/src"), &markers);
+        assert!(names.len() > 15, "found only {} field names", names.len());
+        for lang in [Lang::Nb, Lang::En] {
+            let tr = Tr::new(lang);
+            let missing: Vec<_> = names
+                .iter()
+                .filter(|(_, n)| tr.msg(&field_key(n)) == field_key(n))
+                .collect();
+            assert!(
+                missing.is_empty(),
+                "{lang:?}: field names without a translation: {missing:#?}"
+            );
+        }
+    }
+
     /// Every English refusal a handler writes has a rule (or is a key), so no
     /// bokmål page shows it untranslated.
     #[test]
@@ -366,7 +358,7 @@ mod tests {
     fn every_rule_has_its_keys() {
         for lang in [Lang::Nb, Lang::En] {
             let tr = Tr::new(lang);
-            for key in RULES.iter().map(|(_, k)| *k).chain(FIELDS.iter().map(|(_, k)| *k)) {
+            for key in RULES.iter().map(|(_, k)| *k) {
                 assert_ne!(tr.msg_with(key, &dummy_args()), key, "{lang:?}: {key}");
             }
         }

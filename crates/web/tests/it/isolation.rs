@@ -69,6 +69,11 @@ const COVERED: &[&str] = &[
     "/test-projects/{id}",
     "/test-projects/{id}/checks",
     "/test-projects/{id}/decision",
+    // Systems, integrations and measures of another tenant answer 404,
+    // checked in inventory.rs (`other_tenants_inventory_is_404`).
+    "/inventory/systems/{id}",
+    "/inventory/integrations/{id}",
+    "/measures/{id}",
     // The secretariat's data is sector-level, not owned by a tenant: every
     // one of these answers 404 to anyone without the secretariat flag (pages
     // and API), checked in secretariat.rs

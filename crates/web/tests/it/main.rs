@@ -14,6 +14,7 @@ mod bad_input;
 mod catalog;
 mod catalog_export;
 mod catalog_profile;
+mod inventory;
 mod isolation;
 mod language;
 mod login_throttle;

@@ -1,0 +1,14 @@
+//! Inventory: the enterprise's information systems with their protection
+//! need, the integrations between them, the data-flow picture, and the
+//! enterprise's own security measures linked to systems and requirements.
+
+mod measures;
+mod pages;
+
+use axum::Router;
+
+use crate::AppState;
+
+pub(crate) fn router() -> Router<AppState> {
+    pages::router().merge(measures::router())
+}
