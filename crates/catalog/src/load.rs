@@ -76,6 +76,28 @@ impl CatalogSet {
     pub fn catalog(&self, key: &str) -> Option<&Catalog> {
         self.catalogs.iter().find(|c| c.key() == key || c.id == key)
     }
+
+    /// The nodes of other catalogues that the mappings relate to node
+    /// `node_id` of catalogue `catalog_key` (either direction; a `gap` is no
+    /// counterpart), as `(catalogue key, node id)`, sorted and once each.
+    pub fn counterparts(&self, catalog_key: &str, node_id: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for m in &self.mappings {
+            let (from, to) = (m.from.key(), m.to.key());
+            for e in m.entries.iter().filter(|e| e.relation != crate::Relation::Gap) {
+                let Some(f) = e.from.as_deref() else { continue };
+                if from == catalog_key && f == node_id {
+                    out.push((to.clone(), e.to.clone()));
+                }
+                if to == catalog_key && e.to == node_id {
+                    out.push((from.clone(), f.to_string()));
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
 }
 
 struct Schemas {

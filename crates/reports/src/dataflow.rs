@@ -7,6 +7,7 @@
 //! http(s), mailto and relative addresses; a black-and-white print style;
 //! the same output for the same graph, in whatever input order.
 
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -63,7 +64,7 @@ const ISO_GAP: f64 = 16.0;
 const MARGIN: f64 = 16.0;
 const LEGEND_ROW: f64 = 22.0;
 /// Characters shown before a text is cut with "…".
-const LABEL_CHARS: usize = 23;
+const LABEL_CHARS: usize = 21;
 const SUB_CHARS: usize = 28;
 const EDGE_CHARS: usize = 22;
 const LEGEND_CHARS: usize = 100;
@@ -255,43 +256,38 @@ fn prepare(g: &FlowGraph) -> (Vec<&FlowNode>, Vec<(usize, usize, &FlowEdge)>) {
     (nodes, edges)
 }
 
-/// Columns: DFS back edges reversed break cycles (iterative DFS: no stack
-/// overflow); in reverse finishing order each node goes right of its furthest
-/// predecessor (longest path), then each source just before its nearest
-/// successor. Returns the acyclic edges, which were reversed, the columns.
+/// Columns. Cycles are broken by reversing the edges that run backwards in
+/// a greedy order (Eades–Lin–Smyth: sinks to the back, sources to the front,
+/// else the node with most outgoing over incoming edges; O(n² + E)), then
+/// each node goes right of its furthest predecessor (longest path) and each
+/// source just before its nearest successor. Returns the acyclic edges,
+/// which were reversed, and the columns.
 fn layering(n: usize, edges: &[(usize, usize, &FlowEdge)]) -> (Vec<(usize, usize)>, Vec<bool>, Vec<usize>) {
-    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (e, &(a, _, _)) in edges.iter().enumerate() {
-        out[a].push(e);
+    let (mut indeg, mut outdeg, mut touching) = (vec![0i64; n], vec![0i64; n], vec![Vec::new(); n]);
+    for (e, &(a, b, _)) in edges.iter().enumerate() {
+        (outdeg[a], indeg[b]) = (outdeg[a] + 1, indeg[b] + 1);
+        touching[a].push(e);
+        touching[b].push(e);
     }
-    let (mut state, mut finished, mut done) = (vec![0u8; n], vec![0; n], 0); // 0 new, 1 on the stack, 2 done
-    let (mut reversed, mut stack) = (vec![false; edges.len()], Vec::new());
-    for root in 0..n {
-        if state[root] != 0 {
-            continue;
-        }
-        state[root] = 1;
-        stack.push((root, 0));
-        while let Some(top) = stack.last_mut() {
-            let (u, k) = *top;
-            let Some(&e) = out[u].get(k) else {
-                (state[u], finished[u], done) = (2, done, done + 1);
-                stack.pop();
-                continue;
-            };
-            top.1 += 1;
-            let v = edges[e].1;
-            reversed[e] = state[v] == 1;
-            if state[v] == 0 {
-                state[v] = 1;
-                stack.push((v, 0));
-            }
+    let (mut left, mut right, mut live) = (Vec::new(), Vec::new(), (0..n).collect::<Vec<_>>());
+    while !live.is_empty() {
+        let key = |&(i, &v): &(usize, &usize)| ((outdeg[v] == 0, indeg[v] == 0, outdeg[v] - indeg[v]), Reverse(i));
+        let v = live.remove(live.iter().enumerate().max_by_key(key).map_or(0, |(at, _)| at));
+        (if outdeg[v] == 0 { &mut right } else { &mut left }).push(v);
+        for &e in &touching[v] {
+            let (a, b, _) = edges[e];
+            if a == v { indeg[b] -= 1 } else { outdeg[a] -= 1 }
         }
     }
-    let flip = |(&(a, b, _), &r): (&(usize, usize, &FlowEdge), &bool)| if r { (b, a) } else { (a, b) };
-    let dag: Vec<(usize, usize)> = edges.iter().zip(&reversed).map(flip).collect();
+    let mut rank = vec![0; n];
+    for (r, &v) in left.iter().chain(right.iter().rev()).enumerate() {
+        rank[v] = r;
+    }
+    let flip = |&(a, b, _): &(usize, usize, &FlowEdge)| if rank[a] > rank[b] { (b, a) } else { (a, b) };
+    let dag: Vec<(usize, usize)> = edges.iter().map(flip).collect();
+    let reversed: Vec<bool> = edges.iter().map(|&(a, b, _)| rank[a] > rank[b]).collect();
     let mut by_source = dag.clone();
-    by_source.sort_by_key(|&(a, _)| std::cmp::Reverse(finished[a]));
+    by_source.sort_by_key(|&(a, _)| rank[a]);
     let mut layer = vec![0usize; n];
     for &(a, b) in &by_source {
         layer[b] = layer[b].max(layer[a] + 1);

@@ -8,7 +8,7 @@ use etterlev_core::Role;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::model::*;
 use crate::{pg_q, sqlite_q};
 
@@ -165,9 +165,10 @@ impl Store {
     /// installations) share one database without colliding.
     pub async fn connect_pg_schema(url: &str, schema: &str) -> StoreResult<Store> {
         if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || schema.is_empty() {
-            return Err(StoreError::Internal(
-                "schema names may use only letters, digits and _".into(),
-            ));
+            return Err(StoreError::Invalid(Refusal::new(
+                "refusal-schema-name",
+                "schema names may use only letters, digits and _",
+            )));
         }
         let base = pg_options(url)?;
         let admin = Self::connect_pg(base.clone()).await?;
@@ -587,19 +588,23 @@ impl Store {
     /// while the server runs. Refuses to overwrite an existing file.
     pub async fn backup_sqlite(&self, out: &Path) -> StoreResult<()> {
         let Backend::Sqlite(pool) = &self.backend else {
-            return Err(StoreError::Internal(
-                "backup is for SQLite; for PostgreSQL use pg_dump (see README)".into(),
-            ));
+            return Err(StoreError::Invalid(Refusal::new(
+                "refusal-backup-sqlite-only",
+                "backup is for SQLite; for PostgreSQL use pg_dump (see README)",
+            )));
         };
         if out.exists() {
-            return Err(StoreError::Internal(format!(
-                "{} already exists; choose a new file",
-                out.display()
-            )));
+            return Err(StoreError::Invalid(
+                Refusal::new(
+                    "refusal-backup-exists",
+                    format!("{} already exists; choose a new file", out.display()),
+                )
+                .arg(out.display()),
+            ));
         }
-        let path = out
-            .to_str()
-            .ok_or_else(|| StoreError::Internal("backup path must be valid UTF-8".into()))?;
+        let path = out.to_str().ok_or_else(|| {
+            StoreError::Invalid(Refusal::new("refusal-backup-path", "backup path must be valid UTF-8"))
+        })?;
         sqlx::query("VACUUM INTO $1").bind(path).execute(pool).await?;
         Ok(())
     }

@@ -16,7 +16,7 @@ use utoipa::OpenApi;
 use crate::AppState;
 use crate::kit::api::{ApiError, ErrorBody, FieldErrorDto, json_errors};
 use crate::kit::contract;
-use crate::{accounts, actions, assessment, catalog, secretariat, test_projects};
+use crate::{accounts, actions, assessment, catalog, inventory, secretariat, test_projects};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .merge(assessment::api_routes())
         .merge(actions::api_routes())
         .merge(test_projects::api_routes())
+        .merge(inventory::api_routes())
         .merge(secretariat::api_routes())
         .fallback(|| async { ApiError::NotFound })
         .layer(axum::middleware::map_response(json_errors))
@@ -72,6 +73,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(assessment::ApiDoc::openapi());
     doc.merge(actions::ApiDoc::openapi());
     doc.merge(test_projects::ApiDoc::openapi());
+    doc.merge(inventory::ApiDoc::openapi());
     doc.merge(secretariat::ApiDoc::openapi());
     contract::CommonResponses.modify(&mut doc);
     contract::apply(&mut doc, limits());
@@ -85,6 +87,7 @@ pub(crate) fn limits() -> &'static [(&'static str, &'static str, contract::Limit
         let mut v = accounts::api_limits();
         v.extend(actions::api_limits());
         v.extend(test_projects::api_limits());
+        v.extend(inventory::api_limits());
         v.extend(secretariat::api_limits());
         v
     })

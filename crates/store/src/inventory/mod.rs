@@ -5,7 +5,8 @@
 //! Rules kept here (tested in `tests/it/inventory.rs` on both backends):
 //! - getters need `Permission::Read`; changes need `Permission::Edit`;
 //! - every change writes its audit entry (before/after JSON) in the same
-//!   transaction: `system.create|update|delete`, `integration.*`, `measure.*`;
+//!   transaction: `system.create|update|delete`, `integration.*`, `measure.*`
+//!   (`measure.cite` when an answer cites a measure);
 //! - systems, integrations and measures carry a `version`; a stale one is
 //!   [`StoreError::VersionConflict`] with the stored object, nothing changed;
 //! - a system's name is unique within the enterprise;
@@ -351,6 +352,14 @@ impl TenantStore<'_> {
         let input = validate_measure(input)?;
         let (tid, actor) = (&self.scope.tenant_id, &self.scope.actor);
         in_tx!(self.store, q, c => q::update_measure(c, actor, tid, id, &input, expected_version).await)
+    }
+
+    /// Adds a requirement to those a measure serves (an assessment answer
+    /// citing the measure). Saying it again changes nothing.
+    pub async fn cite_measure(&self, id: &str, requirement: RequirementRef) -> StoreResult<SecurityMeasure> {
+        self.scope.require(Permission::Edit)?;
+        let (tid, actor) = (&self.scope.tenant_id, &self.scope.actor);
+        in_tx!(self.store, q, c => q::cite_measure(c, actor, tid, id, &requirement).await)
     }
 
     pub async fn delete_measure(&self, id: &str, expected_version: i64) -> StoreResult<()> {

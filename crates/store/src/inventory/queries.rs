@@ -768,6 +768,44 @@ pub async fn update_measure(
     Ok(after)
 }
 
+pub async fn cite_measure(
+    c: &mut Conn,
+    actor: &Actor,
+    tenant_id: &str,
+    id: &str,
+    requirement: &RequirementRef,
+) -> StoreResult<SecurityMeasure> {
+    let before = measure(c, tenant_id, id).await?;
+    if before.input.requirements.contains(requirement) {
+        return Ok(before);
+    }
+    check_node(c, &requirement.catalog_key, &requirement.node_id).await?;
+    sqlx::query("INSERT INTO measure_requirements (tenant_id, measure_id, catalog_key, node_id) VALUES ($1, $2, $3, $4)")
+        .bind(tenant_id)
+        .bind(id)
+        .bind(&requirement.catalog_key)
+        .bind(&requirement.node_id)
+        .execute(&mut *c)
+        .await?;
+    sqlx::query("UPDATE measures SET updated_at = $1, version = version + 1 WHERE tenant_id = $2 AND id = $3")
+        .bind(crate::now_ms())
+        .bind(tenant_id)
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    let after = measure(c, tenant_id, id).await?;
+    append_audit(c, actor, Change {
+        tenant_id: Some(tenant_id),
+        action: "measure.cite",
+        object_type: "measure",
+        object_id: id,
+        before: json(&before),
+        after: json(&after),
+    })
+    .await?;
+    Ok(after)
+}
+
 pub async fn delete_measure(c: &mut Conn, actor: &Actor, tenant_id: &str, id: &str, expected: i64) -> StoreResult<()> {
     let before = measure(c, tenant_id, id).await?;
     if before.version != expected {

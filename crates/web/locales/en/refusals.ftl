@@ -155,3 +155,7 @@ refusal-field-the-check-method = the check method
 refusal-field-the-check-interval = how often
 refusal-field-the-date-of-the-last-check = the date of the last check
 refusal-field-the-last-result = the result of the last check
+refusal-schema-name = A schema name may use only letters, digits and _.
+refusal-backup-sqlite-only = This backup command is for SQLite. For PostgreSQL, use pg_dump.
+refusal-backup-exists = { $a } already exists. Choose a new file.
+refusal-backup-path = The backup path must be valid UTF-8.

@@ -3,8 +3,8 @@
 
 inv-title = Systemoversikt
 inv-intro = Virksomhetens informasjonssystemer og tjenester, hvor de kjører, hvor viktige de er for pasientbehandlingen, og hvilke data som flyter mellom dem. Beskyttelsesbehovet vurderes for konfidensialitet, integritet og tilgjengelighet på en skala fra 1 til 4.
-inv-new-system = Nytt system
-inv-new-integration = Ny integrasjon
+inv-new-system = Registrer system
+inv-new-integration = Registrer integrasjon
 inv-systems = Systemer
 inv-no-systems = Ingen systemer er registrert ennå.
 inv-integrations = Integrasjoner
@@ -47,7 +47,7 @@ inv-field-cloud-help = Fylles ut for skytjenester: hvem som leverer og hvor data
 inv-field-supplier = Leverandør
 inv-field-mdr = MDR-klasse
 inv-flag-register = Helseregister
-inv-flag-medical = Medisinsk utstyr
+inv-flag-medical = Medisinsk utstyr (MDR)
 inv-flag-ai = KI-komponent
 inv-flag-internet = Eksponert mot internett
 inv-flag-remote = Fjerntilgang for leverandør

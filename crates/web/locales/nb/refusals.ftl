@@ -155,3 +155,7 @@ refusal-field-the-check-method = kontrollmetoden
 refusal-field-the-check-interval = hyppigheten
 refusal-field-the-date-of-the-last-check = datoen for siste kontroll
 refusal-field-the-last-result = resultatet av siste kontroll
+refusal-schema-name = Et skjemanavn kan bare ha bokstaver, sifre og _.
+refusal-backup-sqlite-only = Sikkerhetskopi med denne kommandoen gjelder SQLite. For PostgreSQL: bruk pg_dump.
+refusal-backup-exists = { $a } finnes allerede. Velg en ny fil.
+refusal-backup-path = Stien til sikkerhetskopien må være gyldig UTF-8.

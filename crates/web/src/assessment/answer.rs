@@ -12,9 +12,11 @@ use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use etterlev_catalog::{Catalog, Node};
+use etterlev_catalog::{Catalog, CatalogSet, Node};
 use etterlev_core::{AnswerStatus, Maturity};
-use etterlev_store::{Answer, AnswerInput, Assessment, ConflictWith, Evidence, EvidenceKind, StoreError};
+use etterlev_store::{
+    Answer, AnswerInput, Assessment, ConflictWith, Evidence, EvidenceKind, RequirementRef, SecurityMeasure, StoreError,
+};
 use serde::Deserialize;
 
 use super::pages::{
@@ -22,7 +24,7 @@ use super::pages::{
     tenant_store, text,
 };
 use crate::AppState;
-use crate::kit::error::{AppError, AppResult};
+use crate::kit::error::{AppError, AppResult, url_encode};
 use crate::kit::i18n::Tr;
 use crate::kit::session::Auth;
 use crate::kit::{Form, Layout, field, object_id, render_status};
@@ -298,6 +300,7 @@ struct RequirementPage {
     max_mib: usize,
     prev: Option<String>,
     next: Option<String>,
+    measures: MeasuresPart,
 }
 
 fn find_node<'a>(catalog: &'a Catalog, node_id: &str) -> AppResult<&'a Node> {
@@ -320,6 +323,7 @@ pub(crate) async fn page(
     let answers = ts.answers(&a.id).await?;
     let stored = answers.iter().find(|x| x.node_id == node.id);
     let evidence = ts.evidence(&a.id).await?;
+    let all_measures = ts.measures().await?;
     let mut l = Layout::for_user(auth);
     if let Some(key) = extra.notice {
         l = l.with_notice(key);
@@ -393,6 +397,15 @@ pub(crate) async fn page(
         link_url: extra.link_url,
         link_title: extra.link_title,
         max_mib: MAX_FILE_BYTES / (1024 * 1024),
+        measures: measures_part(
+            &tr,
+            &loaded.set,
+            &all_measures,
+            &RequirementRef {
+                catalog_key: a.catalog_key.clone(),
+                node_id: node.id.clone(),
+            },
+        ),
         values,
         prev,
         next,
@@ -419,6 +432,8 @@ pub async fn form(
         Some("evidence-added")
     } else if has("deleted") {
         Some("evidence-deleted")
+    } else if has("cited") {
+        Some("measure-cited")
     } else {
         None
     };
@@ -693,5 +708,7 @@ mod tests {
 }
 
 mod evidence;
+mod measures;
 #[allow(unused_imports)]
 pub use evidence::*;
+pub use measures::*;

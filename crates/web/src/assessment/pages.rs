@@ -41,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/assessments/{id}/req/{node_id}", get(answer::form).post(answer::save))
         .route("/assessments/{id}/req/{node_id}/evidence", upload_route())
         .route("/assessments/{id}/req/{node_id}/link", post(answer::add_link))
+        .route("/assessments/{id}/req/{node_id}/measures", post(answer::cite_measure))
         .route("/assessments/{id}/evidence/{evidence_id}", get(answer::download))
         .route("/assessments/{id}/evidence/{evidence_id}/delete", delete_route())
         .route("/assessments/{id}/dashboard", get(report::dashboard))

@@ -147,7 +147,7 @@ const FLOWS: &[(usize, usize, &str, Protocol, Frequency, Option<usize>)] = &[
     (
         0,
         1,
-        "Henvisninger til bildediagnostikk",
+        "Bestillinger av bildediagnostikk",
         Protocol::Hl7v2,
         Frequency::RealTime,
         Some(0),

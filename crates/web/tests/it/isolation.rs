@@ -74,6 +74,9 @@ const COVERED: &[&str] = &[
     "/inventory/systems/{id}",
     "/inventory/integrations/{id}",
     "/measures/{id}",
+    "/assessments/{id}/req/{node_id}/measures",
+    "/systems/{id}",
+    "/integrations/{id}",
     // The secretariat's data is sector-level, not owned by a tenant: every
     // one of these answers 404 to anyone without the secretariat flag (pages
     // and API), checked in secretariat.rs
