@@ -338,16 +338,35 @@ async fn tenants_and_roles_are_kept_apart() {
 #[tokio::test]
 async fn an_answer_cites_a_measure_once() {
     each_backend(|b, store| async move {
-        store.import_catalog_set(&fixtures(), None, false).await.must(b, "import");
+        store
+            .import_catalog_set(&fixtures(), None, false)
+            .await
+            .must(b, "import");
         let a = admin(b, &store, "974760673", "a@example.no").await;
         let ts = store.tenant(&a);
-        let m = ts.create_measure(measure(vec![], vec![req("1-a")])).await.must(b, "measure");
+        let m = ts
+            .create_measure(measure(vec![], vec![req("1-a")]))
+            .await
+            .must(b, "measure");
         let cited = ts.cite_measure(&m.id, req("2-a")).await.must(b, "cite");
-        assert_eq!((cited.version, cited.input.requirements.clone()), (2, vec![req("1-a"), req("2-a")]), "[{b}]");
+        assert_eq!(
+            (cited.version, cited.input.requirements.clone()),
+            (2, vec![req("1-a"), req("2-a")]),
+            "[{b}]"
+        );
         let again = ts.cite_measure(&m.id, req("2-a")).await.must(b, "cite again");
         assert_eq!(again, cited, "[{b}] citing twice changes nothing");
-        assert_err!(b, ts.cite_measure(&m.id, req("2")).await, StoreError::Invalid(_), "a chapter");
-        let cites = audit_actions(b, &store, &a).await.into_iter().filter(|x| x == "measure.cite").count();
+        assert_err!(
+            b,
+            ts.cite_measure(&m.id, req("2")).await,
+            StoreError::Invalid(_),
+            "a chapter"
+        );
+        let cites = audit_actions(b, &store, &a)
+            .await
+            .into_iter()
+            .filter(|x| x == "measure.cite")
+            .count();
         assert_eq!(cites, 1, "[{b}] one audit entry");
     })
     .await;

@@ -28,14 +28,20 @@ pub(crate) fn routes() -> axum::Router<AppState> {
     use axum::routing::get;
     axum::Router::new()
         .route("/systems", get(list_systems).post(create_system))
-        .route("/systems/{id}", get(get_system).put(update_system).delete(delete_system))
+        .route(
+            "/systems/{id}",
+            get(get_system).put(update_system).delete(delete_system),
+        )
         .route("/integrations", get(list_integrations).post(create_integration))
         .route(
             "/integrations/{id}",
             get(get_integration).put(update_integration).delete(delete_integration),
         )
         .route("/measures", get(list_measures).post(create_measure))
-        .route("/measures/{id}", get(get_measure).put(update_measure).delete(delete_measure))
+        .route(
+            "/measures/{id}",
+            get(get_measure).put(update_measure).delete(delete_measure),
+        )
 }
 
 // ------------------------------------------------------------------ DTOs
@@ -294,6 +300,17 @@ pub struct MeasureBodyDto {
     pub requirements: Option<Vec<RequirementRefDto>>,
 }
 
+/// A change based on a stale version: the object as stored now.
+#[derive(Serialize, ToSchema)]
+pub struct InventoryConflictDto {
+    #[schema(example = "conflict")]
+    pub error: &'static str,
+    pub message: String,
+    pub current_system: Option<SystemDto>,
+    pub current_integration: Option<IntegrationDto>,
+    pub current_measure: Option<MeasureDto>,
+}
+
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct InventoryQuery {
@@ -327,7 +344,12 @@ fn system_input(b: SystemBodyDto) -> ApiResult<SystemInput> {
     let medical_device = b.medical_device.unwrap_or(false);
     let mdr_class = match b.mdr_class.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
         Some(m) => Some(pick("mdr_class", m, MdrClass::parse)?),
-        None if medical_device => return Err(ApiError::field("mdr_class", "mdr_class is required for a medical device")),
+        None if medical_device => {
+            return Err(ApiError::field(
+                "mdr_class",
+                "mdr_class is required for a medical device",
+            ));
+        }
         None => None,
     };
     Ok(SystemInput {
@@ -416,9 +438,28 @@ where
     Err(ApiError::NotFound)
 }
 
-/// A stale version: 409 with the message; the body is the stored object.
-fn conflict<T: Serialize>(current: T) -> Response {
-    (StatusCode::CONFLICT, Json(current)).into_response()
+/// The object as stored now, for a 409.
+enum Current {
+    System(SystemDto),
+    Integration(IntegrationDto),
+    Measure(MeasureDto),
+}
+
+/// A stale version: 409 with the object as stored; nothing was changed.
+fn conflict(current: Current) -> Response {
+    let mut body = InventoryConflictDto {
+        error: "conflict",
+        message: "it was changed meanwhile (stale version); nothing was saved".into(),
+        current_system: None,
+        current_integration: None,
+        current_measure: None,
+    };
+    match current {
+        Current::System(s) => body.current_system = Some(s),
+        Current::Integration(i) => body.current_integration = Some(i),
+        Current::Measure(m) => body.current_measure = Some(m),
+    }
+    (StatusCode::CONFLICT, Json(body)).into_response()
 }
 
 // ------------------------------------------------------------------ systems
@@ -472,7 +513,7 @@ pub async fn get_system(
 }
 
 #[utoipa::path(put, path = "/systems/{id}", tag = "inventory", operation_id = "update_system", params(("id" = String, Path)),
-    request_body = SystemBodyDto, responses((status = 200, body = SystemDto), (status = 409, body = SystemDto, description = "Changed meanwhile (stale version): the system as stored; nothing was saved")))]
+    request_body = SystemBodyDto, responses((status = 200, body = SystemDto), (status = 409, body = InventoryConflictDto, description = "Changed meanwhile (stale version): the system as stored; nothing was saved")))]
 pub async fn update_system(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -485,14 +526,17 @@ pub async fn update_system(
     let ts = state.store.tenant(&scope);
     match ts.update_system(&current.id, input, version).await {
         Ok(s) => Ok(Json(SystemDto::new(s, scope.tenant_id())).into_response()),
-        Err(StoreError::VersionConflict(_)) => Ok(conflict(SystemDto::new(ts.system(&current.id).await?, scope.tenant_id()))),
+        Err(StoreError::VersionConflict(_)) => {
+            let now = SystemDto::new(ts.system(&current.id).await?, scope.tenant_id());
+            Ok(conflict(Current::System(now)))
+        }
         Err(e) => Err(e.into()),
     }
 }
 
 #[utoipa::path(delete, path = "/systems/{id}", tag = "inventory", operation_id = "delete_system",
     params(("id" = String, Path), DeleteQuery),
-    responses((status = 204, description = "Deleted"), (status = 409, body = SystemDto, description = "Changed meanwhile (stale version)")))]
+    responses((status = 204, description = "Deleted"), (status = 409, body = InventoryConflictDto, description = "Changed meanwhile (stale version)")))]
 pub async fn delete_system(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -503,7 +547,9 @@ pub async fn delete_system(
     let ts = state.store.tenant(&scope);
     match ts.delete_system(&current.id, q.version).await {
         Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
-        Err(StoreError::VersionConflict(_)) => Ok(conflict(SystemDto::new(current, scope.tenant_id()))),
+        Err(StoreError::VersionConflict(_)) => {
+            Ok(conflict(Current::System(SystemDto::new(current, scope.tenant_id()))))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -560,7 +606,7 @@ pub async fn get_integration(
 
 #[utoipa::path(put, path = "/integrations/{id}", tag = "inventory", operation_id = "update_integration",
     params(("id" = String, Path)), request_body = IntegrationBodyDto,
-    responses((status = 200, body = IntegrationDto), (status = 409, body = IntegrationDto, description = "Changed meanwhile (stale version)")))]
+    responses((status = 200, body = IntegrationDto), (status = 409, body = InventoryConflictDto, description = "Changed meanwhile (stale version)")))]
 pub async fn update_integration(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -574,7 +620,8 @@ pub async fn update_integration(
     match ts.update_integration(&current.id, input, version).await {
         Ok(i) => Ok(Json(IntegrationDto::new(i, scope.tenant_id())).into_response()),
         Err(StoreError::VersionConflict(_)) => {
-            Ok(conflict(IntegrationDto::new(ts.integration(&current.id).await?, scope.tenant_id())))
+            let now = IntegrationDto::new(ts.integration(&current.id).await?, scope.tenant_id());
+            Ok(conflict(Current::Integration(now)))
         }
         Err(e) => Err(e.into()),
     }
@@ -582,7 +629,7 @@ pub async fn update_integration(
 
 #[utoipa::path(delete, path = "/integrations/{id}", tag = "inventory", operation_id = "delete_integration",
     params(("id" = String, Path), DeleteQuery),
-    responses((status = 204, description = "Deleted"), (status = 409, body = IntegrationDto, description = "Changed meanwhile (stale version)")))]
+    responses((status = 204, description = "Deleted"), (status = 409, body = InventoryConflictDto, description = "Changed meanwhile (stale version)")))]
 pub async fn delete_integration(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -590,9 +637,17 @@ pub async fn delete_integration(
     ApiQuery(q): ApiQuery<DeleteQuery>,
 ) -> ApiResult<Response> {
     let (scope, current) = find_integration(&state, &user, &raw).await?;
-    match state.store.tenant(&scope).delete_integration(&current.id, q.version).await {
+    match state
+        .store
+        .tenant(&scope)
+        .delete_integration(&current.id, q.version)
+        .await
+    {
         Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
-        Err(StoreError::VersionConflict(_)) => Ok(conflict(IntegrationDto::new(current, scope.tenant_id()))),
+        Err(StoreError::VersionConflict(_)) => Ok(conflict(Current::Integration(IntegrationDto::new(
+            current,
+            scope.tenant_id(),
+        )))),
         Err(e) => Err(e.into()),
     }
 }
@@ -649,7 +704,7 @@ pub async fn get_measure(
 
 #[utoipa::path(put, path = "/measures/{id}", tag = "inventory", operation_id = "update_measure",
     params(("id" = String, Path)), request_body = MeasureBodyDto,
-    responses((status = 200, body = MeasureDto), (status = 409, body = MeasureDto, description = "Changed meanwhile (stale version)")))]
+    responses((status = 200, body = MeasureDto), (status = 409, body = InventoryConflictDto, description = "Changed meanwhile (stale version)")))]
 pub async fn update_measure(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -662,14 +717,17 @@ pub async fn update_measure(
     let ts = state.store.tenant(&scope);
     match ts.update_measure(&current.id, input, version).await {
         Ok(m) => Ok(Json(MeasureDto::new(m, scope.tenant_id())).into_response()),
-        Err(StoreError::VersionConflict(_)) => Ok(conflict(MeasureDto::new(ts.measure(&current.id).await?, scope.tenant_id()))),
+        Err(StoreError::VersionConflict(_)) => {
+            let now = MeasureDto::new(ts.measure(&current.id).await?, scope.tenant_id());
+            Ok(conflict(Current::Measure(now)))
+        }
         Err(e) => Err(e.into()),
     }
 }
 
 #[utoipa::path(delete, path = "/measures/{id}", tag = "inventory", operation_id = "delete_measure",
     params(("id" = String, Path), DeleteQuery),
-    responses((status = 204, description = "Deleted"), (status = 409, body = MeasureDto, description = "Changed meanwhile (stale version)")))]
+    responses((status = 204, description = "Deleted"), (status = 409, body = InventoryConflictDto, description = "Changed meanwhile (stale version)")))]
 pub async fn delete_measure(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -679,7 +737,9 @@ pub async fn delete_measure(
     let (scope, current) = find_measure(&state, &user, &raw).await?;
     match state.store.tenant(&scope).delete_measure(&current.id, q.version).await {
         Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
-        Err(StoreError::VersionConflict(_)) => Ok(conflict(MeasureDto::new(current, scope.tenant_id()))),
+        Err(StoreError::VersionConflict(_)) => {
+            Ok(conflict(Current::Measure(MeasureDto::new(current, scope.tenant_id()))))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -689,24 +749,52 @@ pub async fn delete_measure(
 pub(crate) fn limits() -> Vec<(&'static str, &'static str, Limit)> {
     use etterlev_store::{LINE_MAX, TEXT_MAX};
     let mut v = vec![
-        ("SystemBodyDto", "data_category", one_of(DataCategory::ALL, DataCategory::as_str)),
-        ("SystemBodyDto", "criticality", one_of(Criticality::ALL, Criticality::as_str)),
+        (
+            "SystemBodyDto",
+            "data_category",
+            one_of(DataCategory::ALL, DataCategory::as_str),
+        ),
+        (
+            "SystemBodyDto",
+            "criticality",
+            one_of(Criticality::ALL, Criticality::as_str),
+        ),
         ("SystemBodyDto", "hosting", one_of(Hosting::ALL, Hosting::as_str)),
         ("SystemBodyDto", "mdr_class", one_of(MdrClass::ALL, MdrClass::as_str)),
         ("SystemBodyDto", "confidentiality", Limit::Range(1, 4)),
         ("SystemBodyDto", "integrity", Limit::Range(1, 4)),
         ("SystemBodyDto", "availability", Limit::Range(1, 4)),
         ("SystemBodyDto", "purpose", Limit::MaxLength(TEXT_MAX)),
-        ("IntegrationBodyDto", "protocol", one_of(Protocol::ALL, Protocol::as_str)),
-        ("IntegrationBodyDto", "frequency", one_of(Frequency::ALL, Frequency::as_str)),
+        (
+            "IntegrationBodyDto",
+            "protocol",
+            one_of(Protocol::ALL, Protocol::as_str),
+        ),
+        (
+            "IntegrationBodyDto",
+            "frequency",
+            one_of(Frequency::ALL, Frequency::as_str),
+        ),
         ("IntegrationBodyDto", "data", Limit::MaxLength(LINE_MAX)),
         ("MeasureBodyDto", "kind", one_of(MeasureKind::ALL, MeasureKind::as_str)),
-        ("MeasureBodyDto", "status", one_of(MeasureStatus::ALL, MeasureStatus::as_str)),
+        (
+            "MeasureBodyDto",
+            "status",
+            one_of(MeasureStatus::ALL, MeasureStatus::as_str),
+        ),
         ("MeasureBodyDto", "title", Limit::MaxLength(LINE_MAX)),
         ("MeasureBodyDto", "owner", Limit::MaxLength(LINE_MAX)),
         ("MeasureBodyDto", "check_interval", Limit::MaxLength(LINE_MAX)),
     ];
-    for field in ["name", "owner", "administrator", "users", "cloud_provider", "cloud_region", "supplier"] {
+    for field in [
+        "name",
+        "owner",
+        "administrator",
+        "users",
+        "cloud_provider",
+        "cloud_region",
+        "supplier",
+    ] {
         v.push(("SystemBodyDto", field, Limit::MaxLength(LINE_MAX)));
     }
     for field in ["description", "check_method", "last_result"] {
@@ -722,7 +810,7 @@ pub(crate) fn limits() -> Vec<(&'static str, &'static str, Limit)> {
         get_integration, update_integration, delete_integration, list_measures, create_measure, get_measure,
         update_measure, delete_measure),
     components(schemas(SystemDto, SystemBodyDto, IntegrationDto, IntegrationBodyDto, MeasureDto, MeasureBodyDto,
-        RequirementRefDto)),
+        RequirementRefDto, InventoryConflictDto)),
     tags((name = "inventory", description = "Inventory: the enterprise's information systems with their protection need, the integrations between them (with the authoritative source of the information), and its own security measures linked to systems and requirements"))
 )]
 pub struct InventoryDoc;

@@ -176,10 +176,16 @@ async fn systems_integrations_picture_and_measures() {
             .to_string();
         let serving = ok(&admin, &app, &format!("/assessments/{assessment}/req/2.2-a")).await;
         let part = serving.split("id=\"measures\"").nth(1).unwrap_or("");
-        assert!(part.contains("serving-measures") && part.contains("MFA på fjerntilgang Test"), "[{be}] {part}");
+        assert!(
+            part.contains("serving-measures") && part.contains("MFA på fjerntilgang Test"),
+            "[{be}] {part}"
+        );
         let mapped = ok(&admin, &app, &format!("/assessments/{assessment}/req/2.1-a")).await;
         let part = mapped.split("id=\"offered-measures\"").nth(1).unwrap_or("");
-        assert!(part.contains("MFA på fjerntilgang Test") && part.contains("fixother@1 A"), "[{be}] offered: {mapped}");
+        assert!(
+            part.contains("MFA på fjerntilgang Test") && part.contains("fixother@1 A"),
+            "[{be}] offered: {mapped}"
+        );
         let (status, location, body) = post(
             &admin,
             &app,
@@ -192,7 +198,12 @@ async fn systems_integrations_picture_and_measures() {
         let cited = ok(&admin, &app, &format!("/assessments/{assessment}/req/2.1-a")).await;
         let part = cited.split("id=\"serving-measures\"").nth(1).unwrap_or("");
         assert!(part.contains("MFA på fjerntilgang Test"), "[{be}] now serving");
-        assert!(ok(&admin, &app, &format!("/measures/{m}")).await.contains("fixdemo@2.0 2.1-a"), "[{be}]");
+        assert!(
+            ok(&admin, &app, &format!("/measures/{m}"))
+                .await
+                .contains("fixdemo@2.0 2.1-a"),
+            "[{be}]"
+        );
 
         // In use: the system cannot go, and it says why (the store refuses).
         let (_, sys) = get(&admin, &app, &format!("/inventory/systems/{a}")).await;
@@ -327,7 +338,11 @@ async fn other_tenants_inventory_is_404() {
             r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("")
         );
         let form = vec![s("_csrf", &csrf), s("measure", &measure)];
-        assert_eq!(post(&admin, &app, &path, &form).await.0, 404, "[{be}] POST {path} with B's measure");
+        assert_eq!(
+            post(&admin, &app, &path, &form).await.0,
+            404,
+            "[{be}] POST {path} with B's measure"
+        );
 
         // A reference to B's system from A's own form is refused, not followed.
         let form = vec![
@@ -363,10 +378,16 @@ async fn api_systems_integrations_and_measures() {
             json!({"name": name, "data_category": "health", "confidentiality": 2, "integrity": 4,
                    "availability": 4, "criticality": "critical", "hosting": "cloud", "cloud_provider": "Sky AS"})
         };
-        let r = send(reqwest::Method::POST, "/systems", Some(system("Journal API"))).await.expect("post");
+        let r = send(reqwest::Method::POST, "/systems", Some(system("Journal API")))
+            .await
+            .expect("post");
         assert_eq!(r.status(), 201, "[{be}]");
         let a: serde_json::Value = r.json().await.expect("json");
-        assert_eq!(a["below_least"], json!(["confidentiality"]), "[{be}] health data at 2 is low");
+        assert_eq!(
+            a["below_least"],
+            json!(["confidentiality"]),
+            "[{be}] health data at 2 is low"
+        );
         let b: serde_json::Value = send(reqwest::Method::POST, "/systems", Some(system("Lab API")))
             .await
             .expect("post")
@@ -384,13 +405,22 @@ async fn api_systems_integrations_and_measures() {
         assert_eq!(body["fields"][0]["field"], "hosting", "[{be}] {body}");
         let mut bad = system("Y");
         bad["cloud_provider"] = json!(null);
-        assert_eq!(send(reqwest::Method::POST, "/systems", Some(bad)).await.expect("post").status(), 422, "[{be}]");
+        assert_eq!(
+            send(reqwest::Method::POST, "/systems", Some(bad))
+                .await
+                .expect("post")
+                .status(),
+            422,
+            "[{be}]"
+        );
 
         let r = send(
             reqwest::Method::POST,
             "/integrations",
-            Some(json!({"from_system": b_id, "to_system": a_id, "data": "Svar", "protocol": "fhir",
-                        "frequency": "real_time", "source_system": b_id})),
+            Some(
+                json!({"from_system": b_id, "to_system": a_id, "data": "Svar", "protocol": "fhir",
+                        "frequency": "real_time", "source_system": b_id}),
+            ),
         )
         .await
         .expect("post");
@@ -413,34 +443,78 @@ async fn api_systems_integrations_and_measures() {
         let mut change = system("Journal API");
         change["confidentiality"] = json!(4);
         change["version"] = json!(1);
-        let r = send(reqwest::Method::PUT, &format!("/systems/{a_id}"), Some(change.clone())).await.expect("put");
+        let r = send(reqwest::Method::PUT, &format!("/systems/{a_id}"), Some(change.clone()))
+            .await
+            .expect("put");
         assert_eq!(r.status(), 200, "[{be}]");
-        let r = send(reqwest::Method::PUT, &format!("/systems/{a_id}"), Some(change)).await.expect("put");
+        let r = send(reqwest::Method::PUT, &format!("/systems/{a_id}"), Some(change))
+            .await
+            .expect("put");
         assert_eq!(r.status(), 409, "[{be}]");
-        let stored: serde_json::Value = r.json().await.expect("json");
-        assert_eq!((stored["version"].as_i64(), stored["confidentiality"].as_i64()), (Some(2), Some(4)), "[{be}]");
+        let body: serde_json::Value = r.json().await.expect("json");
+        let stored = &body["current_system"];
+        assert_eq!(
+            (stored["version"].as_i64(), stored["confidentiality"].as_i64()),
+            (Some(2), Some(4)),
+            "[{be}]"
+        );
         let mut unversioned = system("Journal API");
         unversioned["version"] = json!(null);
-        let r = send(reqwest::Method::PUT, &format!("/systems/{a_id}"), Some(unversioned)).await.expect("put");
+        let r = send(reqwest::Method::PUT, &format!("/systems/{a_id}"), Some(unversioned))
+            .await
+            .expect("put");
         assert_eq!(r.status(), 422, "[{be}] a change needs its version");
 
         // In use: refused; the integration goes first.
-        let r = send(reqwest::Method::DELETE, &format!("/systems/{b_id}?version=1"), None).await.expect("delete");
+        let r = send(reqwest::Method::DELETE, &format!("/systems/{b_id}?version=1"), None)
+            .await
+            .expect("delete");
         assert_eq!(r.status(), 422, "[{be}]");
         let i_id = i["id"].as_str().unwrap_or("");
-        let r = send(reqwest::Method::DELETE, &format!("/integrations/{i_id}?version=1"), None).await.expect("delete");
+        let r = send(
+            reqwest::Method::DELETE,
+            &format!("/integrations/{i_id}?version=1"),
+            None,
+        )
+        .await
+        .expect("delete");
         assert_eq!(r.status(), 204, "[{be}]");
-        let r = send(reqwest::Method::DELETE, &format!("/systems/{b_id}?version=1"), None).await.expect("delete");
+        let r = send(reqwest::Method::DELETE, &format!("/systems/{b_id}?version=1"), None)
+            .await
+            .expect("delete");
         assert_eq!(r.status(), 204, "[{be}]");
-        assert_eq!(send(reqwest::Method::GET, &format!("/systems/{b_id}"), None).await.expect("get").status(), 404, "[{be}]");
-        let list: serde_json::Value = send(reqwest::Method::GET, "/systems", None).await.expect("list").json().await.expect("json");
+        assert_eq!(
+            send(reqwest::Method::GET, &format!("/systems/{b_id}"), None)
+                .await
+                .expect("get")
+                .status(),
+            404,
+            "[{be}]"
+        );
+        let list: serde_json::Value = send(reqwest::Method::GET, "/systems", None)
+            .await
+            .expect("list")
+            .json()
+            .await
+            .expect("json");
         assert_eq!(list.as_array().map(Vec::len), Some(1), "[{be}]");
 
         // A reader reads and cannot write.
         let reader = app.api_token(READER).await;
-        let r = http.get(api("/measures")).bearer_auth(&reader).send().await.expect("get");
+        let r = http
+            .get(api("/measures"))
+            .bearer_auth(&reader)
+            .send()
+            .await
+            .expect("get");
         assert_eq!(r.status(), 200, "[{be}]");
-        let r = http.post(api("/systems")).bearer_auth(&reader).json(&system("Z")).send().await.expect("post");
+        let r = http
+            .post(api("/systems"))
+            .bearer_auth(&reader)
+            .json(&system("Z"))
+            .send()
+            .await
+            .expect("post");
         assert_eq!(r.status(), 403, "[{be}]");
 
         // Another tenant's objects are 404 through the API too.
@@ -452,7 +526,9 @@ async fn api_systems_integrations_and_measures() {
         ] {
             let r = send(reqwest::Method::GET, &path, None).await.expect("get");
             assert_eq!(r.status(), 404, "[{be}] GET {path}");
-            let r = send(reqwest::Method::DELETE, &format!("{path}?version=1"), None).await.expect("delete");
+            let r = send(reqwest::Method::DELETE, &format!("{path}?version=1"), None)
+                .await
+                .expect("delete");
             assert_eq!(r.status(), 404, "[{be}] DELETE {path}");
         }
     }

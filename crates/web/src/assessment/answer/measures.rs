@@ -40,7 +40,12 @@ fn view(tr: &Tr, m: &SecurityMeasure, via: Vec<String>) -> MeasureView {
 }
 
 /// Sorts the enterprise's measures for requirement `here`.
-pub(crate) fn measures_part(tr: &Tr, set: &CatalogSet, measures: &[SecurityMeasure], here: &RequirementRef) -> MeasuresPart {
+pub(crate) fn measures_part(
+    tr: &Tr,
+    set: &CatalogSet,
+    measures: &[SecurityMeasure],
+    here: &RequirementRef,
+) -> MeasuresPart {
     let counterparts: Vec<RequirementRef> = set
         .counterparts(&here.catalog_key, &here.node_id)
         .into_iter()
@@ -95,5 +100,10 @@ pub async fn cite_measure(
     };
     // Another tenant's measure is NotFound, like any id of another tenant.
     ts.cite_measure(object_id(&f.measure)?, requirement).await?;
-    Ok(Redirect::to(&format!("/assessments/{}/req/{}?cited=1#measures", a.id, url_encode(&node))).into_response())
+    Ok(Redirect::to(&format!(
+        "/assessments/{}/req/{}?cited=1#measures",
+        a.id,
+        url_encode(&node)
+    ))
+    .into_response())
 }
