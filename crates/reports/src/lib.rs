@@ -47,6 +47,7 @@ mod management_docx;
 mod minutes;
 mod report;
 mod statistics_xlsx;
+pub mod table;
 mod view;
 mod xlsx;
 pub mod zip_limits;

@@ -31,7 +31,8 @@ pub use assessment::{
 pub use catalog::{CatalogStamp, ImportSummary, StoredCatalog};
 pub use error::{ConflictWith, Refusal, RefusalArg, StoreError, StoreResult};
 pub use inventory::{
-    Integration, IntegrationInput, LINKS_MAX, MeasureInput, RequirementRef, SecurityMeasure, System, SystemInput,
+    ImportCounts, Integration, IntegrationInput, LINKS_MAX, MeasureInput, PendingImport, RequirementRef,
+    SecurityMeasure, System, SystemInput,
 };
 pub use model::*;
 pub use secretariat::{

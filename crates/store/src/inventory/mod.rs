@@ -153,6 +153,23 @@ pub struct SecurityMeasure {
     pub version: i64,
 }
 
+/// An uploaded table waiting for its column mapping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingImport {
+    pub id: String,
+    pub file_name: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub created_at: i64,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct ImportCounts {
+    pub created: usize,
+    pub updated: usize,
+}
+
 /// Systems, measures and requirement links beyond this are refused: a page
 /// and an import stay bounded.
 pub const LINKS_MAX: usize = 500;
@@ -275,6 +292,69 @@ impl TenantStore<'_> {
         self.scope.require(Permission::Edit)?;
         let (tid, actor) = (&self.scope.tenant_id, &self.scope.actor);
         in_tx!(self.store, q, c => q::delete_system(c, actor, tid, id, expected_version).await)
+    }
+
+    /// Keeps an uploaded table until its columns are mapped (see
+    /// [`TenantStore::import_systems`]).
+    pub async fn save_pending_import(
+        &self,
+        file_name: &str,
+        headers: Vec<String>,
+        rows: Vec<Vec<String>>,
+    ) -> StoreResult<PendingImport> {
+        self.scope.require(Permission::Edit)?;
+        let pending = PendingImport {
+            id: new_id(),
+            file_name: validate::optional_line("the file name", Some(file_name.to_string()))?
+                .unwrap_or_else(|| "-".into()),
+            headers,
+            rows,
+            created_at: crate::now_ms(),
+        };
+        let (tid, actor) = (&self.scope.tenant_id, &self.scope.actor);
+        in_tx!(self.store, q, c => q::save_pending_import(c, actor, tid, &pending).await)?;
+        Ok(pending)
+    }
+
+    /// An uploaded table of this enterprise; another's is `NotFound`.
+    pub async fn pending_import(&self, id: &str) -> StoreResult<PendingImport> {
+        self.scope.require(Permission::Edit)?;
+        let tid = &self.scope.tenant_id;
+        with_conn!(self.store, q, c => q::pending_import(c, tid, id).await)
+    }
+
+    /// Creates or changes (by name) every system of an import, all or
+    /// nothing, and forgets the uploaded table. Each row is checked like a
+    /// form; the first refused row refuses the whole import with
+    /// `refusal-import-row` naming the row (1 = the header) and why.
+    pub async fn import_systems(&self, pending_id: &str, rows: Vec<(usize, SystemInput)>) -> StoreResult<ImportCounts> {
+        self.scope.require(Permission::Edit)?;
+        let mut checked = Vec::with_capacity(rows.len());
+        let mut seen = std::collections::HashMap::new();
+        for (row, input) in rows {
+            let input = validate_system(input).map_err(|e| match e {
+                StoreError::Invalid(r) => StoreError::Invalid(
+                    Refusal::new("refusal-import-row", format!("row {row}: {r}"))
+                        .arg(row)
+                        .with_details(vec![r]),
+                ),
+                e => e,
+            })?;
+            if let Some(first) = seen.insert(input.name.to_lowercase(), row) {
+                return Err(StoreError::Invalid(
+                    Refusal::new(
+                        "refusal-import-twice",
+                        format!("row {row}: {} is also in row {first}", input.name),
+                    )
+                    .arg(row)
+                    .arg(&input.name)
+                    .arg(first),
+                ));
+            }
+            checked.push(input);
+        }
+        let (tid, actor) = (&self.scope.tenant_id, &self.scope.actor);
+        in_tx!(self.store, q, c => q::import_systems(c, actor, tid, pending_id, &checked).await)
     }
 
     /// The enterprise's integrations.

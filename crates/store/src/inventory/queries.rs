@@ -4,7 +4,8 @@
 // backend). Every statement filters on the tenant id.
 
 use crate::inventory::{
-    Integration, IntegrationInput, MeasureInput, RequirementRef, SecurityMeasure, System, SystemInput,
+    ImportCounts, Integration, IntegrationInput, MeasureInput, PendingImport, RequirementRef, SecurityMeasure, System,
+    SystemInput,
 };
 use etterlev_core::inventory::{
     Criticality, DataCategory, Frequency, Hosting, Level, MdrClass, MeasureKind, MeasureStatus, ProtectionNeed,
@@ -827,4 +828,93 @@ pub async fn delete_measure(c: &mut Conn, actor: &Actor, tenant_id: &str, id: &s
     })
     .await?;
     Ok(())
+}
+
+// ---------------------------------------------------------------- import
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PendingContent {
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+/// A day: uploads older than this are forgotten.
+const PENDING_MS: i64 = 24 * 60 * 60 * 1000;
+
+pub async fn save_pending_import(c: &mut Conn, actor: &Actor, tenant_id: &str, p: &PendingImport) -> StoreResult<()> {
+    sqlx::query("DELETE FROM inventory_imports WHERE created_at < $1")
+        .bind(p.created_at - PENDING_MS)
+        .execute(&mut *c)
+        .await?;
+    let content = serde_json::to_string(&PendingContent {
+        headers: p.headers.clone(),
+        rows: p.rows.clone(),
+    })
+    .map_err(|e| StoreError::Internal(format!("cannot serialise the upload: {e}")))?;
+    sqlx::query(
+        "INSERT INTO inventory_imports (tenant_id, id, created_by, file_name, content, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(tenant_id)
+    .bind(&p.id)
+    .bind(actor.user_id.clone().unwrap_or_default())
+    .bind(&p.file_name)
+    .bind(content)
+    .bind(p.created_at)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+pub async fn pending_import(c: &mut Conn, tenant_id: &str, id: &str) -> StoreResult<PendingImport> {
+    let row: Option<(String, String, i64)> = sqlx::query_as(
+        "SELECT file_name, content, created_at FROM inventory_imports WHERE tenant_id = $1 AND id = $2 AND created_at >= $3",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .bind(crate::now_ms() - PENDING_MS)
+    .fetch_optional(&mut *c)
+    .await?;
+    let (file_name, content, created_at) = row.ok_or(StoreError::NotFound)?;
+    let content: PendingContent = serde_json::from_str(&content)
+        .map_err(|e| StoreError::Internal(format!("stored upload {id} cannot be read: {e}")))?;
+    Ok(PendingImport {
+        id: id.to_string(),
+        file_name,
+        headers: content.headers,
+        rows: content.rows,
+        created_at,
+    })
+}
+
+pub async fn import_systems(
+    c: &mut Conn,
+    actor: &Actor,
+    tenant_id: &str,
+    pending_id: &str,
+    inputs: &[SystemInput],
+) -> StoreResult<ImportCounts> {
+    // The upload must still be there (and be this enterprise's).
+    pending_import(c, tenant_id, pending_id).await?;
+    let existing = systems(c, tenant_id).await?;
+    let mut counts = ImportCounts::default();
+    for input in inputs {
+        match existing.iter().find(|s| s.input.name.to_lowercase() == input.name.to_lowercase()) {
+            Some(s) if s.input == *input => {}
+            Some(s) => {
+                update_system(c, actor, tenant_id, &s.id, input, s.version).await?;
+                counts.updated += 1;
+            }
+            None => {
+                create_system(c, actor, tenant_id, &crate::store::new_id(), input).await?;
+                counts.created += 1;
+            }
+        }
+    }
+    sqlx::query("DELETE FROM inventory_imports WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant_id)
+        .bind(pending_id)
+        .execute(&mut *c)
+        .await?;
+    Ok(counts)
 }

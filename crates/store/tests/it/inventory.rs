@@ -371,3 +371,83 @@ async fn an_answer_cites_a_measure_once() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_import_creates_and_updates_all_or_nothing() {
+    each_backend(|b, store| async move {
+        let a = admin(b, &store, "974760673", "a@example.no").await;
+        let ts = store.tenant(&a);
+        let old = ts.create_system(system("PACS")).await.must(b, "existing");
+        let pending = ts
+            .save_pending_import("systemer.xlsx", vec!["name".into()], vec![vec!["PACS".into()]])
+            .await
+            .must(b, "save upload");
+        assert_eq!(
+            ts.pending_import(&pending.id).await.must(b, "read upload"),
+            pending,
+            "[{b}]"
+        );
+
+        // One bad row refuses all; nothing changes and the upload stays.
+        let rows = vec![
+            (2, system("Nytt system")),
+            (
+                3,
+                SystemInput {
+                    name: " ".into(),
+                    ..system("x")
+                },
+            ),
+        ];
+        match ts.import_systems(&pending.id, rows).await {
+            Err(StoreError::Invalid(r)) => assert_eq!((r.key(), r.details().len()), ("refusal-import-row", 1), "[{b}]"),
+            other => panic!("[{b}] a bad row: {other:?}"),
+        }
+        let twice = vec![(2, system("A")), (3, system("a"))];
+        assert_err!(
+            b,
+            ts.import_systems(&pending.id, twice).await,
+            StoreError::Invalid(_),
+            "a name twice"
+        );
+        assert_eq!(ts.systems().await.must(b, "list").len(), 1, "[{b}] nothing saved");
+
+        let changed = SystemInput {
+            owner: Some("Ny eier".into()),
+            ..system("PACS")
+        };
+        let counts = ts
+            .import_systems(&pending.id, vec![(2, changed), (3, system("Nytt system"))])
+            .await
+            .must(b, "import");
+        assert_eq!((counts.created, counts.updated), (1, 1), "[{b}]");
+        let now = ts.system(&old.id).await.must(b, "updated");
+        assert_eq!((now.version, now.input.owner.as_deref()), (2, Some("Ny eier")), "[{b}]");
+        assert_err!(
+            b,
+            ts.pending_import(&pending.id).await,
+            StoreError::NotFound,
+            "the upload is used up"
+        );
+
+        // Another tenant cannot read or use an upload.
+        let other = admin(b, &store, "983544622", "b@example.no").await;
+        let p2 = ts.save_pending_import("x.csv", vec![], vec![]).await.must(b, "save");
+        assert_err!(
+            b,
+            store.tenant(&other).pending_import(&p2.id).await,
+            StoreError::NotFound,
+            "across"
+        );
+        assert_err!(
+            b,
+            store
+                .tenant(&other)
+                .import_systems(&p2.id, vec![(2, system("Q"))])
+                .await,
+            StoreError::NotFound,
+            "import across"
+        );
+    })
+    .await;
+}

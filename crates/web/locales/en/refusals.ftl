@@ -159,3 +159,5 @@ refusal-schema-name = A schema name may use only letters, digits and _.
 refusal-backup-sqlite-only = This backup command is for SQLite. For PostgreSQL, use pg_dump.
 refusal-backup-exists = { $a } already exists. Choose a new file.
 refusal-backup-path = The backup path must be valid UTF-8.
+refusal-import-row = Row { $a }:
+refusal-import-twice = Row { $a }: { $b } is also in row { $c }.

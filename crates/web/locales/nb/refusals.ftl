@@ -159,3 +159,5 @@ refusal-schema-name = Et skjemanavn kan bare ha bokstaver, sifre og _.
 refusal-backup-sqlite-only = Sikkerhetskopi med denne kommandoen gjelder SQLite. For PostgreSQL: bruk pg_dump.
 refusal-backup-exists = { $a } finnes allerede. Velg en ny fil.
 refusal-backup-path = Stien til sikkerhetskopien må være gyldig UTF-8.
+refusal-import-row = Rad { $a }:
+refusal-import-twice = Rad { $a }: { $b } står også i rad { $c }.

@@ -3,6 +3,7 @@
 //! enterprise's own security measures linked to systems and requirements.
 
 mod api;
+mod import;
 mod measures;
 mod pages;
 

@@ -25,6 +25,18 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/inventory", get(list))
         .route("/inventory/map.svg", get(map))
+        .route("/inventory/systems.xlsx", get(super::import::export_xlsx))
+        .route("/inventory/systems.csv", get(super::import::export_csv))
+        .route(
+            "/inventory/import",
+            get(super::import::upload_form)
+                .post(super::import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(super::import::IMPORT_BODY_MAX)),
+        )
+        .route(
+            "/inventory/import/{id}",
+            get(super::import::mapping).post(super::import::apply),
+        )
         .route("/inventory/systems/new", get(new_system).post(create_system))
         .route("/inventory/systems/{id}", get(edit_system).post(update_system))
         .route(
@@ -67,10 +79,22 @@ pub(super) fn require_edit(auth: &Auth) -> AppResult<()> {
     }
 }
 
-/// The "saved" notice after a redirect (only that key is shown).
-pub(super) fn with_saved_notice(l: Layout, query: Option<&str>) -> Layout {
-    match query_param(query, "notice") {
-        Some(n) if n == "inv-notice-saved" => l.with_notice(&n),
+/// The notice after a redirect: "saved", or how many systems an import
+/// created and changed (only these keys are shown).
+pub(super) fn with_saved_notice(mut l: Layout, query: Option<&str>) -> Layout {
+    match query_param(query, "notice").as_deref() {
+        Some("inv-notice-saved") => l.with_notice("inv-notice-saved"),
+        Some("inv-notice-imported") => {
+            let count = |k: &str| query_param(query, k).and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
+            l.notice = Some(l.tr.msg_with(
+                "inv-notice-imported",
+                &[
+                    ("created", count("created").to_string()),
+                    ("updated", count("updated").to_string()),
+                ],
+            ));
+            l
+        }
         _ => l,
     }
 }

@@ -83,7 +83,7 @@ async fn answer(
 }
 
 /// A multipart body with the CSRF token first, as a browser sends the form.
-fn multipart(csrf: &str, field: &str, filename: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+pub(crate) fn multipart(csrf: &str, field: &str, filename: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     let boundary = "----etterlevTestBoundary7MA4YWxkTrZu0gW";
     let mut body = Vec::new();
     body.extend_from_slice(

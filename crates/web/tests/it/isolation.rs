@@ -76,6 +76,7 @@ const COVERED: &[&str] = &[
     "/measures/{id}",
     "/assessments/{id}/req/{node_id}/measures",
     "/systems/{id}",
+    "/inventory/import/{id}",
     "/integrations/{id}",
     // The secretariat's data is sector-level, not owned by a tenant: every
     // one of these answers 404 to anyone without the secretariat flag (pages
