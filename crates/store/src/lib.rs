@@ -17,6 +17,7 @@ mod catalog;
 mod error;
 mod inventory;
 mod model;
+mod reminders;
 mod secretariat;
 mod store;
 mod test_projects;
@@ -35,6 +36,7 @@ pub use inventory::{
     SecurityMeasure, System, SystemInput,
 };
 pub use model::*;
+pub use reminders::{DigestRecipient, DueItem, DueKind};
 pub use secretariat::{
     Attendance, AttendanceInput, Case, CaseComment, CaseInput, Consultation, ConsultationComment,
     DecisionInput as CaseDecisionInput, Document, DocumentInput, Followup, FollowupInput, Measure, Meeting,
@@ -63,6 +65,7 @@ mod sqlite_q {
     include!("secretariat/queries.rs");
     include!("secretariat/queries_meetings.rs");
     include!("inventory/queries.rs");
+    include!("reminders/queries.rs");
 }
 
 mod pg_q {
@@ -80,4 +83,5 @@ mod pg_q {
     include!("secretariat/queries.rs");
     include!("secretariat/queries_meetings.rs");
     include!("inventory/queries.rs");
+    include!("reminders/queries.rs");
 }

@@ -20,6 +20,7 @@ mod credentials;
 mod foreign_imports;
 mod inventory;
 mod migrations;
+mod reminders;
 mod schema_parity;
 mod secretariat;
 mod tenancy;
