@@ -117,6 +117,14 @@ struct ServeArgs {
     /// machine or append-only storage).
     #[arg(long, env = "ETTERLEV_AUDIT_WITNESS_FILE", requires = "audit_key_file")]
     audit_witness_file: Option<PathBuf>,
+    /// SMTP server for the daily reminder e-mail, e.g. `smtp://relay:25`,
+    /// `smtp://user:password@host:587?tls=required` or
+    /// `smtps://user:password@host:465`. Without it no e-mail is sent.
+    #[arg(long, env = "ETTERLEV_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// Sender of the reminder e-mail.
+    #[arg(long, env = "ETTERLEV_SMTP_FROM", default_value = "etterlev <etterlev@localhost>")]
+    smtp_from: String,
     /// Reverse proxies whose forwarding header names the client, as a
     /// comma-separated list of addresses and CIDR networks (e.g.
     /// `10.0.0.2,fd00::/8`). Without it the forwarding headers are ignored.
@@ -423,6 +431,12 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
     let trusted_proxies =
         etterlev_web::client_addr::TrustedProxies::parse(args.trusted_proxies.as_deref().unwrap_or(""), header)
             .context("--trusted-proxies")?;
+    let mailer = match &args.smtp_url {
+        Some(url) => Some(std::sync::Arc::new(
+            etterlev_web::reminders::Mailer::new(url, &args.smtp_from).context("--smtp-url / --smtp-from")?,
+        )),
+        None => None,
+    };
     let store = open(&args.db).await?;
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
@@ -484,6 +498,10 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
             None
         }
     };
+    if mailer.is_none() {
+        tracing::info!("no --smtp-url: reminders show on the dashboard and in the calendar feed, not by e-mail");
+    }
+    etterlev_web::reminders::spawn(store.clone(), mailer, public.clone());
     println!(
         "etterlev listening on {public} ({} database, ready in {} ms)",
         store.backend_name(),

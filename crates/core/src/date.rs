@@ -38,6 +38,12 @@ impl Day {
     pub fn year(self) -> i16 {
         self.0.year()
     }
+
+    /// The day `n` days later (earlier when negative); the same day if that
+    /// would leave the calendar's range.
+    pub fn plus_days(self, n: i32) -> Day {
+        self.0.checked_add(jiff::Span::new().days(n)).map_or(self, Day)
+    }
 }
 
 impl From<jiff::civil::Date> for Day {
@@ -85,6 +91,17 @@ mod tests {
         assert_eq!(Day::of(instant).to_string(), "2026-07-01");
         let instant: jiff::Timestamp = "2026-06-30T21:30:00Z".parse().expect("instant");
         assert_eq!(Day::of(instant).to_string(), "2026-06-30");
+    }
+
+    #[test]
+    fn days_later_cross_months_and_years() {
+        let d = Day::parse("2026-12-07").expect("day");
+        assert_eq!(d.plus_days(30).to_string(), "2027-01-06");
+        assert_eq!(d.plus_days(-7).to_string(), "2026-11-30");
+        assert_eq!(
+            Day::parse("2028-02-28").expect("day").plus_days(1).to_string(),
+            "2028-02-29"
+        );
     }
 
     #[test]

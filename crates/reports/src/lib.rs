@@ -35,6 +35,7 @@
 //! formula when the sheet is saved again as CSV.
 
 mod answers_xlsx;
+pub mod calendar;
 pub mod charts;
 pub mod dataflow;
 mod docx;

@@ -34,6 +34,7 @@ pub const AREAS: &[&str] = &[
     "test_projects",
     "secretariat",
     "inventory",
+    "reminders",
 ];
 
 /// The workspace root (two levels above this crate).

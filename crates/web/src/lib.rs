@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod demo;
 mod inventory;
 pub mod kit;
+pub mod reminders;
 pub mod secretariat;
 mod test_projects;
 mod wizard;
@@ -101,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         .merge(wizard::router())
         .merge(test_projects::router())
         .merge(inventory::router())
+        .merge(reminders::router())
         .merge(secretariat::router())
         .nest("/api/v1", api::router())
         .merge(kit::statics::router())

@@ -217,6 +217,8 @@ pub struct Evidence {
     /// A link's address.
     pub url: Option<String>,
     pub created_at: i64,
+    /// YYYY-MM-DD after which it no longer shows the requirement is met.
+    pub valid_until: Option<String>,
 }
 
 /// Input of [`TenantStore::create_action`]: a new action is open.
@@ -477,6 +479,7 @@ impl TenantStore<'_> {
             sha256: Some(sha256),
             url: None,
             created_at: crate::now_ms(),
+            valid_until: None,
         };
         let (tid, actor) = (&self.scope.tenant_id, &self.scope.actor);
         in_tx!(self.store, q, c => q::add_evidence(c, actor, tid, &ev, Some(bytes)).await)
@@ -503,6 +506,7 @@ impl TenantStore<'_> {
             sha256: None,
             url: Some(url),
             created_at: crate::now_ms(),
+            valid_until: None,
         };
         let (tid, actor) = (&self.scope.tenant_id, &self.scope.actor);
         in_tx!(self.store, q, c => q::add_evidence(c, actor, tid, &ev, None).await)

@@ -123,6 +123,7 @@ struct EvidenceRow {
     sha256: Option<String>,
     url: Option<String>,
     created_at: i64,
+    valid_until: Option<String>,
 }
 
 impl EvidenceRow {
@@ -138,6 +139,7 @@ impl EvidenceRow {
             sha256: self.sha256,
             url: self.url,
             created_at: self.created_at,
+            valid_until: self.valid_until,
         })
     }
 }
@@ -707,7 +709,7 @@ pub async fn add_evidence(c: &mut Conn, actor: &Actor, tenant_id: &str, ev: &Evi
 pub async fn evidence(c: &mut Conn, tenant_id: &str, assessment_id: &str) -> StoreResult<Vec<Evidence>> {
     assessment(c, tenant_id, assessment_id).await?;
     let rows: Vec<EvidenceRow> = sqlx::query_as(sqlf!(
-        "SELECT {EVIDENCE_COLS} FROM evidence WHERE tenant_id = $1 AND assessment_id = $2 ORDER BY created_at, id"
+        "SELECT {EVIDENCE_COLS}, valid_until FROM evidence WHERE tenant_id = $1 AND assessment_id = $2 ORDER BY created_at, id"
     ))
     .bind(tenant_id)
     .bind(assessment_id)
@@ -718,7 +720,7 @@ pub async fn evidence(c: &mut Conn, tenant_id: &str, assessment_id: &str) -> Sto
 
 async fn evidence_item(c: &mut Conn, tenant_id: &str, id: &str) -> StoreResult<Evidence> {
     let row: Option<EvidenceRow> =
-        sqlx::query_as(sqlf!("SELECT {EVIDENCE_COLS} FROM evidence WHERE tenant_id = $1 AND id = $2"))
+        sqlx::query_as(sqlf!("SELECT {EVIDENCE_COLS}, valid_until FROM evidence WHERE tenant_id = $1 AND id = $2"))
             .bind(tenant_id)
             .bind(id)
             .fetch_optional(&mut *c)

@@ -161,3 +161,4 @@ refusal-backup-exists = { $a } already exists. Choose a new file.
 refusal-backup-path = The backup path must be valid UTF-8.
 refusal-import-row = Row { $a }:
 refusal-import-twice = Row { $a }: { $b } is also in row { $c }.
+refusal-field-the-date-the-evidence-is-valid-until = The validity date

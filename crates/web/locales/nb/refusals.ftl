@@ -161,3 +161,4 @@ refusal-backup-exists = { $a } finnes allerede. Velg en ny fil.
 refusal-backup-path = Stien til sikkerhetskopien må være gyldig UTF-8.
 refusal-import-row = Rad { $a }:
 refusal-import-twice = Rad { $a }: { $b } står også i rad { $c }.
+refusal-field-the-date-the-evidence-is-valid-until = Gyldighetsdatoen

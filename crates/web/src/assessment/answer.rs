@@ -227,6 +227,9 @@ struct EvidenceView {
     content_type: Option<String>,
     sha256: Option<String>,
     added: String,
+    /// YYYY-MM-DD, for the date field.
+    valid_until: String,
+    expired: bool,
 }
 
 impl EvidenceView {
@@ -244,6 +247,11 @@ impl EvidenceView {
             content_type: e.content_type.clone(),
             sha256: e.sha256.clone(),
             added: tr.datetime(&e.created_at),
+            valid_until: e.valid_until.clone().unwrap_or_default(),
+            expired: e
+                .valid_until
+                .as_deref()
+                .is_some_and(|d| d < crate::kit::dates::today().to_string().as_str()),
         }
     }
 }
@@ -434,6 +442,8 @@ pub async fn form(
         Some("evidence-deleted")
     } else if has("cited") {
         Some("measure-cited")
+    } else if has("validity") {
+        Some("evidence-validity-saved")
     } else {
         None
     };

@@ -69,12 +69,23 @@ pub struct NextDeadline {
     pub date: String,
 }
 
+/// A measure to review or evidence that expires, on the dashboard.
+pub struct DueView {
+    pub label: String,
+    /// `dd.mm.yyyy`.
+    pub date: String,
+    pub href: String,
+    pub passed: bool,
+}
+
 /// The selected enterprise's work, for its members.
 pub struct OwnWork {
     pub resume: Option<ContinueWork>,
     pub open: usize,
     pub overdue: usize,
     pub next: Option<NextDeadline>,
+    /// Measure reviews and evidence validity within 30 days, or passed.
+    pub due: Vec<DueView>,
 }
 
 #[derive(Template)]
@@ -149,11 +160,32 @@ async fn own_work(state: &AppState, scope: &TenantScope, tr: &Tr) -> AppResult<O
             by_me: w.by_me,
         }
     });
+    let until = crate::kit::dates::today().plus_days(30).to_string();
+    let due = ts
+        .due_items(&until)
+        .await?
+        .into_iter()
+        .filter(|i| i.kind != etterlev_store::DueKind::Action)
+        .map(|i| DueView {
+            label: tr.msg_with(&format!("due-{}", i.kind.as_str()), &[("title", i.title.clone())]),
+            date: show_date(&i.date),
+            href: match i.kind {
+                etterlev_store::DueKind::Evidence => format!(
+                    "/assessments/{}/req/{}#evidence",
+                    i.assessment_id.as_deref().unwrap_or(""),
+                    i.node_id.as_deref().unwrap_or("")
+                ),
+                _ => format!("/measures/{}", i.id),
+            },
+            passed: i.date < today,
+        })
+        .collect();
     Ok(OwnWork {
         resume,
         open,
         overdue,
         next,
+        due,
     })
 }
 

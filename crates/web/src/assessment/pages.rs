@@ -44,6 +44,10 @@ pub fn router() -> Router<AppState> {
         .route("/assessments/{id}/req/{node_id}/measures", post(answer::cite_measure))
         .route("/assessments/{id}/evidence/{evidence_id}", get(answer::download))
         .route("/assessments/{id}/evidence/{evidence_id}/delete", delete_route())
+        .route(
+            "/assessments/{id}/evidence/{evidence_id}/valid-until",
+            post(answer::set_valid_until),
+        )
         .route("/assessments/{id}/dashboard", get(report::dashboard))
         .route("/assessments/{id}/report", get(report::report_html))
         .route("/assessments/{id}/report.docx", get(report::report_docx))

@@ -77,6 +77,9 @@ const COVERED: &[&str] = &[
     "/assessments/{id}/req/{node_id}/measures",
     "/systems/{id}",
     "/inventory/import/{id}",
+    // Calendar feeds are reached by a secret token, checked in reminders.rs.
+    "/calendar/{file}",
+    "/assessments/{id}/evidence/{evidence_id}/valid-until",
     "/integrations/{id}",
     // The secretariat's data is sector-level, not owned by a tenant: every
     // one of these answers 404 to anyone without the secretariat flag (pages

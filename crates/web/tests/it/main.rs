@@ -18,6 +18,7 @@ mod inventory;
 mod isolation;
 mod language;
 mod login_throttle;
+mod reminders;
 mod secretariat;
 mod secretariat_story;
 mod security;

@@ -107,3 +107,56 @@ pub async fn cite_measure(
     ))
     .into_response())
 }
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ValidUntilForm {
+    valid_until: String,
+}
+
+/// Sets (or clears, when blank) the date a piece of evidence stops being
+/// valid; the dashboard, the digest and the calendar then show it.
+pub async fn set_valid_until(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, evidence_id)): Path<(String, String)>,
+    Form(f): Form<ValidUntilForm>,
+) -> AppResult<Response> {
+    let ts = tenant_store(&state, &auth)?;
+    let a = assessment(&ts, &id).await?;
+    let evidence_id = object_id(&evidence_id)?;
+    let e = ts
+        .evidence(&a.id)
+        .await?
+        .into_iter()
+        .find(|e| e.id == evidence_id)
+        .ok_or(AppError::NotFound)?;
+    if !can_edit(ts.scope()) || a.closed {
+        return Err(AppError::Forbidden);
+    }
+    let valid_until = Some(f.valid_until.trim().to_string()).filter(|v| !v.is_empty());
+    match ts.set_evidence_valid_until(&a.id, &e.id, valid_until).await {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/assessments/{}/req/{}?validity=1#evidence",
+            a.id,
+            url_encode(&e.node_id)
+        ))
+        .into_response()),
+        Err(StoreError::Invalid(r)) => {
+            let extra = Extra {
+                errors: vec![auth.ctx.tr.refused(&r)],
+                ..Extra::default()
+            };
+            page(
+                &state,
+                &auth,
+                &a.id,
+                &e.node_id,
+                extra,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
