@@ -17,6 +17,8 @@ mod actions;
 mod assess;
 #[path = "browser_parts/catalog.rs"]
 mod catalog;
+#[path = "browser_parts/inventory.rs"]
+mod inventory;
 #[path = "browser_parts/secretariat.rs"]
 mod secretariat;
 
@@ -506,6 +508,9 @@ async fn scenarios(client: &Client, driver_url: &str, downloads: &Path) -> anyho
     actions::security_leader_actions(client, &app, driver_url)
         .await
         .context("security leader: home page figures, bulk edit, filters, phone layout")?;
+    inventory::inventory_to_evidence(client, &app)
+        .await
+        .context("inventory: two systems, an integration, the picture, a measure as evidence in two catalogues")?;
     Ok(())
 }
 
