@@ -153,6 +153,21 @@ pub struct SecurityMeasure {
     pub version: i64,
 }
 
+/// One page of a list, and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: usize,
+}
+
+/// An integration with the names of the systems it joins, for lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedIntegration {
+    pub integration: Integration,
+    pub from_name: String,
+    pub to_name: String,
+}
+
 /// An uploaded table waiting for its column mapping.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingImport {
@@ -263,6 +278,29 @@ impl TenantStore<'_> {
         self.scope.require(Permission::Read)?;
         let tid = &self.scope.tenant_id;
         with_conn!(self.store, q, c => q::systems(c, tid).await)
+    }
+
+    /// A page of the enterprise's systems by name: those whose name contains
+    /// `search` (any case) and hold `category`, when given.
+    pub async fn systems_page(
+        &self,
+        search: Option<&str>,
+        category: Option<DataCategory>,
+        offset: usize,
+        limit: usize,
+    ) -> StoreResult<Page<System>> {
+        self.scope.require(Permission::Read)?;
+        let tid = &self.scope.tenant_id;
+        let pattern = search.map(|s| format!("%{}%", s.to_lowercase().replace(['%', '_'], "")));
+        let category = category.map(DataCategory::as_str);
+        with_conn!(self.store, q, c => q::systems_page(c, tid, pattern.as_deref(), category, offset, limit).await)
+    }
+
+    /// A page of the enterprise's integrations, by the names of the systems.
+    pub async fn integrations_page(&self, offset: usize, limit: usize) -> StoreResult<Page<ListedIntegration>> {
+        self.scope.require(Permission::Read)?;
+        let tid = &self.scope.tenant_id;
+        with_conn!(self.store, q, c => q::integrations_page(c, tid, offset, limit).await)
     }
 
     /// One system; another tenant's is `NotFound`.

@@ -4,8 +4,8 @@
 // backend). Every statement filters on the tenant id.
 
 use crate::inventory::{
-    ImportCounts, Integration, IntegrationInput, MeasureInput, PendingImport, RequirementRef, SecurityMeasure, System,
-    SystemInput,
+    ImportCounts, Integration, IntegrationInput, ListedIntegration, MeasureInput, Page, PendingImport, RequirementRef,
+    SecurityMeasure, System, SystemInput,
 };
 use etterlev_core::inventory::{
     Criticality, DataCategory, Frequency, Hosting, Level, MdrClass, MeasureKind, MeasureStatus, ProtectionNeed,
@@ -195,6 +195,81 @@ pub async fn systems(c: &mut Conn, tenant_id: &str) -> StoreResult<Vec<System>> 
             .fetch_all(&mut *c)
             .await?;
     rows.into_iter().map(SystemRow::into_model).collect()
+}
+
+fn as_i64(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+pub async fn systems_page(
+    c: &mut Conn,
+    tenant_id: &str,
+    pattern: Option<&str>,
+    category: Option<&str>,
+    offset: usize,
+    limit: usize,
+) -> StoreResult<Page<System>> {
+    // NULL parameters switch a condition off.
+    let filter = "tenant_id = $1 AND ($2 IS NULL OR LOWER(name) LIKE $2) AND ($3 IS NULL OR data_category = $3)";
+    let total: i64 = sqlx::query_scalar(sqlf!("SELECT COUNT(*) FROM systems WHERE {filter}"))
+        .bind(tenant_id)
+        .bind(pattern)
+        .bind(category)
+        .fetch_one(&mut *c)
+        .await?;
+    let rows: Vec<SystemRow> =
+        sqlx::query_as(sqlf!("SELECT {SYSTEM_COLS} FROM systems WHERE {filter} ORDER BY name, id LIMIT $4 OFFSET $5"))
+            .bind(tenant_id)
+            .bind(pattern)
+            .bind(category)
+            .bind(as_i64(limit))
+            .bind(as_i64(offset))
+            .fetch_all(&mut *c)
+            .await?;
+    Ok(Page {
+        items: rows.into_iter().map(SystemRow::into_model).collect::<StoreResult<_>>()?,
+        total: usize::try_from(total).unwrap_or(0),
+    })
+}
+
+pub async fn integrations_page(c: &mut Conn, tenant_id: &str, offset: usize, limit: usize) -> StoreResult<Page<ListedIntegration>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        i: IntegrationRow,
+        from_name: String,
+        to_name: String,
+    }
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM integrations WHERE tenant_id = $1")
+        .bind(tenant_id)
+        .fetch_one(&mut *c)
+        .await?;
+    let cols = INTEGRATION_COLS.split(", ").map(|col| format!("i.{col}")).collect::<Vec<_>>().join(", ");
+    let rows: Vec<Row> = sqlx::query_as(sqlf!(
+        "SELECT {cols}, f.name AS from_name, t.name AS to_name FROM integrations i \
+         JOIN systems f ON f.tenant_id = i.tenant_id AND f.id = i.from_system \
+         JOIN systems t ON t.tenant_id = i.tenant_id AND t.id = i.to_system \
+         WHERE i.tenant_id = $1 ORDER BY f.name, t.name, i.id LIMIT $2 OFFSET $3"
+    ))
+    .bind(tenant_id)
+    .bind(as_i64(limit))
+    .bind(as_i64(offset))
+    .fetch_all(&mut *c)
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            Ok(ListedIntegration {
+                integration: r.i.into_model()?,
+                from_name: r.from_name,
+                to_name: r.to_name,
+            })
+        })
+        .collect::<StoreResult<_>>()?;
+    Ok(Page {
+        items,
+        total: usize::try_from(total).unwrap_or(0),
+    })
 }
 
 /// Refuses a name another system of the enterprise has.

@@ -451,3 +451,60 @@ async fn an_import_creates_and_updates_all_or_nothing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn lists_come_in_pages() {
+    each_backend(|b, store| async move {
+        let a = admin(b, &store, "974760673", "a@example.no").await;
+        let ts = store.tenant(&a);
+        let mut ids = Vec::new();
+        for n in 0..7 {
+            let mut s = system(&format!("System {n:02}"));
+            if n % 3 == 0 {
+                s.data_category = DataCategory::None;
+            }
+            ids.push(ts.create_system(s).await.must(b, "system").id);
+        }
+        let page = ts.systems_page(None, None, 5, 5).await.must(b, "page 2");
+        assert_eq!(page.total, 7, "[{b}]");
+        let names: Vec<_> = page.items.iter().map(|s| s.input.name.as_str()).collect();
+        assert_eq!(names, ["System 05", "System 06"], "[{b}]");
+        let found = ts
+            .systems_page(Some("STEM 0"), Some(DataCategory::None), 0, 50)
+            .await
+            .must(b, "search");
+        let names: Vec<_> = found.items.iter().map(|s| s.input.name.as_str()).collect();
+        assert_eq!(
+            (found.total, names),
+            (3, vec!["System 00", "System 03", "System 06"]),
+            "[{b}]"
+        );
+        let percent = ts.systems_page(Some("%"), None, 0, 50).await.must(b, "a % is text");
+        assert_eq!(percent.total, 7, "[{b}] wildcards in the search are not wildcards");
+        ts.create_integration(integration(&ids[1], &ids[0], None))
+            .await
+            .must(b, "integration");
+        ts.create_integration(integration(&ids[0], &ids[2], None))
+            .await
+            .must(b, "integration 2");
+        let listed = ts.integrations_page(0, 1).await.must(b, "integrations");
+        assert_eq!(listed.total, 2, "[{b}]");
+        assert_eq!(
+            (listed.items[0].from_name.as_str(), listed.items[0].to_name.as_str()),
+            ("System 00", "System 02"),
+            "[{b}]"
+        );
+        let other = admin(b, &store, "983544622", "b@example.no").await;
+        assert_eq!(
+            store
+                .tenant(&other)
+                .systems_page(None, None, 0, 50)
+                .await
+                .must(b, "other")
+                .total,
+            0,
+            "[{b}]"
+        );
+    })
+    .await;
+}

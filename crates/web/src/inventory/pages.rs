@@ -132,9 +132,14 @@ struct IntegrationRow {
 struct ListPage {
     l: Layout,
     systems: Vec<SystemRow>,
+    system_count: usize,
+    systems_pager: Pager,
     integrations: Vec<IntegrationRow>,
+    integration_count: usize,
+    integrations_pager: Pager,
     categories: Vec<Opt>,
     category: String,
+    search: String,
     can_edit: bool,
 }
 
@@ -170,35 +175,82 @@ fn system_row(tr: &Tr, s: &System) -> SystemRow {
     }
 }
 
-fn name_of<'a>(systems: &'a [System], id: &'a str) -> &'a str {
-    systems
-        .iter()
-        .find(|s| s.id == id)
-        .map_or(id, |s| s.input.name.as_str())
+/// Rows per page of the lists.
+const PAGE: usize = 50;
+
+/// A pager: the links to the pages before and after, keeping the filter.
+struct Pager {
+    page: usize,
+    pages: usize,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+fn pager(total: usize, page: usize, link: impl Fn(usize) -> String) -> Pager {
+    let pages = total.div_ceil(PAGE).max(1);
+    let page = page.clamp(1, pages);
+    Pager {
+        page,
+        pages,
+        prev: (page > 1).then(|| link(page - 1)),
+        next: (page < pages).then(|| link(page + 1)),
+    }
+}
+
+fn page_of(q: Option<&str>, name: &str) -> usize {
+    query_param(q, name)
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, 100_000)
 }
 
 async fn list(State(state): State<AppState>, auth: Auth, RawQuery(q): RawQuery) -> AppResult<Response> {
     let scope = auth.scope()?;
     let ts = state.store.tenant(scope);
-    let systems = ts.systems().await?;
-    let integrations = ts.integrations().await?;
     let l = Layout::for_user(&auth);
     let tr = l.tr;
-    let category = query_param(q.as_deref(), "category").unwrap_or_default();
+    let query = q.as_deref();
+    let category = query_param(query, "category").unwrap_or_default();
+    let search: String = query_param(query, "q").unwrap_or_default().chars().take(100).collect();
+    let (page, ipage) = (page_of(query, "page"), page_of(query, "ipage"));
+    let systems = ts
+        .systems_page(
+            Some(search.as_str()).filter(|s| !s.is_empty()),
+            DataCategory::parse(&category),
+            (page - 1) * PAGE,
+            PAGE,
+        )
+        .await?;
+    let integrations = ts.integrations_page((ipage - 1) * PAGE, PAGE).await?;
+    let link = |p: usize, ip: usize| {
+        format!(
+            "/inventory?q={}&category={}&page={p}&ipage={ip}",
+            url_encode(&search),
+            url_encode(&category)
+        )
+    };
     let page = ListPage {
-        systems: systems.iter().map(|s| system_row(&tr, s)).collect(),
+        systems: systems.items.iter().map(|s| system_row(&tr, s)).collect(),
+        system_count: systems.total,
+        systems_pager: pager(systems.total, page, |p| link(p, ipage)),
         integrations: integrations
+            .items
             .iter()
-            .map(|i| IntegrationRow {
-                id: i.id.clone(),
-                from: name_of(&systems, &i.input.from_system).to_string(),
-                to: name_of(&systems, &i.input.to_system).to_string(),
-                both_ways: i.input.both_ways,
-                data: i.input.data.clone(),
-                protocol: word(&tr, "protocol", i.input.protocol.as_str()),
-                copy: i.carries_copy(),
+            .map(|x| {
+                let i = &x.integration;
+                IntegrationRow {
+                    id: i.id.clone(),
+                    from: x.from_name.clone(),
+                    to: x.to_name.clone(),
+                    both_ways: i.input.both_ways,
+                    data: i.input.data.clone(),
+                    protocol: word(&tr, "protocol", i.input.protocol.as_str()),
+                    copy: i.carries_copy(),
+                }
             })
             .collect(),
+        integration_count: integrations.total,
+        integrations_pager: pager(integrations.total, ipage, |ip| link(page, ip)),
         categories: options(
             DataCategory::ALL,
             DataCategory::as_str,
@@ -206,13 +258,17 @@ async fn list(State(state): State<AppState>, auth: Auth, RawQuery(q): RawQuery) 
             &category,
         ),
         category,
+        search,
         can_edit: can_edit(&auth),
-        l: with_saved_notice(l, q.as_deref()),
+        l: with_saved_notice(l, query),
     };
     Ok(render(&page))
 }
 
 // ------------------------------------------------------------------ picture
+
+/// Systems drawn at most in one picture.
+const MAP_MAX: usize = 300;
 
 /// The data-flow picture; `?category=health` keeps the systems holding that
 /// category of data and the integrations between them.
@@ -228,6 +284,24 @@ async fn map(State(state): State<AppState>, auth: Auth, RawQuery(q): RawQuery) -
         .into_iter()
         .filter(|s| category.is_none_or(|c| s.input.data_category == c))
         .collect();
+    if systems.len() > MAP_MAX {
+        // Hundreds of boxes make no readable picture: ask for a filter.
+        let note = tr.msg_with(
+            "inv-map-too-many",
+            &[("count", systems.len().to_string()), ("max", MAP_MAX.to_string())],
+        );
+        let svg = dataflow_svg(&FlowGraph {
+            title: tr.msg("inv-map-title"),
+            description: note.clone(),
+            nodes: vec![FlowNode {
+                id: "note".into(),
+                label: note,
+                ..FlowNode::default()
+            }],
+            ..FlowGraph::default()
+        });
+        return Ok(([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], svg).into_response());
+    }
     let nodes = systems
         .iter()
         .map(|s| FlowNode {
