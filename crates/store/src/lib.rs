@@ -32,8 +32,8 @@ pub use assessment::{
 pub use catalog::{CatalogStamp, ImportSummary, StoredCatalog};
 pub use error::{ConflictWith, Refusal, RefusalArg, StoreError, StoreResult};
 pub use inventory::{
-    ImportCounts, Integration, IntegrationInput, LINKS_MAX, ListedIntegration, MeasureInput, Page, PendingImport,
-    RequirementRef, SecurityMeasure, System, SystemInput,
+    DIMENSIONS, ImportCounts, Integration, IntegrationInput, LINKS_MAX, LevelText, ListedIntegration, MeasureInput,
+    Page, PendingImport, RequirementRef, SecurityMeasure, System, SystemInput,
 };
 pub use model::*;
 pub use reminders::{DigestRecipient, DueItem, DueKind};

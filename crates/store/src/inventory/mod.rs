@@ -168,6 +168,19 @@ pub struct ListedIntegration {
     pub to_name: String,
 }
 
+/// The three dimensions of a protection need, by machine name.
+pub const DIMENSIONS: [&str; 3] = ["confidentiality", "integrity", "availability"];
+
+/// The enterprise's own text for one level of one dimension.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelText {
+    /// `confidentiality`, `integrity` or `availability`.
+    pub dimension: String,
+    /// 1 to 4.
+    pub level: u8,
+    pub text: String,
+}
+
 /// An uploaded table waiting for its column mapping.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingImport {
@@ -301,6 +314,33 @@ impl TenantStore<'_> {
         self.scope.require(Permission::Read)?;
         let tid = &self.scope.tenant_id;
         with_conn!(self.store, q, c => q::integrations_page(c, tid, offset, limit).await)
+    }
+
+    /// The enterprise's own level texts (levels without one use the default).
+    pub async fn level_texts(&self) -> StoreResult<Vec<LevelText>> {
+        self.scope.require(Permission::Read)?;
+        let tid = &self.scope.tenant_id;
+        with_conn!(self.store, q, c => q::level_texts(c, tid).await)
+    }
+
+    /// Replaces the enterprise's level texts: a blank text returns that level
+    /// to the default. Audited as `inventory.level_texts`.
+    pub async fn set_level_texts(&self, texts: Vec<LevelText>) -> StoreResult<Vec<LevelText>> {
+        self.scope.require(Permission::Edit)?;
+        let mut clean = Vec::new();
+        for t in texts {
+            if !DIMENSIONS.contains(&t.dimension.as_str()) || !(1..=4).contains(&t.level) {
+                return Err(StoreError::Invalid(Refusal::new(
+                    "refusal-level",
+                    "a level is 1 to 4 of confidentiality, integrity or availability",
+                )));
+            }
+            if let Some(text) = validate::optional_line_max("the level text", Some(t.text), 500)? {
+                clean.push(LevelText { text, ..t });
+            }
+        }
+        let (tid, actor) = (&self.scope.tenant_id, &self.scope.actor);
+        in_tx!(self.store, q, c => q::set_level_texts(c, actor, tid, &clean).await)
     }
 
     /// One system; another tenant's is `NotFound`.

@@ -4,7 +4,7 @@
 // backend). Every statement filters on the tenant id.
 
 use crate::inventory::{
-    ImportCounts, Integration, IntegrationInput, ListedIntegration, MeasureInput, Page, PendingImport, RequirementRef,
+    ImportCounts, Integration, IntegrationInput, LevelText, ListedIntegration, MeasureInput, Page, PendingImport, RequirementRef,
     SecurityMeasure, System, SystemInput,
 };
 use etterlev_core::inventory::{
@@ -992,4 +992,49 @@ pub async fn import_systems(
         .execute(&mut *c)
         .await?;
     Ok(counts)
+}
+
+// ---------------------------------------------------------------- level texts
+
+pub async fn level_texts(c: &mut Conn, tenant_id: &str) -> StoreResult<Vec<LevelText>> {
+    let rows: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT dimension, level, text FROM level_texts WHERE tenant_id = $1 ORDER BY dimension, level",
+    )
+    .bind(tenant_id)
+    .fetch_all(&mut *c)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(dimension, level, text)| Some(LevelText { dimension, level: u8::try_from(level).ok()?, text }))
+        .collect())
+}
+
+pub async fn set_level_texts(c: &mut Conn, actor: &Actor, tenant_id: &str, texts: &[LevelText]) -> StoreResult<Vec<LevelText>> {
+    let before = level_texts(c, tenant_id).await?;
+    sqlx::query("DELETE FROM level_texts WHERE tenant_id = $1")
+        .bind(tenant_id)
+        .execute(&mut *c)
+        .await?;
+    for t in texts {
+        sqlx::query("INSERT INTO level_texts (tenant_id, dimension, level, text) VALUES ($1, $2, $3, $4)")
+            .bind(tenant_id)
+            .bind(&t.dimension)
+            .bind(i64::from(t.level))
+            .bind(&t.text)
+            .execute(&mut *c)
+            .await?;
+    }
+    let after = level_texts(c, tenant_id).await?;
+    if before != after {
+        append_audit(c, actor, Change {
+            tenant_id: Some(tenant_id),
+            action: "inventory.level_texts",
+            object_type: "tenant",
+            object_id: tenant_id,
+            before: json(&before),
+            after: json(&after),
+        })
+        .await?;
+    }
+    Ok(after)
 }

@@ -508,3 +508,55 @@ async fn lists_come_in_pages() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn level_texts_are_the_enterprises_own() {
+    use etterlev_store::LevelText;
+    each_backend(|b, store| async move {
+        let a = admin(b, &store, "974760673", "a@example.no").await;
+        let other = admin(b, &store, "983544622", "b@example.no").await;
+        let ts = store.tenant(&a);
+        let t = |d: &str, level: u8, text: &str| LevelText {
+            dimension: d.into(),
+            level,
+            text: text.into(),
+        };
+        let saved = ts
+            .set_level_texts(vec![t("confidentiality", 3, " Vår høy "), t("integrity", 1, "  ")])
+            .await
+            .must(b, "save");
+        assert_eq!(
+            saved,
+            vec![t("confidentiality", 3, "Vår høy")],
+            "[{b}] blank is the default"
+        );
+        assert_err!(
+            b,
+            ts.set_level_texts(vec![t("secrecy", 1, "x")]).await,
+            StoreError::Invalid(_),
+            "dimension"
+        );
+        assert_err!(
+            b,
+            ts.set_level_texts(vec![t("integrity", 5, "x")]).await,
+            StoreError::Invalid(_),
+            "level"
+        );
+        assert_eq!(
+            ts.level_texts().await.must(b, "read"),
+            saved,
+            "[{b}] nothing changed by a refusal"
+        );
+        assert!(
+            store.tenant(&other).level_texts().await.must(b, "other").is_empty(),
+            "[{b}]"
+        );
+        let audit = audit_actions(b, &store, &a).await;
+        assert_eq!(
+            audit.iter().filter(|x| *x == "inventory.level_texts").count(),
+            1,
+            "[{b}]"
+        );
+    })
+    .await;
+}

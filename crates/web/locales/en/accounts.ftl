@@ -54,6 +54,7 @@ audit-do-evidence-expired = Evidence has expired
 audit-do-evidence-valid-until = Evidence validity date set
 audit-do-calendar-create = Calendar subscription created
 audit-do-calendar-revoke = Calendar subscription revoked
+audit-do-inventory-level-texts = Protection level texts changed
 audit-do-measure-create = Security measure registered
 audit-do-measure-update = Security measure changed
 audit-do-measure-cite = Security measure linked to a requirement from an assessment

@@ -162,3 +162,5 @@ refusal-backup-path = The backup path must be valid UTF-8.
 refusal-import-row = Row { $a }:
 refusal-import-twice = Row { $a }: { $b } is also in row { $c }.
 refusal-field-the-date-the-evidence-is-valid-until = The validity date
+refusal-level = A level is 1 to 4 of confidentiality, integrity or availability.
+refusal-field-the-level-text = The level text

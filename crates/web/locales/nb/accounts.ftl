@@ -54,6 +54,7 @@ audit-do-evidence-expired = Dokumentasjon er utløpt
 audit-do-evidence-valid-until = Gyldighetsdato for dokumentasjon satt
 audit-do-calendar-create = Kalenderabonnement opprettet
 audit-do-calendar-revoke = Kalenderabonnement trukket tilbake
+audit-do-inventory-level-texts = Tekstene for beskyttelsesnivåene endret
 audit-do-measure-create = Sikringstiltak registrert
 audit-do-measure-update = Sikringstiltak endret
 audit-do-measure-cite = Sikringstiltak knyttet til et krav fra en egenvurdering

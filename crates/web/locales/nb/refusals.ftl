@@ -162,3 +162,5 @@ refusal-backup-path = Stien til sikkerhetskopien må være gyldig UTF-8.
 refusal-import-row = Rad { $a }:
 refusal-import-twice = Rad { $a }: { $b } står også i rad { $c }.
 refusal-field-the-date-the-evidence-is-valid-until = Gyldighetsdatoen
+refusal-level = Et nivå er 1 til 4 for konfidensialitet, integritet eller tilgjengelighet.
+refusal-field-the-level-text = Nivåteksten

@@ -55,6 +55,9 @@ type Measure = (
     Option<((&'static str, &'static str), (&'static str, &'static str))>,
 );
 
+const NORMEN: &str = "normen@6.0";
+const NIS2: &str = "nis2@2022-2555";
+
 /// One enterprise's inventory, and who owns and runs its systems.
 struct Plan {
     systems: &'static [Sys],
@@ -204,7 +207,7 @@ const HOSPITAL_SYSTEMS: &[Sys] = &[
 const HOSPITAL_FLOWS: &[Flow] = &[
     (EPJ, LAB, "Rekvisisjoner", Hl7v2, RealTime, Some(EPJ)),
     (LAB, EPJ, "Prøvesvar", Hl7v2, RealTime, Some(LAB)),
-    (EPJ, RIS, "Henvisninger til radiologi", Hl7v2, RealTime, Some(EPJ)),
+    (EPJ, RIS, "Bestillinger til radiologien", Hl7v2, RealTime, Some(EPJ)),
     (RIS, PACS, "Arbeidslister for modalitetene", Other, RealTime, Some(RIS)),
     (RIS, EPJ, "Radiologiske beskrivelser", Hl7v2, RealTime, Some(RIS)),
     (PACS, EPJ, "Lenker til bilder", Hl7v2, RealTime, Some(PACS)),
@@ -234,7 +237,7 @@ const HOSPITAL_FLOWS: &[Flow] = &[
 ];
 
 const HOSPITAL_BOTH_WAYS: &[Flow] = &[
-    (EPJ, MSG, "Henvisninger, epikriser og dialog", Other, RealTime, None),
+    (EPJ, MSG, "Epikriser, henvisninger og dialog", Other, RealTime, None),
     (LAB, BLOOD, "Blodtyping og forlikelighet", Hl7v2, RealTime, Some(BLOOD)),
     (OPR, EPJ, "Operasjonsplan og forløp", Api, RealTime, Some(OPR)),
     (RIS, PACS, "Status for undersøkelser", Hl7v2, RealTime, None),
@@ -262,10 +265,7 @@ const HOSPITAL_MEASURES: &[Measure] = &[
         (Technical, Implemented, "IKT-sjef", "2027-03-31"),
         (&[EPJ, LAB, BLOOD, CURVE, PACS], &["13.1-a", "art21.2.c"]),
         Some((
-            (
-                "Gjenoppretting av en tilfeldig valgt database i testmiljøet",
-                "Kvartalsvis",
-            ),
+            ("Prøvegjenoppretting av en database i testmiljøet", "Kvartalsvis"),
             ("2026-10-15", "Gjenopprettet på tre timer, innenfor målet på fire."),
         )),
     ),
@@ -286,12 +286,7 @@ const HOSPITAL_MEASURES: &[Measure] = &[
     ),
     (
         "Halvårlig gjennomgang av tilganger",
-        (
-            Organisational,
-            Implemented,
-            "Klinikksjef medisinsk klinikk",
-            "2027-06-30",
-        ),
+        (Organisational, Implemented, "Fagdirektør", "2027-06-30"),
         (&[EPJ, IAM, HR], &["6.1-e", "6.1-d", "art21.2.i"]),
         Some((
             ("Lederne bekrefter tilgangene til sine ansatte", "Halvårlig"),
@@ -310,25 +305,19 @@ const HOSPITAL_MEASURES: &[Measure] = &[
     (
         "Leverandørtilgang bare via tilgangsportal med logg",
         (Technical, Implemented, "IKT-sjef", "2027-02-26"),
-        (
-            &[PACS, ICU, AMK, AMB, BADGE, BMS],
-            &["9.3-b", "9.3-c", "art21.2.d", "art21.3"],
-        ),
+        (&[PACS, ICU, AMK, BMS], &["9.3-b", "9.3-c", "art21.2.d", "art21.3"]),
         None,
     ),
     (
         "Egne administratorkontoer i et skjermet driftsmiljø",
         (Technical, InProgress, "IKT-sjef", "2027-08-31"),
-        (&[IAM, EPJ], &["6.1-h", "6.2-f", "art21.2.i"]),
+        (&[IAM, EPJ], &["6.1-h", "6.2-f", "art21.2.h", "art21.2.i"]),
         None,
     ),
     (
         "Databehandleravtaler og avtaler om tilgang",
         (Organisational, Implemented, "Personvernombud", "2027-03-15"),
-        (
-            &[OFFICE, VIDEO, DICT, AMB],
-            &["10.1-d", "6.3-d", "art21.2.d", "art21.2.h"],
-        ),
+        (&[OFFICE, VIDEO, DICT, AMB], &["10.1-d", "6.3-d", "art21.2.d"]),
         None,
     ),
     (
@@ -362,12 +351,9 @@ const HOSPITAL_MEASURES: &[Measure] = &[
         )),
     ),
     (
-        "Risikovurdering før nye systemer og store endringer",
+        "Risikovurdering før systemer tas i bruk eller endres",
         (Organisational, Implemented, "Informasjonssikkerhetsleder", "2027-12-15"),
-        (
-            &[DICT, VIDEO, HOMEMON, PORTAL],
-            &["3-a", "art21.1", "art21.2.a", "art21.2.e"],
-        ),
+        (&[DICT, VIDEO, HOMEMON, PORTAL], &["3-a", "art21.1", "art21.2.e"]),
         None,
     ),
     (
@@ -429,7 +415,7 @@ const GP_FLOWS: &[Flow] = &[
 ];
 
 const GP_BOTH_WAYS: &[Flow] = &[
-    (GP_EPJ, GP_NHN, "Henvisninger, epikriser og svar", Other, RealTime, None),
+    (GP_EPJ, GP_NHN, "Epikriser, henvisninger og svar", Other, RealTime, None),
     (GP_EPJ, GP_WEB, "Ledige timer og påminnelser", Api, Hourly, Some(GP_EPJ)),
 ];
 
@@ -466,7 +452,7 @@ const GP_MEASURES: &[Measure] = &[
         (Organisational, Planned, "Daglig leder", "2027-09-30"),
         (&[GP_EPJ], &["13.1-a"]),
         Some((
-            ("Leverandøren viser en gjenoppretting av en testjournal", "Årlig"),
+            ("Gjenoppretting av en testjournal hos leverandøren", "Årlig"),
             ("2026-03-12", "Ikke vist ennå; leverandøren er purret."),
         )),
     ),
@@ -545,11 +531,9 @@ fn system_input(s: &Sys, plan: &Plan) -> SystemInput {
     let ((name, purpose), (supplier, data, (c, i, a), criticality, host, flags)) = *s;
     let has = |f: &str| flags.split(' ').any(|x| x == f);
     let level = |n| Level::new(n).unwrap_or(Level::ALL[3]);
-    let mdr_class = if has("iib") {
-        Some(MdrClass::IIb)
-    } else {
-        has("iia").then_some(MdrClass::IIa)
-    };
+    let mdr_class = [("iia", MdrClass::IIa), ("iib", MdrClass::IIb)]
+        .into_iter()
+        .find(|(f, _)| has(f));
     let (hosting, cloud) = match host {
         Host::At(h) => (h, None),
         Host::Cloud(provider, region) => (Hosting::Cloud, Some((provider, region))),
@@ -575,7 +559,7 @@ fn system_input(s: &Sys, plan: &Plan) -> SystemInput {
         cloud_region: cloud.map(|(_, r)| r.to_string()),
         supplier: Some(supplier.into()),
         medical_device: mdr_class.is_some(),
-        mdr_class,
+        mdr_class: mdr_class.map(|(_, class)| class),
         ai_component: has("ai"),
         internet_exposed: has("internet"),
         remote_access: has("remote"),
@@ -596,21 +580,14 @@ async fn seed_measure(ts: &TenantStore<'_>, systems: Vec<String>, m: &Measure) -
         last_checked: check.map(|(_, (date, _))| date.into()),
         last_result: check.map(|(_, (_, result))| result.into()),
         systems: systems.clone(),
-        requirements: if with_requirements {
-            reqs.iter()
-                .map(|n| RequirementRef {
-                    catalog_key: if n.starts_with("art") {
-                        "nis2@2022-2555"
-                    } else {
-                        "normen@6.0"
-                    }
-                    .into(),
-                    node_id: (*n).into(),
-                })
-                .collect()
-        } else {
-            Vec::new()
-        },
+        requirements: reqs
+            .iter()
+            .filter(|_| with_requirements)
+            .map(|n| RequirementRef {
+                catalog_key: (if n.starts_with("art") { NIS2 } else { NORMEN }).into(),
+                node_id: (*n).into(),
+            })
+            .collect(),
     };
     match ts.create_measure(input(true)).await {
         Ok(_) => Ok(()),

@@ -4,8 +4,11 @@
 
 mod api;
 mod import;
+mod integrations;
+mod levels;
 mod measures;
 mod pages;
+mod systems;
 
 use axum::Router;
 

@@ -205,6 +205,30 @@ async fn systems_integrations_picture_and_measures() {
             "[{be}]"
         );
 
+        // The enterprise words its own levels; the system form shows them.
+        let levels = ok(&admin, &app, "/inventory/levels").await;
+        assert!(
+            levels.contains("placeholder=\"Høy: alvorlig skade"),
+            "[{be}] the default is shown"
+        );
+        let (status, _, _) = post(
+            &admin,
+            &app,
+            "/inventory/levels",
+            &[
+                s("_csrf", &csrf),
+                s("t_confidentiality_3", "Høy hos oss: pasientopplysninger"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303, "[{be}]");
+        let form = ok(&admin, &app, &format!("/inventory/systems/{a}")).await;
+        assert!(form.contains("3 – Høy hos oss: pasientopplysninger"), "[{be}]");
+        assert!(
+            form.contains("3 – Høy: feil kan føre til feil behandling"),
+            "[{be}] the others stay"
+        );
+
         // In use: the system cannot go, and it says why (the store refuses).
         let (_, sys) = get(&admin, &app, &format!("/inventory/systems/{a}")).await;
         assert!(sys.contains("Labsystem Testå"), "[{be}]");
