@@ -309,11 +309,22 @@ impl TenantStore<'_> {
         with_conn!(self.store, q, c => q::systems_page(c, tid, pattern.as_deref(), category, offset, limit).await)
     }
 
-    /// A page of the enterprise's integrations, by the names of the systems.
-    pub async fn integrations_page(&self, offset: usize, limit: usize) -> StoreResult<Page<ListedIntegration>> {
+    /// The integrations that touch any of `system_ids` (a page of systems),
+    /// with the systems' names, by those names; `total` counts all of the
+    /// enterprise's integrations.
+    pub async fn integrations_of(&self, system_ids: &[String]) -> StoreResult<Page<ListedIntegration>> {
         self.scope.require(Permission::Read)?;
         let tid = &self.scope.tenant_id;
-        with_conn!(self.store, q, c => q::integrations_page(c, tid, offset, limit).await)
+        with_conn!(self.store, q, c => q::integrations_of(c, tid, system_ids).await)
+    }
+
+    /// The systems holding `category` (all when None) and the integrations
+    /// between two of them.
+    pub async fn flow(&self, category: Option<DataCategory>) -> StoreResult<(Vec<System>, Vec<Integration>)> {
+        self.scope.require(Permission::Read)?;
+        let tid = &self.scope.tenant_id;
+        let category = category.map(DataCategory::as_str);
+        with_conn!(self.store, q, c => q::flow(c, tid, category).await)
     }
 
     /// The enterprise's own level texts (levels without one use the default).

@@ -209,67 +209,139 @@ pub async fn systems_page(
     offset: usize,
     limit: usize,
 ) -> StoreResult<Page<System>> {
-    // NULL parameters switch a condition off.
-    let filter = "tenant_id = $1 AND ($2 IS NULL OR LOWER(name) LIKE $2) AND ($3 IS NULL OR data_category = $3)";
-    let total: i64 = sqlx::query_scalar(sqlf!("SELECT COUNT(*) FROM systems WHERE {filter}"))
-        .bind(tenant_id)
-        .bind(pattern)
-        .bind(category)
-        .fetch_one(&mut *c)
-        .await?;
-    let rows: Vec<SystemRow> =
-        sqlx::query_as(sqlf!("SELECT {SYSTEM_COLS} FROM systems WHERE {filter} ORDER BY name, id LIMIT $4 OFFSET $5"))
-            .bind(tenant_id)
-            .bind(pattern)
-            .bind(category)
-            .bind(as_i64(limit))
-            .bind(as_i64(offset))
-            .fetch_all(&mut *c)
-            .await?;
+    // Only the conditions asked for, so that the plain list walks the
+    // (tenant_id, name) index instead of testing every row.
+    let mut filter = String::from("tenant_id = $1");
+    let mut n = 1;
+    if pattern.is_some() {
+        n += 1;
+        filter.push_str(&format!(" AND LOWER(name) LIKE ${n}"));
+    }
+    if category.is_some() {
+        n += 1;
+        filter.push_str(&format!(" AND data_category = ${n}"));
+    }
+    let mut count = sqlx::query_scalar(sqlf!("SELECT COUNT(*) FROM systems WHERE {filter}")).bind(tenant_id);
+    let mut rows = sqlx::query_as(sqlf!(
+        "SELECT {SYSTEM_COLS} FROM systems WHERE {filter} ORDER BY name, id LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    ))
+    .bind(tenant_id);
+    for v in [pattern, category].into_iter().flatten() {
+        count = count.bind(v);
+        rows = rows.bind(v);
+    }
+    let total: i64 = count.fetch_one(&mut *c).await?;
+    let rows: Vec<SystemRow> = rows.bind(as_i64(limit)).bind(as_i64(offset)).fetch_all(&mut *c).await?;
     Ok(Page {
         items: rows.into_iter().map(SystemRow::into_model).collect::<StoreResult<_>>()?,
         total: usize::try_from(total).unwrap_or(0),
     })
 }
 
-pub async fn integrations_page(c: &mut Conn, tenant_id: &str, offset: usize, limit: usize) -> StoreResult<Page<ListedIntegration>> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        #[sqlx(flatten)]
-        i: IntegrationRow,
-        from_name: String,
-        to_name: String,
-    }
+/// The integrations that touch any of `system_ids`, with the systems'
+/// names, by those names; and how many integrations the enterprise has.
+pub async fn integrations_of(
+    c: &mut Conn,
+    tenant_id: &str,
+    system_ids: &[String],
+) -> StoreResult<Page<ListedIntegration>> {
     let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM integrations WHERE tenant_id = $1")
         .bind(tenant_id)
         .fetch_one(&mut *c)
         .await?;
-    let cols = INTEGRATION_COLS.split(", ").map(|col| format!("i.{col}")).collect::<Vec<_>>().join(", ");
-    let rows: Vec<Row> = sqlx::query_as(sqlf!(
-        "SELECT {cols}, f.name AS from_name, t.name AS to_name FROM integrations i \
-         JOIN systems f ON f.tenant_id = i.tenant_id AND f.id = i.from_system \
-         JOIN systems t ON t.tenant_id = i.tenant_id AND t.id = i.to_system \
-         WHERE i.tenant_id = $1 ORDER BY f.name, t.name, i.id LIMIT $2 OFFSET $3"
-    ))
-    .bind(tenant_id)
-    .bind(as_i64(limit))
-    .bind(as_i64(offset))
-    .fetch_all(&mut *c)
-    .await?;
-    let items = rows
-        .into_iter()
-        .map(|r| {
-            Ok(ListedIntegration {
-                integration: r.i.into_model()?,
-                from_name: r.from_name,
-                to_name: r.to_name,
+    let mut items: Vec<ListedIntegration> = Vec::new();
+    if !system_ids.is_empty() {
+        let list = (0..system_ids.len()).map(|k| format!("${}", k + 2)).collect::<Vec<_>>().join(", ");
+        let mut q = sqlx::query_as(sqlf!(
+            "SELECT {INTEGRATION_COLS} FROM integrations WHERE tenant_id = $1 \
+             AND (from_system IN ({list}) OR to_system IN ({list}))"
+        ))
+        .bind(tenant_id);
+        for id in system_ids {
+            q = q.bind(id);
+        }
+        let rows: Vec<IntegrationRow> = q.fetch_all(&mut *c).await?;
+        let integrations = rows.into_iter().map(IntegrationRow::into_model).collect::<StoreResult<Vec<_>>>()?;
+        // The names of every system they join (the other ends may be on
+        // other pages).
+        let mut ids: Vec<&str> = integrations
+            .iter()
+            .flat_map(|i| [i.input.from_system.as_str(), i.input.to_system.as_str()])
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut names = std::collections::HashMap::new();
+        for chunk in ids.chunks(500) {
+            let list = (0..chunk.len()).map(|k| format!("${}", k + 2)).collect::<Vec<_>>().join(", ");
+            let mut q = sqlx::query_as(sqlf!("SELECT id, name FROM systems WHERE tenant_id = $1 AND id IN ({list})"))
+                .bind(tenant_id);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            let rows: Vec<(String, String)> = q.fetch_all(&mut *c).await?;
+            names.extend(rows);
+        }
+        items = integrations
+            .into_iter()
+            .map(|i| ListedIntegration {
+                from_name: names.get(&i.input.from_system).cloned().unwrap_or_default(),
+                to_name: names.get(&i.input.to_system).cloned().unwrap_or_default(),
+                integration: i,
             })
-        })
-        .collect::<StoreResult<_>>()?;
+            .collect();
+        items.sort_by(|a, b| {
+            (&a.from_name, &a.to_name, &a.integration.id).cmp(&(&b.from_name, &b.to_name, &b.integration.id))
+        });
+    }
     Ok(Page {
         items,
         total: usize::try_from(total).unwrap_or(0),
     })
+}
+
+/// The systems holding `category` (all when None) and the integrations
+/// between two of them: what the data-flow picture draws.
+pub async fn flow(c: &mut Conn, tenant_id: &str, category: Option<&str>) -> StoreResult<(Vec<System>, Vec<Integration>)> {
+    let (systems, integrations): (Vec<SystemRow>, Vec<IntegrationRow>) = match category {
+        None => (
+            sqlx::query_as(sqlf!("SELECT {SYSTEM_COLS} FROM systems WHERE tenant_id = $1 ORDER BY name, id"))
+                .bind(tenant_id)
+                .fetch_all(&mut *c)
+                .await?,
+            sqlx::query_as(sqlf!("SELECT {INTEGRATION_COLS} FROM integrations WHERE tenant_id = $1"))
+                .bind(tenant_id)
+                .fetch_all(&mut *c)
+                .await?,
+        ),
+        Some(cat) => {
+            let cols = INTEGRATION_COLS.split(", ").map(|col| format!("i.{col}")).collect::<Vec<_>>().join(", ");
+            (
+                sqlx::query_as(sqlf!(
+                    "SELECT {SYSTEM_COLS} FROM systems WHERE tenant_id = $1 AND data_category = $2 ORDER BY name, id"
+                ))
+                .bind(tenant_id)
+                .bind(cat)
+                .fetch_all(&mut *c)
+                .await?,
+                sqlx::query_as(sqlf!(
+                    "SELECT {cols} FROM integrations i \
+                     JOIN systems f ON f.tenant_id = i.tenant_id AND f.id = i.from_system \
+                     JOIN systems t ON t.tenant_id = i.tenant_id AND t.id = i.to_system \
+                     WHERE i.tenant_id = $1 AND f.data_category = $2 AND t.data_category = $2"
+                ))
+                .bind(tenant_id)
+                .bind(cat)
+                .fetch_all(&mut *c)
+                .await?,
+            )
+        }
+    };
+    Ok((
+        systems.into_iter().map(SystemRow::into_model).collect::<StoreResult<_>>()?,
+        integrations.into_iter().map(IntegrationRow::into_model).collect::<StoreResult<_>>()?,
+    ))
 }
 
 /// Refuses a name another system of the enterprise has.
@@ -913,6 +985,10 @@ struct PendingContent {
     rows: Vec<Vec<String>>,
 }
 
+/// Systems per INSERT of an import (27 parameters each, within both
+/// backends' limits).
+const IMPORT_ROWS: usize = 500;
+
 /// A day: uploads older than this are forgotten.
 const PENDING_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -970,21 +1046,59 @@ pub async fn import_systems(
     inputs: &[SystemInput],
 ) -> StoreResult<ImportCounts> {
     // The upload must still be there (and be this enterprise's).
-    pending_import(c, tenant_id, pending_id).await?;
+    let pending = pending_import(c, tenant_id, pending_id).await?;
     let existing = systems(c, tenant_id).await?;
+    let by_name: std::collections::HashMap<String, &System> =
+        existing.iter().map(|s| (s.input.name.to_lowercase(), s)).collect();
+    let now = crate::now_ms();
     let mut counts = ImportCounts::default();
+    let mut created = Vec::new();
     for input in inputs {
-        match existing.iter().find(|s| s.input.name.to_lowercase() == input.name.to_lowercase()) {
+        match by_name.get(&input.name.to_lowercase()) {
             Some(s) if s.input == *input => {}
             Some(s) => {
                 update_system(c, actor, tenant_id, &s.id, input, s.version).await?;
                 counts.updated += 1;
             }
-            None => {
-                create_system(c, actor, tenant_id, &crate::store::new_id(), input).await?;
-                counts.created += 1;
-            }
+            None => created.push(System {
+                id: crate::store::new_id(),
+                input: input.clone(),
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            }),
         }
+    }
+    // New systems go in many rows per statement: an import of thousands
+    // is a handful of round trips, not thousands.
+    for chunk in created.chunks(IMPORT_ROWS) {
+        let per_row = 27;
+        let values = (0..chunk.len())
+            .map(|r| {
+                let cols = (1..=per_row).map(|k| format!("${}", r * per_row + k)).collect::<Vec<_>>();
+                format!("({})", cols.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut q = sqlx::query(sqlf!("INSERT INTO systems (tenant_id, {SYSTEM_COLS}) VALUES {values}"));
+        for sys in chunk {
+            q = q.bind(tenant_id).bind(&sys.id);
+            q = bind_system!(q, sys.input).bind(sys.created_at).bind(sys.updated_at).bind(sys.version);
+        }
+        q.execute(&mut *c).await?;
+    }
+    counts.created = created.len();
+    if counts.created > 0 {
+        let names: Vec<&str> = created.iter().map(|s| s.input.name.as_str()).collect();
+        append_audit(c, actor, Change {
+            tenant_id: Some(tenant_id),
+            action: "system.import",
+            object_type: "inventory_import",
+            object_id: pending_id,
+            before: None,
+            after: json(&serde_json::json!({ "file": pending.file_name, "created": names })),
+        })
+        .await?;
     }
     sqlx::query("DELETE FROM inventory_imports WHERE tenant_id = $1 AND id = $2")
         .bind(tenant_id)

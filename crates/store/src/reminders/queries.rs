@@ -40,7 +40,9 @@ pub async fn due_items(c: &mut Conn, tenant_id: &str, until: &str) -> StoreResul
         assessment_id: None,
         node_id: None,
     }));
-    let evidence: Vec<(String, Option<String>, Option<String>, String, String, String)> = sqlx::query_as(
+    /// id, filename, url, valid_until, assessment_id, node_id
+    type EvidenceDue = (String, Option<String>, Option<String>, String, String, String);
+    let evidence: Vec<EvidenceDue> = sqlx::query_as(
         "SELECT id, filename, url, valid_until, assessment_id, node_id FROM evidence \
          WHERE tenant_id = $1 AND valid_until IS NOT NULL AND valid_until <= $2",
     )

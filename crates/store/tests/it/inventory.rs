@@ -487,13 +487,25 @@ async fn lists_come_in_pages() {
         ts.create_integration(integration(&ids[0], &ids[2], None))
             .await
             .must(b, "integration 2");
-        let listed = ts.integrations_page(0, 1).await.must(b, "integrations");
-        assert_eq!(listed.total, 2, "[{b}]");
+        let listed = ts.integrations_of(&[ids[2].clone()]).await.must(b, "integrations");
+        assert_eq!(
+            (listed.total, listed.items.len()),
+            (2, 1),
+            "[{b}] only those touching the page"
+        );
         assert_eq!(
             (listed.items[0].from_name.as_str(), listed.items[0].to_name.as_str()),
             ("System 00", "System 02"),
             "[{b}]"
         );
+        let (sys, flows) = ts.flow(Some(DataCategory::None)).await.must(b, "flow");
+        assert_eq!(
+            (sys.len(), flows.len()),
+            (3, 0),
+            "[{b}] only integrations between two such systems"
+        );
+        let (sys, flows) = ts.flow(None).await.must(b, "flow all");
+        assert_eq!((sys.len(), flows.len()), (7, 2), "[{b}]");
         let other = admin(b, &store, "983544622", "b@example.no").await;
         assert_eq!(
             store

@@ -44,6 +44,7 @@ audit-do-evidence-delete = Evidence removed
 audit-do-action-create = Action created
 audit-do-action-update = Action changed
 audit-do-system-create = System registered
+audit-do-system-import = Systems imported from a spreadsheet
 audit-do-system-update = System changed
 audit-do-system-delete = System deleted
 audit-do-integration-create = Integration registered

@@ -196,3 +196,4 @@ inv-level-availability-1 = Low: may be gone for several days without significant
 inv-level-availability-2 = Moderate: may be gone for a working day.
 inv-level-availability-3 = High: may be gone for a few hours; patient treatment needs fallback routines.
 inv-level-availability-4 = Very high: must be available at all times; an outage puts patients at risk.
+inv-integrations-of-page = The integrations of the systems on this page.

@@ -44,6 +44,7 @@ audit-do-evidence-delete = Dokumentasjon fjernet
 audit-do-action-create = Tiltak opprettet
 audit-do-action-update = Tiltak endret
 audit-do-system-create = System registrert
+audit-do-system-import = Systemer importert fra regneark
 audit-do-system-update = System endret
 audit-do-system-delete = System slettet
 audit-do-integration-create = Integrasjon registrert

@@ -196,3 +196,4 @@ inv-level-availability-1 = Lav: kan være borte i flere dager uten vesentlige f�
 inv-level-availability-2 = Moderat: kan være borte en arbeidsdag.
 inv-level-availability-3 = Høy: kan være borte noen timer; pasientbehandlingen trenger reserverutiner.
 inv-level-availability-4 = Svært høy: må være tilgjengelig hele tiden; stans setter pasienter i fare.
+inv-integrations-of-page = Integrasjonene til systemene på denne siden.

@@ -108,15 +108,39 @@ pub(super) fn export_table(systems: &[System]) -> Table {
     }
 }
 
+/// Every accepted spelling of every choice, lower-cased, by kind: the
+/// machine name and the label in both languages. Built once, so reading
+/// thousands of rows looks words up instead of formatting them.
+static SPELLINGS: std::sync::LazyLock<std::collections::HashMap<(&'static str, String), &'static str>> =
+    std::sync::LazyLock::new(|| {
+        fn add<T: Copy>(
+            map: &mut std::collections::HashMap<(&'static str, String), &'static str>,
+            key: &'static str,
+            all: &[T],
+            name: fn(T) -> &'static str,
+        ) {
+            let trs = [Tr::new(crate::kit::i18n::Lang::Nb), Tr::new(crate::kit::i18n::Lang::En)];
+            for t in all {
+                let machine = name(*t);
+                map.insert((key, machine.to_string()), machine);
+                for tr in &trs {
+                    map.insert((key, tr.msg(&format!("inv-{key}-{machine}")).to_lowercase()), machine);
+                }
+            }
+        }
+        let mut map = std::collections::HashMap::new();
+        add(&mut map, "category", DataCategory::ALL, DataCategory::as_str);
+        add(&mut map, "criticality", Criticality::ALL, Criticality::as_str);
+        add(&mut map, "hosting", Hosting::ALL, Hosting::as_str);
+        add(&mut map, "mdr", MdrClass::ALL, MdrClass::as_str);
+        map
+    });
+
 /// A choice by its machine name or its label in either language.
-fn choice<T: Copy>(value: &str, all: &[T], name: fn(T) -> &'static str, key: &str) -> Option<T> {
-    let v = value.trim().to_lowercase();
-    let nb = Tr::new(crate::kit::i18n::Lang::Nb);
-    let en = Tr::new(crate::kit::i18n::Lang::En);
-    all.iter().copied().find(|t| {
-        let k = format!("inv-{key}-{}", name(*t));
-        v == name(*t) || v == nb.msg(&k).to_lowercase() || v == en.msg(&k).to_lowercase()
-    })
+fn choice<T>(value: &str, parse: fn(&str) -> Option<T>, key: &'static str) -> Option<T> {
+    SPELLINGS
+        .get(&(key, value.trim().to_lowercase()))
+        .and_then(|m| parse(m))
 }
 
 fn flag(value: &str) -> Option<bool> {
@@ -178,24 +202,14 @@ fn from_row(
         l
     };
     let (conf, integ, avail) = (level("confidentiality"), level("integrity"), level("availability"));
-    let category = choice(
-        cell("data_category"),
-        DataCategory::ALL,
-        DataCategory::as_str,
-        "category",
-    );
-    let criticality = choice(
-        cell("criticality"),
-        Criticality::ALL,
-        Criticality::as_str,
-        "criticality",
-    );
-    let hosting = choice(cell("hosting"), Hosting::ALL, Hosting::as_str, "hosting");
+    let category = choice(cell("data_category"), DataCategory::parse, "category");
+    let criticality = choice(cell("criticality"), Criticality::parse, "criticality");
+    let hosting = choice(cell("hosting"), Hosting::parse, "hosting");
     let mdr = cell("mdr_class");
     let mdr_class = if mdr.trim().is_empty() {
         None
     } else {
-        choice(mdr, MdrClass::ALL, MdrClass::as_str, "mdr")
+        choice(mdr, MdrClass::parse, "mdr")
     };
     for (ok, c) in [
         (category.is_some(), "data_category"),
@@ -385,7 +399,7 @@ fn guess(headers: &[String], column: &str) -> Option<usize> {
     ];
     headers.iter().position(|h| {
         let h = h.trim().to_lowercase();
-        names.iter().any(|n| *n == h)
+        names.contains(&h)
     })
 }
 

@@ -142,7 +142,6 @@ struct ListPage {
     systems_pager: Pager,
     integrations: Vec<IntegrationRow>,
     integration_count: usize,
-    integrations_pager: Pager,
     categories: Vec<Opt>,
     category: String,
     search: String,
@@ -218,7 +217,7 @@ async fn list(State(state): State<AppState>, auth: Auth, RawQuery(q): RawQuery) 
     let query = q.as_deref();
     let category = query_param(query, "category").unwrap_or_default();
     let search: String = query_param(query, "q").unwrap_or_default().chars().take(100).collect();
-    let (page, ipage) = (page_of(query, "page"), page_of(query, "ipage"));
+    let page = page_of(query, "page");
     let systems = ts
         .systems_page(
             Some(search.as_str()).filter(|s| !s.is_empty()),
@@ -227,10 +226,11 @@ async fn list(State(state): State<AppState>, auth: Auth, RawQuery(q): RawQuery) 
             PAGE,
         )
         .await?;
-    let integrations = ts.integrations_page((ipage - 1) * PAGE, PAGE).await?;
-    let link = |p: usize, ip: usize| {
+    let shown: Vec<String> = systems.items.iter().map(|s| s.id.clone()).collect();
+    let integrations = ts.integrations_of(&shown).await?;
+    let link = |p: usize| {
         format!(
-            "/inventory?q={}&category={}&page={p}&ipage={ip}",
+            "/inventory?q={}&category={}&page={p}",
             url_encode(&search),
             url_encode(&category)
         )
@@ -238,7 +238,7 @@ async fn list(State(state): State<AppState>, auth: Auth, RawQuery(q): RawQuery) 
     let page = ListPage {
         systems: systems.items.iter().map(|s| system_row(&tr, s)).collect(),
         system_count: systems.total,
-        systems_pager: pager(systems.total, page, |p| link(p, ipage)),
+        systems_pager: pager(systems.total, page, link),
         integrations: integrations
             .items
             .iter()
@@ -256,7 +256,6 @@ async fn list(State(state): State<AppState>, auth: Auth, RawQuery(q): RawQuery) 
             })
             .collect(),
         integration_count: integrations.total,
-        integrations_pager: pager(integrations.total, ipage, |ip| link(page, ip)),
         categories: options(
             DataCategory::ALL,
             DataCategory::as_str,
@@ -284,12 +283,7 @@ async fn map(State(state): State<AppState>, auth: Auth, RawQuery(q): RawQuery) -
     let ts = state.store.tenant(scope);
     let tr = Layout::for_user(&auth).tr;
     let category = query_param(q.as_deref(), "category").and_then(|c| DataCategory::parse(&c));
-    let systems: Vec<System> = ts
-        .systems()
-        .await?
-        .into_iter()
-        .filter(|s| category.is_none_or(|c| s.input.data_category == c))
-        .collect();
+    let (systems, integrations) = ts.flow(category).await?;
     if systems.len() > MAP_MAX {
         // Hundreds of boxes make no readable picture: ask for a filter.
         let note = tr.msg_with(
@@ -318,9 +312,7 @@ async fn map(State(state): State<AppState>, auth: Auth, RawQuery(q): RawQuery) -
             href: Some(format!("/inventory/systems/{}", url_encode(&s.id))),
         })
         .collect();
-    let edges = ts
-        .integrations()
-        .await?
+    let edges = integrations
         .into_iter()
         .map(|i| FlowEdge {
             copy: i.carries_copy(),

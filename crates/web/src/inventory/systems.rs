@@ -181,13 +181,15 @@ struct SystemPage {
     criticalities: Vec<Opt>,
     hostings: Vec<Opt>,
     mdr_classes: Vec<Opt>,
-    /// (field name, label, value, the four levels' texts) of confidentiality,
-    /// integrity and availability.
-    need_fields: Vec<(&'static str, String, String, Vec<(u8, String)>)>,
+    /// Confidentiality, integrity and availability.
+    need_fields: Vec<NeedField>,
     can_edit: bool,
     /// Dimensions classified below what the data and criticality suggest.
     low: Vec<String>,
 }
+
+/// (field name, label, value, the four levels' texts) of one dimension.
+type NeedField = (&'static str, String, String, Vec<(u8, String)>);
 
 fn system_page(auth: &Auth, texts: &[LevelText], id: Option<&System>, f: RawSystem) -> SystemPage {
     let l = Layout::for_user(auth);
