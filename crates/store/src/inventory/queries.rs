@@ -254,9 +254,11 @@ pub async fn integrations_of(
     let mut items: Vec<ListedIntegration> = Vec::new();
     if !system_ids.is_empty() {
         let list = (0..system_ids.len()).map(|k| format!("${}", k + 2)).collect::<Vec<_>>().join(", ");
+        // Two index lookups rather than one OR, which both backends would
+        // answer by reading every integration.
         let mut q = sqlx::query_as(sqlf!(
-            "SELECT {INTEGRATION_COLS} FROM integrations WHERE tenant_id = $1 \
-             AND (from_system IN ({list}) OR to_system IN ({list}))"
+            "SELECT {INTEGRATION_COLS} FROM integrations WHERE tenant_id = $1 AND from_system IN ({list}) \
+             UNION SELECT {INTEGRATION_COLS} FROM integrations WHERE tenant_id = $1 AND to_system IN ({list})"
         ))
         .bind(tenant_id);
         for id in system_ids {
@@ -315,28 +317,24 @@ pub async fn flow(c: &mut Conn, tenant_id: &str, category: Option<&str>) -> Stor
                 .fetch_all(&mut *c)
                 .await?,
         ),
-        Some(cat) => {
-            let cols = INTEGRATION_COLS.split(", ").map(|col| format!("i.{col}")).collect::<Vec<_>>().join(", ");
-            (
-                sqlx::query_as(sqlf!(
-                    "SELECT {SYSTEM_COLS} FROM systems WHERE tenant_id = $1 AND data_category = $2 ORDER BY name, id"
-                ))
-                .bind(tenant_id)
-                .bind(cat)
-                .fetch_all(&mut *c)
-                .await?,
-                sqlx::query_as(sqlf!(
-                    "SELECT {cols} FROM integrations i \
-                     JOIN systems f ON f.tenant_id = i.tenant_id AND f.id = i.from_system \
-                     JOIN systems t ON t.tenant_id = i.tenant_id AND t.id = i.to_system \
-                     WHERE i.tenant_id = $1 AND f.data_category = $2 AND t.data_category = $2"
-                ))
-                .bind(tenant_id)
-                .bind(cat)
-                .fetch_all(&mut *c)
-                .await?,
-            )
-        }
+        Some(cat) => (
+            sqlx::query_as(sqlf!(
+                "SELECT {SYSTEM_COLS} FROM systems WHERE tenant_id = $1 AND data_category = $2 ORDER BY name, id"
+            ))
+            .bind(tenant_id)
+            .bind(cat)
+            .fetch_all(&mut *c)
+            .await?,
+            sqlx::query_as(sqlf!(
+                "SELECT {INTEGRATION_COLS} FROM integrations WHERE tenant_id = $1 \
+                 AND from_system IN (SELECT id FROM systems WHERE tenant_id = $1 AND data_category = $2) \
+                 AND to_system IN (SELECT id FROM systems WHERE tenant_id = $1 AND data_category = $2)"
+            ))
+            .bind(tenant_id)
+            .bind(cat)
+            .fetch_all(&mut *c)
+            .await?,
+        ),
     };
     Ok((
         systems.into_iter().map(SystemRow::into_model).collect::<StoreResult<_>>()?,
@@ -1071,7 +1069,10 @@ pub async fn import_systems(
     }
     // New systems go in many rows per statement: an import of thousands
     // is a handful of round trips, not thousands.
-    for chunk in created.chunks(IMPORT_ROWS) {
+    // (SQLite runs in-process: there one prepared row at a time is faster
+    // than a statement with thousands of parameters.)
+    let rows_per_statement = if IS_SQLITE { 1 } else { IMPORT_ROWS };
+    for chunk in created.chunks(rows_per_statement) {
         let per_row = 27;
         let values = (0..chunk.len())
             .map(|r| {
