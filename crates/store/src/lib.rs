@@ -65,6 +65,7 @@ mod sqlite_q {
     include!("secretariat/queries.rs");
     include!("secretariat/queries_meetings.rs");
     include!("inventory/queries.rs");
+    include!("inventory/queries_measures.rs");
     include!("reminders/queries.rs");
 }
 
@@ -83,5 +84,6 @@ mod pg_q {
     include!("secretariat/queries.rs");
     include!("secretariat/queries_meetings.rs");
     include!("inventory/queries.rs");
+    include!("inventory/queries_measures.rs");
     include!("reminders/queries.rs");
 }

@@ -160,7 +160,7 @@ impl SmtpServer {
             .port();
         let dir = tempfile::tempdir().expect("tempdir");
         let maildir = dir.path().join("mail");
-        let child = Command::new("python3")
+        let mut child = Command::new("python3")
             .args([
                 "-m",
                 "aiosmtpd",
@@ -181,6 +181,8 @@ impl SmtpServer {
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("aiosmtpd did not start");
     }
 
