@@ -209,7 +209,7 @@ pub fn error_page(page: ErrorPage, lang: Lang, layout: Option<Layout>, request_i
     let t = ErrorTemplate {
         status: page.status.as_u16(),
         title: tr.msg(page.key),
-        // Details are often the store's English refusals or message keys.
+        // Details are typed store refusals, message keys or web-layer messages.
         detail: page.detail.map(|d| d.render(&tr)),
         next_step: tr.msg(&format!("{}-next", page.key)),
         request_id: request_id.filter(|_| page.status.is_server_error()),
