@@ -167,15 +167,12 @@ async fn own_work(state: &AppState, scope: &TenantScope, tr: &Tr) -> AppResult<O
         .into_iter()
         .filter(|i| i.kind != etterlev_store::DueKind::Action)
         .map(|i| DueView {
-            label: tr.msg_with(&format!("due-{}", i.kind.as_str()), &[("title", i.title.clone())]),
+            label: crate::kit::labels::due_label(tr, &i),
             date: show_date(&i.date),
+            // Evidence: straight to the evidence on the requirement's page.
             href: match i.kind {
-                etterlev_store::DueKind::Evidence => format!(
-                    "/assessments/{}/req/{}#evidence",
-                    i.assessment_id.as_deref().unwrap_or(""),
-                    i.node_id.as_deref().unwrap_or("")
-                ),
-                _ => format!("/measures/{}", i.id),
+                etterlev_store::DueKind::Evidence => format!("{}#evidence", crate::kit::labels::due_path(&i)),
+                _ => crate::kit::labels::due_path(&i),
             },
             passed: i.date < today,
         })

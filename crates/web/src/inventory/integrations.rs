@@ -6,9 +6,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use etterlev_core::inventory::{Frequency, Protocol};
-use etterlev_store::{Integration, IntegrationInput, StoreError, System};
+use etterlev_store::{Integration, IntegrationInput, System};
 
-use super::pages::{Opt, options, require_edit, word};
+use super::pages::{Opt, options, require_edit, save_refusal, word};
 use crate::AppState;
 use crate::kit::error::AppResult;
 use crate::kit::session::Auth;
@@ -172,15 +172,11 @@ async fn save_integration(
     };
     match saved {
         Ok(_) => Ok(Redirect::to("/inventory?notice=inv-notice-saved").into_response()),
-        Err(StoreError::VersionConflict(_)) => {
-            page.errors = vec![page.l.tr.msg("inv-conflict")];
-            Ok(render_status(StatusCode::CONFLICT, &page))
+        Err(e) => {
+            let (status, message) = save_refusal(&page.l.tr, e)?;
+            page.errors = vec![message];
+            Ok(render_status(status, &page))
         }
-        Err(StoreError::Invalid(r)) => {
-            page.errors = vec![page.l.tr.refused(&r)];
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
-        }
-        Err(e) => Err(e.into()),
     }
 }
 

@@ -10,9 +10,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use etterlev_core::inventory::{MeasureKind, MeasureStatus};
-use etterlev_store::{MeasureInput, RequirementRef, SecurityMeasure, StoreError, System};
+use etterlev_store::{MeasureInput, RequirementRef, SecurityMeasure, System};
 
-use super::pages::{Opt, options, require_edit, with_saved_notice};
+use super::pages::{Opt, options, require_edit, save_refusal, with_saved_notice};
 use crate::AppState;
 use crate::kit::error::{AppResult, url_encode};
 use crate::kit::session::Auth;
@@ -274,15 +274,11 @@ async fn save(
     };
     match saved {
         Ok(m) => Ok(Redirect::to(&format!("/measures/{}?notice=inv-notice-saved", url_encode(&m.id))).into_response()),
-        Err(StoreError::VersionConflict(_)) => {
-            page.errors = vec![page.l.tr.msg("inv-conflict")];
-            Ok(render_status(StatusCode::CONFLICT, &page))
+        Err(e) => {
+            let (status, message) = save_refusal(&page.l.tr, e)?;
+            page.errors = vec![message];
+            Ok(render_status(status, &page))
         }
-        Err(StoreError::Invalid(r)) => {
-            page.errors = vec![page.l.tr.refused(&r)];
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
-        }
-        Err(e) => Err(e.into()),
     }
 }
 

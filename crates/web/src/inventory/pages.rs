@@ -7,11 +7,11 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{RawQuery, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use etterlev_core::inventory::DataCategory;
-use etterlev_store::System;
+use etterlev_store::{StoreError, System};
 
 use super::{integrations, systems};
 use crate::AppState;
@@ -82,6 +82,16 @@ pub(super) fn require_edit(auth: &Auth) -> AppResult<()> {
         Ok(())
     } else {
         Err(AppError::Forbidden)
+    }
+}
+
+/// What a form page shows for a save the store refused: the status and
+/// the message of a stale version or a refusal; any other error goes on.
+pub(super) fn save_refusal(tr: &Tr, e: StoreError) -> AppResult<(StatusCode, String)> {
+    match e {
+        StoreError::VersionConflict(_) => Ok((StatusCode::CONFLICT, tr.msg("inv-conflict"))),
+        StoreError::Invalid(r) => Ok((StatusCode::UNPROCESSABLE_ENTITY, tr.refused(&r))),
+        e => Err(e.into()),
     }
 }
 

@@ -10,11 +10,11 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use etterlev_reports::calendar::{CalendarEvent, calendar_ics};
-use etterlev_store::{DueItem, DueKind};
 
 use crate::AppState;
 use crate::kit::error::{AppError, AppResult};
 use crate::kit::i18n::{Lang, Tr};
+use crate::kit::labels::{due_label, due_path};
 use crate::kit::session::Auth;
 use crate::kit::{Form, Layout, render};
 
@@ -72,24 +72,6 @@ async fn revoke(State(state): State<AppState>, auth: Auth, Form(_): Form<Empty>)
     }))
 }
 
-/// The words of one due item in a calendar or a digest.
-pub(super) fn summary(tr: &Tr, item: &DueItem) -> String {
-    tr.msg_with(&format!("due-{}", item.kind.as_str()), &[("title", item.title.clone())])
-}
-
-/// The page of a due item, as a path.
-pub(super) fn path_of(item: &DueItem) -> String {
-    match item.kind {
-        DueKind::Action => format!("/actions/{}", item.id),
-        DueKind::Measure => format!("/measures/{}", item.id),
-        DueKind::Evidence => format!(
-            "/assessments/{}/req/{}",
-            item.assessment_id.as_deref().unwrap_or(""),
-            item.node_id.as_deref().unwrap_or("")
-        ),
-    }
-}
-
 /// `/calendar/<token>.ics`: no session; the token is the key. An unknown or
 /// revoked token is 404 like any other missing page.
 async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> AppResult<Response> {
@@ -116,11 +98,11 @@ async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> AppRes
             let url = state
                 .config
                 .public_url
-                .join(path_of(&item).trim_start_matches('/'))
+                .join(due_path(&item).trim_start_matches('/'))
                 .ok();
             events.push(CalendarEvent {
                 uid: format!("{}-{}@etterlev", item.kind.as_str(), item.id),
-                summary: summary(&tr, &item),
+                summary: due_label(&tr, &item),
                 description: m.tenant.name.clone(),
                 url: url.map(|u| u.to_string()),
                 date: item.date,

@@ -15,8 +15,8 @@ use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::HORIZON_DAYS;
-use super::calendar::{path_of, summary};
 use crate::kit::i18n::{Lang, Tr};
+use crate::kit::labels::{due_label, due_path};
 
 /// Actions come into the digest this many days before their deadline.
 const ACTION_DAYS: i32 = 7;
@@ -151,10 +151,10 @@ fn digest_text(tr: &Tr, user: &User, tenants: &BTreeMap<String, Vec<DueItem>>, t
             out.push_str(&format!("\n{}\n", tr.msg(heading)));
             for i in list {
                 let link = base
-                    .join(path_of(i).trim_start_matches('/'))
+                    .join(due_path(i).trim_start_matches('/'))
                     .map(|u| u.to_string())
                     .unwrap_or_default();
-                out.push_str(&format!("  {}  {}\n      {link}\n", tr.date(&i.date), summary(tr, i)));
+                out.push_str(&format!("  {}  {}\n      {link}\n", tr.date(&i.date), due_label(tr, i)));
             }
         }
     }
