@@ -354,6 +354,7 @@ fn convert(
             kind,
             withdrawn: false,
             number: ref_id,
+            numbering: None,
             title,
             text,
             applicability: None,
@@ -362,6 +363,7 @@ fn convert(
             related: Vec::new(),
             question: None,
             verified: false,
+            checks: Vec::new(),
         });
     }
     if !problems.is_empty() {
@@ -433,8 +435,10 @@ fn convert(
             title: source_title,
             section: None,
             url,
+            page: None,
         }],
         last_source_check: None,
+        numbering: Some(crate::model::Numbering::Source),
         nodes,
     };
     let problems = load::check(name, &catalog);

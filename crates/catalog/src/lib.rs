@@ -12,6 +12,7 @@
 pub mod applies;
 pub mod ciso;
 pub mod diff;
+pub mod fidelity;
 pub mod ids;
 pub mod load;
 pub mod model;
@@ -23,7 +24,7 @@ pub use ciso::from_ciso_assistant;
 pub use diff::{CatalogDiff, ChangeKind, DiffEntry, FieldChange, diff};
 pub use load::{CatalogSet, Diagnostic, Document, load_path, load_paths, parse_catalog, parse_document};
 pub use model::{
-    Applicability, Catalog, CatalogRef, CatalogStatus, LocalText, Mapping, MappingEntry, Node, NodeKind, OrigText,
-    Question, Reference, ReferenceKind, Relation,
+    Applicability, Catalog, CatalogRef, CatalogStatus, GapArea, LocalText, Mapping, MappingEntry, Node, NodeKind,
+    Numbering, OrigText, Question, Reference, ReferenceKind, Relation, SourceCheck,
 };
 pub use oscal::{from_oscal, to_oscal};

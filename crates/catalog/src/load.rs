@@ -73,8 +73,13 @@ pub struct CatalogSet {
 }
 
 impl CatalogSet {
+    /// A catalogue by key (`normen@6.0`), or by id alone: then its newest
+    /// version (by date, then version).
     pub fn catalog(&self, key: &str) -> Option<&Catalog> {
-        self.catalogs.iter().find(|c| c.key() == key || c.id == key)
+        self.catalogs.iter().find(|c| c.key() == key).or_else(|| {
+            let all: Vec<&Catalog> = self.catalogs.iter().collect();
+            crate::fidelity::newest(&all, key)
+        })
     }
 
     /// The nodes of other catalogues that the mappings relate to node
@@ -522,6 +527,20 @@ fn check_mapping_entries(file: &str, mapping: &Mapping, lines: &Lines) -> Vec<Di
         } else {
             seen.insert(key, i);
         }
+        if let Some(area) = &entry.gap_area
+            && !mapping.gap_areas.iter().any(|g| &g.id == area)
+        {
+            out.push(Diagnostic::new(
+                file,
+                lines.item(i),
+                "unknown-gap-area",
+                format!(
+                    "entry for `{}` names gap area `{area}`, which `gap_areas` does not list",
+                    entry.to
+                ),
+                "add the area to `gap_areas` with its source, or fix the id",
+            ));
+        }
         if entry.relation == Relation::Gap && entry.note.as_ref().is_none_or(|n| blank(n.get("nb"))) {
             out.push(Diagnostic::new(
                 file,
@@ -569,6 +588,7 @@ fn check_set(docs: &[(String, Document, Lines)]) -> Vec<Diagnostic> {
             }
         }
     }
+    out.extend(fidelity_diagnostics(docs));
     for (file, doc, lines) in docs {
         let Document::Mapping(m) = doc else { continue };
         let mut sides = Vec::new();
@@ -635,6 +655,34 @@ fn check_set(docs: &[(String, Document, Lines)]) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// The fidelity rules ([`crate::fidelity`]) for the catalogues among `docs`,
+/// with file and line.
+fn fidelity_diagnostics(docs: &[(String, Document, Lines)]) -> Vec<Diagnostic> {
+    let catalogs: Vec<(&str, &Catalog, &Lines)> = docs
+        .iter()
+        .filter_map(|(file, doc, lines)| match doc {
+            Document::Catalog(c) => Some((file.as_str(), c, lines)),
+            Document::Mapping(_) => None,
+        })
+        .collect();
+    let only: Vec<&Catalog> = catalogs.iter().map(|(_, c, _)| *c).collect();
+    let mut found: Vec<_> = crate::fidelity::check_all(&only).into_iter().collect();
+    found.sort_by_key(|(i, _)| *i);
+    found
+        .into_iter()
+        .flat_map(|(i, findings)| {
+            let (file, _, lines) = catalogs[i];
+            findings.into_iter().map(move |f| {
+                let line = match f.node {
+                    Some(n) => lines.item(n),
+                    None => lines.top_key("version"),
+                };
+                Diagnostic::new(file, line, f.code, f.message, f.hint)
+            })
+        })
+        .collect()
 }
 
 /// Loads every `.yaml`/`.yml` file under `path` (or the one file `path`
@@ -762,7 +810,8 @@ pub fn check(name: &str, catalog: &Catalog) -> Vec<Diagnostic> {
     )
 }
 
-fn yaml_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// Every `.yaml`/`.yml` file under `path` (or `path` itself), sorted.
+pub fn yaml_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
     if path.is_file() {
         return Ok(vec![path.to_path_buf()]);
     }

@@ -150,15 +150,29 @@ pub struct Reference {
     pub section: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Page or pages in the document, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
 }
 
 impl Reference {
+    /// Laws, regulations, directives and standards are named documents that
+    /// a reader finds by their name; everything else needs an address.
+    pub fn is_named_document(&self) -> bool {
+        matches!(
+            self.kind,
+            ReferenceKind::Law | ReferenceKind::Regulation | ReferenceKind::Directive | ReferenceKind::Standard
+        )
+    }
+
     /// "Title, section" as a one-line citation.
     pub fn citation(&self) -> String {
-        match &self.section {
-            Some(section) => format!("{}, {}", self.title, section),
-            None => self.title.clone(),
+        let mut out = self.title.clone();
+        for part in [&self.section, &self.page].into_iter().flatten() {
+            out.push_str(", ");
+            out.push_str(part);
         }
+        out
     }
 }
 
@@ -219,6 +233,27 @@ impl Question {
     }
 }
 
+/// Whose numbers a catalogue's (or a node's) numbers are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Numbering {
+    /// The source document's own numbers, checked against it.
+    Source,
+    /// Our numbers: the source has other or none, or they are unconfirmed.
+    Reconstructed,
+}
+
+/// One check of a node against a public source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceCheck {
+    /// YYYY-MM-DD.
+    pub date: String,
+    /// The address of what was read.
+    pub url: String,
+    /// What the source confirmed, in English.
+    pub confirmed: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Node {
     pub id: String,
@@ -233,6 +268,9 @@ pub struct Node {
     pub withdrawn: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
+    /// Overrides the catalogue's numbering for this node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub numbering: Option<Numbering>,
     pub title: LocalText,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<LocalText>,
@@ -247,6 +285,9 @@ pub struct Node {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<Question>,
     pub verified: bool,
+    /// The source checks behind `verified`, newest last.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<SourceCheck>,
 }
 
 impl Node {
@@ -284,6 +325,10 @@ pub struct Catalog {
     pub source: Vec<Reference>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_source_check: Option<String>,
+    /// Whose numbers the node numbers are; `None` in catalogues stored
+    /// before it was recorded (read as reconstructed: nobody confirmed them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub numbering: Option<Numbering>,
     pub nodes: Vec<Node>,
 }
 
@@ -304,6 +349,12 @@ impl Catalog {
 
     pub fn node(&self, id: &str) -> Option<&Node> {
         self.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// Whether `node`'s number is the source's own: its own setting, else
+    /// the catalogue's; unrecorded counts as reconstructed.
+    pub fn numbering_of(&self, node: &Node) -> Numbering {
+        node.numbering.or(self.numbering).unwrap_or(Numbering::Reconstructed)
     }
 
     /// Node ids to positions, for lookups in a loop.
@@ -417,6 +468,20 @@ pub struct MappingEntry {
     pub relation: Relation,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<LocalText>,
+    /// The named gap area (of [`Mapping::gap_areas`]) the entry belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap_area: Option<String>,
+}
+
+/// An area of the target catalogue that an authority has named as not
+/// covered by the source catalogue, with that authority's statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GapArea {
+    pub id: String,
+    pub title: LocalText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<LocalText>,
+    pub source: Reference,
 }
 
 /// How the nodes of one catalogue version relate to those of another.
@@ -430,5 +495,7 @@ pub struct Mapping {
     pub from: CatalogRef,
     pub to: CatalogRef,
     pub date: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gap_areas: Vec<GapArea>,
     pub entries: Vec<MappingEntry>,
 }

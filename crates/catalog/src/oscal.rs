@@ -295,6 +295,20 @@ fn parse_status(s: &str) -> Option<CatalogStatus> {
 
 // ----------------------------------------------------------------- export
 
+fn numbering_str(n: crate::model::Numbering) -> &'static str {
+    match n {
+        crate::model::Numbering::Source => "source",
+        crate::model::Numbering::Reconstructed => "reconstructed",
+    }
+}
+
+/// A numbering read back from our own export.
+pub(crate) fn numbering_from(s: &str) -> Option<crate::model::Numbering> {
+    [crate::model::Numbering::Source, crate::model::Numbering::Reconstructed]
+        .into_iter()
+        .find(|n| numbering_str(*n) == s)
+}
+
 /// A prop in our namespace.
 fn prop(name: &str, value: &str) -> Value {
     json!({ "name": name, "ns": ETTERLEV_NS, "value": encode(value) })
@@ -365,6 +379,9 @@ impl<'a> Export<'a> {
         if let Some(section) = &reference.section {
             props.push(prop("section", section));
         }
+        if let Some(page) = &reference.page {
+            props.push(prop("page", page));
+        }
         let mut resource = Map::new();
         resource.insert("uuid".into(), json!(uuid));
         resource.insert("title".into(), json!(title));
@@ -397,6 +414,14 @@ impl<'a> Export<'a> {
         props.push(prop("etterlev-id", &node.id));
         props.push(prop("kind", node.kind.as_str()));
         props.push(prop("verified", if node.verified { "true" } else { "false" }));
+        if let Some(numbering) = node.numbering {
+            props.push(prop("numbering", numbering_str(numbering)));
+        }
+        for check in &node.checks {
+            props.push(prop("check-date", &check.date));
+            props.push(prop("check-url", &check.url));
+            props.push(prop("check-confirmed", &check.confirmed));
+        }
         props.push(prop("order", &i.to_string()));
         if node.withdrawn {
             props.push(prop("withdrawn", "true"));
@@ -571,6 +596,9 @@ fn metadata(catalog: &Catalog, key: &str, generated_at: &str) -> Value {
     }
     if let Some(checked) = &catalog.last_source_check {
         props.push(prop("last-source-check", checked));
+    }
+    if let Some(numbering) = catalog.numbering {
+        props.push(prop("numbering", numbering_str(numbering)));
     }
     if let Some(en) = catalog.description.as_ref().and_then(|d| d.en.as_ref()) {
         props.push(prop("description-en", en));

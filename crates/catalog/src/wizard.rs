@@ -82,6 +82,7 @@ mod tests {
             kind,
             withdrawn: false,
             number: None,
+            numbering: None,
             title: LocalText::new(id, None),
             text: Some(LocalText::new("t", None)),
             applicability: None,
@@ -99,6 +100,7 @@ mod tests {
                 }),
             }),
             verified: true,
+            checks: Vec::new(),
         }
     }
 
@@ -116,6 +118,7 @@ mod tests {
             description: None,
             source: vec![],
             last_source_check: None,
+            numbering: None,
             nodes,
         }
     }

@@ -546,6 +546,7 @@ fn build(specs: &[NodeSpec], rotate: usize) -> Catalog {
             kind,
             withdrawn: false,
             number: number.as_deref().map(non_blank),
+            numbering: None,
             title: LocalText::new(non_blank(title), en.as_deref().map(non_blank)),
             text,
             applicability: None,
@@ -554,6 +555,7 @@ fn build(specs: &[NodeSpec], rotate: usize) -> Catalog {
             related: Vec::new(),
             question: None,
             verified: *verified,
+            checks: Vec::new(),
         });
     }
     let len = nodes.len().max(1);

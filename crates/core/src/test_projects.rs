@@ -299,7 +299,7 @@ impl CheckKey {
                 src!(NormenFactSheet43),
                 src!(TestGuideline),
             ],
-            SeparateEnvironments => &[src!(NormenFactSheet43), src!(TestGuideline)],
+            SeparateEnvironments => &[src!(TestGuideline)],
             AccessControl => &[src!(NormenFactSheet43), src!(TestGuideline), src!(Gdpr, "art. 32")],
             Logging => &[
                 src!(NormenFactSheet43),
@@ -326,7 +326,7 @@ impl CheckKey {
             WhyNotSynthetic => &[fa43!("43.1-a"), fa43!("43.1-c"), tu!("TU.1-a")],
             WhyNotAnonymousOrPseudonymous => &[fa43!("43.1-c"), tu!("TU.1-a")],
             ClosedEnvironment => &[fa43!("43.2-a"), tu!("TU.1-b")],
-            SeparateEnvironments => &[fa43!("43.2-a"), tu!("TU.2-a")],
+            SeparateEnvironments => &[tu!("TU.2-a")],
             AccessControl => &[fa43!("43.3-a"), tu!("TU.3-b")],
             Logging => &[fa43!("43.3-c"), tu!("TU.3-c")],
             DataMinimisation => &[fa43!("43.4-a"), tu!("TU.4-b")],

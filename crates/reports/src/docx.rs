@@ -82,6 +82,7 @@ pub fn catalog_docx_on(catalog: &Catalog, lang: Lang, generated: jiff::civil::Da
     }
     facts.push((l.counts_assessable, assessable.to_string()));
     facts.push((l.counts_unverified, unverified.to_string()));
+    facts.push((l.numbering, v.numbering_text().to_owned()));
     facts.push((l.generated, generated.to_string()));
     for (label, value) in facts {
         docx = docx.add_paragraph(labelled(label, &value));
@@ -383,6 +384,13 @@ fn toc_style(level: usize) -> Style {
 
 fn structural(v: &View<'_>, node: &Node) -> Vec<Paragraph> {
     let mut out = Vec::new();
+    if v.number_is_ours(node) {
+        out.push(
+            Paragraph::new()
+                .style("Meta")
+                .add_run(Run::new().add_text(v.labels.number_ours)),
+        );
+    }
     if !node.verified {
         out.push(Paragraph::new().style("Meta").add_run(unverified_run(v)));
     }

@@ -98,6 +98,7 @@ pub fn catalog_html_on(catalog: &Catalog, lang: Lang, generated: jiff::civil::Da
     let unverified = catalog.nodes.iter().filter(|n| !n.verified).count();
     fact(&mut out, l.counts_assessable, &assessable.to_string());
     fact(&mut out, l.counts_unverified, &unverified.to_string());
+    fact(&mut out, l.numbering, &esc(v.numbering_text()));
     fact(&mut out, l.generated, &generated.to_string());
     out.push_str("</dl>\n");
     if let Some(description) = &catalog.description {
@@ -157,6 +158,9 @@ fn structural(out: &mut String, v: &View<'_>, node: &Node, level: usize) {
         anchor(node),
         esc(&v.heading_text(node))
     );
+    if v.number_is_ours(node) {
+        let _ = writeln!(out, "<p class=\"meta number-ours\">{}</p>", esc(v.labels.number_ours));
+    }
     if !node.verified {
         let _ = writeln!(out, "<p class=\"meta unverified\">{}</p>", esc(v.labels.unverified));
     }

@@ -47,6 +47,12 @@ pub(crate) struct Labels {
     pub no: &'static str,
     pub counts_assessable: &'static str,
     pub counts_unverified: &'static str,
+    /// Title-page fact: whose numbers the catalogue's numbers are.
+    pub numbering: &'static str,
+    pub numbering_source: &'static str,
+    pub numbering_reconstructed: &'static str,
+    /// Beside one node whose number is ours.
+    pub number_ours: &'static str,
 
     pub col_id: &'static str,
     pub col_number: &'static str,
@@ -62,6 +68,7 @@ pub(crate) struct Labels {
     pub col_references: &'static str,
     pub col_question: &'static str,
     pub col_verified: &'static str,
+    pub col_numbering: &'static str,
     pub sheet_nodes: &'static str,
     pub sheet_about: &'static str,
     pub catalog: &'static str,
@@ -182,6 +189,10 @@ static NB: Labels = Labels {
     no: "Nei",
     counts_assessable: "Krav og anbefalinger",
     counts_unverified: "Ikke verifisert mot kilden",
+    numbering: "Nummerering",
+    numbering_source: "kildens egne nummer",
+    numbering_reconstructed: "våre egne nummer (rekonstruert), ikke kildens, der ikke annet er merket; vis til kravene med tittel og kilde",
+    number_ours: "vårt nummer, ikke kildens",
 
     col_id: "ID",
     col_number: "Nummer",
@@ -197,6 +208,7 @@ static NB: Labels = Labels {
     col_references: "Referanser",
     col_question: "Spørsmål",
     col_verified: "Verifisert mot kilden",
+    col_numbering: "Nummerering",
     sheet_nodes: "Krav",
     sheet_about: "Om",
     catalog: "Katalog",
@@ -326,6 +338,10 @@ static EN: Labels = Labels {
     no: "No",
     counts_assessable: "Requirements and recommendations",
     counts_unverified: "Not verified against the source",
+    numbering: "Numbering",
+    numbering_source: "the source's own numbers",
+    numbering_reconstructed: "our own numbers (reconstructed), not the source's, unless marked otherwise; cite requirements by title and source",
+    number_ours: "our number, not the source's",
 
     col_id: "ID",
     col_number: "Number",
@@ -341,6 +357,7 @@ static EN: Labels = Labels {
     col_references: "References",
     col_question: "Question",
     col_verified: "Verified against the source",
+    col_numbering: "Numbering",
     sheet_nodes: "Requirements",
     sheet_about: "About",
     catalog: "Catalogue",

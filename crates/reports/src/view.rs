@@ -187,6 +187,19 @@ impl<'a> View<'a> {
         format!("{} — {}", node.label(), self.title(node))
     }
 
+    /// The node shows a number that is ours, not the source's.
+    pub fn number_is_ours(&self, node: &Node) -> bool {
+        node.number.is_some() && self.catalog.numbering_of(node) == etterlev_catalog::Numbering::Reconstructed
+    }
+
+    /// The catalogue's numbering in words, for title pages.
+    pub fn numbering_text(&self) -> &'static str {
+        match self.catalog.numbering {
+            Some(etterlev_catalog::Numbering::Source) => self.labels.numbering_source,
+            _ => self.labels.numbering_reconstructed,
+        }
+    }
+
     /// "Requirement · ID 2.1-a": the kind, and the id when the label shown
     /// in the block title is not the id.
     /// A node its source has withdrawn says so: "Guidance (withdrawn)".
@@ -200,10 +213,15 @@ impl<'a> View<'a> {
         } else {
             self.labels.node_kind(node.kind).to_owned()
         };
-        if node.label() == node.id {
+        let kind = if node.label() == node.id {
             kind
         } else {
             format!("{kind} · {} {}", self.labels.col_id, node.id)
+        };
+        if self.number_is_ours(node) {
+            format!("{kind} · {}", self.labels.number_ours)
+        } else {
+            kind
         }
     }
 }

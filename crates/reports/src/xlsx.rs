@@ -45,7 +45,7 @@ pub fn catalog_xlsx_on(catalog: &Catalog, lang: Lang, generated: jiff::civil::Da
         .set_border_bottom(FormatBorder::Thin);
     let cell = Format::new().set_text_wrap().set_align(FormatAlign::Top);
 
-    let columns: [(&str, f64); 14] = [
+    let columns: [(&str, f64); 15] = [
         (l.col_id, 12.0),
         (l.col_number, 10.0),
         (l.col_chapter, 26.0),
@@ -60,6 +60,7 @@ pub fn catalog_xlsx_on(catalog: &Catalog, lang: Lang, generated: jiff::civil::Da
         (l.col_references, 48.0),
         (l.col_question, 44.0),
         (l.col_verified, 12.0),
+        (l.col_numbering, 16.0),
     ];
 
     let sheet = workbook.add_worksheet();
@@ -96,7 +97,7 @@ pub fn catalog_xlsx_on(catalog: &Catalog, lang: Lang, generated: jiff::civil::Da
     Ok(workbook.save_to_buffer()?)
 }
 
-fn row_values(v: &View<'_>, node: &Node) -> [String; 14] {
+fn row_values(v: &View<'_>, node: &Node) -> [String; 15] {
     let l = v.labels;
     let e = v.effective(node);
     let mut conditions = v.conditions_text(&e);
@@ -136,6 +137,13 @@ fn row_values(v: &View<'_>, node: &Node) -> [String; 14] {
             .map(|q| v.text(&q.text()).to_owned())
             .unwrap_or_default(),
         l.yes_no(node.verified).to_owned(),
+        if v.number_is_ours(node) {
+            l.number_ours.to_owned()
+        } else if node.number.is_some() {
+            l.numbering_source.to_owned()
+        } else {
+            String::new()
+        },
     ]
 }
 

@@ -196,6 +196,7 @@ impl<'v> Import<'v> {
             title,
             section: our_first(&props, "section"),
             url,
+            page: our_first(&props, "page"),
         }
     }
 
@@ -221,6 +222,7 @@ impl<'v> Import<'v> {
                     title,
                     section: None,
                     url: Some(href.to_owned()),
+                    page: None,
                 });
             }
         }
@@ -397,6 +399,7 @@ impl<'v> Import<'v> {
             kind,
             withdrawn,
             number,
+            numbering: our_first(&props, "numbering").and_then(|n| super::numbering_from(&n)),
             title,
             text,
             applicability,
@@ -405,6 +408,15 @@ impl<'v> Import<'v> {
             related: ours(&props, "related").map(str::to_owned).collect(),
             question,
             verified,
+            checks: ours(&props, "check-date")
+                .zip(ours(&props, "check-url"))
+                .zip(ours(&props, "check-confirmed"))
+                .map(|((date, url), confirmed)| crate::model::SourceCheck {
+                    date: date.to_owned(),
+                    url: url.to_owned(),
+                    confirmed: confirmed.to_owned(),
+                })
+                .collect(),
         }
     }
 
@@ -724,6 +736,7 @@ pub fn from_oscal(json: &[u8]) -> Result<Catalog, Vec<Diagnostic>> {
                 .map(|nb| restored(&meta, "description", nb.to_owned(), our_first(&meta, "description-en"))),
             source: sources,
             last_source_check: our_first(&meta, "last-source-check"),
+            numbering: our_first(&meta, "numbering").and_then(|n| super::numbering_from(&n)),
             nodes,
         }
     } else {
@@ -755,8 +768,10 @@ pub fn from_oscal(json: &[u8]) -> Result<Catalog, Vec<Diagnostic>> {
                 title: format!("{title} (OSCAL catalog)"),
                 section: None,
                 url: None,
+                page: None,
             }],
             last_source_check: None,
+            numbering: Some(crate::model::Numbering::Source),
             nodes,
         }
     };

@@ -13,7 +13,7 @@ use axum::routing::get;
 use etterlev_catalog::applies::prepare_only;
 use etterlev_catalog::diff::Segment;
 use etterlev_catalog::{
-    Applicability, Catalog, ChangeKind, Exclusion, Mapping, Node, NodeKind, Profile, Relation, exclusions,
+    Applicability, Catalog, ChangeKind, Exclusion, Mapping, Node, NodeKind, Numbering, Profile, Relation, exclusions,
 };
 use etterlev_core::{Condition, SizeClass, TenantKind};
 
@@ -286,7 +286,10 @@ fn newest_version<'a>(loaded: &'a Loaded, id: &str) -> Option<&'a Catalog> {
     if !is_slug(id) || id.contains('@') {
         return None;
     }
-    loaded.versions_of(id).into_iter().max_by(|a, b| a.date.cmp(&b.date))
+    loaded
+        .versions_of(id)
+        .into_iter()
+        .max_by(|a, b| (&a.date, &a.version).cmp(&(&b.date, &b.version)))
 }
 
 /// A select option or checkbox.

@@ -78,9 +78,21 @@ pub(super) struct MappingEntryRow {
     pub(super) relation_label: String,
     pub(super) to: NodeLink,
     pub(super) note: Option<String>,
+    /// The named gap area the entry belongs to: its id and title.
+    pub(super) area: Option<(String, String)>,
     /// The enterprise's own answer for this row's requirement, if it has an
     /// assessment on either side's catalogue.
     pub(super) own: Option<OwnStatus>,
+}
+
+/// An area an authority named as not covered, with its entries counted.
+pub(super) struct GapAreaView {
+    pub(super) id: String,
+    pub(super) title: String,
+    pub(super) note: Option<String>,
+    pub(super) source: String,
+    pub(super) source_url: Option<String>,
+    pub(super) entries: usize,
 }
 
 /// A link to the enterprise's answer for one requirement in its newest
@@ -148,6 +160,9 @@ pub(super) struct MappingPage {
     pub(super) gaps: usize,
     pub(super) total: usize,
     pub(super) only_gaps: bool,
+    pub(super) areas: Vec<GapAreaView>,
+    /// The gap area the rows are narrowed to (`?area=`), by title.
+    pub(super) only_area: Option<String>,
     /// Title of the assessment the status column comes from.
     pub(super) own_title: Option<String>,
 }
@@ -174,6 +189,7 @@ pub(super) async fn mapping_page(
     }
     let m: &Mapping = loaded.mapping(&id).ok_or(AppError::NotFound)?;
     let only_gaps = query_param(query.as_deref(), "only").as_deref() == Some("gaps");
+    let only_area = query_param(query.as_deref(), "area").filter(|a| m.gap_areas.iter().any(|g| &g.id == a));
     let own = own_answers(state, auth, m).await?;
     let l = Layout::for_user(auth);
     let tr = l.tr;
@@ -205,7 +221,12 @@ pub(super) async fn mapping_page(
         .entries
         .iter()
         .filter(|e| !only_gaps || e.relation == Relation::Gap)
+        .filter(|e| only_area.is_none() || e.gap_area == only_area)
         .map(|e| MappingEntryRow {
+            area: e.gap_area.as_ref().and_then(|id| {
+                let g = m.gap_areas.iter().find(|g| &g.id == id)?;
+                Some((g.id.clone(), text(&g.title, &tr)))
+            }),
             from: e.from.as_deref().map(|f| node_link(&loaded, &from_key, f, &tr)),
             relation: e.relation.as_str(),
             relation_label: relation_name(&tr, e.relation),
@@ -226,6 +247,25 @@ pub(super) async fn mapping_page(
         gaps: m.entries.iter().filter(|e| e.relation == Relation::Gap).count(),
         total: m.entries.len(),
         only_gaps,
+        areas: m
+            .gap_areas
+            .iter()
+            .map(|g| GapAreaView {
+                id: g.id.clone(),
+                title: text(&g.title, &tr),
+                note: g.note.as_ref().map(|n| text(n, &tr)),
+                source: g.source.citation(),
+                source_url: g
+                    .source
+                    .url
+                    .clone()
+                    .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+                entries: m.entries.iter().filter(|e| e.gap_area.as_ref() == Some(&g.id)).count(),
+            })
+            .collect(),
+        only_area: only_area
+            .and_then(|a| m.gap_areas.iter().find(|g| g.id == a))
+            .map(|g| text(&g.title, &tr)),
         own_title: own.map(|o| o.title),
         rows,
         l,

@@ -21,6 +21,14 @@ pub(super) struct RefView {
     pub(super) url: Option<String>,
 }
 
+/// One recorded check of the node against its source.
+pub(super) struct CheckView {
+    pub(super) date: String,
+    pub(super) url: Option<String>,
+    /// What the source confirmed; recorded in English.
+    pub(super) confirmed: String,
+}
+
 pub(super) struct MappingLine {
     pub(super) mapping_id: String,
     pub(super) mapping_title: String,
@@ -57,6 +65,11 @@ pub(super) struct NodePage {
     pub(super) kind: &'static str,
     pub(super) kind_label: String,
     pub(super) verified: bool,
+    /// The number is ours, not the source's.
+    pub(super) reconstructed: bool,
+    /// A Normen node supported only by other documents than Normen's text.
+    pub(super) other_basis: bool,
+    pub(super) checks: Vec<CheckView>,
     pub(super) withdrawn: bool,
     pub(super) text_nb: Option<String>,
     pub(super) text_en: Option<String>,
@@ -150,6 +163,22 @@ pub(super) async fn node_page(state: &AppState, auth: &Auth, key: String, node_i
         kind: n.kind.as_str(),
         kind_label: node_kind_name(&tr, n.kind),
         verified: n.verified,
+        reconstructed: n.number.is_some() && catalog.numbering_of(n) == Numbering::Reconstructed,
+        other_basis: catalog.id == etterlev_catalog::fidelity::NORMEN_ID
+            && !n.kind.is_structural()
+            && !n.references.is_empty()
+            && n.references
+                .iter()
+                .all(|r| r.kind != etterlev_catalog::ReferenceKind::Normen),
+        checks: n
+            .checks
+            .iter()
+            .map(|c| CheckView {
+                date: crate::kit::i18n::format_date(&c.date),
+                url: Some(c.url.clone()).filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+                confirmed: c.confirmed.clone(),
+            })
+            .collect(),
         // Escaped here, with glossary terms linked (`glossary::link_terms`).
         text_nb: n
             .text

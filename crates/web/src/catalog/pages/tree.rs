@@ -87,6 +87,8 @@ pub(super) struct TreeRow {
     pub(super) kind: &'static str,
     pub(super) kind_label: String,
     pub(super) verified: bool,
+    /// The number is ours, not the source's.
+    pub(super) reconstructed: bool,
     pub(super) structural: bool,
     /// Not yet required for this enterprise: shown so it can prepare.
     pub(super) prepare: bool,
@@ -117,6 +119,8 @@ pub(super) struct TreePage {
     pub(super) date: String,
     pub(super) status: Option<String>,
     pub(super) description: Option<String>,
+    /// Some numbers are ours: the page says how they are marked.
+    pub(super) reconstructed_numbers: bool,
     pub(super) rows: Vec<TreeRow>,
     pub(super) filter: Filter,
     /// The profile the tree is filtered for, in words; None: everything.
@@ -253,7 +257,7 @@ pub(super) async fn tree_page(
     let (profile, params, from_enterprise) = profile_for(state, auth, query.as_deref()).await?;
     let l = Layout::for_user(auth);
     let tr = l.tr;
-    let rows = visible_rows(catalog, profile.as_ref())
+    let rows: Vec<TreeRow> = visible_rows(catalog, profile.as_ref())
         .into_iter()
         .map(|(depth, n, prepare)| TreeRow {
             depth: depth.min(6),
@@ -263,6 +267,7 @@ pub(super) async fn tree_page(
             kind: n.kind.as_str(),
             kind_label: node_kind_name(&tr, n.kind),
             verified: n.verified,
+            reconstructed: n.number.is_some() && catalog.numbering_of(n) == Numbering::Reconstructed,
             structural: n.kind.is_structural(),
             prepare: prepare && !n.kind.is_structural(),
             withdrawn: n.withdrawn,
@@ -304,6 +309,7 @@ pub(super) async fn tree_page(
         date: crate::kit::i18n::format_date(&catalog.date),
         status: catalog_status(catalog).map(|s| status_name(&tr, s)),
         description: catalog.description.as_ref().map(|d| text(d, &tr)),
+        reconstructed_numbers: rows.iter().any(|r| r.reconstructed),
         rows,
         applicable,
         prepare,
