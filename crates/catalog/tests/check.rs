@@ -368,3 +368,24 @@ fn nis2_applies_to_covered_enterprises_and_is_prepare_for_the_rest() {
         filter(normen, &trust).applicable.len()
     );
 }
+
+/// catalog/VERIFICATION.md lists every unverified node of every judged
+/// catalogue (with what is missing), so the list cannot fall behind.
+#[test]
+fn verification_file_lists_every_unverified_node() {
+    let set = load_path(&real_catalog_dir()).unwrap_or_else(|d| panic!("{d:#?}"));
+    let doc = std::fs::read_to_string(real_catalog_dir().join("VERIFICATION.md")).expect("VERIFICATION.md");
+    let all: Vec<&etterlev_catalog::Catalog> = set.catalogs.iter().collect();
+    for f in etterlev_catalog::fidelity::summary(&all).iter().filter(|f| f.judged) {
+        let heading = format!("### {} (", f.key);
+        let Some(start) = doc.find(&heading) else {
+            assert!(f.unverified.is_empty(), "{} has unverified nodes but no section", f.key);
+            continue;
+        };
+        let section = &doc[start..];
+        let section = &section[..section[4..].find("\n### ").map_or(section.len(), |e| e + 4)];
+        for id in &f.unverified {
+            assert!(section.contains(&format!("| `{id}` |")), "{} {id} is listed", f.key);
+        }
+    }
+}

@@ -124,13 +124,7 @@ pub enum ExportFormat {
 
 pub async fn run(cmd: CatalogCmd) -> Result<ExitCode> {
     match cmd {
-        CatalogCmd::Check { paths, format, summary } => {
-            let code = check(&paths, format);
-            if summary {
-                print_summary(&paths, format);
-            }
-            Ok(code)
-        }
+        CatalogCmd::Check { paths, format, summary } => Ok(check(&paths, format, summary)),
         CatalogCmd::Sources { paths, format } => sources(&paths, format),
         CatalogCmd::Diff {
             old,
@@ -171,7 +165,25 @@ pub async fn run(cmd: CatalogCmd) -> Result<ExitCode> {
     }
 }
 
-fn check(paths: &[PathBuf], format: ReportFormat) -> ExitCode {
+fn check(paths: &[PathBuf], format: ReportFormat, summary: bool) -> ExitCode {
+    // With --format json, one document: the summary is a field of it.
+    let figures = summary.then(|| {
+        let catalogs = parse_each(paths);
+        let refs: Vec<&Catalog> = catalogs.iter().collect();
+        etterlev_catalog::fidelity::summary(&refs)
+    });
+    let code = check_only(paths, format, figures.as_deref());
+    if let (Some(figures), ReportFormat::Text) = (&figures, format) {
+        print_summary(figures);
+    }
+    code
+}
+
+fn check_only(
+    paths: &[PathBuf],
+    format: ReportFormat,
+    figures: Option<&[etterlev_catalog::fidelity::Figures]>,
+) -> ExitCode {
     match etterlev_catalog::load_paths(paths) {
         Ok(set) => {
             let requirements: usize = set.catalogs.iter().map(|c| c.assessable().count()).sum();
@@ -211,6 +223,7 @@ fn check(paths: &[PathBuf], format: ReportFormat) -> ExitCode {
                         "mappings": set.mappings.iter().map(|m| m.id.clone()).collect::<Vec<_>>(),
                         "requirements": requirements,
                         "errors": [],
+                        "summary": figures,
                     })
                 ),
             }
@@ -225,7 +238,10 @@ fn check(paths: &[PathBuf], format: ReportFormat) -> ExitCode {
                     eprintln!("{} error(s)", diagnostics.len());
                 }
                 ReportFormat::Json => {
-                    println!("{}", serde_json::json!({ "ok": false, "errors": diagnostics }));
+                    println!(
+                        "{}",
+                        serde_json::json!({ "ok": false, "errors": diagnostics, "summary": figures })
+                    );
                 }
             }
             ExitCode::FAILURE
@@ -252,51 +268,40 @@ fn parse_each(paths: &[PathBuf]) -> Vec<Catalog> {
     }
 }
 
-fn print_summary(paths: &[PathBuf], format: ReportFormat) {
-    let catalogs = parse_each(paths);
-    let refs: Vec<&Catalog> = catalogs.iter().collect();
-    let figures = etterlev_catalog::fidelity::summary(&refs);
-    match format {
-        ReportFormat::Json => match serde_json::to_string_pretty(&figures) {
-            Ok(json) => println!("{json}"),
-            Err(e) => eprintln!("summary does not serialise: {e}"),
-        },
-        ReportFormat::Text => {
-            println!();
-            println!(
-                "verified against the source (target: normen {}% of content nodes, others {}% of all nodes)",
-                etterlev_catalog::fidelity::NORMEN_TARGET_PERCENT,
-                etterlev_catalog::fidelity::OTHER_TARGET_PERCENT
-            );
-            for f in &figures {
-                let state = match (f.judged, f.target_met) {
-                    (false, _) => "not judged",
-                    (true, true) => "target met",
-                    (true, false) => "BELOW TARGET",
-                };
-                let (part, whole) = if f.basis == "content" {
-                    (f.verified_content, f.content_nodes)
-                } else {
-                    (f.verified, f.nodes)
-                };
-                println!(
-                    "{:<36} {:>4}/{:<4} {:>3}% of {:<7} numbering {:<13} {}",
-                    f.key,
-                    part,
-                    whole,
-                    f.percent,
-                    f.basis,
-                    match f.numbering {
-                        Some(etterlev_catalog::Numbering::Source) => "source",
-                        Some(etterlev_catalog::Numbering::Reconstructed) => "reconstructed",
-                        None => "not recorded",
-                    },
-                    state
-                );
-                if f.judged && !f.unverified.is_empty() {
-                    println!("    unverified: {}", f.unverified.join(", "));
-                }
-            }
+fn print_summary(figures: &[etterlev_catalog::fidelity::Figures]) {
+    println!();
+    println!(
+        "verified against the source (target: normen {}% of content nodes, others {}% of all nodes)",
+        etterlev_catalog::fidelity::NORMEN_TARGET_PERCENT,
+        etterlev_catalog::fidelity::OTHER_TARGET_PERCENT
+    );
+    for f in figures {
+        let state = match (f.judged, f.target_met) {
+            (false, _) => "not judged",
+            (true, true) => "target met",
+            (true, false) => "BELOW TARGET",
+        };
+        let (part, whole) = if f.basis == "content" {
+            (f.verified_content, f.content_nodes)
+        } else {
+            (f.verified, f.nodes)
+        };
+        println!(
+            "{:<36} {:>4}/{:<4} {:>3}% of {:<7} numbering {:<13} {}",
+            f.key,
+            part,
+            whole,
+            f.percent,
+            f.basis,
+            match f.numbering {
+                Some(etterlev_catalog::Numbering::Source) => "source",
+                Some(etterlev_catalog::Numbering::Reconstructed) => "reconstructed",
+                None => "not recorded",
+            },
+            state
+        );
+        if f.judged && !f.unverified.is_empty() {
+            println!("    unverified: {}", f.unverified.join(", "));
         }
     }
 }

@@ -270,3 +270,78 @@ fn foreign_catalogues_keep_their_own_ids_unless_asked_to_join_a_version_line() {
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
 }
+
+/// `check --summary` prints each catalogue's verified share against its
+/// target; the shipped catalogues meet theirs, and the superseded Normen
+/// edition from before numbering was recorded is not judged.
+#[test]
+fn check_summary_prints_verified_shares_and_targets() {
+    let o = run(&["catalog", "check", "--summary", "catalog"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("target: normen 60% of content nodes, others 90% of all nodes"), "{out}");
+    assert!(!out.contains("BELOW TARGET"), "{out}");
+    let normen = out
+        .lines()
+        .find(|l| l.starts_with("normen@6.0-r2 "))
+        .unwrap_or_else(|| panic!("normen@6.0-r2 in:\n{out}"));
+    assert!(normen.contains("of content") && normen.contains("reconstructed") && normen.contains("target met"), "{normen}");
+    assert!(out.lines().any(|l| l.starts_with("normen@6.0 ") && l.ends_with("not judged")), "{out}");
+
+    let o = run(&["catalog", "check", "--summary", "--format", "json", "catalog"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON document");
+    let figures = json["summary"].as_array().expect("summary list");
+    let normen = figures
+        .iter()
+        .find(|f| f["key"] == "normen@6.0-r2")
+        .expect("normen in the summary");
+    let (part, whole) = (
+        normen["verified_content"].as_u64().unwrap_or(0),
+        normen["content_nodes"].as_u64().unwrap_or(1),
+    );
+    assert!(part * 100 >= whole * 60, "{part}/{whole}");
+    assert_eq!(normen["target_met"], true);
+}
+
+/// A published catalogue that breaks the fidelity rules fails the check,
+/// and the summary still prints (so it helps while fixing).
+#[test]
+fn fidelity_rules_fail_the_check_and_the_summary_still_prints() {
+    let o = run(&[
+        "catalog",
+        "check",
+        "--summary",
+        "crates/catalog/tests/fixtures/broken/verified-without-check.yaml",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("error[verified-without-check]"), "{out}");
+    assert!(out.contains("verified-without-check@1"), "{out}");
+}
+
+/// `catalog sources` lists every address with the nodes citing it and the
+/// date of its newest check.
+#[test]
+fn sources_list_addresses_with_citing_nodes_and_last_check() {
+    let o = run(&["catalog", "sources", "catalog"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("source address(es)"), "{out}");
+    let o = run(&["catalog", "sources", "--format", "json", "catalog"]);
+    let list: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let list = list.as_array().expect("list");
+    assert!(list.len() > 50, "{} addresses", list.len());
+    let checked = list
+        .iter()
+        .filter(|s| s["last_checked"].is_string())
+        .count();
+    assert!(checked > 20, "{checked} addresses with a check date");
+    assert!(list.iter().all(|s| s["cited_by"].as_array().is_some_and(|c| !c.is_empty())));
+    assert!(
+        list.iter().any(|s| s["cited_by"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|w| w.as_str().is_some_and(|w| w.starts_with("normen@6.0-r2 "))))),
+        "Normen's nodes cite addresses"
+    );
+}

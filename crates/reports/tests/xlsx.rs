@@ -49,6 +49,7 @@ fn one_row_per_non_structural_node_with_header() {
             "Referanser",
             "Spørsmål",
             "Verifisert mot kilden",
+            "Nummerering",
         ]
     );
     let expected = common::count(&catalog, NodeKind::Requirement)
@@ -96,6 +97,10 @@ fn one_row_per_non_structural_node_with_header() {
     assert_eq!(row("risk-guide")[4], "Veiledning");
     assert_eq!(row("risk-guide")[1], "");
     assert_eq!(row("2.1-b")[13], "Nei");
+    // Whose number it is: the catalogue's numbering, or the node's own.
+    assert_eq!(row("1.1-a")[14], "kildens egne nummer");
+    assert_eq!(row("2.1-b")[14], "vårt nummer, ikke kildens");
+    assert_eq!(row("risk-guide")[14], "", "no number, nothing to mark");
     assert_eq!(row("2.1-a")[8], "50–249 ansatte, 250 ansatte eller flere");
 
     // 2.2-a inherits the cloud condition and note from its section.
@@ -145,8 +150,8 @@ fn header_is_frozen_and_filter_covers_the_table() {
         sheet.contains(r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#),
         "{sheet}"
     );
-    // 14 columns (A–N), header plus 10 rows.
-    assert!(sheet.contains(r#"<autoFilter ref="A1:N11"/>"#), "{sheet}");
+    // 15 columns (A–O), header plus 10 rows.
+    assert!(sheet.contains(r#"<autoFilter ref="A1:O11"/>"#), "{sheet}");
     // Every data cell wraps; column widths are set.
     assert!(sheet.contains("<cols>"));
     let styles = zip_entry(&bytes, "xl/styles.xml");
