@@ -279,14 +279,24 @@ fn check_summary_prints_verified_shares_and_targets() {
     let o = run(&["catalog", "check", "--summary", "catalog"]);
     assert!(o.status.success(), "{}", text(&o));
     let out = text(&o);
-    assert!(out.contains("target: normen 60% of content nodes, others 90% of all nodes"), "{out}");
+    assert!(
+        out.contains("target: normen 60% of content nodes, others 90% of all nodes"),
+        "{out}"
+    );
     assert!(!out.contains("BELOW TARGET"), "{out}");
     let normen = out
         .lines()
         .find(|l| l.starts_with("normen@6.0-r2 "))
         .unwrap_or_else(|| panic!("normen@6.0-r2 in:\n{out}"));
-    assert!(normen.contains("of content") && normen.contains("reconstructed") && normen.contains("target met"), "{normen}");
-    assert!(out.lines().any(|l| l.starts_with("normen@6.0 ") && l.ends_with("not judged")), "{out}");
+    assert!(
+        normen.contains("of content") && normen.contains("reconstructed") && normen.contains("target met"),
+        "{normen}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("normen@6.0 ") && l.ends_with("not judged")),
+        "{out}"
+    );
 
     let o = run(&["catalog", "check", "--summary", "--format", "json", "catalog"]);
     assert!(o.status.success(), "{}", text(&o));
@@ -332,16 +342,16 @@ fn sources_list_addresses_with_citing_nodes_and_last_check() {
     let list: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     let list = list.as_array().expect("list");
     assert!(list.len() > 50, "{} addresses", list.len());
-    let checked = list
-        .iter()
-        .filter(|s| s["last_checked"].is_string())
-        .count();
+    let checked = list.iter().filter(|s| s["last_checked"].is_string()).count();
     assert!(checked > 20, "{checked} addresses with a check date");
-    assert!(list.iter().all(|s| s["cited_by"].as_array().is_some_and(|c| !c.is_empty())));
     assert!(
-        list.iter().any(|s| s["cited_by"]
-            .as_array()
-            .is_some_and(|c| c.iter().any(|w| w.as_str().is_some_and(|w| w.starts_with("normen@6.0-r2 "))))),
+        list.iter()
+            .all(|s| s["cited_by"].as_array().is_some_and(|c| !c.is_empty()))
+    );
+    assert!(
+        list.iter().any(|s| s["cited_by"].as_array().is_some_and(|c| c
+            .iter()
+            .any(|w| w.as_str().is_some_and(|w| w.starts_with("normen@6.0-r2 "))))),
         "Normen's nodes cite addresses"
     );
 }

@@ -444,7 +444,7 @@ async fn tenants_with_scores(b: &str, store: &Store, kind: TenantKind, first_org
         let ts = store.tenant(&scope);
         let a = ts
             .create_assessment(NewAssessment {
-                catalog_key: "normen@6.0".into(),
+                catalog_key: "normen@6.0-r2".into(),
                 title: "Egenvurdering".into(),
                 kind: AssessmentKind::Full,
                 owner: None,
@@ -490,7 +490,7 @@ async fn tenants_with_scores(b: &str, store: &Store, kind: TenantKind, first_org
 fn normen_requirements() -> Vec<String> {
     let set = etterlev_catalog::load_path(std::path::Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../catalog/normen/normen-6.0.yaml"
+        "/../../catalog/normen/normen-6.0-r2.yaml"
     )))
     .unwrap_or_else(|e| panic!("normen catalogue: {e:?}"));
     set.catalogs[0]
@@ -506,7 +506,7 @@ async fn statistics_count_opted_in_tenants_and_hide_small_cells() {
     each_backend(|b, store| async move {
         let set = etterlev_catalog::load_path(std::path::Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../catalog/normen/normen-6.0.yaml"
+            "/../../catalog/normen/normen-6.0-r2.yaml"
         )))
         .unwrap_or_else(|e| panic!("normen catalogue: {e:?}"));
         store
@@ -638,7 +638,7 @@ async fn chapter_tallies_follow_every_answer_write() {
     each_backend(|b, store| async move {
         let set = etterlev_catalog::load_path(std::path::Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../catalog/normen/normen-6.0.yaml"
+            "/../../catalog/normen/normen-6.0-r2.yaml"
         )))
         .unwrap_or_else(|e| panic!("normen catalogue: {e:?}"));
         store
@@ -656,7 +656,7 @@ async fn chapter_tallies_follow_every_answer_write() {
         let scope = store.scope(&admin, &t.id).await.must(b, "scope");
         let ts = store.tenant(&scope);
         let new_assessment = |start_from: Option<String>| NewAssessment {
-            catalog_key: "normen@6.0".into(),
+            catalog_key: "normen@6.0-r2".into(),
             title: "Egenvurdering".into(),
             kind: AssessmentKind::Full,
             owner: None,

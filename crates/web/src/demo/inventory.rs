@@ -55,8 +55,22 @@ type Measure = (
     Option<((&'static str, &'static str), (&'static str, &'static str))>,
 );
 
-const NORMEN: &str = "normen@6.0";
+const NORMEN: &str = "normen@6.0-r2";
+const CLOUD_GUIDE: &str = "veileder-sky@snapshot-2026-12-07";
+const DEVICE_GUIDE: &str = "veileder-medisinsk-utstyr@snapshot-2026-12-07";
 const NIS2: &str = "nis2@2022-2555";
+
+/// The catalogue and node a demo measure serves: `art…` is NIS2, a
+/// `guide#node` one of Normen's guides, anything else Normen.
+fn requirement(n: &str) -> (&'static str, &str) {
+    match n.split_once('#') {
+        Some(("veileder-sky", id)) => (CLOUD_GUIDE, id),
+        Some(("veileder-medisinsk-utstyr", id)) => (DEVICE_GUIDE, id),
+        Some((_, id)) => (NORMEN, id),
+        None if n.starts_with("art") => (NIS2, n),
+        None => (NORMEN, n),
+    }
+}
 
 /// One enterprise's inventory, and who owns and runs its systems.
 struct Plan {
@@ -317,7 +331,10 @@ const HOSPITAL_MEASURES: &[Measure] = &[
     (
         "Databehandleravtaler og avtaler om tilgang",
         (Organisational, Implemented, "Personvernombud", "2027-03-15"),
-        (&[OFFICE, VIDEO, DICT, AMB], &["10.1-d", "6.3-d", "art21.2.d"]),
+        (
+            &[OFFICE, VIDEO, DICT, AMB],
+            &["veileder-sky#10.1-d", "6.3-d", "art21.2.d"],
+        ),
         None,
     ),
     (
@@ -332,7 +349,10 @@ const HOSPITAL_MEASURES: &[Measure] = &[
     (
         "Oversikt over medisinsk utstyr og systemer",
         (Organisational, InProgress, "Medisinsk-teknisk sjef", "2027-09-30"),
-        (&[PACS, ICU, HOMEMON], &["15.1-a", "2.2-e", "art21.2.i"]),
+        (
+            &[PACS, ICU, HOMEMON],
+            &["veileder-medisinsk-utstyr#ansvar.oversikt", "2.2-e", "art21.2.i"],
+        ),
         None,
     ),
     (
@@ -438,7 +458,7 @@ const GP_MEASURES: &[Measure] = &[
     (
         "Databehandleravtaler med leverandørene",
         (Organisational, Implemented, "Daglig leder", "2027-06-30"),
-        (&[GP_EPJ, GP_WEB, GP_OFFICE], &["10.1-d"]),
+        (&[GP_EPJ, GP_WEB, GP_OFFICE], &["veileder-sky#10.1-d"]),
         None,
     ),
     (
@@ -583,9 +603,12 @@ async fn seed_measure(ts: &TenantStore<'_>, systems: Vec<String>, m: &Measure) -
         requirements: reqs
             .iter()
             .filter(|_| with_requirements)
-            .map(|n| RequirementRef {
-                catalog_key: (if n.starts_with("art") { NIS2 } else { NORMEN }).into(),
-                node_id: (*n).into(),
+            .map(|n| {
+                let (catalog_key, node_id) = requirement(n);
+                RequirementRef {
+                    catalog_key: catalog_key.into(),
+                    node_id: node_id.into(),
+                }
             })
             .collect(),
     };

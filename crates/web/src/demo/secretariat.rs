@@ -219,7 +219,7 @@ pub async fn seed_on(
                 working_group: (*kind == DocumentKind::FactSheet)
                     .then(|| "Helse Vest RHF, KS, Norsk helsenett SF".into()),
                 catalog_key: (*kind == DocumentKind::Norm)
-                    .then(|| "normen@6.0".to_string())
+                    .then(|| "normen@6.0-r2".to_string())
                     .filter(|_| normen.is_some()),
                 published_on: match status {
                     DocumentStatus::Published | DocumentStatus::DueForRevision => Some(day(today, -540)?),

@@ -40,7 +40,7 @@ pub fn org(n: u32) -> OrgNumber {
 pub fn normen_requirements() -> (etterlev_catalog::CatalogSet, Vec<String>) {
     let set = etterlev_catalog::load_path(std::path::Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../catalog/normen/normen-6.0.yaml"
+        "/../../catalog/normen/normen-6.0-r2.yaml"
     )))
     .unwrap_or_else(|e| panic!("normen: {e:?}"));
     let ids = set.catalogs[0]
@@ -82,7 +82,7 @@ pub async fn enterprises(store: &Store, requirements: &[String], kind: TenantKin
         let ts = store.tenant(&scope);
         let a = ts
             .create_assessment(NewAssessment {
-                catalog_key: "normen@6.0".into(),
+                catalog_key: "normen@6.0-r2".into(),
                 title: "Egenvurdering".into(),
                 kind: AssessmentKind::Full,
                 owner: None,
