@@ -225,7 +225,9 @@ async fn action_from_a_gap_links_back_to_the_requirement() {
             .expect("assessment");
         // A requirement tagged patient safety, answered "partly".
         let loaded = etterlev_catalog::load_path(&etterlev_web::demo::catalog_dir().join("normen")).expect("normen");
-        let node = loaded.catalogs[0]
+        let node = loaded
+            .catalog("normen")
+            .expect("newest normen")
             .nodes
             .iter()
             .find(|n| n.kind == etterlev_catalog::NodeKind::Requirement && n.tags.iter().any(|t| t == "patient_safety"))

@@ -26,7 +26,7 @@ pub async fn import_normen(app: &TestApp) -> String {
         .import_catalog_set(&set, None, false)
         .await
         .expect("import normen");
-    set.catalogs[0].key()
+    set.catalog("normen").expect("normen").key()
 }
 
 pub async fn get(c: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
@@ -588,7 +588,7 @@ async fn readers_see_but_cannot_answer_and_other_tenants_get_404() {
 pub fn new_assessment(scope: &TenantScope, title: &str) -> NewAssessment {
     let _ = scope;
     NewAssessment {
-        catalog_key: "normen@6.0".into(),
+        catalog_key: "normen@6.0-r2".into(),
         title: title.into(),
         kind: AssessmentKind::Wizard,
         owner: None,

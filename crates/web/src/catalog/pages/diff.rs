@@ -4,6 +4,8 @@ use super::*;
 
 pub(super) struct FieldView {
     pub(super) name: String,
+    /// The language the field's text is in, whatever the page's language.
+    pub(super) lang: Option<&'static str>,
     pub(super) segments: Vec<Segment>,
 }
 
@@ -160,7 +162,11 @@ pub(super) fn diff_view(tr: &Tr, a: &Catalog, b: &Catalog) -> DiffView {
                 id: e.id.clone(),
                 previous_id: e.previous_id.clone(),
                 label: e.label.clone(),
-                title: e.title.clone(),
+                // In the page's language: the removed node from the old
+                // version, every other from the new one.
+                title: if kind == ChangeKind::Removed { a } else { b }
+                    .node(&e.id)
+                    .map_or_else(|| e.title.clone(), |n| text(&n.title, tr)),
                 moved_from: e.moved_from.clone(),
                 moved_to: e.moved_to.clone(),
                 fields: e
@@ -168,6 +174,11 @@ pub(super) fn diff_view(tr: &Tr, a: &Catalog, b: &Catalog) -> DiffView {
                     .iter()
                     .map(|f| FieldView {
                         name: tr.msg(&format!("diff-field-{}", f.field)),
+                        lang: match f.field {
+                            "title_en" | "text_en" => Some("en"),
+                            "title" | "text" | "question" => Some("nb"),
+                            _ => None,
+                        },
                         segments: if f.field == "tags" {
                             tag_segments(tr, &f.segments)
                         } else {
