@@ -491,6 +491,9 @@ async fn scenarios(client: &Client, driver_url: &str, downloads: &Path) -> anyho
     small_enterprise_path(client, &app, driver_url, downloads)
         .await
         .context("small-enterprise path: wizard, action list, report download")?;
+    catalog::fidelity_marks_gap_areas_and_fact_sheet_diff(client, &app)
+        .await
+        .context("catalogue: our numbers, source checks, gap areas, fact sheet 31's editions")?;
     test_project_decision(client, &app)
         .await
         .context("test project: checklist and an approved decision")?;

@@ -117,16 +117,20 @@ pub struct RequirementDto {
     pub title: TextDto,
     /// Checked against the public source.
     pub verified: bool,
+    /// The number in `label` is ours, not the source's: cite the
+    /// requirement by its title and source.
+    pub number_is_ours: bool,
 }
 
-impl From<&Node> for RequirementDto {
-    fn from(n: &Node) -> Self {
+impl RequirementDto {
+    fn of(catalog: &Catalog, n: &Node) -> Self {
         RequirementDto {
             id: n.id.clone(),
             label: n.label().to_owned(),
             kind: n.kind.as_str().to_owned(),
             title: (&n.title).into(),
             verified: n.verified,
+            number_is_ours: n.number.is_some() && catalog.numbering_of(n) == etterlev_catalog::Numbering::Reconstructed,
         }
     }
 }
@@ -381,12 +385,16 @@ pub(super) async fn requirements(
             conditions: profile.conditions.iter().map(|c| c.as_str().to_owned()).collect(),
         },
         total: catalog.assessable().count(),
-        applicable: filtered.applicable.iter().map(|n| (*n).into()).collect(),
+        applicable: filtered
+            .applicable
+            .iter()
+            .map(|n| RequirementDto::of(catalog, n))
+            .collect(),
         excluded: filtered
             .excluded
             .iter()
             .map(|(n, reasons)| ExcludedDto {
-                requirement: (*n).into(),
+                requirement: RequirementDto::of(catalog, n),
                 reasons: reasons.iter().map(Into::into).collect(),
             })
             .collect(),

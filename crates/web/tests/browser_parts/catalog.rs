@@ -36,3 +36,58 @@ pub(crate) async fn glossary_link_from_requirement(client: &Client, app: &TestAp
     ensure!(entry.text().await?.trim() == "Tilgangsstyring", "the entry's term");
     Ok(())
 }
+
+/// A newcomer checks how far to trust the catalogue: a Normen requirement
+/// with our number says so, a checked one lists its checks and, resting on
+/// the law alone, says it is not Normen's own text; the Normen ↔ NIS2
+/// mapping lists the five areas the secretariat named and narrows to one;
+/// the two editions of fact sheet 31 are one click from "Hva er endret".
+/// Runs signed in (after the small-enterprise path), with every shipped
+/// catalogue imported.
+pub(crate) async fn fidelity_marks_gap_areas_and_fact_sheet_diff(client: &Client, app: &TestApp) -> anyhow::Result<()> {
+    let set = etterlev_catalog::load_path(&etterlev_web::demo::catalog_dir())
+        .map_err(|d| anyhow::anyhow!("the catalogue folder does not load: {d:?}"))?;
+    app.store.import_catalog_set(&set, None, false).await?;
+
+    client.goto(&app.url("/catalog/normen@6.0-r2/node/8.4-a")).await?;
+    find(client, "#numbering-note").await?;
+    find(client, "h1 .label.reconstructed").await?;
+    find(client, ".badge.unverified").await?;
+
+    client.goto(&app.url("/catalog/normen@6.0-r2/node/12.1-h")).await?;
+    let checks = client.find_all(Locator::Css("#checks li")).await?;
+    ensure!(!checks.is_empty(), "a verified requirement lists its checks");
+    find(client, "#other-basis").await?;
+
+    client.goto(&app.url("/catalog/mappings/normen-nis2")).await?;
+    let areas = client.find_all(Locator::Css("#gap-areas li")).await?;
+    ensure!(areas.len() == 5, "five named gap areas, got {}", areas.len());
+    find(
+        client,
+        "#gap-area-business-continuity a[href*='area=business-continuity']",
+    )
+    .await?
+    .click()
+    .await?;
+    find(client, "#mapping-area-filter").await?;
+    let rows = client.find_all(Locator::Css("#mapping tbody tr")).await?;
+    ensure!(!rows.is_empty(), "the area has rows");
+    for row in rows {
+        ensure!(
+            row.find(Locator::Css(".badge.gap-area")).await.is_ok(),
+            "every row shown belongs to the area"
+        );
+    }
+
+    client.goto(&app.url("/catalog/diff")).await?;
+    find(client, "#diff-latest a[href*='from=fa31']").await?.click().await?;
+    let summary = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#diff-summary"))
+        .await?;
+    ensure!(!summary.text().await?.trim().is_empty(), "the diff says what changed");
+    let changed = client.find_all(Locator::Css("article.diff-entry")).await?;
+    ensure!(!changed.is_empty(), "the editions differ");
+    Ok(())
+}

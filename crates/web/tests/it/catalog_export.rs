@@ -274,3 +274,42 @@ async fn imported_texts_show_their_original_language_and_withdrawn_controls_say_
         );
     }
 }
+
+/// The Normen Word document says whose numbers it uses and marks each
+/// number that is ours; a number Normen itself confirms (chapter 2) is not
+/// marked. Checked in the document's XML and by openpyxl in the Excel file.
+#[tokio::test]
+async fn normen_downloads_mark_our_numbers() {
+    let app = TestApp::sqlite().await;
+    let set = etterlev_catalog::load_path(&etterlev_web::demo::catalog_dir().join("normen")).expect("normen loads");
+    app.store.import_catalog_set(&set, None, false).await.expect("import");
+    let c = app.login(READER).await;
+    let get = |format: &str| {
+        let c = c.clone();
+        let url = app.url(&format!("/catalog/normen@6.0-r2/export?format={format}"));
+        async move {
+            let r = c.get(url).send().await.expect("get");
+            assert_eq!(r.status().as_u16(), 200);
+            r.bytes().await.expect("body").to_vec()
+        }
+    };
+    let docx = entry(&get("docx").await, "word/document.xml");
+    assert!(docx.contains("Nummerering"), "title page names the numbering");
+    assert!(docx.contains("våre egne nummer (rekonstruert)"));
+    let ours = docx.matches("vårt nummer, ikke kildens").count();
+    assert!(ours > 100, "each of our numbers is marked ({ours})");
+    let xlsx = get("xlsx").await;
+    if let Some(rows) = openpyxl_rows(&xlsx) {
+        let header = &rows[0];
+        let col = header
+            .iter()
+            .position(|h| h == "Nummerering")
+            .expect("a numbering column");
+        let numbered: Vec<_> = rows[1..].iter().filter(|r| !r[1].is_empty()).collect();
+        assert!(numbered.len() > 100);
+        assert!(
+            numbered.iter().all(|r| r[col] == "vårt nummer, ikke kildens"),
+            "every Normen requirement's number is ours"
+        );
+    }
+}
