@@ -389,3 +389,48 @@ fn verification_file_lists_every_unverified_node() {
         }
     }
 }
+
+/// The Normen ↔ NIS2 mapping maps every NIS2 paragraph (each node that is
+/// not a heading), names the five areas the Normen secretariat listed as not
+/// covered with their source, puts entries in each, and never claims that
+/// Normen covers backup.
+#[test]
+fn the_nis2_mapping_covers_every_paragraph_and_marks_the_five_gap_areas() {
+    let set = load_path(&real_catalog_dir()).unwrap_or_else(|d| panic!("{d:#?}"));
+    let mapping = set
+        .mappings
+        .iter()
+        .find(|m| m.id == "normen-nis2")
+        .expect("the mapping");
+    let nis2 = set.catalog(&mapping.to.key()).expect("nis2");
+    for node in nis2.nodes.iter().filter(|n| !n.kind.is_structural()) {
+        assert!(
+            mapping.entries.iter().any(|e| e.to == node.id),
+            "NIS2 {} is mapped",
+            node.id
+        );
+    }
+    for id in ["art20.1", "art20.2", "art23.2"] {
+        assert!(mapping.entries.iter().any(|e| e.to == id), "{id} is mapped");
+    }
+    assert_eq!(mapping.gap_areas.len(), 5, "five named gap areas");
+    for area in &mapping.gap_areas {
+        assert!(!area.source.title.is_empty(), "{} names its source", area.id);
+        assert!(
+            mapping.entries.iter().any(|e| e.gap_area.as_ref() == Some(&area.id)),
+            "{} has entries",
+            area.id
+        );
+    }
+    // Backup (Art. 21(2)(c)) is not claimed as covered: nothing maps to it
+    // as equal or superset.
+    assert!(
+        !mapping.entries.iter().any(|e| e.to == "art21.2.c"
+            && matches!(
+                e.relation,
+                etterlev_catalog::Relation::Equal | etterlev_catalog::Relation::Superset
+            )),
+        "continuity and backup are not covered by Normen"
+    );
+    assert_eq!(mapping.from.key(), "normen@6.0-r2", "maps the current Normen");
+}

@@ -120,3 +120,4 @@ mapping-gap-areas-help = The Normen secretariat has named these NIS2 areas as no
 mapping-gap-area-source = source
 mapping-gap-area-entries = { $count } rows
 mapping-showing-area = Showing the rows of the area “{ $area }”.
+catalog-newer-version = This is an older version. The newest is

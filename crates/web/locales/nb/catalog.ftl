@@ -120,3 +120,4 @@ mapping-gap-areas-help = Normen-sekretariatet har pekt ut disse NIS2-områdene s
 mapping-gap-area-source = kilde
 mapping-gap-area-entries = { $count } rader
 mapping-showing-area = Viser radene for området «{ $area }».
+catalog-newer-version = Dette er en eldre versjon. Den nyeste er

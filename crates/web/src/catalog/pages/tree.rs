@@ -133,6 +133,8 @@ pub(super) struct TreePage {
     pub(super) total: usize,
     pub(super) excluded: Vec<ExcludedRow>,
     pub(super) previous: Option<String>,
+    /// The newest version's key, when this one is older.
+    pub(super) newest: Option<String>,
     pub(super) downloads: Vec<Download>,
     /// The catalogue's own language when it is neither bokmål nor English.
     pub(super) source_language: Option<String>,
@@ -296,6 +298,9 @@ pub(super) async fn tree_page(
     let versions = loaded.versions_of(&catalog.id);
     let here = versions.iter().position(|c| c.key() == key);
     let previous = here.and_then(|i| i.checked_sub(1)).map(|i| versions[i].key());
+    let newest = newest_version(&loaded, &catalog.id)
+        .map(Catalog::key)
+        .filter(|newest| *newest != key);
     let downloads = downloads(&tr, &key);
     Ok(render(&TreePage {
         filter: filter_form(&tr, profile.as_ref(), &params),
@@ -316,6 +321,7 @@ pub(super) async fn tree_page(
         total,
         excluded,
         previous,
+        newest,
         downloads,
         source_language: catalog.source_language().map(str::to_owned),
         l,
