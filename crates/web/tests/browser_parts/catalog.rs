@@ -82,7 +82,10 @@ pub(crate) async fn fidelity_marks_gap_areas_and_fact_sheet_diff(client: &Client
     // The first edition of the Normen summary points to its successor.
     client.goto(&app.url("/catalog/normen@6.0")).await?;
     let newer = find(client, "#newer-version a[href='/catalog/normen@6.0-r2']").await?;
-    ensure!(newer.text().await?.contains("6.0-r2"), "the notice names the newest version");
+    ensure!(
+        newer.text().await?.contains("6.0-r2"),
+        "the notice names the newest version"
+    );
 
     client.goto(&app.url("/catalog/diff")).await?;
     find(client, "#diff-latest a[href*='from=fa31']").await?.click().await?;
