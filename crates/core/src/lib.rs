@@ -11,6 +11,7 @@ pub mod date;
 pub mod inventory;
 pub mod orgnr;
 pub mod password;
+pub mod risk;
 pub mod role;
 pub mod secretariat;
 pub mod sector_stats;
