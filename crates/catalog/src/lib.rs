@@ -17,6 +17,7 @@ pub mod ids;
 pub mod load;
 pub mod model;
 pub mod oscal;
+pub mod threats;
 pub mod wizard;
 
 pub use applies::{Exclusion, Filtered, Profile, exclusions, filter};

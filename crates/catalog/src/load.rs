@@ -13,12 +13,14 @@ use serde_json::Value;
 use serde_saphyr::Spanned;
 
 use crate::model::{CATALOG_SCHEMA, Catalog, MAPPING_SCHEMA, Mapping, NodeKind, Relation};
+use crate::threats::{THREATS_SCHEMA, ThreatPicture};
 
 /// Largest file we read: far above any real catalogue, far below trouble.
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 
 pub const CATALOG_SCHEMA_JSON: &str = include_str!("../../../catalog/schema/catalog.schema.json");
 pub const MAPPING_SCHEMA_JSON: &str = include_str!("../../../catalog/schema/mapping.schema.json");
+pub const THREATS_SCHEMA_JSON: &str = include_str!("../../../catalog/schema/threats.schema.json");
 const CATALOG_SCHEMA_URI: &str = "https://etterlev.no/schema/catalog.schema.json";
 
 /// One problem found in a file, precise enough to fix without guessing.
@@ -63,6 +65,8 @@ impl fmt::Display for Diagnostic {
 pub enum Document {
     Catalog(Catalog),
     Mapping(Mapping),
+    /// A threat picture (`catalog/threats/`).
+    Threats(ThreatPicture),
 }
 
 /// Catalogues and mappings that passed every check, together.
@@ -70,6 +74,8 @@ pub enum Document {
 pub struct CatalogSet {
     pub catalogs: Vec<Catalog>,
     pub mappings: Vec<Mapping>,
+    /// Threat pictures; not stored in the database (yet): read from the files.
+    pub threats: Vec<ThreatPicture>,
 }
 
 impl CatalogSet {
@@ -108,6 +114,7 @@ impl CatalogSet {
 struct Schemas {
     catalog: jsonschema::Validator,
     mapping: jsonschema::Validator,
+    threats: jsonschema::Validator,
 }
 
 /// Resolves the mapping schema's references to the catalogue schema from
@@ -127,7 +134,12 @@ impl jsonschema::Retrieve for EmbeddedSchemas {
 static SCHEMAS: LazyLock<Result<Schemas, String>> = LazyLock::new(|| {
     let catalog: Value = serde_json::from_str(CATALOG_SCHEMA_JSON).map_err(|e| e.to_string())?;
     let mapping: Value = serde_json::from_str(MAPPING_SCHEMA_JSON).map_err(|e| e.to_string())?;
+    let threats: Value = serde_json::from_str(THREATS_SCHEMA_JSON).map_err(|e| e.to_string())?;
     Ok(Schemas {
+        threats: jsonschema::options()
+            .with_retriever(EmbeddedSchemas)
+            .build(&threats)
+            .map_err(|e| e.to_string())?,
         catalog: jsonschema::options().build(&catalog).map_err(|e| e.to_string())?,
         mapping: jsonschema::options()
             .with_retriever(EmbeddedSchemas)
@@ -154,6 +166,20 @@ struct Lines {
 impl Lines {
     fn item(&self, i: usize) -> Option<u64> {
         self.items.get(i).copied()
+    }
+
+    /// The line where an entry with this id starts (`- id: …`), for files
+    /// whose entries sit in several lists.
+    fn entry(&self, id: &str) -> Option<u64> {
+        self.source
+            .lines()
+            .position(|l| {
+                let l = l.trim_start().trim_start_matches("- ").trim();
+                l.strip_prefix("id:")
+                    .map(|v| v.trim().trim_matches(['"', '\'']) == id)
+                    .unwrap_or(false)
+            })
+            .map(|i| i as u64 + 1)
     }
 
     /// The line of a top-level key, for errors that are not inside a node.
@@ -234,9 +260,10 @@ fn parse_with_lines(name: &str, bytes: &[u8]) -> Result<(Document, Lines), Vec<D
             "report this as a bug",
         )
     })?;
-    let (validator, is_catalog) = match schema {
-        CATALOG_SCHEMA => (&schemas.catalog, true),
-        MAPPING_SCHEMA => (&schemas.mapping, false),
+    let validator = match schema {
+        CATALOG_SCHEMA => &schemas.catalog,
+        MAPPING_SCHEMA => &schemas.mapping,
+        THREATS_SCHEMA => &schemas.threats,
         other => {
             return Err(err(
                 lines.top_key("schema").or(Some(1)),
@@ -246,7 +273,9 @@ fn parse_with_lines(name: &str, bytes: &[u8]) -> Result<(Document, Lines), Vec<D
                 } else {
                     format!("unknown schema `{other}`")
                 },
-                &format!("start the file with `schema: {CATALOG_SCHEMA}` or `schema: {MAPPING_SCHEMA}`"),
+                &format!(
+                    "start the file with `schema: {CATALOG_SCHEMA}`, `schema: {MAPPING_SCHEMA}` or `schema: {THREATS_SCHEMA}`"
+                ),
             ));
         }
     };
@@ -272,10 +301,10 @@ fn parse_with_lines(name: &str, bytes: &[u8]) -> Result<(Document, Lines), Vec<D
     if !schema_errors.is_empty() {
         return Err(schema_errors);
     }
-    let doc = if is_catalog {
-        Document::Catalog(typed(name, value, |c| check_catalog(name, c, &lines))?)
-    } else {
-        Document::Mapping(typed(name, value, |m| check_mapping_entries(name, m, &lines))?)
+    let doc = match schema {
+        CATALOG_SCHEMA => Document::Catalog(typed(name, value, |c| check_catalog(name, c, &lines))?),
+        MAPPING_SCHEMA => Document::Mapping(typed(name, value, |m| check_mapping_entries(name, m, &lines))?),
+        _ => Document::Threats(typed(name, value, |t| check_threats(name, t, &lines))?),
     };
     Ok((doc, lines))
 }
@@ -504,6 +533,50 @@ fn parent_cycles(file: &str, catalog: &Catalog, lines: &Lines) -> Vec<Diagnostic
     out
 }
 
+fn check_threats(file: &str, t: &ThreatPicture, lines: &Lines) -> Vec<Diagnostic> {
+    crate::threats::problems(t)
+        .into_iter()
+        .map(|(id, code, message, hint)| {
+            let line = id.as_deref().and_then(|id| lines.entry(id));
+            Diagnostic::new(file, line, code, message, hint)
+        })
+        .collect()
+}
+
+/// A scenario's requirements must exist in the newest version of their
+/// catalogue.
+fn threat_references(docs: &[(String, Document, Lines)]) -> Vec<Diagnostic> {
+    let catalogs: Vec<&Catalog> = docs
+        .iter()
+        .filter_map(|(_, d, _)| match d {
+            Document::Catalog(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (file, doc, lines) in docs {
+        let Document::Threats(t) = doc else { continue };
+        for s in &t.scenarios {
+            for r in &s.addressed_by {
+                let found = crate::fidelity::newest(&catalogs, &r.catalog).map(|c| c.node(&r.node).is_some());
+                if found != Some(true) {
+                    out.push(Diagnostic::new(
+                        file,
+                        lines.entry(&s.entry.id),
+                        "dangling-requirement",
+                        format!(
+                            "scenario `{}` names {} {}, which the newest version of that catalogue does not have",
+                            s.entry.id, r.catalog, r.node
+                        ),
+                        "use a catalogue id and a node id of its newest version",
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
 fn check_mapping_entries(file: &str, mapping: &Mapping, lines: &Lines) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen: HashMap<(Option<&str>, &str), usize> = HashMap::new();
@@ -586,9 +659,11 @@ fn check_set(docs: &[(String, Document, Lines)]) -> Vec<Diagnostic> {
                     ));
                 }
             }
+            Document::Threats(_) => {}
         }
     }
     out.extend(fidelity_diagnostics(docs));
+    out.extend(threat_references(docs));
     for (file, doc, lines) in docs {
         let Document::Mapping(m) = doc else { continue };
         let mut sides = Vec::new();
@@ -664,7 +739,7 @@ fn fidelity_diagnostics(docs: &[(String, Document, Lines)]) -> Vec<Diagnostic> {
         .iter()
         .filter_map(|(file, doc, lines)| match doc {
             Document::Catalog(c) => Some((file.as_str(), c, lines)),
-            Document::Mapping(_) => None,
+            Document::Mapping(_) | Document::Threats(_) => None,
         })
         .collect();
     let only: Vec<&Catalog> = catalogs.iter().map(|(_, c, _)| *c).collect();
@@ -749,6 +824,7 @@ pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<CatalogSet, Vec<Diagnos
         match doc {
             Document::Catalog(c) => set.catalogs.push(c),
             Document::Mapping(m) => set.mappings.push(m),
+            Document::Threats(t) => set.threats.push(t),
         }
     }
     Ok(set)
@@ -764,6 +840,13 @@ pub fn parse_catalog(name: &str, bytes: &[u8]) -> Result<Catalog, Vec<Diagnostic
             Some(1),
             "schema-id",
             "this is a mapping file, not a catalogue".into(),
+            "give the catalogue file instead",
+        )]),
+        Document::Threats(_) => Err(vec![Diagnostic::new(
+            name,
+            Some(1),
+            "schema-id",
+            "this is a threat picture, not a catalogue".into(),
             "give the catalogue file instead",
         )]),
     }

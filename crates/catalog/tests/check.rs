@@ -434,3 +434,110 @@ fn the_nis2_mapping_covers_every_paragraph_and_marks_the_five_gap_areas() {
     );
     assert_eq!(mapping.from.key(), "normen@6.0-r2", "maps the current Normen");
 }
+
+/// The shipped threat picture names the actors and threats the sector's
+/// threat assessments name, has every scenario template risk assessments
+/// start from, points only at requirements that exist, and is verified
+/// like the catalogues (90 %).
+#[test]
+fn the_threat_picture_has_its_actors_threats_and_scenarios() {
+    let set = load_path(&real_catalog_dir()).unwrap_or_else(|d| panic!("{d:#?}"));
+    let t = set
+        .threats
+        .iter()
+        .find(|t| t.id == "threats-health")
+        .expect("the threat picture");
+    let ids = |list: Vec<&str>| {
+        list.into_iter()
+            .map(str::to_owned)
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let actors = ids(t.actors.iter().map(|a| a.entry.id.as_str()).collect());
+    for id in [
+        "organised-crime",
+        "state-actors",
+        "hacktivists",
+        "insiders",
+        "suppliers",
+        "opportunists",
+    ] {
+        assert!(actors.contains(id), "actor {id}");
+    }
+    let other = ids(t.non_intentional.iter().map(|n| n.id.as_str()).collect());
+    for id in [
+        "human-error",
+        "technical-failure",
+        "supplier-outage",
+        "power-and-network-loss",
+    ] {
+        assert!(other.contains(id), "threat {id}");
+    }
+    for id in [
+        "ransomware-record",
+        "phishing-account-takeover",
+        "supplier-remote-access-misused",
+        "stale-medication-copy",
+        "home-medical-device",
+        "record-snooping",
+        "helsenett-outage",
+        "cloud-outage",
+        "transfer-outside-eea",
+    ] {
+        let s = t.scenario(id).unwrap_or_else(|| panic!("scenario {id}"));
+        assert!(!s.addressed_by.is_empty(), "{id} names what addresses it");
+    }
+    let (verified, all) = t.verified_share();
+    assert!(verified * 100 >= all * 90, "{verified}/{all} verified");
+}
+
+/// A scenario that names a requirement the newest version of its catalogue
+/// does not have, or a threat that does not exist, fails the check.
+#[test]
+fn a_scenario_naming_a_missing_requirement_or_threat_fails() {
+    let picture = |threats: &str, node: &str| {
+        format!(
+            r#"schema: etterlev/threats/v1
+id: bad-threats
+version: "1"
+title: {{ nb: Dårlig trusselbilde }}
+publisher: test
+date: "2026-12-07"
+status: fixture
+source: [{{ kind: other, title: Test, url: "https://example.org/" }}]
+actors: []
+non_intentional:
+  - id: human-error
+    title: {{ nb: Feil }}
+    text: {{ nb: Folk gjør feil. }}
+    references: [{{ kind: other, title: Test, url: "https://example.org/" }}]
+    verified: false
+scenarios:
+  - id: broken
+    title: {{ nb: Brutt }}
+    text: {{ nb: Peker feil. }}
+    threats: [{threats}]
+    consequences: {{ patient_safety: {{ nb: Skade. }} }}
+    addressed_by: [{{ catalog: normen, node: "{node}" }}]
+    references: [{{ kind: other, title: Test, url: "https://example.org/" }}]
+    verified: false
+"#
+        )
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("bad-threats.yaml");
+    let run = |yaml: String| {
+        std::fs::write(&file, yaml).expect("write");
+        load_paths(&[real_catalog_dir(), file.clone()]).expect_err("fails")
+    };
+    let d = run(picture("human-error, ghost", "2.1-a"));
+    assert!(d.iter().any(|d| d.code == "dangling-threat"), "{d:?}");
+    let d = run(picture("human-error", "99.9-z"));
+    let hit = d
+        .iter()
+        .find(|d| d.code == "dangling-requirement")
+        .unwrap_or_else(|| panic!("{d:?}"));
+    assert_eq!(hit.line, Some(17), "points at the scenario: {hit}");
+    // The same file with real ids loads.
+    std::fs::write(&file, picture("human-error", "2.1-a")).expect("write");
+    load_paths(&[real_catalog_dir(), file.clone()]).unwrap_or_else(|d| panic!("{d:?}"));
+}

@@ -199,6 +199,16 @@ fn check_only(
                             unverified
                         );
                     }
+                    for t in &set.threats {
+                        let (verified, all) = t.verified_share();
+                        println!(
+                            "ok  threats {:<24} {} actors, {} other threats, {} scenarios, {verified}/{all} verified",
+                            t.key(),
+                            t.actors.len(),
+                            t.non_intentional.len(),
+                            t.scenarios.len()
+                        );
+                    }
                     for m in &set.mappings {
                         println!(
                             "ok  mapping {:<20} {} -> {}, {} entries",
@@ -261,7 +271,7 @@ fn parse_each(paths: &[PathBuf]) -> Vec<Catalog> {
                 let bytes = std::fs::read(&file).ok()?;
                 match etterlev_catalog::parse_document(&file.display().to_string(), &bytes).ok()? {
                     etterlev_catalog::Document::Catalog(c) => Some(c),
-                    etterlev_catalog::Document::Mapping(_) => None,
+                    etterlev_catalog::Document::Mapping(_) | etterlev_catalog::Document::Threats(_) => None,
                 }
             })
             .collect(),
@@ -350,6 +360,7 @@ fn read_set(path: &Path, format: ImportFormat) -> Result<CatalogSet> {
             Ok(CatalogSet {
                 catalogs: vec![catalog],
                 mappings: Vec::new(),
+                ..Default::default()
             })
         }
         ImportFormat::Ciso => {
@@ -359,6 +370,7 @@ fn read_set(path: &Path, format: ImportFormat) -> Result<CatalogSet> {
             Ok(CatalogSet {
                 catalogs,
                 mappings: Vec::new(),
+                ..Default::default()
             })
         }
     }

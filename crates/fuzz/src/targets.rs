@@ -402,6 +402,7 @@ fn catalog_yaml(bytes: &[u8]) -> String {
             format!("catalog {} nodes, oscal {back:?}", c.nodes.len().min(8))
         }
         Ok(etterlev_catalog::Document::Mapping(m)) => format!("mapping {}", m.entries.len().min(8)),
+        Ok(etterlev_catalog::Document::Threats(t)) => format!("threats {}", t.scenarios.len().min(8)),
         Err(d) => codes(&d),
     }
 }

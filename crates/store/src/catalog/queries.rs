@@ -319,6 +319,8 @@ pub async fn load_catalog_set(c: &mut Conn) -> StoreResult<CatalogSet> {
         .fetch_all(&mut *c)
         .await?;
     Ok(CatalogSet {
+        // Threat pictures are read from the files, not stored.
+        threats: Vec::new(),
         catalogs: catalogs
             .iter()
             .map(|(key, text)| parse_content("catalogue", key, text))

@@ -27,6 +27,7 @@ fn fixtures() -> CatalogSet {
         other => panic!("fixture {name} is not a valid catalogue: {other:?}"),
     };
     CatalogSet {
+        threats: Vec::new(),
         catalogs: vec![
             parse("demo-1.0.yaml", include_str!("../fixtures/demo-1.0.yaml")),
             parse("demo-2.0.yaml", include_str!("../fixtures/demo-2.0.yaml")),

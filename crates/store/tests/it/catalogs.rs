@@ -80,6 +80,7 @@ fn fixture_set() -> CatalogSet {
     CatalogSet {
         catalogs: vec![catalog(ALPHA), catalog(BETA)],
         mappings: vec![mapping(MAPPING)],
+        ..Default::default()
     }
 }
 
@@ -196,6 +197,7 @@ async fn conflicting_re_import_fails_and_changes_nothing() {
         let bad = CatalogSet {
             catalogs: vec![gamma, changed.clone()],
             mappings: vec![],
+            ..Default::default()
         };
         let err = store.import_catalog_set(&bad, None, false).await;
         assert_err!(b, &err, StoreError::CatalogChanged { .. }, "changed content");
@@ -228,6 +230,7 @@ async fn conflicting_re_import_fails_and_changes_nothing() {
                 &CatalogSet {
                     catalogs: vec![],
                     mappings: vec![m],
+                    ..Default::default()
                 },
                 None,
                 false,
@@ -239,6 +242,7 @@ async fn conflicting_re_import_fails_and_changes_nothing() {
         let only = CatalogSet {
             catalogs: vec![changed.clone()],
             mappings: vec![],
+            ..Default::default()
         };
         let summary = store.import_catalog_set(&only, None, true).await.must(b, "replace");
         assert_eq!(summary.replaced, ["alpha@1.0"], "[{b}] {summary:?}");
@@ -308,6 +312,7 @@ async fn imports_are_audited_in_the_system_chain() {
 
         // A mapping whose catalogues are missing is refused with a message.
         let orphan = CatalogSet {
+            threats: Vec::new(),
             catalogs: vec![],
             mappings: vec![{
                 let mut m = mapping(MAPPING);

@@ -123,6 +123,7 @@ fn ours() -> CatalogSet {
 async fn import(b: &str, store: &Store, sources: &[Source]) {
     for (name, catalogs) in sources {
         let set = CatalogSet {
+            threats: Vec::new(),
             catalogs: catalogs.clone(),
             mappings: Vec::new(),
         };

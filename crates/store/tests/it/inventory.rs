@@ -20,6 +20,7 @@ fn fixtures() -> CatalogSet {
         Ok(Document::Catalog(c)) => CatalogSet {
             catalogs: vec![c],
             mappings: vec![],
+            ..Default::default()
         },
         other => panic!("fixture is not a valid catalogue: {other:?}"),
     }

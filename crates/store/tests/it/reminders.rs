@@ -14,6 +14,7 @@ use crate::support::*;
 fn fixtures() -> CatalogSet {
     match parse_document("demo-1.0.yaml", include_str!("../fixtures/demo-1.0.yaml").as_bytes()) {
         Ok(Document::Catalog(c)) => CatalogSet {
+            threats: Vec::new(),
             catalogs: vec![c],
             mappings: vec![],
         },

@@ -319,6 +319,7 @@ nodes:
         CatalogSet {
             catalogs: vec![a, b],
             mappings: vec![],
+            ..Default::default()
         }
     }
 

@@ -30,6 +30,7 @@ async fn import_foreign(app: &TestApp) -> (Catalog, Catalog) {
     let set = CatalogSet {
         catalogs: vec![french.clone(), rev4.clone()],
         mappings: Vec::new(),
+        ..Default::default()
     };
     app.store.import_catalog_set(&set, None, false).await.expect("import");
     (french, rev4)

@@ -220,6 +220,7 @@ pub(super) async fn answers_carry_over_to_a_new_catalogue_version() {
         let mut other = fixtures().catalogs[0].clone();
         other.id = "annen".into();
         let set = CatalogSet {
+            threats: Vec::new(),
             catalogs: vec![other],
             mappings: vec![],
         };
