@@ -36,7 +36,13 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    fn new(file: &str, line: Option<u64>, code: &'static str, message: String, hint: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        file: &str,
+        line: Option<u64>,
+        code: &'static str,
+        message: String,
+        hint: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             file: file.to_owned(),
             line,
@@ -168,20 +174,6 @@ impl Lines {
         self.items.get(i).copied()
     }
 
-    /// The line where an entry with this id starts (`- id: …`), for files
-    /// whose entries sit in several lists.
-    fn entry(&self, id: &str) -> Option<u64> {
-        self.source
-            .lines()
-            .position(|l| {
-                let l = l.trim_start().trim_start_matches("- ").trim();
-                l.strip_prefix("id:")
-                    .map(|v| v.trim().trim_matches(['"', '\'']) == id)
-                    .unwrap_or(false)
-            })
-            .map(|i| i as u64 + 1)
-    }
-
     /// The line of a top-level key, for errors that are not inside a node.
     fn top_key(&self, key: &str) -> Option<u64> {
         let prefix = format!("{key}:");
@@ -304,7 +296,9 @@ fn parse_with_lines(name: &str, bytes: &[u8]) -> Result<(Document, Lines), Vec<D
     let doc = match schema {
         CATALOG_SCHEMA => Document::Catalog(typed(name, value, |c| check_catalog(name, c, &lines))?),
         MAPPING_SCHEMA => Document::Mapping(typed(name, value, |m| check_mapping_entries(name, m, &lines))?),
-        _ => Document::Threats(typed(name, value, |t| check_threats(name, t, &lines))?),
+        _ => Document::Threats(typed(name, value, |t| {
+            crate::threats::file_diagnostics(name, t, &lines.source)
+        })?),
     };
     Ok((doc, lines))
 }
@@ -533,50 +527,6 @@ fn parent_cycles(file: &str, catalog: &Catalog, lines: &Lines) -> Vec<Diagnostic
     out
 }
 
-fn check_threats(file: &str, t: &ThreatPicture, lines: &Lines) -> Vec<Diagnostic> {
-    crate::threats::problems(t)
-        .into_iter()
-        .map(|(id, code, message, hint)| {
-            let line = id.as_deref().and_then(|id| lines.entry(id));
-            Diagnostic::new(file, line, code, message, hint)
-        })
-        .collect()
-}
-
-/// A scenario's requirements must exist in the newest version of their
-/// catalogue.
-fn threat_references(docs: &[(String, Document, Lines)]) -> Vec<Diagnostic> {
-    let catalogs: Vec<&Catalog> = docs
-        .iter()
-        .filter_map(|(_, d, _)| match d {
-            Document::Catalog(c) => Some(c),
-            _ => None,
-        })
-        .collect();
-    let mut out = Vec::new();
-    for (file, doc, lines) in docs {
-        let Document::Threats(t) = doc else { continue };
-        for s in &t.scenarios {
-            for r in &s.addressed_by {
-                let found = crate::fidelity::newest(&catalogs, &r.catalog).map(|c| c.node(&r.node).is_some());
-                if found != Some(true) {
-                    out.push(Diagnostic::new(
-                        file,
-                        lines.entry(&s.entry.id),
-                        "dangling-requirement",
-                        format!(
-                            "scenario `{}` names {} {}, which the newest version of that catalogue does not have",
-                            s.entry.id, r.catalog, r.node
-                        ),
-                        "use a catalogue id and a node id of its newest version",
-                    ));
-                }
-            }
-        }
-    }
-    out
-}
-
 fn check_mapping_entries(file: &str, mapping: &Mapping, lines: &Lines) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen: HashMap<(Option<&str>, &str), usize> = HashMap::new();
@@ -663,7 +613,15 @@ fn check_set(docs: &[(String, Document, Lines)]) -> Vec<Diagnostic> {
         }
     }
     out.extend(fidelity_diagnostics(docs));
-    out.extend(threat_references(docs));
+    let every_catalog: Vec<&Catalog> = docs
+        .iter()
+        .filter_map(|(_, d, _)| if let Document::Catalog(c) = d { Some(c) } else { None })
+        .collect();
+    for (file, doc, lines) in docs {
+        if let Document::Threats(t) = doc {
+            out.extend(crate::threats::set_diagnostics(file, t, &lines.source, &every_catalog));
+        }
+    }
     for (file, doc, lines) in docs {
         let Document::Mapping(m) = doc else { continue };
         let mut sides = Vec::new();

@@ -9,7 +9,8 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{CatalogStatus, LocalText, Reference, SourceCheck};
+use crate::load::Diagnostic;
+use crate::model::{Catalog, CatalogStatus, LocalText, Reference, SourceCheck};
 
 pub const THREATS_SCHEMA: &str = "etterlev/threats/v1";
 
@@ -179,6 +180,53 @@ pub fn problems(t: &ThreatPicture) -> Vec<Problem> {
                     "dangling-threat",
                     format!("scenario `{}` names threat `{id}`, which does not exist", s.entry.id),
                     "use the id of an actor or a non-intentional threat".into(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The line where an entry with this id starts (`- id: …`).
+fn line_of(source: &str, id: &str) -> Option<u64> {
+    source
+        .lines()
+        .position(|l| {
+            let l = l.trim_start().trim_start_matches("- ").trim();
+            l.strip_prefix("id:")
+                .is_some_and(|v| v.trim().trim_matches(['"', '\'']) == id)
+        })
+        .map(|i| i as u64 + 1)
+}
+
+/// [`problems`] as diagnostics with file and line.
+pub(crate) fn file_diagnostics(file: &str, t: &ThreatPicture, source: &str) -> Vec<Diagnostic> {
+    problems(t)
+        .into_iter()
+        .map(|(id, code, message, hint)| {
+            let line = id.as_deref().and_then(|id| line_of(source, id));
+            Diagnostic::new(file, line, code, message, hint)
+        })
+        .collect()
+}
+
+/// A scenario's requirements must exist in the newest version of their
+/// catalogue among `catalogs`.
+pub(crate) fn set_diagnostics(file: &str, t: &ThreatPicture, source: &str, catalogs: &[&Catalog]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for s in &t.scenarios {
+        for r in &s.addressed_by {
+            let found = crate::fidelity::newest(catalogs, &r.catalog).is_some_and(|c| c.node(&r.node).is_some());
+            if !found {
+                out.push(Diagnostic::new(
+                    file,
+                    line_of(source, &s.entry.id),
+                    "dangling-requirement",
+                    format!(
+                        "scenario `{}` names {} {}, which the newest version of that catalogue does not have",
+                        s.entry.id, r.catalog, r.node
+                    ),
+                    "use a catalogue id and a node id of its newest version",
                 ));
             }
         }
