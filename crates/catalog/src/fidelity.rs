@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::model::{Catalog, CatalogStatus, Node, Numbering, ReferenceKind};
+use crate::model::{Catalog, CatalogStatus, Node, Numbering, Reference, ReferenceKind, SourceCheck};
 
 /// The catalogue whose section numbers `kind: normen` references cite.
 pub const NORMEN_ID: &str = "normen";
@@ -48,19 +48,9 @@ pub fn judged(catalogs: &[&Catalog]) -> Vec<bool> {
 
 /// A newer version (by date, then version) of the same catalogue exists.
 pub fn is_superseded(catalog: &Catalog, catalogs: &[&Catalog]) -> bool {
-    catalogs.iter().any(|other| {
-        other.id == catalog.id
-            && (other.date.as_str(), other.version.as_str()) > (catalog.date.as_str(), catalog.version.as_str())
-    })
-}
-
-/// The newest version of Normen among `catalogs`.
-pub fn newest<'a>(catalogs: &[&'a Catalog], id: &str) -> Option<&'a Catalog> {
     catalogs
         .iter()
-        .copied()
-        .filter(|c| c.id == id)
-        .max_by(|a, b| (a.date.as_str(), a.version.as_str()).cmp(&(b.date.as_str(), b.version.as_str())))
+        .any(|other| other.id == catalog.id && other.version_order() > catalog.version_order())
 }
 
 /// Normen section numbers that may be cited: the numbers (and ids) of the
@@ -103,19 +93,34 @@ pub fn findings(catalog: &Catalog, normen_sections: Option<&HashSet<String>>) ->
 }
 
 fn node_findings(node: &Node, normen_sections: Option<&HashSet<String>>) -> Vec<(&'static str, String, String)> {
+    source_findings(&node.id, &node.references, node.verified, &node.checks, normen_sections)
+}
+
+/// The rules for anything summarised from a source (a catalogue node, an
+/// entry of the threat picture): it cites a source, each reference has an
+/// address or names a document, a Normen section is cited only when
+/// confirmed, and `verified` rests on recorded checks. As (code, message,
+/// hint).
+pub(crate) fn source_findings(
+    id: &str,
+    references: &[Reference],
+    verified: bool,
+    checks: &[SourceCheck],
+    normen_sections: Option<&HashSet<String>>,
+) -> Vec<(&'static str, String, String)> {
     let mut out = Vec::new();
-    if node.references.is_empty() {
+    if references.is_empty() {
         out.push((
             "no-reference",
-            format!("node `{}` cites no source", node.id),
-            "add a reference to the document the node summarises".into(),
+            format!("`{id}` cites no source"),
+            "add a reference to the document it summarises".into(),
         ));
     }
-    for r in &node.references {
+    for r in references {
         if r.url.is_none() && !r.is_named_document() {
             out.push((
                 "reference-without-address",
-                format!("node `{}` cites “{}” without an address", node.id, r.title),
+                format!("`{id}` cites “{}” without an address", r.title),
                 "add the url of the page read; only laws, regulations, directives and standards may be cited by name alone"
                     .into(),
             ));
@@ -125,18 +130,15 @@ fn node_findings(node: &Node, normen_sections: Option<&HashSet<String>>) -> Vec<
         {
             out.push((
                 "unconfirmed-section",
-                format!(
-                    "node `{}` cites Normen section {section}, whose number nobody confirmed",
-                    node.id
-                ),
-                "cite the document that supports the node (fact sheet, guide, law), or Normen without a section".into(),
+                format!("`{id}` cites Normen section {section}, whose number nobody confirmed"),
+                "cite the document that supports it (fact sheet, guide, law), or Normen without a section".into(),
             ));
         }
     }
-    if node.verified && node.checks.is_empty() {
+    if verified && checks.is_empty() {
         out.push((
             "verified-without-check",
-            format!("node `{}` is verified but records no check", node.id),
+            format!("`{id}` is verified but records no check"),
             "add `checks:` with the date, the address read and what it confirmed, or set `verified: false`".into(),
         ));
     }
@@ -271,7 +273,7 @@ pub fn sources(catalogs: &[&Catalog]) -> Vec<Source> {
 /// Findings per judged catalogue of `catalogs`, by catalogue position.
 pub fn check_all(catalogs: &[&Catalog]) -> HashMap<usize, Vec<Finding>> {
     let judged = judged(catalogs);
-    let sections = newest(catalogs, NORMEN_ID).map(confirmed_sections);
+    let sections = crate::model::newest(catalogs, NORMEN_ID).map(confirmed_sections);
     catalogs
         .iter()
         .enumerate()

@@ -26,6 +26,6 @@ pub use diff::{CatalogDiff, ChangeKind, DiffEntry, FieldChange, diff};
 pub use load::{CatalogSet, Diagnostic, Document, load_path, load_paths, parse_catalog, parse_document};
 pub use model::{
     Applicability, Catalog, CatalogRef, CatalogStatus, GapArea, LocalText, Mapping, MappingEntry, Node, NodeKind,
-    Numbering, OrigText, Question, Reference, ReferenceKind, Relation, SourceCheck,
+    Numbering, OrigText, Question, Reference, ReferenceKind, Relation, SourceCheck, newest,
 };
 pub use oscal::{from_oscal, to_oscal};

@@ -90,7 +90,7 @@ impl CatalogSet {
     pub fn catalog(&self, key: &str) -> Option<&Catalog> {
         self.catalogs.iter().find(|c| c.key() == key).or_else(|| {
             let all: Vec<&Catalog> = self.catalogs.iter().collect();
-            crate::fidelity::newest(&all, key)
+            crate::model::newest(&all, key)
         })
     }
 

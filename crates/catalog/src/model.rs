@@ -357,6 +357,17 @@ impl Catalog {
         node.numbering.or(self.numbering).unwrap_or(Numbering::Reconstructed)
     }
 
+    /// How versions of one catalogue are ordered: by date, then version.
+    pub fn version_order(&self) -> (&str, &str) {
+        (&self.date, &self.version)
+    }
+
+    /// `node` shows a number, and it is ours, not the source's: pages,
+    /// downloads and the API mark it so.
+    pub fn number_is_ours(&self, node: &Node) -> bool {
+        node.number.is_some() && self.numbering_of(node) == Numbering::Reconstructed
+    }
+
     /// Node ids to positions, for lookups in a loop.
     pub fn index(&self) -> HashMap<&str, usize> {
         self.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect()
@@ -424,6 +435,16 @@ impl Catalog {
         }
         out
     }
+}
+
+/// The newest version (by date, then version) of catalogue `id` among
+/// `catalogs`.
+pub fn newest<'a>(catalogs: &[&'a Catalog], id: &str) -> Option<&'a Catalog> {
+    catalogs
+        .iter()
+        .copied()
+        .filter(|c| c.id == id)
+        .max_by(|a, b| a.version_order().cmp(&b.version_order()))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -139,32 +139,13 @@ pub fn problems(t: &ThreatPicture) -> Vec<Problem> {
                 "ids must be unique across actors, threats and scenarios".into(),
             ));
         }
-        if e.references.is_empty() {
-            out.push((
-                Some(e.id.clone()),
-                "no-reference",
-                format!("`{}` cites no source", e.id),
-                "add a reference to what the entry summarises".into(),
-            ));
-        }
-        for r in &e.references {
-            if r.url.is_none() && !r.is_named_document() {
-                out.push((
-                    Some(e.id.clone()),
-                    "reference-without-address",
-                    format!("`{}` cites “{}” without an address", e.id, r.title),
-                    "add the url of the page read".into(),
-                ));
-            }
-        }
-        if e.verified && e.checks.is_empty() {
-            out.push((
-                Some(e.id.clone()),
-                "verified-without-check",
-                format!("`{}` is verified but records no check", e.id),
-                "add `checks:` with date, address and what it confirmed, or set `verified: false`".into(),
-            ));
-        }
+        // The same rules as catalogue nodes (Normen section numbers are
+        // not judged for the threat picture).
+        out.extend(
+            crate::fidelity::source_findings(&e.id, &e.references, e.verified, &e.checks, None)
+                .into_iter()
+                .map(|(code, message, hint)| (Some(e.id.clone()), code, message, hint)),
+        );
     }
     let threats: HashSet<&str> = t
         .actors
@@ -216,7 +197,7 @@ pub(crate) fn set_diagnostics(file: &str, t: &ThreatPicture, source: &str, catal
     let mut out = Vec::new();
     for s in &t.scenarios {
         for r in &s.addressed_by {
-            let found = crate::fidelity::newest(catalogs, &r.catalog).is_some_and(|c| c.node(&r.node).is_some());
+            let found = crate::model::newest(catalogs, &r.catalog).is_some_and(|c| c.node(&r.node).is_some());
             if !found {
                 out.push(Diagnostic::new(
                     file,

@@ -189,7 +189,7 @@ impl<'a> View<'a> {
 
     /// The node shows a number that is ours, not the source's.
     pub fn number_is_ours(&self, node: &Node) -> bool {
-        node.number.is_some() && self.catalog.numbering_of(node) == etterlev_catalog::Numbering::Reconstructed
+        self.catalog.number_is_ours(node)
     }
 
     /// The catalogue's numbering in words, for title pages.

@@ -130,7 +130,7 @@ impl RequirementDto {
             kind: n.kind.as_str().to_owned(),
             title: (&n.title).into(),
             verified: n.verified,
-            number_is_ours: n.number.is_some() && catalog.numbering_of(n) == etterlev_catalog::Numbering::Reconstructed,
+            number_is_ours: catalog.number_is_ours(n),
         }
     }
 }

@@ -72,6 +72,11 @@ impl Loaded {
     pub fn versions_of(&self, id: &str) -> Vec<&Catalog> {
         self.set.catalogs.iter().filter(|c| c.id == id).collect()
     }
+
+    /// The newest version of catalogue `id` (by date, then version).
+    pub fn newest(&self, id: &str) -> Option<&Catalog> {
+        etterlev_catalog::newest(&self.versions_of(id), id)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

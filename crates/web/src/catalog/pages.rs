@@ -13,7 +13,7 @@ use axum::routing::get;
 use etterlev_catalog::applies::prepare_only;
 use etterlev_catalog::diff::Segment;
 use etterlev_catalog::{
-    Applicability, Catalog, ChangeKind, Exclusion, Mapping, Node, NodeKind, Numbering, Profile, Relation, exclusions,
+    Applicability, Catalog, ChangeKind, Exclusion, Mapping, Node, NodeKind, Profile, Relation, exclusions,
 };
 use etterlev_core::{Condition, SizeClass, TenantKind};
 
@@ -282,14 +282,16 @@ fn find_catalog<'a>(loaded: &'a Loaded, key: &str) -> AppResult<&'a Catalog> {
 }
 
 /// The newest version (by date) of a catalogue named by its bare id.
+/// A source address to link to: only http(s), never another scheme.
+fn web_link(url: &str) -> Option<String> {
+    (url.starts_with("https://") || url.starts_with("http://")).then(|| url.to_owned())
+}
+
 fn newest_version<'a>(loaded: &'a Loaded, id: &str) -> Option<&'a Catalog> {
     if !is_slug(id) || id.contains('@') {
         return None;
     }
-    loaded
-        .versions_of(id)
-        .into_iter()
-        .max_by(|a, b| (&a.date, &a.version).cmp(&(&b.date, &b.version)))
+    loaded.newest(id)
 }
 
 /// A select option or checkbox.

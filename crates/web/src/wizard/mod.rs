@@ -89,12 +89,9 @@ const PROFILE_QUESTIONS: &[(&str, Condition, &str, &str)] = &[
     ),
 ];
 
-/// The newest version (by date) of Normen among the loaded catalogues.
+/// The newest version of Normen among the loaded catalogues.
 pub fn newest_normen(loaded: &Loaded) -> Option<&Catalog> {
-    loaded
-        .versions_of(CATALOG_ID)
-        .into_iter()
-        .max_by(|a, b| (&a.date, &a.version).cmp(&(&b.date, &b.version)))
+    loaded.newest(CATALOG_ID)
 }
 
 fn answer_label(tr: &Tr, a: WizardAnswer) -> String {

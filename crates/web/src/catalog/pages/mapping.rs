@@ -255,11 +255,7 @@ pub(super) async fn mapping_page(
                 title: text(&g.title, &tr),
                 note: g.note.as_ref().map(|n| text(n, &tr)),
                 source: g.source.citation(),
-                source_url: g
-                    .source
-                    .url
-                    .clone()
-                    .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+                source_url: g.source.url.as_deref().and_then(web_link),
                 entries: m.entries.iter().filter(|e| e.gap_area.as_ref() == Some(&g.id)).count(),
             })
             .collect(),

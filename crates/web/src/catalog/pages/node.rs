@@ -131,10 +131,7 @@ pub(super) async fn node_page(state: &AppState, auth: &Auth, key: String, node_i
         .map(|r| RefView {
             kind: tr.msg(&format!("reference-kind-{}", reference_kind(r.kind))),
             citation: r.citation(),
-            url: r
-                .url
-                .clone()
-                .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+            url: r.url.as_deref().and_then(web_link),
         })
         .collect();
     let related = n.related.iter().map(|id| node_link(&loaded, &key, id, &tr)).collect();
@@ -163,7 +160,7 @@ pub(super) async fn node_page(state: &AppState, auth: &Auth, key: String, node_i
         kind: n.kind.as_str(),
         kind_label: node_kind_name(&tr, n.kind),
         verified: n.verified,
-        reconstructed: n.number.is_some() && catalog.numbering_of(n) == Numbering::Reconstructed,
+        reconstructed: catalog.number_is_ours(n),
         other_basis: catalog.id == etterlev_catalog::fidelity::NORMEN_ID
             && !n.kind.is_structural()
             && !n.references.is_empty()
@@ -175,7 +172,7 @@ pub(super) async fn node_page(state: &AppState, auth: &Auth, key: String, node_i
             .iter()
             .map(|c| CheckView {
                 date: crate::kit::i18n::format_date(&c.date),
-                url: Some(c.url.clone()).filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+                url: web_link(&c.url),
                 confirmed: c.confirmed.clone(),
             })
             .collect(),

@@ -269,7 +269,7 @@ pub(super) async fn tree_page(
             kind: n.kind.as_str(),
             kind_label: node_kind_name(&tr, n.kind),
             verified: n.verified,
-            reconstructed: n.number.is_some() && catalog.numbering_of(n) == Numbering::Reconstructed,
+            reconstructed: catalog.number_is_ours(n),
             structural: n.kind.is_structural(),
             prepare: prepare && !n.kind.is_structural(),
             withdrawn: n.withdrawn,
